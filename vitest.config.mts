@@ -1,0 +1,21 @@
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+// Worker and Durable Object tests run inside workerd against a real local D1.
+export default defineConfig(async () => {
+	const migrations = await readD1Migrations("./migrations");
+	return {
+		plugins: [
+			cloudflareTest({
+				wrangler: { configPath: "./wrangler.toml" },
+				miniflare: {
+					bindings: { TEST_MIGRATIONS: migrations, JWT_SECRET: "test-secret-do-not-use-in-production-0123456789" },
+				},
+			}),
+		],
+		test: {
+			include: ["test/worker/**/*.test.ts"],
+			setupFiles: ["./test/worker/apply-migrations.ts"],
+		},
+	};
+});
