@@ -33,10 +33,12 @@ export const MAX_DURATION_MS = 365 * 24 * 60 * 60 * 1000;
 
 /**
  * Identifiers of workflows, nodes, connections, options and outlets: letters,
- * digits, `_` and `-`, starting with a letter or `_`, at most 100 characters.
+ * digits, `_` and `-`, starting with a letter or `_`, at most 100 characters
+ * (MAX_IDENTIFIER_LENGTH, checked apart from the pattern so that a long name
+ * gets one "too long" issue, not a pattern issue as well).
  * Kept URL- and JQ-path-safe (`.outputs.my_node` needs no quoting unless it has `-`).
  */
-export const IDENTIFIER_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]{0,99}$/;
+export const IDENTIFIER_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 export const TRIGGER_TYPES = [
 	"SELF_SERVE_TRIGGER",
