@@ -9,7 +9,10 @@ export default defineConfig(async () => {
 			cloudflareTest({
 				wrangler: { configPath: "./wrangler.toml" },
 				miniflare: {
-					bindings: { TEST_MIGRATIONS: migrations, JWT_SECRET: "test-secret-do-not-use-in-production-0123456789" },
+					bindings: {
+						TEST_MIGRATIONS: migrations,
+						JWT_SECRET: "test-secret-do-not-use-in-production-0123456789",
+					},
 				},
 			}),
 		],

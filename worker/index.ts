@@ -1,5 +1,7 @@
-import { Hono } from "hono";
+import { createApp } from "./app";
 
-const app = new Hono();
-app.get("/healthz", (c) => c.json({ ok: true }));
-export default app;
+const app = createApp();
+
+export default {
+	fetch: app.fetch,
+} satisfies ExportedHandler<Env>;

@@ -1,0 +1,95 @@
+import { createRemoteJWKSet, type JWTVerifyGetKey, errors as joseErrors, jwtVerify } from "jose";
+import { ApiError } from "../errors/api-error";
+import { type Principal, ROLES, type Role } from "./principal";
+
+/** How tokens are checked: one key source, one issuer, one audience, an algorithm allow-list. */
+export interface TokenPolicy {
+	key: Uint8Array | JWTVerifyGetKey;
+	algorithms: string[];
+	issuer: string;
+	audience: string;
+}
+
+// Asymmetric algorithms an identity provider's JWKS may use; HS256 only with the local secret.
+// `none` is never on either list, so unsigned tokens fail before their claims are read.
+const JWKS_ALGORITHMS = ["RS256", "PS256", "ES256", "EdDSA"];
+const SECRET_ALGORITHMS = ["HS256"];
+const CLOCK_TOLERANCE_SECONDS = 60;
+const TENANT_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
+
+// One key set per URL for the isolate's lifetime: jose caches keys and refetches on an unknown `kid`,
+// which is what makes key rotation at the identity provider work without a deploy.
+const remoteKeySets = new Map<string, JWTVerifyGetKey>();
+
+export function tokenPolicyFromEnv(env: Env): TokenPolicy {
+	const jwksUrl: string = env.JWKS_URL ?? "";
+	const secret: string | undefined = (env as { JWT_SECRET?: string }).JWT_SECRET;
+	const issuer: string = env.JWT_ISSUER;
+	const audience: string = env.JWT_AUDIENCE;
+	if (!issuer || !audience) {
+		throw new ApiError("auth_misconfigured", "JWT_ISSUER and JWT_AUDIENCE must be set.");
+	}
+	if (jwksUrl) {
+		let keySet = remoteKeySets.get(jwksUrl);
+		if (!keySet) {
+			keySet = createRemoteJWKSet(new URL(jwksUrl));
+			remoteKeySets.set(jwksUrl, keySet);
+		}
+		return { key: keySet, algorithms: JWKS_ALGORITHMS, issuer, audience };
+	}
+	if (!secret) {
+		throw new ApiError("auth_misconfigured", "Set JWKS_URL, or JWT_SECRET for local HS256 tokens.");
+	}
+	return { key: new TextEncoder().encode(secret), algorithms: SECRET_ALGORITHMS, issuer, audience };
+}
+
+const invalid = (description: string) =>
+	new ApiError("invalid_token", description, {
+		headers: {
+			"WWW-Authenticate": `Bearer realm="stepline", error="invalid_token", error_description="${description.replaceAll('"', "'")}"`,
+		},
+	});
+
+/** Verifies signature, algorithm, `iss`, `aud` and `exp`, then reads the Stepline claims. */
+export async function verifyToken(token: string, policy: TokenPolicy): Promise<Principal> {
+	let payload: Record<string, unknown>;
+	try {
+		const options = {
+			algorithms: policy.algorithms,
+			issuer: policy.issuer,
+			audience: policy.audience,
+			clockTolerance: CLOCK_TOLERANCE_SECONDS,
+			requiredClaims: ["exp", "iss", "aud"],
+		};
+		const result =
+			policy.key instanceof Uint8Array
+				? await jwtVerify(token, policy.key, options)
+				: await jwtVerify(token, policy.key, options);
+		payload = result.payload;
+	} catch (err) {
+		throw invalid(describeJoseError(err));
+	}
+	const { tid, sub, role, scope } = payload;
+	if (typeof tid !== "string" || !TENANT_ID.test(tid))
+		throw invalid("The token has no valid tid (tenant) claim.");
+	if (typeof sub !== "string" || sub.length === 0) throw invalid("The token has no sub claim.");
+	if (typeof role !== "string" || !(ROLES as readonly string[]).includes(role)) {
+		throw invalid(`The token's role claim must be one of ${ROLES.join(", ")}.`);
+	}
+	const scopes = typeof scope === "string" ? scope.split(" ").filter(Boolean) : [];
+	return { tenantId: tid, subject: sub, role: role as Role, scopes };
+}
+
+function describeJoseError(err: unknown): string {
+	if (err instanceof joseErrors.JWTExpired) return "The token has expired.";
+	if (err instanceof joseErrors.JWTClaimValidationFailed)
+		return `The token's ${err.claim} claim is not accepted: ${err.reason}.`;
+	if (err instanceof joseErrors.JOSEAlgNotAllowed)
+		return "The token's signing algorithm is not allowed.";
+	if (err instanceof joseErrors.JWSSignatureVerificationFailed)
+		return "The token's signature does not verify.";
+	if (err instanceof joseErrors.JWKSNoMatchingKey) return "No signing key matches the token's kid.";
+	if (err instanceof joseErrors.JWSInvalid || err instanceof joseErrors.JWTInvalid)
+		return "The token is malformed.";
+	return "The token could not be verified.";
+}

@@ -1,0 +1,69 @@
+import { sql } from "drizzle-orm";
+import { integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+/**
+ * The D1 schema, in one place. drizzle-kit generates the SQL migrations in migrations/ from it.
+ * Every table carries tenant_id and every index leads with it: nothing is read without a tenant.
+ * Times are epoch milliseconds.
+ */
+
+/** Tenants are implicit (the identity provider is the source of truth); a row appears on first write. */
+export const tenants = sqliteTable("tenants", {
+	id: text("id").primaryKey(),
+	settings: text("settings", { mode: "json" })
+		.$type<Record<string, unknown>>()
+		.notNull()
+		.default(sql`'{}'`),
+	createdAt: integer("created_at").notNull(),
+});
+
+/**
+ * One row per workflow lifetime. A soft-deleted row keeps its id (runs point at it), and the
+ * identifier becomes free again: uniqueness is only among live rows (partial unique index).
+ * title/description/latest_version mirror the newest version so listing never opens versions.
+ */
+export const workflows = sqliteTable(
+	"workflows",
+	{
+		id: text("id").primaryKey(),
+		tenantId: text("tenant_id").notNull(),
+		identifier: text("identifier").notNull(),
+		title: text("title").notNull(),
+		description: text("description"),
+		latestVersion: integer("latest_version").notNull(),
+		allowAnyoneToViewRuns: integer("allow_anyone_to_view_runs", { mode: "boolean" })
+			.notNull()
+			.default(false),
+		createdAt: integer("created_at").notNull(),
+		createdBy: text("created_by").notNull(),
+		updatedAt: integer("updated_at").notNull(),
+		updatedBy: text("updated_by").notNull(),
+		deletedAt: integer("deleted_at"),
+	},
+	(t) => [
+		// Serves lookups by identifier and the identifier-ordered listing (partial: live rows only).
+		uniqueIndex("workflows_live_identifier")
+			.on(t.tenantId, t.identifier)
+			.where(sql`${t.deletedAt} IS NULL`),
+	],
+);
+
+/** Immutable: a version row is written once and never updated. */
+export const workflowVersions = sqliteTable(
+	"workflow_versions",
+	{
+		workflowId: text("workflow_id").notNull(),
+		version: integer("version").notNull(),
+		tenantId: text("tenant_id").notNull(),
+		definition: text("definition", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+		/** SHA-256 of the canonical JSON, so an unchanged PUT/PATCH stores nothing. */
+		contentHash: text("content_hash").notNull(),
+		createdAt: integer("created_at").notNull(),
+		createdBy: text("created_by").notNull(),
+	},
+	// The primary key serves both version listing and lookup of one version.
+	(t) => [primaryKey({ columns: [t.workflowId, t.version] })],
+);
+
+export type WorkflowRow = typeof workflows.$inferSelect;
+export type WorkflowVersionRow = typeof workflowVersions.$inferSelect;

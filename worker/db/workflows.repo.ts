@@ -1,0 +1,228 @@
+import { and, asc, desc, eq, gt, isNull, lt, or, sql } from "drizzle-orm";
+import { ApiError } from "../errors/api-error";
+import { type Database, isUniqueViolation } from "./client";
+import {
+	tenants,
+	type WorkflowRow,
+	type WorkflowVersionRow,
+	workflows,
+	workflowVersions,
+} from "./schema";
+
+/** What a definition write carries besides the definition itself. */
+export interface VersionInput {
+	definition: Record<string, unknown> & {
+		title?: string;
+		description?: string;
+		allowAnyoneToViewRuns?: boolean;
+	};
+	contentHash: string;
+	actor: string;
+	now: number;
+}
+
+const liveWorkflow = (tenantId: string, identifier: string) =>
+	and(
+		eq(workflows.tenantId, tenantId),
+		eq(workflows.identifier, identifier),
+		isNull(workflows.deletedAt),
+	);
+
+export async function findLiveWorkflow(db: Database, tenantId: string, identifier: string) {
+	return db.select().from(workflows).where(liveWorkflow(tenantId, identifier)).get();
+}
+
+export async function getVersion(
+	db: Database,
+	tenantId: string,
+	workflowId: string,
+	version: number,
+) {
+	return db
+		.select()
+		.from(workflowVersions)
+		.where(
+			and(
+				eq(workflowVersions.tenantId, tenantId),
+				eq(workflowVersions.workflowId, workflowId),
+				eq(workflowVersions.version, version),
+			),
+		)
+		.get();
+}
+
+/** LIKE wildcards in user text are matched literally. */
+const likeContains = (text: string) => `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+
+export async function listWorkflows(
+	db: Database,
+	tenantId: string,
+	page: { limit: number; afterIdentifier?: string; search?: string },
+): Promise<WorkflowRow[]> {
+	const pattern = page.search ? likeContains(page.search) : undefined;
+	return db
+		.select()
+		.from(workflows)
+		.where(
+			and(
+				eq(workflows.tenantId, tenantId),
+				isNull(workflows.deletedAt),
+				page.afterIdentifier === undefined
+					? undefined
+					: gt(workflows.identifier, page.afterIdentifier),
+				pattern === undefined
+					? undefined
+					: or(
+							sql`${workflows.identifier} LIKE ${pattern} ESCAPE '\\'`,
+							sql`${workflows.title} LIKE ${pattern} ESCAPE '\\'`,
+						),
+			),
+		)
+		.orderBy(asc(workflows.identifier))
+		.limit(page.limit)
+		.all();
+}
+
+/** Newest first: the version people most often want is the latest. */
+export async function listVersions(
+	db: Database,
+	tenantId: string,
+	workflowId: string,
+	page: { limit: number; beforeVersion?: number },
+): Promise<WorkflowVersionRow[]> {
+	return db
+		.select()
+		.from(workflowVersions)
+		.where(
+			and(
+				eq(workflowVersions.tenantId, tenantId),
+				eq(workflowVersions.workflowId, workflowId),
+				page.beforeVersion === undefined
+					? undefined
+					: lt(workflowVersions.version, page.beforeVersion),
+			),
+		)
+		.orderBy(desc(workflowVersions.version))
+		.limit(page.limit)
+		.all();
+}
+
+/** Creates the workflow and its version 1 in one batch (D1 runs a batch as one transaction). */
+export async function createWorkflow(
+	db: Database,
+	tenantId: string,
+	identifier: string,
+	input: VersionInput,
+): Promise<WorkflowRow> {
+	const row: WorkflowRow = {
+		id: crypto.randomUUID(),
+		tenantId,
+		identifier,
+		title: input.definition.title ?? identifier,
+		description: input.definition.description ?? null,
+		latestVersion: 1,
+		allowAnyoneToViewRuns: input.definition.allowAnyoneToViewRuns ?? false,
+		createdAt: input.now,
+		createdBy: input.actor,
+		updatedAt: input.now,
+		updatedBy: input.actor,
+		deletedAt: null,
+	};
+	try {
+		await db.batch([
+			// Tenants come into being on their first write.
+			db.insert(tenants).values({ id: tenantId, createdAt: input.now }).onConflictDoNothing(),
+			db.insert(workflows).values(row),
+			db.insert(workflowVersions).values(versionRow(tenantId, row.id, 1, input)),
+		]);
+	} catch (err) {
+		if (isUniqueViolation(err)) {
+			throw new ApiError("conflict", `A workflow with identifier "${identifier}" already exists.`);
+		}
+		throw err;
+	}
+	return row;
+}
+
+/**
+ * Stores the next version. The version row's primary key (workflow_id, version) makes two
+ * concurrent writers collide instead of both winning; the loser gets a 409 and may retry.
+ */
+export async function appendVersion(
+	db: Database,
+	tenantId: string,
+	current: WorkflowRow,
+	input: VersionInput,
+): Promise<WorkflowRow> {
+	const version = current.latestVersion + 1;
+	const next: WorkflowRow = {
+		...current,
+		title: input.definition.title ?? current.identifier,
+		description: input.definition.description ?? null,
+		allowAnyoneToViewRuns: input.definition.allowAnyoneToViewRuns ?? false,
+		latestVersion: version,
+		updatedAt: input.now,
+		updatedBy: input.actor,
+	};
+	try {
+		await db.batch([
+			db.insert(workflowVersions).values(versionRow(tenantId, current.id, version, input)),
+			db
+				.update(workflows)
+				.set({
+					title: next.title,
+					description: next.description,
+					allowAnyoneToViewRuns: next.allowAnyoneToViewRuns,
+					latestVersion: version,
+					updatedAt: next.updatedAt,
+					updatedBy: next.updatedBy,
+				})
+				.where(and(eq(workflows.tenantId, tenantId), eq(workflows.id, current.id))),
+		]);
+	} catch (err) {
+		if (isUniqueViolation(err)) {
+			throw new ApiError(
+				"conflict",
+				"The workflow was changed by another request at the same time; retry.",
+			);
+		}
+		throw err;
+	}
+	return next;
+}
+
+export async function softDeleteWorkflow(
+	db: Database,
+	tenantId: string,
+	workflowId: string,
+	actor: string,
+	now: number,
+) {
+	await db
+		.update(workflows)
+		.set({ deletedAt: now, updatedAt: now, updatedBy: actor })
+		.where(
+			and(
+				eq(workflows.tenantId, tenantId),
+				eq(workflows.id, workflowId),
+				isNull(workflows.deletedAt),
+			),
+		);
+}
+
+function versionRow(
+	tenantId: string,
+	workflowId: string,
+	version: number,
+	input: VersionInput,
+): WorkflowVersionRow {
+	return {
+		workflowId,
+		version,
+		tenantId,
+		definition: input.definition,
+		contentHash: input.contentHash,
+		createdAt: input.now,
+		createdBy: input.actor,
+	};
+}

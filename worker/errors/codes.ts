@@ -1,0 +1,27 @@
+/**
+ * Every error the API can return, with the HTTP status and title it always carries.
+ * `code` is the stable, machine-readable part of a problem document: clients branch on it,
+ * so a code is never renamed or reused for a different meaning.
+ */
+export const ERRORS = {
+	bad_request: { status: 400, title: "Bad request" },
+	malformed_json: { status: 400, title: "Malformed JSON body" },
+	unauthorized: { status: 401, title: "Authentication required" },
+	invalid_token: { status: 401, title: "Invalid token" },
+	forbidden: { status: 403, title: "Forbidden" },
+	not_found: { status: 404, title: "Not found" },
+	route_not_found: { status: 404, title: "No such route" },
+	method_not_allowed: { status: 405, title: "Method not allowed" },
+	conflict: { status: 409, title: "Conflict" },
+	payload_too_large: { status: 413, title: "Payload too large" },
+	unsupported_media_type: { status: 415, title: "Unsupported media type" },
+	validation_failed: { status: 422, title: "Validation failed" },
+	internal: { status: 500, title: "Internal server error" },
+	auth_misconfigured: { status: 500, title: "Authentication is not configured" },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+export const ERROR_CODES = Object.keys(ERRORS) as ErrorCode[];
+
+/** Problem `type` URIs are identifiers (RFC 9457 §3.1.1); they are stable per code. */
+export const problemType = (code: ErrorCode): string => `https://stepline.dev/problems/${code}`;

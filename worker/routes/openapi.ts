@@ -1,0 +1,70 @@
+import { OpenAPIHono, z } from "@hono/zod-openapi";
+import type { AppEnv } from "../env";
+import type { IssueLocation } from "../errors/api-error";
+import { validationFailed } from "../errors/api-error";
+import { ERROR_CODES, ERRORS, type ErrorCode } from "../errors/codes";
+import { issuesFromZod } from "../errors/zod-issues";
+
+/** The RFC 9457 problem document every error response carries (one schema, one component). */
+export const ProblemSchema = z
+	.object({
+		type: z.string().openapi({ example: "https://stepline.dev/problems/validation_failed" }),
+		title: z.string(),
+		status: z.number().int(),
+		detail: z.string(),
+		code: z.enum(ERROR_CODES as [ErrorCode, ...ErrorCode[]]),
+		requestId: z.string(),
+		instance: z.string(),
+		errors: z
+			.array(
+				z.object({
+					in: z.enum(["body", "query", "path", "header"]),
+					pointer: z.string().openapi({ description: "RFC 6901 JSON pointer into `in`." }),
+					message: z.string(),
+					code: z.string().optional(),
+					position: z.object({ line: z.number().int(), column: z.number().int() }).optional(),
+				}),
+			)
+			.optional(),
+	})
+	.openapi("Problem");
+
+const TARGET_LOCATION: Record<string, IssueLocation> = {
+	json: "body",
+	query: "query",
+	param: "path",
+	header: "header",
+};
+
+/** One router per resource; invalid input anywhere becomes the same 422 problem document. */
+export function createRouter() {
+	return new OpenAPIHono<AppEnv>({
+		defaultHook: (result) => {
+			if (!result.success) {
+				throw validationFailed(
+					issuesFromZod(result.error, TARGET_LOCATION[result.target] ?? "body"),
+				);
+			}
+		},
+	});
+}
+
+const STATUS_FOR: Partial<Record<number, ErrorCode>> = {};
+for (const code of ERROR_CODES) STATUS_FOR[ERRORS[code].status] ??= code;
+
+/** OpenAPI response entries for the error statuses a route can return. */
+export function problemResponses(...statuses: number[]) {
+	return Object.fromEntries(
+		statuses.map((status) => [
+			status,
+			{
+				description: ERRORS[STATUS_FOR[status] ?? "internal"].title,
+				content: { "application/problem+json": { schema: ProblemSchema } },
+			},
+		]),
+	);
+}
+
+/** Errors every authenticated route can return. */
+export const AUTHENTICATED_ERRORS = [401, 404, 500] as const;
+export const SECURITY = [{ bearerAuth: [] }];

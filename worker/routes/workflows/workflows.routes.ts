@@ -1,0 +1,134 @@
+import { createRoute } from "@hono/zod-openapi";
+import { problemResponses, SECURITY } from "../openapi";
+import {
+	IdentifierParam,
+	ListWorkflowsQuery,
+	PageQuery,
+	VersionParam,
+	Workflow,
+	WorkflowDefinition,
+	WorkflowList,
+	WorkflowMergePatch,
+	WorkflowVersion,
+	WorkflowVersionList,
+} from "./workflows.schemas";
+
+const tags = ["Workflows"];
+const json = <T>(schema: T, description: string) => ({
+	description,
+	content: { "application/json": { schema } },
+});
+
+export const createWorkflow = createRoute({
+	method: "post",
+	path: "/",
+	tags,
+	security: SECURITY,
+	summary: "Create a workflow (version 1)",
+	request: {
+		body: { required: true, content: { "application/json": { schema: WorkflowDefinition } } },
+	},
+	responses: {
+		201: json(Workflow, "Created; `Location` points at the workflow."),
+		...problemResponses(400, 401, 403, 409, 413, 422, 500),
+	},
+});
+
+export const listWorkflows = createRoute({
+	method: "get",
+	path: "/",
+	tags,
+	security: SECURITY,
+	summary: "List workflows, ordered by identifier",
+	request: { query: ListWorkflowsQuery },
+	responses: {
+		200: json(WorkflowList, "One page of workflows."),
+		...problemResponses(401, 422, 500),
+	},
+});
+
+export const getWorkflow = createRoute({
+	method: "get",
+	path: "/{identifier}",
+	tags,
+	security: SECURITY,
+	summary: "Get the latest version of a workflow",
+	request: { params: IdentifierParam },
+	responses: { 200: json(Workflow, "The workflow."), ...problemResponses(401, 404, 422, 500) },
+});
+
+export const replaceWorkflow = createRoute({
+	method: "put",
+	path: "/{identifier}",
+	tags,
+	security: SECURITY,
+	summary: "Replace a workflow's definition (creates it if missing)",
+	description: "Stores a new immutable version unless the definition is unchanged.",
+	request: {
+		params: IdentifierParam,
+		body: { required: true, content: { "application/json": { schema: WorkflowDefinition } } },
+	},
+	responses: {
+		200: json(Workflow, "Updated, or unchanged (same version)."),
+		201: json(Workflow, "Created."),
+		...problemResponses(400, 401, 403, 409, 413, 422, 500),
+	},
+});
+
+export const patchWorkflow = createRoute({
+	method: "patch",
+	path: "/{identifier}",
+	tags,
+	security: SECURITY,
+	summary: "Merge-patch a workflow's definition",
+	request: {
+		params: IdentifierParam,
+		body: {
+			required: true,
+			content: {
+				"application/merge-patch+json": { schema: WorkflowMergePatch },
+				"application/json": { schema: WorkflowMergePatch },
+			},
+		},
+	},
+	responses: {
+		200: json(Workflow, "Updated, or unchanged (same version)."),
+		...problemResponses(400, 401, 403, 404, 409, 413, 422, 500),
+	},
+});
+
+export const deleteWorkflow = createRoute({
+	method: "delete",
+	path: "/{identifier}",
+	tags,
+	security: SECURITY,
+	summary: "Delete a workflow (soft: its runs stay readable, the identifier is free again)",
+	request: { params: IdentifierParam },
+	responses: { 204: { description: "Deleted." }, ...problemResponses(401, 403, 404, 422, 500) },
+});
+
+export const listVersions = createRoute({
+	method: "get",
+	path: "/{identifier}/versions",
+	tags,
+	security: SECURITY,
+	summary: "List a workflow's versions, newest first",
+	request: { params: IdentifierParam, query: PageQuery },
+	responses: {
+		200: json(WorkflowVersionList, "One page of versions."),
+		...problemResponses(401, 404, 422, 500),
+	},
+});
+
+export const getVersion = createRoute({
+	method: "get",
+	path: "/{identifier}/versions/{version}",
+	tags,
+	security: SECURITY,
+	summary: "Get one version of a workflow",
+	request: { params: VersionParam },
+	responses: {
+		200: json(WorkflowVersion, "The version."),
+		...problemResponses(401, 404, 422, 500),
+	},
+});
