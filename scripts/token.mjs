@@ -48,6 +48,12 @@ if (values.help) {
 for (const name of ["tenant", "sub", "role"]) {
 	if (!values[name]?.trim()) fail(`--${name} is required`);
 }
+// Same rule as worker/auth/verify-token.ts, so a bad tenant fails here, not as a 401 later.
+if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/.test(values.tenant)) {
+	fail(
+		`--tenant must be 1-63 letters, digits, "_", "." or "-" (starting alphanumeric), got "${values.tenant}"`,
+	);
+}
 if (!ROLES.includes(values.role))
 	fail(`--role must be one of ${ROLES.join(", ")}, got "${values.role}"`);
 if (parseTtl(values.ttl) === undefined)
