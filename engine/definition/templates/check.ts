@@ -1,0 +1,160 @@
+import { graphOf, upstreamOf } from "../graph";
+import { issue } from "../issues";
+import type { DefinitionIssue, WorkflowDefinition } from "../types";
+import { type SiteScope, type TemplateSite, templateSites } from "./sites";
+
+/** One `{{ … }}` in a string: the JQ text and where it starts in the string. */
+export type FoundTemplate = { expression: string; offset: number };
+
+/** A context path an expression reads, root first: ["outputs", "trigger", "message"]. */
+export type ReadPath = { segments: readonly string[]; offset?: number };
+
+/**
+ * What the checks need from engine/expr, narrowed so this file does not
+ * depend on its internals (see ./expr.ts for the wiring).
+ */
+export interface ExprStatic {
+	/** Throws a SyntaxFailure on invalid JQ. */
+	parse(expression: string): void;
+	/** Context paths the expression can read. */
+	references(expression: string): readonly ReadPath[];
+	/** The `{{ … }}` templates in a string (escaped `{{` excluded). */
+	templates(text: string): readonly FoundTemplate[];
+}
+
+/** What a syntax error must tell us: why, and where (0-based offset in the expression). */
+export type SyntaxFailure = { reason: string; offset: number };
+export function isSyntaxFailure(e: unknown): e is SyntaxFailure {
+	return (
+		typeof e === "object" &&
+		e !== null &&
+		typeof (e as SyntaxFailure).reason === "string" &&
+		typeof (e as SyntaxFailure).offset === "number"
+	);
+}
+
+/**
+ * Save-time template checks (DESIGN §2): every template and expression
+ * parses, and reads `.outputs.X` only for X upstream of its node (workflow
+ * outputs may read any node), and `.response` only inside `variables`.
+ * Positions are 1-based line/column inside the string at the pointer.
+ */
+export function checkTemplates(def: WorkflowDefinition, expr: ExprStatic): DefinitionIssue[] {
+	const issues: DefinitionIssue[] = [];
+	const nodes = graphOf(def).nodeIndex;
+	// One upstream set per node, computed on first use: O(nodes × (nodes + connections)) worst case.
+	const upstream = new Map<string, Set<string>>();
+	const upstreamFor = (node: string) => {
+		const known = upstream.get(node);
+		if (known) return known;
+		const set = upstreamOf(def, node);
+		upstream.set(node, set);
+		return set;
+	};
+	for (const site of templateSites(def)) {
+		for (const found of expressionsOf(site, expr, issues)) {
+			try {
+				expr.parse(found.expression);
+			} catch (e) {
+				if (!isSyntaxFailure(e)) throw e;
+				issues.push(
+					issue(
+						site.path,
+						"template_syntax",
+						`invalid JQ: ${e.reason}`,
+						positionIn(site.text, found.offset + e.offset),
+					),
+				);
+				continue;
+			}
+			for (const read of expr.references(found.expression)) {
+				const problem = readProblem(read, site.scope, nodes, upstreamFor);
+				if (problem === undefined) continue;
+				const at =
+					read.offset === undefined ? undefined : positionIn(site.text, found.offset + read.offset);
+				issues.push(issue(site.path, problem.code, problem.message, at));
+			}
+		}
+	}
+	return issues;
+}
+
+/** The JQ texts of a site; an expression field that mixes text and templates is an issue. */
+function expressionsOf(
+	site: TemplateSite,
+	expr: ExprStatic,
+	issues: DefinitionIssue[],
+): FoundTemplate[] {
+	const templates = expr.templates(site.text);
+	if (site.kind === "template") return [...templates];
+	if (templates.length === 0) return [{ expression: site.text, offset: 0 }];
+	const [only] = templates;
+	if (templates.length === 1 && only && isWholeString(site.text, only)) return [only];
+	issues.push(
+		issue(
+			site.path,
+			"expression_mixed_template",
+			"an expression field is one JQ expression, bare or as a single {{ … }}, not text mixed with templates",
+		),
+	);
+	return [];
+}
+
+/** True when nothing but whitespace surrounds the `{{ … }}` holding `found`. */
+function isWholeString(text: string, found: FoundTemplate): boolean {
+	const open = text.lastIndexOf("{{", found.offset);
+	const close = text.indexOf("}}", found.offset + found.expression.length);
+	return (
+		open !== -1 &&
+		close !== -1 &&
+		text.slice(0, open).trim() === "" &&
+		text.slice(close + 2).trim() === ""
+	);
+}
+
+type ReadProblem = { code: string; message: string };
+
+function readProblem(
+	read: ReadPath,
+	scope: SiteScope,
+	nodes: ReadonlyMap<string, number>,
+	upstreamFor: (node: string) => Set<string>,
+): ReadProblem | undefined {
+	const [root, name] = read.segments;
+	if (root === "response") {
+		if (scope.kind === "node" && scope.response) return undefined;
+		return {
+			code: "template_response_outside_variables",
+			message: ".response is the node's raw result and exists only inside its variables",
+		};
+	}
+	// `.outputs` as a whole, or a computed key, cannot be checked statically.
+	if (root !== "outputs" || name === undefined) return undefined;
+	if (!nodes.has(name)) {
+		return {
+			code: "template_unknown_node",
+			message: `.outputs.${name} reads a node that does not exist`,
+		};
+	}
+	if (scope.kind === "workflow") return undefined;
+	if (name === scope.node) {
+		return {
+			code: "template_not_upstream",
+			message: `.outputs.${name} is this node's own output, which does not exist yet; inside variables use .response`,
+		};
+	}
+	if (!upstreamFor(scope.node).has(name)) {
+		return {
+			code: "template_not_upstream",
+			message: `.outputs.${name} is not upstream of "${scope.node}": no path of connections leads from it here, so it may not have run`,
+		};
+	}
+	return undefined;
+}
+
+/** 1-based line and column of a 0-based offset in `text`. */
+export function positionIn(text: string, offset: number): { line: number; column: number } {
+	const before = text.slice(0, Math.max(0, Math.min(offset, text.length)));
+	const lineStart = before.lastIndexOf("\n") + 1;
+	return { line: before.split("\n").length, column: before.length - lineStart + 1 };
+}

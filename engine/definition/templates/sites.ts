@@ -1,0 +1,114 @@
+import type { JsonValue } from "../schema/json";
+import type { WorkflowDefinition, WorkflowNode } from "../types";
+
+/**
+ * One string in a definition that engine/expr will evaluate at run time.
+ * - "template": only its `{{ … }}` parts are JQ (config values, variables, outputs);
+ * - "expression": the whole string is one JQ expression, bare or as a single
+ *   `{{ … }}` (runIf, forEach, CONDITION options, EVENT_TRIGGER conditions).
+ */
+export type TemplateSite = {
+	path: Array<string | number>;
+	text: string;
+	kind: "template" | "expression";
+	/** What the string may read; decides which `.outputs.X` and `.response` are valid. */
+	scope: SiteScope;
+};
+
+export type SiteScope =
+	/** Evaluated for a node: `.outputs.X` only for X upstream; `.response` only in variables. */
+	| { kind: "node"; node: string; response: boolean }
+	/** Workflow `outputs`: evaluated when the run ends, so any node may be read. */
+	| { kind: "workflow" };
+
+/** Every evaluated string of a parsed definition, in definition order. */
+export function templateSites(def: WorkflowDefinition): TemplateSite[] {
+	const sites: TemplateSite[] = [];
+	for (const [i, node] of def.nodes.entries()) sites.push(...nodeSites(node, ["nodes", i]));
+	if (def.outputs) {
+		sites.push(...jsonSites(def.outputs, ["outputs"], { kind: "workflow" }));
+	}
+	return sites;
+}
+
+function nodeSites(node: WorkflowNode, base: Array<string | number>): TemplateSite[] {
+	const scope: SiteScope = { kind: "node", node: node.identifier, response: false };
+	const sites: TemplateSite[] = [];
+	const expression = (path: Array<string | number>, text: string) =>
+		sites.push({ path, text, kind: "expression", scope });
+	const config = node.config;
+	const at = (...rest: Array<string | number>) => [...base, "config", ...rest];
+	switch (config.type) {
+		case "SELF_SERVE_TRIGGER":
+		case "WEBHOOK_TRIGGER":
+		case "SCHEDULE_TRIGGER":
+		case "INPUT":
+			// Forms and fixed inputs are data, not templates.
+			break;
+		case "EVENT_TRIGGER":
+			for (const [j, text] of (config.condition?.expressions ?? []).entries()) {
+				expression(at("condition", "expressions", j), text);
+			}
+			break;
+		case "WEBHOOK":
+			sites.push({ path: at("url"), text: config.url, kind: "template", scope });
+			for (const [name, value] of Object.entries(config.headers ?? {})) {
+				sites.push({ path: at("headers", name), text: value, kind: "template", scope });
+			}
+			if (config.body !== undefined) sites.push(...jsonSites(config.body, at("body"), scope));
+			break;
+		case "CONDITION":
+			for (const [j, option] of config.options.entries()) {
+				expression(at("options", j, "expression"), option.expression);
+			}
+			break;
+		case "DELAY":
+			if (config.until !== undefined) {
+				sites.push({ path: at("until"), text: config.until, kind: "template", scope });
+			}
+			break;
+		case "RUN_WORKFLOW":
+			if (config.inputs) sites.push(...jsonSites(config.inputs, at("inputs"), scope));
+			break;
+	}
+	if (node.runIf !== undefined) expression([...base, "runIf"], node.runIf);
+	if (typeof node.forEach === "string") expression([...base, "forEach"], node.forEach);
+	else if (node.forEach) expression([...base, "forEach", "items"], node.forEach.items);
+	if (node.variables) {
+		// Variables map the raw result after the node ran: the one place `.response` exists.
+		const variables: SiteScope = { kind: "node", node: node.identifier, response: true };
+		sites.push(...jsonSites(node.variables, [...base, "variables"], variables));
+	}
+	return sites;
+}
+
+/** String leaves of a JSON value, iteratively (depth is capped by the schema, but stay safe). */
+function jsonSites(
+	value: JsonValue | Record<string, JsonValue>,
+	base: Array<string | number>,
+	scope: SiteScope,
+): TemplateSite[] {
+	const sites: TemplateSite[] = [];
+	const stack: Array<{ value: JsonValue; path: Array<string | number> }> = [
+		{ value: value as JsonValue, path: base },
+	];
+	while (stack.length > 0) {
+		const top = stack.pop();
+		if (top === undefined) break;
+		const v = top.value;
+		if (typeof v === "string") {
+			if (v.includes("{{")) sites.push({ path: top.path, text: v, kind: "template", scope });
+		} else if (Array.isArray(v)) {
+			for (let j = v.length - 1; j >= 0; j--) {
+				stack.push({ value: v[j] as JsonValue, path: [...top.path, j] });
+			}
+		} else if (v !== null && typeof v === "object") {
+			const entries = Object.entries(v);
+			for (let j = entries.length - 1; j >= 0; j--) {
+				const [key, child] = entries[j] as [string, JsonValue];
+				stack.push({ value: child, path: [...top.path, key] });
+			}
+		}
+	}
+	return sites;
+}
