@@ -7,7 +7,11 @@ const steps = [
 	["lint", "npx", ["biome", "check", "."]],
 	["engine tests (Node)", "npx", ["vitest", "run", "--config", "vitest.node.config.mts"]],
 	["worker tests (workerd)", "npx", ["vitest", "run", "--config", "vitest.config.mts"]],
-	["end-to-end tests (wrangler dev)", "npx", ["vitest", "run", "--config", "vitest.e2e.config.mts"]],
+	[
+		"end-to-end tests (wrangler dev)",
+		"npx",
+		["vitest", "run", "--config", "vitest.e2e.config.mts"],
+	],
 ];
 
 const only = process.argv.slice(2);
@@ -15,7 +19,10 @@ for (const [name, cmd, args] of steps) {
 	if (only.length > 0 && !only.some((o) => name.startsWith(o))) continue;
 	console.log(`\n▶ ${name}`);
 	const started = Date.now();
-	const result = spawnSync(cmd, args, { stdio: "inherit", env: { ...process.env, FORCE_COLOR: "0" } });
+	const result = spawnSync(cmd, args, {
+		stdio: "inherit",
+		env: { ...process.env, FORCE_COLOR: "0" },
+	});
 	const seconds = ((Date.now() - started) / 1000).toFixed(1);
 	if (result.status !== 0) {
 		console.error(`✖ ${name} failed after ${seconds}s`);
