@@ -33,12 +33,17 @@ export const MAX_DURATION_MS = 365 * 24 * 60 * 60 * 1000;
 
 /**
  * Identifiers of workflows, nodes, connections, options and outlets: letters,
- * digits, `_` and `-`, starting with a letter or `_`, at most 100 characters
- * (MAX_IDENTIFIER_LENGTH, checked apart from the pattern so that a long name
- * gets one "too long" issue, not a pattern issue as well).
+ * digits, `_` and `-`, starting with a letter or `_`, at most 100 characters.
  * Kept URL- and JQ-path-safe (`.outputs.my_node` needs no quoting unless it has `-`).
+ * This pattern is the whole rule (length included), for path parameters.
  */
-export const IDENTIFIER_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+export const IDENTIFIER_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]{0,99}$/;
+
+/**
+ * The character rule alone: the schema checks the length separately, so a
+ * long name gets one "too long" issue rather than a pattern issue as well.
+ */
+export const IDENTIFIER_CHARS_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 export const TRIGGER_TYPES = [
 	"SELF_SERVE_TRIGGER",

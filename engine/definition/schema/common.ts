@@ -1,6 +1,6 @@
 import { z } from "zod";
 import {
-	IDENTIFIER_PATTERN,
+	IDENTIFIER_CHARS_PATTERN,
 	MAX_DESCRIPTION_LENGTH,
 	MAX_EXPRESSION_LENGTH,
 	MAX_IDENTIFIER_LENGTH,
@@ -13,7 +13,7 @@ import { jsonValueSchema } from "./json";
 export const identifierSchema = z
 	.string()
 	.max(MAX_IDENTIFIER_LENGTH)
-	.regex(IDENTIFIER_PATTERN, {
+	.regex(IDENTIFIER_CHARS_PATTERN, {
 		message:
 			"must start with a letter or _, contain only letters, digits, _ and -, and be at most 100 characters",
 	})
