@@ -1,0 +1,145 @@
+/**
+ * What goes into `advance` (events, environment) and what comes out (effects, history,
+ * changes). Later waits on the outside world (INPUT responses, async webhook callbacks,
+ * child runs) add cases to RunEvent / Effect / TimerPurpose; nothing here is reshaped.
+ */
+import type { RawHttpResponse } from "./http-response";
+import type { JsonObject } from "./json";
+import type { RandomSource } from "./retry";
+import type { RunState } from "./state";
+
+export interface StartEvent {
+	type: "start";
+	runId: string;
+	workflow: { identifier: string; version: number };
+	/** User id (or "schedule", "webhook:<id>", …) that started the run. */
+	initiator: string;
+	/** Already validated against the trigger's userInputs. */
+	inputs: JsonObject;
+	/** The trigger node that fired; default: the first SELF_SERVE_TRIGGER, else the first trigger. */
+	trigger?: string;
+}
+
+/** How one outgoing call ended, as seen by the shell. */
+export type AttemptOutcome =
+	| { kind: "response"; response: RawHttpResponse }
+	| { kind: "network_error"; code: string; message: string }
+	| { kind: "timeout" };
+
+export interface AttemptResultEvent {
+	type: "attempt_result";
+	node: string;
+	/** forEach item index, null for a node without forEach. */
+	item: number | null;
+	/** The `attempt` of the http_request effect this answers; stale numbers are ignored. */
+	attempt: number;
+	outcome: AttemptOutcome;
+}
+
+/** "Look at your timers and act on whatever is due at `now`." Safe to send any time, twice. */
+export interface TimerDueEvent {
+	type: "timer_due";
+}
+
+export interface CancelEvent {
+	type: "cancel";
+	by: string | null;
+	reason: string | null;
+}
+
+export type RunEvent = StartEvent | AttemptResultEvent | TimerDueEvent | CancelEvent;
+
+export interface OutgoingRequest {
+	url: string;
+	method: string;
+	/** Exactly what to send, unmasked, including Idempotency-Key and Content-Type. */
+	headers: Record<string, string>;
+	body: string | null;
+}
+
+export interface HttpRequestEffect {
+	kind: "http_request";
+	node: string;
+	item: number | null;
+	attempt: number;
+	request: OutgoingRequest;
+	/** Abort the call after this long and report `{ kind: "timeout" }`. */
+	timeoutMs: number;
+	/** `<runId>:<node>[:<item>]`, the same for every attempt; also in request.headers. */
+	idempotencyKey: string;
+}
+
+/** The engine stopped caring about an in-flight call (cancel, run failure, timeout). */
+export interface AbandonRequestEffect {
+	kind: "abandon_request";
+	node: string;
+	item: number | null;
+	attempt: number;
+}
+
+export type Effect = HttpRequestEffect | AbandonRequestEffect;
+
+export type HistoryType =
+	| "run_started"
+	| "run_succeeded"
+	| "run_failed"
+	| "run_cancelled"
+	| "node_started"
+	| "node_waiting"
+	| "node_succeeded"
+	| "node_failed"
+	| "node_skipped"
+	| "node_cancelled"
+	| "connection_taken"
+	| "connection_not_taken"
+	| "condition_evaluated"
+	| "attempt_started"
+	| "attempt_succeeded"
+	| "attempt_failed"
+	| "retry_scheduled"
+	| "timer_fired"
+	| "event_ignored";
+
+export interface HistoryEvent {
+	/** 1-based, gapless per run. */
+	seq: number;
+	time: number;
+	type: HistoryType;
+	node: string | null;
+	item: number | null;
+	/** One sentence for people: what happened and why. */
+	detail: string;
+}
+
+/** Keys of what changed; for each key: present in the state → upsert the row, absent → delete it. */
+export interface StateChanges {
+	header: boolean;
+	nodes: string[];
+	items: string[];
+	connections: string[];
+	timers: string[];
+}
+
+export interface Transition {
+	/** The same object that was passed in, updated in place (or a new one for `start`). */
+	state: RunState;
+	effects: Effect[];
+	/** New history events only, in seq order. */
+	history: HistoryEvent[];
+	changes: StateChanges;
+	/** Earliest pending timer, null when none: set the alarm there (at least now + 1 ms). */
+	wakeAt: number | null;
+	/** True on the one transition that ended the run. */
+	ended: boolean;
+	/** Set when the event changed nothing (no history, no changes); says why. */
+	ignored: string | null;
+}
+
+/** Everything the engine may not call itself. */
+export interface AdvanceEnv {
+	now: number;
+	/** [0, 1); Math.random in production, scripted in tests. Used for retry jitter only. */
+	random: RandomSource;
+	/** Allow loopback targets (ALLOW_LOOPBACK_TARGETS, local development only). */
+	allowLoopbackTargets?: boolean;
+}

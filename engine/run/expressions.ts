@@ -1,0 +1,62 @@
+/**
+ * The one place the engine talks to engine/expr, so the rest of the engine sees tagged
+ * results instead of exceptions, and an author-facing message for each kind of failure.
+ */
+import { ExprLimitError, ExprRuntimeError, ExprSyntaxError, first, render } from "../expr";
+import type { JsonValue } from "./json";
+import type { ErrorInfo } from "./state";
+
+export type Evaluated = { ok: true; value: JsonValue } | { ok: false; error: ErrorInfo };
+
+/** A template that is exactly one `{{ … }}` with nothing around it. */
+const WHOLE_TEMPLATE = /^\s*\{\{([\s\S]*)\}\}\s*$/;
+
+/**
+ * Evaluates a JQ expression written bare (`.inputs.x == 1`) or as one template
+ * (`{{ .inputs.x == 1 }}`), as runIf, forEach and condition options allow. The first
+ * output is the value; no output at all is null.
+ */
+export function evaluateExpression(expression: string, context: JsonValue): Evaluated {
+	const whole = WHOLE_TEMPLATE.exec(expression);
+	const inner = whole?.[1];
+	const source = inner !== undefined && !inner.includes("{{") ? inner : expression;
+	try {
+		const value = first(source, context) as JsonValue | undefined;
+		return { ok: true, value: value ?? null };
+	} catch (error) {
+		return { ok: false, error: describeExprError(error, source) };
+	}
+}
+
+/** Renders `{{ … }}` templates anywhere inside a JSON value. */
+export function renderTemplates(value: JsonValue, context: JsonValue): Evaluated {
+	try {
+		return { ok: true, value: render(value, context) as JsonValue };
+	} catch (error) {
+		return { ok: false, error: describeExprError(error, null) };
+	}
+}
+
+/** JQ truthiness: everything except false and null is true. */
+export function isTruthy(value: JsonValue): boolean {
+	return value !== false && value !== null;
+}
+
+function describeExprError(error: unknown, source: string | null): ErrorInfo {
+	const where = source === null ? "" : ` in \`${shorten(source.trim())}\``;
+	if (error instanceof ExprSyntaxError) {
+		return { code: "expression_error", message: `syntax error${where}: ${error.reason}` };
+	}
+	if (error instanceof ExprRuntimeError) {
+		return { code: "expression_error", message: `expression failed${where}: ${error.message}` };
+	}
+	if (error instanceof ExprLimitError) {
+		return { code: "expression_limit", message: `expression stopped${where}: ${error.message}` };
+	}
+	const message = error instanceof Error ? error.message : String(error);
+	return { code: "expression_error", message: `expression failed${where}: ${message}` };
+}
+
+function shorten(s: string): string {
+	return s.length > 120 ? `${s.slice(0, 117)}…` : s;
+}

@@ -1,0 +1,123 @@
+/**
+ * The run engine: a pure state machine over (pinned definition, run state, event, now).
+ * No I/O, no clock, no randomness of its own — the Durable Object shell supplies them.
+ *
+ * ## API
+ *
+ *   prepare(definition: WorkflowDefinition): Plan
+ *     Per-version indexes (incoming/outgoing connections, parsed durations, retry policies,
+ *     node kinds). Pure and deterministic; cache one Plan per (workflow, version).
+ *
+ *   advance(plan, state: RunState | null, event: RunEvent, env: AdvanceEnv): Transition
+ *     env = { now: epoch ms, random: () => [0,1), allowLoopbackTargets?: boolean }.
+ *     `start` takes state = null and creates the state; every other event needs the state.
+ *     The state passed in is UPDATED IN PLACE and returned as `transition.state`. If the
+ *     storage transaction that persists it fails, drop the in-memory state and reload it.
+ *
+ * ## Contract for the shell (DESIGN §4)
+ *
+ * Persist, in ONE storage transaction per `advance` call (skip it when `ignored` is set):
+ *   - `state.header` when `changes.header` (one row; `header.version` grows by one per
+ *     applied transition — use it for the guarded D1 upsert / outbox);
+ *   - for each key in `changes.nodes` / `changes.items` / `changes.connections` /
+ *     `changes.timers`: if the key is in `state.nodes` / `state.items` /
+ *     `state.connections` / `state.timers`, upsert that row, else delete it;
+ *   - `transition.history` appended (seq is gapless; it continues from header.lastSeq);
+ *   - the alarm at `wakeAt` (null → delete the alarm), at least now + 1 ms.
+ * Then perform `effects`. Nothing else in the state changes, so a step costs O(changed).
+ *
+ * Rebuild after eviction: load every row back into the same shape —
+ *   { header, nodes: {id → NodeRun}, items: {key → ItemRun}, connections: {id → state},
+ *     timers: {key → Timer} } — and call advance with it. Derived data (the outputs map
+ *   for templates) is rebuilt from node rows on first use; a rebuilt state behaves exactly
+ *   like the one in memory (tested by a JSON round trip between every pair of events).
+ *
+ * Effects → events:
+ *   - http_request: fetch(request.url, { method, headers, body, redirect: "manual" }) with
+ *     an abort after `timeoutMs`; read the body up to RESPONSE_BODY_LIMIT_BYTES + 1 bytes;
+ *     then advance with { type: "attempt_result", node, item, attempt, outcome } where
+ *     outcome is { kind: "response", response: { status, headers (lower-case names), body,
+ *     bodyTruncated } } | { kind: "network_error", code, message } | { kind: "timeout" }.
+ *     Headers already contain Idempotency-Key (= idempotencyKey, stable across attempts).
+ *     A result for an attempt the engine no longer waits for is ignored, so delivering a
+ *     result twice, late or after a crash is safe.
+ *   - abandon_request: abort that call if it is still running (optional; its result
+ *     would be ignored anyway).
+ *   - alarm(): advance with { type: "timer_due" }. Idempotent: only due timers act, and
+ *     each is deleted as it fires; nothing due → `ignored`.
+ *   - cancel: advance with { type: "cancel", by, reason }.
+ *
+ * `ended` is true on exactly one transition per run (flush the outbox / notify then).
+ * After it, every event is ignored: no history, no changes (`ignored` says why).
+ *
+ * ## Decisions (where the issue is silent)
+ *   - Node types the engine cannot run yet (INPUT, RUN_WORKFLOW, WEBHOOK with
+ *     synchronized: false) are not rejected at start: a run only fails when it actually
+ *     reaches one — the node fails with code `not_supported` (so onError can handle it).
+ *   - Triggers other than the one that started the run are SKIPPED at start.
+ *   - Expressions (runIf, forEach, condition options) use jq truthiness: only false and
+ *     null are false. A bare expression and one `{{ … }}` template mean the same.
+ *   - runIf is evaluated once per node (before startDelay), not per forEach item.
+ *   - forEach: the first item that fails after its retries fails the node; items still
+ *     in flight or not yet started are CANCELLED. forEach is supported on WEBHOOK only.
+ *   - When the run ends unsuccessfully, open nodes and nodes never started are CANCELLED.
+ *   - A CONDITION connection with neither an option nor `fallback` is always taken.
+ *   - Retry-After is a floor for the next delay; one over an hour fails the node instead.
+ *     Jitter is ±20 %. Rendering errors and refused URLs are never retried.
+ *   - DELAY `until` must render to an ISO 8601 timestamp string; a past time completes
+ *     at once. The output of DELAY is { until }, of CONDITION { option } (null = none).
+ *   - Stale attempt results while the run is live are noted in history as event_ignored.
+ *
+ * Error codes: http_error, network_error, timeout, response_too_large, url_refused,
+ * template_error, expression_error, expression_limit, foreach_not_a_list,
+ * foreach_too_many_items, invalid_until, invalid_config, not_supported, cancelled,
+ * workflow_timeout, output_error, no_trigger, unknown_trigger, stalled.
+ */
+export { advance } from "./advance";
+export type {
+	AbandonRequestEffect,
+	AdvanceEnv,
+	AttemptOutcome,
+	AttemptResultEvent,
+	CancelEvent,
+	Effect,
+	HistoryEvent,
+	HistoryType,
+	HttpRequestEffect,
+	OutgoingRequest,
+	RunEvent,
+	StartEvent,
+	StateChanges,
+	TimerDueEvent,
+	Transition,
+} from "./events";
+export type { HttpResponse, RawHttpResponse } from "./http-response";
+export { RESPONSE_BODY_LIMIT_BYTES, readResponse } from "./http-response";
+export type { JsonObject, JsonValue } from "./json";
+export { maskHeaders } from "./masking";
+export type { Plan, PlannedNode } from "./plan";
+export { DEFAULT_ATTEMPT_TIMEOUT_MS, MAX_FOREACH_ITEMS, prepare } from "./plan";
+export type { AttemptFailure, RandomSource, RetryDecision, RetryPolicy } from "./retry";
+export { decideRetry } from "./retry";
+export type {
+	AttemptRecord,
+	ConnectionState,
+	ErrorInfo,
+	ForEachProgress,
+	ItemRun,
+	LogEntry,
+	NodeResult,
+	NodeRun,
+	NodeStatus,
+	RunHeader,
+	RunResult,
+	RunState,
+	RunStatus,
+	Timer,
+	TimerPurpose,
+} from "./state";
+export { isTerminal, itemKey } from "./state";
+export { nextWake } from "./timers";
+export type { UrlCheck, UrlGuardOptions } from "./url-guard";
+export { checkOutgoingUrl } from "./url-guard";
+export { idempotencyKey } from "./webhook";

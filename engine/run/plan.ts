@@ -1,0 +1,157 @@
+/**
+ * `prepare(definition)` → Plan: per-definition indexes computed once (O(nodes + connections))
+ * so that each step touches only the nodes it changes. A definition version is immutable,
+ * so the shell caches one Plan per (workflow, version) for as long as it likes.
+ */
+import type { Connection, WorkflowDefinition, WorkflowNode } from "../definition";
+import {
+	DEFAULT_FOREACH_CONCURRENCY,
+	graphOf,
+	isTriggerType,
+	tryParseDuration,
+} from "../definition";
+import { NO_RETRY, RETRY_DEFAULTS, type RetryPolicy } from "./retry";
+
+export const DEFAULT_ATTEMPT_TIMEOUT_MS = 30_000;
+export const MAX_FOREACH_ITEMS = 1_000;
+
+/** What the engine does with a node, decided once from its config. */
+export type NodeKind =
+	| { kind: "trigger" }
+	| { kind: "webhook" }
+	| { kind: "condition" }
+	| { kind: "delay" }
+	| { kind: "unsupported"; why: string };
+
+export interface PlannedNode {
+	id: string;
+	node: WorkflowNode;
+	kind: NodeKind;
+	incoming: readonly Connection[];
+	outgoing: readonly Connection[];
+	joinStrategy: "all" | "any";
+	timeoutMs: number;
+	startDelayMs: number;
+	retry: RetryPolicy;
+	forEach: { items: string; concurrency: number } | null;
+	/** A duration that does not parse (save-time checks should prevent it); fails the node. */
+	configError: string | null;
+}
+
+export interface Plan {
+	definition: WorkflowDefinition;
+	nodes: ReadonlyMap<string, PlannedNode>;
+	/** Node ids in definition order (used only by start and the terminal transition). */
+	order: readonly string[];
+	triggers: readonly string[];
+	workflowTimeoutMs: number | null;
+	/** A workflow-level duration that does not parse. */
+	configError: string | null;
+}
+
+export function prepare(definition: WorkflowDefinition): Plan {
+	const graph = graphOf(definition);
+	const nodes = new Map<string, PlannedNode>();
+	const order: string[] = [];
+	for (const node of definition.nodes) {
+		if (nodes.has(node.identifier)) continue;
+		order.push(node.identifier);
+		nodes.set(node.identifier, planNode(node, graph));
+	}
+	const timeout = durationOrNull(definition.timeout, "timeout");
+	return {
+		definition,
+		nodes,
+		order,
+		triggers: graph.triggers,
+		workflowTimeoutMs: timeout.ms,
+		configError: timeout.error,
+	};
+}
+
+function planNode(node: WorkflowNode, graph: ReturnType<typeof graphOf>): PlannedNode {
+	const errors: string[] = [];
+	const timeout = durationOrNull(node.timeout, "timeout");
+	const startDelay = durationOrNull(node.startDelay, "startDelay");
+	const retry = retryPolicy(node, errors);
+	for (const e of [timeout.error, startDelay.error]) if (e !== null) errors.push(e);
+	const forEach =
+		node.forEach === undefined
+			? null
+			: typeof node.forEach === "string"
+				? { items: node.forEach, concurrency: DEFAULT_FOREACH_CONCURRENCY }
+				: { items: node.forEach.items, concurrency: node.forEach.concurrency };
+	return {
+		id: node.identifier,
+		node,
+		kind: kindOf(node),
+		incoming: (graph.incoming.get(node.identifier) ?? []).map((e) => e.connection),
+		outgoing: (graph.outgoing.get(node.identifier) ?? []).map((e) => e.connection),
+		joinStrategy: node.joinStrategy ?? "all",
+		timeoutMs: timeout.ms ?? DEFAULT_ATTEMPT_TIMEOUT_MS,
+		startDelayMs: startDelay.ms ?? 0,
+		retry,
+		forEach,
+		configError: errors.length > 0 ? errors.join("; ") : null,
+	};
+}
+
+function kindOf(node: WorkflowNode): NodeKind {
+	const config = node.config;
+	if (isTriggerType(config.type)) return { kind: "trigger" };
+	switch (config.type) {
+		case "WEBHOOK":
+			return config.synchronized
+				? { kind: "webhook" }
+				: {
+						kind: "unsupported",
+						why: "WEBHOOK nodes with synchronized: false (waiting for a callback) are not supported yet",
+					};
+		case "CONDITION":
+			return { kind: "condition" };
+		case "DELAY":
+			return { kind: "delay" };
+		case "INPUT":
+			return { kind: "unsupported", why: "INPUT nodes are not supported by the run engine yet" };
+		case "RUN_WORKFLOW":
+			return {
+				kind: "unsupported",
+				why: "RUN_WORKFLOW nodes are not supported by the run engine yet",
+			};
+		default:
+			return { kind: "unsupported", why: `node type ${config.type} is not supported` };
+	}
+}
+
+function retryPolicy(node: WorkflowNode, errors: string[]): RetryPolicy {
+	const retry = node.retry;
+	if (retry === undefined) return NO_RETRY;
+	const initial = durationOrNull(retry.initialDelay, "retry.initialDelay");
+	const max = durationOrNull(retry.maxDelay, "retry.maxDelay");
+	for (const e of [initial.error, max.error]) if (e !== null) errors.push(e);
+	return {
+		maxAttempts: retry.maxAttempts,
+		backoff: retry.backoff,
+		initialDelayMs: initial.ms ?? RETRY_DEFAULTS.initialDelayMs,
+		maxDelayMs: Math.max(max.ms ?? RETRY_DEFAULTS.maxDelayMs, initial.ms ?? 0),
+		retryOn: retry.retryOn ?? null,
+	};
+}
+
+function durationOrNull(
+	value: string | undefined,
+	field: string,
+): { ms: number | null; error: string | null } {
+	if (value === undefined) return { ms: null, error: null };
+	const parsed = tryParseDuration(value);
+	return parsed.ok
+		? { ms: parsed.ms, error: null }
+		: { ms: null, error: `${field}: ${parsed.reason}` };
+}
+
+export function plannedNode(plan: Plan, id: string): PlannedNode {
+	const planned = plan.nodes.get(id);
+	// Node ids in the state come from the same pinned definition, so this cannot miss.
+	if (planned === undefined) throw new Error(`node ${id} is not in the pinned definition`);
+	return planned;
+}

@@ -1,0 +1,151 @@
+/**
+ * The run state: plain JSON, stored by the shell as rows (one header, one row per node run,
+ * per forEach item run, per settled connection and per timer). Every field is data the run
+ * view needs or the engine needs to continue after eviction; nothing is derived-only except
+ * what `context.ts` rebuilds (the outputs map) on first use.
+ */
+import type { JsonObject, JsonValue } from "./json";
+
+export type RunStatus = "QUEUED" | "IN_PROGRESS" | "WAITING" | "COMPLETED";
+export type RunResult = "SUCCESS" | "FAILED" | "CANCELLED";
+export type NodeStatus = "PENDING" | "IN_PROGRESS" | "WAITING" | "COMPLETED";
+export type NodeResult = "SUCCESS" | "FAILED" | "CANCELLED" | "SKIPPED";
+
+export interface ErrorInfo {
+	/** Stable, machine-readable: see ERROR_CODES in index.ts. */
+	code: string;
+	message: string;
+}
+
+export interface LogEntry {
+	level: "info" | "warn" | "error";
+	message: string;
+	time: number;
+}
+
+/** The request as sent, with secret-looking header values masked. */
+export interface RecordedRequest {
+	method: string;
+	url: string;
+	headers: Record<string, string>;
+	body: JsonValue;
+}
+
+export interface AttemptRecord {
+	/** 1-based. */
+	number: number;
+	startedAt: number;
+	/** Null while the call is in flight. */
+	endedAt: number | null;
+	request: RecordedRequest;
+	/** HTTP status when a response arrived. */
+	responseStatus: number | null;
+	/** Why this attempt failed (it may still have been retried). */
+	error: ErrorInfo | null;
+}
+
+/** What node runs and forEach item runs have in common: the unit that makes calls. */
+export interface TaskRun {
+	status: NodeStatus;
+	/** Set exactly when status is COMPLETED. */
+	result: NodeResult | null;
+	startedAt: number | null;
+	endedAt: number | null;
+	attempts: AttemptRecord[];
+	output: JsonValue;
+	error: ErrorInfo | null;
+	logs: LogEntry[];
+}
+
+export interface ForEachProgress {
+	total: number;
+	concurrency: number;
+	/** Next item index to launch. */
+	nextIndex: number;
+	/** Indexes launched and not finished (at most `concurrency`). */
+	inFlight: number[];
+	succeeded: number;
+}
+
+export interface NodeRun extends TaskRun {
+	node: string;
+	/** config.type, for the run view. */
+	type: string;
+	/** Incoming connections settled so far and how many of them were taken (joins). */
+	arrivals: { settled: number; taken: number };
+	/** Set once a forEach node has computed its items. */
+	forEach: ForEachProgress | null;
+}
+
+export interface ItemRun extends TaskRun {
+	node: string;
+	index: number;
+	item: JsonValue;
+}
+
+export type ConnectionState = "TAKEN" | "NOT_TAKEN";
+
+/** What a timer does when due; keyed in `RunState.timers` by `timerKey` (timers.ts). */
+export type TimerPurpose =
+	| { kind: "start_delay"; node: string }
+	| { kind: "delay"; node: string }
+	| { kind: "retry"; node: string; item: number | null; attempt: number }
+	| { kind: "attempt_timeout"; node: string; item: number | null; attempt: number }
+	| { kind: "workflow_timeout" };
+
+export type Timer = TimerPurpose & { at: number };
+
+export interface RunHeader {
+	runId: string;
+	workflow: { identifier: string; version: number };
+	initiator: string;
+	/** The trigger node that started the run. */
+	trigger: string | null;
+	status: RunStatus;
+	result: RunResult | null;
+	inputs: JsonObject;
+	/** The workflow's templated `outputs`, set when the run succeeds. */
+	outputs: JsonValue;
+	error: (ErrorInfo & { node: string | null }) | null;
+	createdAt: number;
+	startedAt: number | null;
+	endedAt: number | null;
+	/** Grows by one per applied transition; the D1 upsert only accepts a larger one. */
+	version: number;
+	/** Seq of the last history event written. */
+	lastSeq: number;
+	/** Nodes started and not finished (IN_PROGRESS or WAITING), in start order. */
+	active: string[];
+	/** Nodes not COMPLETED yet; the run succeeds when this reaches 0. */
+	remaining: number;
+}
+
+export interface RunState {
+	header: RunHeader;
+	/** Every node of the pinned definition, created PENDING at start. */
+	nodes: Record<string, NodeRun>;
+	/** forEach item runs, keyed by `itemKey(node, index)`. */
+	items: Record<string, ItemRun>;
+	/** Connections settled so far (absent = not settled yet). */
+	connections: Record<string, ConnectionState>;
+	/** Pending timers, keyed by `timerKey`. */
+	timers: Record<string, Timer>;
+}
+
+export function itemKey(node: string, index: number): string {
+	return `${node}#${index}`;
+}
+
+/** A node run, or one forEach item of it. */
+export interface TaskRef {
+	node: string;
+	item: number | null;
+}
+
+export function taskKey(ref: TaskRef): string {
+	return ref.item === null ? ref.node : itemKey(ref.node, ref.item);
+}
+
+export function isTerminal(state: RunState): boolean {
+	return state.header.status === "COMPLETED";
+}

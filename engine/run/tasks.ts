@@ -1,0 +1,103 @@
+/**
+ * Routes attempt events and timers to the right task (a node run or a forEach item) and its
+ * verdict to the node (flow.ts) or its forEach (foreach.ts). Every entry point first checks
+ * that the event is about the attempt currently open, so duplicates and late arrivals are
+ * harmless: they are noted and change nothing else.
+ */
+import { abandonOpenWork } from "./abandon";
+import type { AttemptOutcome, AttemptResultEvent } from "./events";
+import { nodeFailed, nodeSucceeded } from "./flow";
+import { itemFailed, itemSucceeded, refreshForEachStatus } from "./foreach";
+import type { JsonValue } from "./json";
+import { type ErrorInfo, type TaskRef, type TaskRun, type TimerPurpose, taskKey } from "./state";
+import type { Step } from "./step";
+import { type AttemptVerdict, concludeAttempt, startAttempt } from "./webhook";
+
+/** Launches attempt 1 of a task; used for a plain WEBHOOK node and for each forEach item. */
+export function startTask(step: Step, ref: TaskRef): void {
+	launch(step, ref, 1);
+}
+
+function launch(step: Step, ref: TaskRef, attempt: number): void {
+	const started = startAttempt(step, ref, attempt);
+	if (started.kind === "failed") taskFailed(step, ref, started.error);
+	else if (ref.item !== null) refreshForEachStatus(step, ref.node);
+}
+
+export function onAttemptResult(step: Step, event: AttemptResultEvent): void {
+	const ref = { node: event.node, item: event.item };
+	const stale = whyStale(step, ref, event.attempt);
+	if (stale !== null) {
+		step.note("event_ignored", `result of attempt ${event.attempt} ignored: ${stale}`, ref);
+		return;
+	}
+	conclude(step, ref, event.outcome);
+}
+
+export function onRetryDue(step: Step, timer: Extract<TimerPurpose, { kind: "retry" }>): void {
+	const ref = { node: timer.node, item: timer.item };
+	const task = findTask(step, ref);
+	// The timer is keyed by task, so it is the current one unless the task already ended.
+	if (task === undefined || task.status === "COMPLETED") return;
+	launch(step, ref, timer.attempt);
+}
+
+export function onAttemptTimeout(
+	step: Step,
+	timer: Extract<TimerPurpose, { kind: "attempt_timeout" }>,
+): void {
+	const ref = { node: timer.node, item: timer.item };
+	if (whyStale(step, ref, timer.attempt) !== null) return;
+	// The shell's own abort normally reports the timeout first; this timer covers calls that
+	// were lost (eviction mid-call), so tell the shell to drop the call if it still runs.
+	step.emit({ kind: "abandon_request", node: ref.node, item: ref.item, attempt: timer.attempt });
+	conclude(step, ref, { kind: "timeout" });
+}
+
+function conclude(step: Step, ref: TaskRef, outcome: AttemptOutcome): void {
+	const verdict: AttemptVerdict = concludeAttempt(step, ref, outcome);
+	switch (verdict.kind) {
+		case "succeeded":
+			taskSucceeded(step, ref, verdict.output, verdict.detail);
+			return;
+		case "failed":
+			taskFailed(step, ref, verdict.error);
+			return;
+		case "retrying":
+			if (ref.item !== null) refreshForEachStatus(step, ref.node);
+			return;
+		default: {
+			const _exhaustive: never = verdict;
+			return;
+		}
+	}
+}
+
+/** Null when `attempt` is the open attempt of an open task; else why the event is stale. */
+function whyStale(step: Step, ref: TaskRef, attempt: number): string | null {
+	if (step.state.nodes[ref.node] === undefined) return `${ref.node} is not a node of this run`;
+	const task = findTask(step, ref);
+	if (task === undefined) return `${taskKey(ref)} has no such forEach item`;
+	if (task.status === "COMPLETED") return `${taskKey(ref)} already ended (${task.result})`;
+	const last = task.attempts[task.attempts.length - 1];
+	if (last === undefined || last.number !== attempt) {
+		return `attempt ${attempt} is not the current attempt of ${taskKey(ref)}`;
+	}
+	if (last.endedAt !== null) return `attempt ${attempt} of ${taskKey(ref)} already ended`;
+	return null;
+}
+
+function findTask(step: Step, ref: TaskRef): TaskRun | undefined {
+	return ref.item === null ? step.state.nodes[ref.node] : step.state.items[taskKey(ref)];
+}
+
+function taskSucceeded(step: Step, ref: TaskRef, output: JsonValue, detail: string): void {
+	if (ref.item === null) nodeSucceeded(step, ref.node, output, `${ref.node} succeeded: ${detail}`);
+	else itemSucceeded(step, { node: ref.node, item: ref.item }, output, startTask);
+}
+
+function taskFailed(step: Step, ref: TaskRef, error: ErrorInfo): void {
+	abandonOpenWork(step, ref, error);
+	if (ref.item === null) nodeFailed(step, ref.node, error);
+	else itemFailed(step, { node: ref.node, item: ref.item }, error);
+}

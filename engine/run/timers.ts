@@ -1,0 +1,48 @@
+/**
+ * The run's timers table. Keys are derived from what the timer is for, so setting the
+ * same timer twice overwrites it and a due timer is deleted before it is acted on: firing
+ * `timer_due` twice at the same instant finds nothing the second time.
+ */
+import type { RunState, TaskRef, Timer, TimerPurpose } from "./state";
+import { taskKey } from "./state";
+
+export function timerKey(purpose: TimerPurpose): string {
+	switch (purpose.kind) {
+		case "start_delay":
+		case "delay":
+			return `${purpose.kind}:${purpose.node}`;
+		case "retry":
+		case "attempt_timeout":
+			return `${purpose.kind}:${taskKey(purpose)}`;
+		case "workflow_timeout":
+			return "workflow_timeout";
+		default: {
+			const _exhaustive: never = purpose;
+			return _exhaustive;
+		}
+	}
+}
+
+export function retryTimerKey(ref: TaskRef): string {
+	return `retry:${taskKey(ref)}`;
+}
+
+export function attemptTimeoutKey(ref: TaskRef): string {
+	return `attempt_timeout:${taskKey(ref)}`;
+}
+
+/** Due timers, earliest first (ties by key, so the order never depends on storage order). */
+export function dueTimers(state: RunState, now: number): Array<[string, Timer]> {
+	return Object.entries(state.timers)
+		.filter(([, timer]) => timer.at <= now)
+		.sort(([ka, a], [kb, b]) => a.at - b.at || (ka < kb ? -1 : ka > kb ? 1 : 0));
+}
+
+/** Earliest pending timer. O(timers), and timers are bounded by the work in flight. */
+export function nextWake(state: RunState): number | null {
+	let earliest: number | null = null;
+	for (const timer of Object.values(state.timers)) {
+		if (earliest === null || timer.at < earliest) earliest = timer.at;
+	}
+	return earliest;
+}

@@ -1,0 +1,252 @@
+/**
+ * WEBHOOK (synchronized) attempts for one task (a node run or a forEach item): render the
+ * request, check the URL, record "attempt N started" in the state *before* emitting the
+ * effect (the shell commits the state, then calls), and turn the result into a verdict.
+ * This file decides; tasks.ts routes the verdict to the node or its forEach.
+ */
+import type { WebhookConfig } from "../definition";
+import { contextFor } from "./context";
+import type { AttemptOutcome } from "./events";
+import { renderTemplates } from "./expressions";
+import { isSuccessStatus, readResponse } from "./http-response";
+import type { JsonObject, JsonValue } from "./json";
+import { maskHeaders } from "./masking";
+import { plannedNode } from "./plan";
+import { type AttemptFailure, decideRetry, formatMs } from "./retry";
+import type { AttemptRecord, ErrorInfo, TaskRef } from "./state";
+import type { Step } from "./step";
+import { attemptTimeoutKey, retryTimerKey } from "./timers";
+import { checkOutgoingUrl } from "./url-guard";
+
+export type AttemptStart = { kind: "started" } | { kind: "failed"; error: ErrorInfo };
+
+export type AttemptVerdict =
+	| { kind: "succeeded"; output: JsonValue; detail: string }
+	| { kind: "retrying" }
+	| { kind: "failed"; error: ErrorInfo };
+
+export function idempotencyKey(runId: string, ref: TaskRef): string {
+	return ref.item === null ? `${runId}:${ref.node}` : `${runId}:${ref.node}:${ref.item}`;
+}
+
+export function taskContext(step: Step, ref: TaskRef, response?: JsonValue): JsonObject {
+	if (ref.item === null) return contextFor(step.state, { response });
+	const item = step.task(ref) as { item?: JsonValue };
+	return contextFor(step.state, { item: item.item ?? null, index: ref.item, response });
+}
+
+function webhookConfig(step: Step, node: string): WebhookConfig {
+	const config = plannedNode(step.plan, node).node.config;
+	if (config.type !== "WEBHOOK") throw new Error(`${node} is not a WEBHOOK node`);
+	return config;
+}
+
+export function startAttempt(step: Step, ref: TaskRef, attempt: number): AttemptStart {
+	const config = webhookConfig(step, ref.node);
+	const planned = plannedNode(step.plan, ref.node);
+	const context = taskContext(step, ref);
+	const url = renderTemplates(config.url, context);
+	if (!url.ok) return templateFailure("url", url.error);
+	const headers = renderTemplates(config.headers ?? {}, context);
+	if (!headers.ok) return templateFailure("headers", headers.error);
+	const sendsBody =
+		config.body !== undefined && config.method !== "GET" && config.method !== "HEAD";
+	const body = sendsBody
+		? renderTemplates(config.body ?? null, context)
+		: { ok: true as const, value: null };
+	if (!body.ok) return templateFailure("body", body.error);
+	if (typeof url.value !== "string") {
+		return fail("template_error", `url rendered to ${typeLabel(url.value)}, not a string`);
+	}
+	const check = checkOutgoingUrl(url.value, {
+		allowLoopbackTargets: step.env.allowLoopbackTargets,
+	});
+	if (check.kind === "refused")
+		return fail("url_refused", `refused to call ${url.value}: ${check.reason}`);
+
+	const key = idempotencyKey(step.state.header.runId, ref);
+	const sent = headerStrings(headers.value);
+	const has = (name: string) => Object.keys(sent).some((h) => h.toLowerCase() === name);
+	if (!has("idempotency-key")) sent["Idempotency-Key"] = key;
+	const bodyText = !sendsBody
+		? null
+		: typeof body.value === "string"
+			? body.value
+			: JSON.stringify(body.value);
+	if (sendsBody && typeof body.value !== "string" && !has("content-type")) {
+		sent["Content-Type"] = "application/json";
+	}
+	const record: AttemptRecord = {
+		number: attempt,
+		startedAt: step.now,
+		endedAt: null,
+		request: {
+			method: config.method,
+			url: check.url,
+			headers: maskHeaders(sent),
+			body: body.value,
+		},
+		responseStatus: null,
+		error: null,
+	};
+	const task = step.task(ref);
+	task.attempts.push(record);
+	task.status = "IN_PROGRESS";
+	task.startedAt ??= step.now;
+	step.touchTask(ref);
+	step.setTimer(attemptTimeoutKey(ref), {
+		kind: "attempt_timeout",
+		node: ref.node,
+		item: ref.item,
+		attempt,
+		at: step.now + planned.timeoutMs,
+	});
+	const of = planned.retry.maxAttempts > 1 ? ` of ${planned.retry.maxAttempts}` : "";
+	step.note(
+		"attempt_started",
+		`attempt ${attempt}${of}: ${config.method} ${check.url} (gives up after ${formatMs(planned.timeoutMs)})`,
+		ref,
+	);
+	step.emit({
+		kind: "http_request",
+		node: ref.node,
+		item: ref.item,
+		attempt,
+		request: { url: check.url, method: config.method, headers: sent, body: bodyText },
+		timeoutMs: planned.timeoutMs,
+		idempotencyKey: key,
+	});
+	return { kind: "started" };
+}
+
+/** The in-flight attempt ended with `outcome` (the caller checked it is the current one). */
+export function concludeAttempt(step: Step, ref: TaskRef, outcome: AttemptOutcome): AttemptVerdict {
+	const task = step.task(ref);
+	const attempt = task.attempts[task.attempts.length - 1];
+	if (attempt === undefined) throw new Error("concludeAttempt without an attempt");
+	attempt.endedAt = step.now;
+	step.clearTimer(attemptTimeoutKey(ref));
+	step.touchTask(ref);
+	const call = `${attempt.request.method} ${attempt.request.url}`;
+	const took = formatMs(step.now - attempt.startedAt);
+	switch (outcome.kind) {
+		case "response": {
+			attempt.responseStatus = outcome.response.status;
+			const reading = readResponse(outcome.response);
+			if (reading.kind === "too_large") {
+				return failAttempt(step, ref, attempt, "response_too_large", `${call}: ${reading.message}`);
+			}
+			if (reading.warning !== null) step.log(ref, "warn", reading.warning);
+			const { response } = reading;
+			if (!isSuccessStatus(response.status)) {
+				const failure: AttemptFailure = {
+					kind: "http_status",
+					status: response.status,
+					headers: response.headers,
+				};
+				return retryOrFail(step, ref, attempt, failure, "http_error", call);
+			}
+			step.log(ref, "info", `${call} answered ${response.status} in ${took}`);
+			step.note("attempt_succeeded", `${call} answered ${response.status} in ${took}`, ref);
+			const responseValue = response as unknown as JsonObject;
+			const variables = plannedNode(step.plan, ref.node).node.variables;
+			if (variables === undefined) {
+				return { kind: "succeeded", output: responseValue, detail: `output is the response` };
+			}
+			const mapped = renderTemplates(variables, taskContext(step, ref, responseValue));
+			if (!mapped.ok) return templateFailure("variables", mapped.error);
+			return { kind: "succeeded", output: mapped.value, detail: "output mapped by variables" };
+		}
+		case "network_error": {
+			const failure: AttemptFailure = { ...outcome };
+			return retryOrFail(step, ref, attempt, failure, "network_error", call);
+		}
+		case "timeout": {
+			const timeoutMs = plannedNode(step.plan, ref.node).timeoutMs;
+			return retryOrFail(step, ref, attempt, { kind: "timeout", timeoutMs }, "timeout", call);
+		}
+		default: {
+			const _exhaustive: never = outcome;
+			return _exhaustive;
+		}
+	}
+}
+
+function retryOrFail(
+	step: Step,
+	ref: TaskRef,
+	attempt: AttemptRecord,
+	failure: AttemptFailure,
+	code: string,
+	call: string,
+): AttemptVerdict {
+	const planned = plannedNode(step.plan, ref.node);
+	const decision = decideRetry(planned.retry, failure, attempt.number, step.now, step.env.random);
+	switch (decision.kind) {
+		case "fail":
+			return failAttempt(step, ref, attempt, code, `${call}: ${decision.reason}`);
+		case "retry": {
+			attempt.error = { code, message: `${call}: ${decision.reason}` };
+			step.log(ref, "warn", attempt.error.message);
+			step.note("attempt_failed", attempt.error.message, ref);
+			step.setTimer(retryTimerKey(ref), {
+				kind: "retry",
+				node: ref.node,
+				item: ref.item,
+				attempt: decision.attempt,
+				at: decision.at,
+			});
+			step.task(ref).status = "WAITING";
+			step.note(
+				"retry_scheduled",
+				`attempt ${decision.attempt} is due at ${new Date(decision.at).toISOString()} (in ${formatMs(decision.delayMs)})`,
+				ref,
+			);
+			return { kind: "retrying" };
+		}
+		default: {
+			const _exhaustive: never = decision;
+			return _exhaustive;
+		}
+	}
+}
+
+function failAttempt(
+	step: Step,
+	ref: TaskRef,
+	attempt: AttemptRecord,
+	code: string,
+	message: string,
+): AttemptVerdict {
+	attempt.error = { code, message };
+	step.log(ref, "error", message);
+	step.note("attempt_failed", message, ref);
+	return { kind: "failed", error: { code, message } };
+}
+
+function templateFailure(field: string, error: ErrorInfo): { kind: "failed"; error: ErrorInfo } {
+	return fail(
+		error.code === "expression_limit" ? error.code : "template_error",
+		`${field}: ${error.message}`,
+	);
+}
+
+function fail(code: string, message: string): { kind: "failed"; error: ErrorInfo } {
+	return { kind: "failed", error: { code, message } };
+}
+
+/** Rendered header values as strings; a header rendered to null is left out. */
+function headerStrings(value: JsonValue): Record<string, string> {
+	const out: Record<string, string> = {};
+	if (value === null || typeof value !== "object" || Array.isArray(value)) return out;
+	for (const [name, v] of Object.entries(value)) {
+		if (v === null) continue;
+		out[name] = typeof v === "string" ? v : JSON.stringify(v);
+	}
+	return out;
+}
+
+function typeLabel(value: JsonValue): string {
+	if (value === null) return "null";
+	return Array.isArray(value) ? "an array" : `a ${typeof value}`;
+}
