@@ -28,11 +28,10 @@ export function problemResponse(c: Context, error: ApiError): Response {
 		instance: new URL(c.req.url).pathname,
 		...(error.errors ? { errors: error.errors } : {}),
 	};
-	const headers = new Headers({ "content-type": PROBLEM_CONTENT_TYPE });
-	for (const [name, value] of Object.entries(error.headers ?? {})) headers.set(name, value);
-	return new Response(JSON.stringify(body), {
-		status: error.status as ContentfulStatusCode,
-		headers,
+	// c.newResponse (not `new Response`) keeps headers middleware already set, such as X-Request-Id.
+	return c.newResponse(JSON.stringify(body), error.status as ContentfulStatusCode, {
+		...error.headers,
+		"content-type": PROBLEM_CONTENT_TYPE,
 	});
 }
 

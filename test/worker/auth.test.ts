@@ -1,0 +1,134 @@
+import { env } from "cloudflare:test";
+import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from "jose";
+import { describe, expect, it } from "vitest";
+import { tokenPolicyFromEnv, verifyToken } from "../../worker/auth/verify-token";
+import { ApiError } from "../../worker/errors/api-error";
+import { call, expectProblem, tokenFor } from "./helpers";
+
+const b64url = (value: unknown) =>
+	btoa(JSON.stringify(value)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+
+async function rejected(token: string, detailPattern: RegExp) {
+	const res = await call("/v1/workflows", { token });
+	const problem = expectProblem(res, 401, "invalid_token");
+	expect(problem.detail).toMatch(detailPattern);
+	expect(res.headers.get("www-authenticate")).toMatch(
+		/^Bearer realm="stepline", error="invalid_token"/,
+	);
+}
+
+describe("bearer tokens", () => {
+	it("accepts a valid token", async () => {
+		expect((await call("/v1/workflows", { token: await tokenFor() })).status).toBe(200);
+	});
+
+	it("rejects a missing or non-bearer Authorization header with a challenge", async () => {
+		for (const headers of [
+			{},
+			{ authorization: "Basic YWxpY2U6c2VjcmV0" },
+			{ authorization: "Bearer" },
+		]) {
+			const res = await call("/v1/workflows", { token: null, headers });
+			expectProblem(res, 401, "unauthorized");
+			expect(res.headers.get("www-authenticate")).toBe('Bearer realm="stepline"');
+		}
+	});
+
+	it("rejects expired tokens but allows 60 s of clock skew", async () => {
+		await rejected(await tokenFor({ expiresIn: -120 }), /expired/);
+		expect(
+			(await call("/v1/workflows", { token: await tokenFor({ expiresIn: -30 }) })).status,
+		).toBe(200);
+	});
+
+	it("rejects a wrong signature, issuer or audience", async () => {
+		await rejected(
+			await tokenFor({ secret: "not-the-server-secret-at-all-0123456789" }),
+			/signature/,
+		);
+		await rejected(await tokenFor({ issuer: "https://evil.example" }), /iss/);
+		await rejected(await tokenFor({ audience: "someone-else" }), /aud/);
+	});
+
+	it("rejects unsigned (alg: none) tokens and algorithms off the allow-list", async () => {
+		const now = Math.floor(Date.now() / 1000);
+		const claims = {
+			tid: "acme",
+			sub: "mallory",
+			role: "admin",
+			iss: env.JWT_ISSUER,
+			aud: env.JWT_AUDIENCE,
+			exp: now + 600,
+		};
+		await rejected(
+			`${b64url({ alg: "none", typ: "JWT" })}.${b64url(claims)}.`,
+			/algorithm|malformed/,
+		);
+		const hs512 = await new SignJWT(claims)
+			.setProtectedHeader({ alg: "HS512" })
+			.sign(new TextEncoder().encode(env.JWT_SECRET));
+		await rejected(hs512, /algorithm/);
+	});
+
+	it("requires exp, tid, sub and a known role", async () => {
+		const now = Math.floor(Date.now() / 1000);
+		const noExp = await new SignJWT({ tid: "acme", role: "admin" })
+			.setProtectedHeader({ alg: "HS256" })
+			.setSubject("a")
+			.setIssuer(env.JWT_ISSUER)
+			.setAudience(env.JWT_AUDIENCE)
+			.setIssuedAt(now)
+			.sign(new TextEncoder().encode(env.JWT_SECRET));
+		await rejected(noExp, /exp/);
+		await rejected(await tokenFor({ claims: { tid: undefined } }), /tid/);
+		await rejected(await tokenFor({ claims: { role: "owner" } }), /role/);
+	});
+});
+
+describe("JWKS (production configuration)", () => {
+	async function signer(kid: string) {
+		const { publicKey, privateKey } = await generateKeyPair("RS256", { extractable: true });
+		const jwk = { ...(await exportJWK(publicKey)), kid, alg: "RS256", use: "sig" };
+		const sign = (claims: Record<string, unknown> = {}) =>
+			new SignJWT({ tid: "acme", role: "member", ...claims })
+				.setProtectedHeader({ alg: "RS256", kid })
+				.setSubject("carol")
+				.setIssuer("https://idp.example")
+				.setAudience("stepline-api")
+				.setExpirationTime("10m")
+				.sign(privateKey);
+		return { jwk, sign };
+	}
+
+	it("selects the key by kid, so rotated keys verify side by side", async () => {
+		const [oldKey, newKey, unknown] = await Promise.all([
+			signer("2026-10"),
+			signer("2026-11"),
+			signer("stray"),
+		]);
+		const policy = {
+			key: createLocalJWKSet({ keys: [oldKey.jwk, newKey.jwk] }),
+			algorithms: ["RS256"],
+			issuer: "https://idp.example",
+			audience: "stepline-api",
+		};
+		expect((await verifyToken(await oldKey.sign(), policy)).subject).toBe("carol");
+		expect((await verifyToken(await newKey.sign({ role: "admin" }), policy)).role).toBe("admin");
+		await expect(verifyToken(await unknown.sign(), policy)).rejects.toThrow(/kid/);
+	});
+
+	it("uses the JWKS and asymmetric algorithms when JWKS_URL is set, refusing HS256", async () => {
+		const policy = tokenPolicyFromEnv({
+			...env,
+			JWKS_URL: "https://idp.example/.well-known/jwks.json",
+		} as Env);
+		expect(policy.algorithms).not.toContain("HS256");
+		expect(policy.key).toBeTypeOf("function");
+		await expect(verifyToken(await tokenFor(), policy)).rejects.toThrow(/algorithm/);
+	});
+
+	it("fails closed when neither a JWKS URL nor a secret is configured", () => {
+		const broken = { ...env, JWKS_URL: "", JWT_SECRET: "" } as unknown as Env;
+		expect(() => tokenPolicyFromEnv(broken)).toThrow(ApiError);
+	});
+});

@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { call, expectProblem } from "./helpers";
+
+describe("problem documents", () => {
+	it("answers an unknown route with a 404 problem", async () => {
+		const res = await call("/v1/teleporters");
+		const problem = expectProblem(res, 404, "route_not_found");
+		expect(problem).toMatchObject({
+			type: "https://stepline.dev/problems/route_not_found",
+			title: "No such route",
+			instance: "/v1/teleporters",
+		});
+		expect(res.headers.get("x-request-id")).toBe((problem as { requestId?: string }).requestId);
+		expectProblem(await call("/teleporters", { token: null }), 404, "route_not_found");
+	});
+
+	it("asks for a token before saying whether an API route exists", async () => {
+		expectProblem(await call("/v1/teleporters", { token: null }), 401, "unauthorized");
+	});
+
+	it("answers every validation failure with errors[] of pointers and messages", async () => {
+		const problem = expectProblem(
+			await call("/v1/workflows", { method: "POST", body: { identifier: "x", nodes: "no" } }),
+			422,
+			"validation_failed",
+		);
+		expect(problem.errors?.length).toBeGreaterThan(0);
+		for (const issue of problem.errors ?? []) {
+			expect(issue.pointer).toMatch(/^(\/[^/]+)*$/);
+			expect(issue.message.length).toBeGreaterThan(0);
+		}
+	});
+});
+
+describe("OpenAPI", () => {
+	it("serves an OpenAPI 3.1 document covering every route, its errors and bearer auth", async () => {
+		const res = await call("/openapi.json", { token: null });
+		expect(res.status).toBe(200);
+		const doc = res.body;
+		expect(doc.openapi).toBe("3.1.0");
+		expect(doc.components.securitySchemes.bearerAuth).toMatchObject({
+			type: "http",
+			scheme: "bearer",
+		});
+		expect(Object.keys(doc.paths).sort()).toEqual([
+			"/v1/workflows",
+			"/v1/workflows/{identifier}",
+			"/v1/workflows/{identifier}/versions",
+			"/v1/workflows/{identifier}/versions/{version}",
+		]);
+		for (const [path, operations] of Object.entries(
+			doc.paths as Record<string, Record<string, any>>,
+		)) {
+			for (const [method, operation] of Object.entries(operations)) {
+				expect(operation.security, `${method} ${path}`).toEqual([{ bearerAuth: [] }]);
+				expect(
+					operation.responses["401"]?.content["application/problem+json"],
+					`${method} ${path}`,
+				).toBeDefined();
+			}
+		}
+		expect(doc.components.schemas.WorkflowDefinition.properties.nodes).toBeDefined();
+	});
+
+	it("serves an interactive reference at /docs", async () => {
+		const res = await call("/docs", { token: null });
+		expect(res.status).toBe(200);
+		expect(res.headers.get("content-type")).toContain("text/html");
+		expect(res.body).toContain("/openapi.json");
+	});
+});
