@@ -28,6 +28,8 @@ export interface DevServer {
 	token(opts?: TokenOptions): Promise<string>;
 	/** wrangler's combined stdout/stderr so far (for assertion messages). */
 	output(): string;
+	/** Environment for child processes that should talk to this server (`npm run token` reads it). */
+	childEnv: NodeJS.ProcessEnv;
 	/** Stops wrangler and every workerd it started; throws if any survives. */
 	stop(): Promise<void>;
 }
@@ -127,5 +129,11 @@ export async function startDevServer({ timeoutMs = 60_000 } = {}): Promise<DevSe
 		return jwt;
 	};
 
-	return { baseUrl, token, output: () => log, stop };
+	return {
+		baseUrl,
+		token,
+		output: () => log,
+		stop,
+		childEnv: { ...childEnv, STEPLINE_DEV_VARS: devVars },
+	};
 }

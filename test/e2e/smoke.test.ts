@@ -1,20 +1,16 @@
 // End-to-end smoke test: the real Worker under `wrangler dev` (real workerd, which also
 // proves the bundle runs there, e.g. no `new Function`), called over HTTP with a token from
 // the real `npm run token`.
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DevServer } from "./harness";
 import { repoRoot, startDevServer } from "./harness";
 
-// The Port `notify_on_demand` example, exactly as documented. Prefer the engine's copy
-// (the definition tests use it too); fall back to ours until that one exists.
+// The Port `notify_on_demand` example, exactly as documented (the definition tests use it too).
 function notifyOnDemand(): string {
-	const shared = join(repoRoot, "engine/definition/fixtures/notify-on-demand.json");
-	const ours = fileURLToPath(new URL("./fixtures/notify-on-demand.json", import.meta.url));
-	return readFileSync(existsSync(shared) ? shared : ours, "utf8");
+	return readFileSync(join(repoRoot, "engine/definition/fixtures/notify-on-demand.json"), "utf8");
 }
 
 type Json = Record<string, unknown>;

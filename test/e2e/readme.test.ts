@@ -1,0 +1,44 @@
+// The README's curl examples must work as written against `npm start`. This runs every
+// ```sh block of its "## API" section, in order, in one bash session against a real
+// `wrangler dev`; only BASE is pointed at the test server.
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DevServer } from "./harness";
+import { repoRoot, startDevServer } from "./harness";
+
+function apiSectionBlocks(): string[] {
+	const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
+	const section = readme.split(/^## API$/m)[1]?.split(/^## /m)[0] ?? "";
+	return [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1] ?? "");
+}
+
+let server: DevServer;
+beforeAll(async () => {
+	server = await startDevServer();
+});
+afterAll(async () => {
+	await server?.stop();
+});
+
+describe("README examples", () => {
+	it("runs every curl example of the API section without an error response", () => {
+		const blocks = apiSectionBlocks();
+		expect(blocks.length).toBeGreaterThanOrEqual(6);
+		expect(blocks[0]).toContain("BASE=http://localhost:8787");
+		const script = ["set -euo pipefail", ...blocks]
+			.join("\n")
+			.replace("BASE=http://localhost:8787", `BASE=${server.baseUrl}`);
+		const output = execFileSync("bash", ["-c", script], {
+			cwd: repoRoot,
+			env: server.childEnv,
+			encoding: "utf8",
+		});
+		expect(output).not.toContain("stepline.dev/problems/");
+		expect(output).toContain('"identifier":"notify_on_demand"');
+		expect(output).toContain('"version":2');
+		expect(output).toContain('"Notify on demand"');
+		expect(output.trim().endsWith("204")).toBe(true);
+	});
+});
