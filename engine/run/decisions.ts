@@ -3,7 +3,7 @@
  */
 import { type Connection, tryParseDuration } from "../definition";
 import { contextFor } from "./context";
-import { evaluateExpression, isTruthy, renderTemplates } from "./expressions";
+import { evaluateExpression, expressionSource, isTruthy, renderTemplates } from "./expressions";
 import { markStarted, nodeFailed, nodeRun, nodeSucceeded, type Route } from "./flow";
 import { plannedNode } from "./plan";
 import { formatMs } from "./retry";
@@ -36,7 +36,7 @@ export function runCondition(step: Step, node: string): void {
 	const hasFallback = planned.outgoing.some((c) => c.fallback === true && c.onError !== true);
 	const detail =
 		matched !== null
-			? `option ${matched.identifier} matched: \`${matched.expression.trim()}\` is true${before}`
+			? `option ${matched.identifier} matched: \`${expressionSource(matched.expression)}\` is true${before}`
 			: hasFallback
 				? `no option matched${before}; taking the fallback connection`
 				: `no option matched${before} and there is no fallback connection: this branch ends here`;

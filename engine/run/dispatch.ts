@@ -5,7 +5,7 @@
  */
 import { contextFor } from "./context";
 import { runCondition, runDelay } from "./decisions";
-import { evaluateExpression, isTruthy } from "./expressions";
+import { evaluateExpression, expressionSource, isTruthy } from "./expressions";
 import { markStarted, nodeFailed, nodeRun, nodeSkipped } from "./flow";
 import { beginForEach } from "./foreach";
 import { plannedNode } from "./plan";
@@ -37,7 +37,11 @@ export function startNode(step: Step, node: string): void {
 			return;
 		}
 		if (!isTruthy(check.value)) {
-			nodeSkipped(step, node, `runIf \`${runIf.trim()}\` gave ${JSON.stringify(check.value)}`);
+			nodeSkipped(
+				step,
+				node,
+				`runIf \`${expressionSource(runIf)}\` gave ${JSON.stringify(check.value)}`,
+			);
 			return;
 		}
 	}

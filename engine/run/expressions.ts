@@ -17,9 +17,7 @@ const WHOLE_TEMPLATE = /^\s*\{\{([\s\S]*)\}\}\s*$/;
  * output is the value; no output at all is null.
  */
 export function evaluateExpression(expression: string, context: JsonValue): Evaluated {
-	const whole = WHOLE_TEMPLATE.exec(expression);
-	const inner = whole?.[1];
-	const source = inner !== undefined && !inner.includes("{{") ? inner : expression;
+	const source = expressionSource(expression);
 	try {
 		const value = first(source, context) as JsonValue | undefined;
 		return { ok: true, value: value ?? null };
@@ -35,6 +33,12 @@ export function renderTemplates(value: JsonValue, context: JsonValue): Evaluated
 	} catch (error) {
 		return { ok: false, error: describeExprError(error, null) };
 	}
+}
+
+/** The JQ text of an expression written bare or as one `{{ … }}` template, trimmed. */
+export function expressionSource(expression: string): string {
+	const inner = WHOLE_TEMPLATE.exec(expression)?.[1];
+	return (inner !== undefined && !inner.includes("{{") ? inner : expression).trim();
 }
 
 /** JQ truthiness: everything except false and null is true. */

@@ -1,0 +1,267 @@
+/**
+ * Test driver: plays a run like the Durable Object shell would. Effects are answered from a
+ * script (per task key, one entry per call), responses arrive after a latency on a fake
+ * clock, and timers fire by advancing the clock to `wakeAt`.
+ *
+ * With `persist: true` the driver also acts as the shell's storage: it keeps rows updated
+ * ONLY through `transition.changes` and rebuilds the state from those rows (JSON round trip)
+ * before every event, as after an eviction. A change the engine forgot to report shows up
+ * as a different history.
+ */
+import { workflowShapeSchema } from "../../definition";
+import {
+	type AttemptOutcome,
+	advance,
+	type Effect,
+	type HistoryEvent,
+	type HttpRequestEffect,
+	type JsonObject,
+	type JsonValue,
+	type Plan,
+	prepare,
+	type RunEvent,
+	type RunState,
+	type Transition,
+} from "../index";
+
+export const T0 = Date.parse("2026-01-01T00:00:00.000Z");
+
+export type Scripted =
+	| { status: number; body?: JsonValue; headers?: Record<string, string>; latencyMs?: number }
+	| { network: string; latencyMs?: number }
+	| { timeout: true }
+	/** Never answers: the engine's own attempt timer must fire. */
+	| { hang: true }
+	| { tooLarge: true };
+
+export interface DriverOptions {
+	inputs?: JsonObject;
+	/** task key ("node" or "node#index") → outcomes of its calls in order; last one repeats. */
+	script?: Record<string, Scripted[]>;
+	persist?: boolean;
+	random?: () => number;
+	allowLoopbackTargets?: boolean;
+	trigger?: string;
+}
+
+interface Pending {
+	at: number;
+	seq: number;
+	event: RunEvent;
+}
+
+export class Driver {
+	readonly plan: Plan;
+	state: RunState | null = null;
+	now = T0;
+	readonly history: HistoryEvent[] = [];
+	readonly requests: HttpRequestEffect[] = [];
+	readonly transitions: Transition[] = [];
+	private pending: Pending[] = [];
+	private pendingSeq = 0;
+	private readonly calls = new Map<string, number>();
+	private rows: string | null = null;
+
+	constructor(
+		definition: unknown,
+		private readonly options: DriverOptions = {},
+	) {
+		this.plan = prepare(workflowShapeSchema.parse(definition));
+	}
+
+	start(): this {
+		this.send({
+			type: "start",
+			runId: "run_1",
+			workflow: { identifier: this.plan.definition.identifier, version: 3 },
+			initiator: "alice",
+			inputs: this.options.inputs ?? {},
+			...(this.options.trigger ? { trigger: this.options.trigger } : {}),
+		});
+		return this;
+	}
+
+	/** Runs until the run ends or nothing is left to happen; returns this for chaining. */
+	runToEnd(maxEvents = 5_000): this {
+		for (let i = 0; i < maxEvents; i++) {
+			if (this.state?.header.status === "COMPLETED") return this;
+			if (!this.step()) return this;
+		}
+		throw new Error("driver: too many events");
+	}
+
+	/** Delivers the next thing that happens (a response or a due timer). False if none. */
+	step(): boolean {
+		const wakeAt = this.transitions.at(-1)?.wakeAt ?? null;
+		this.pending.sort((a, b) => a.at - b.at || a.seq - b.seq);
+		const next = this.pending[0];
+		if (next !== undefined && (wakeAt === null || next.at <= wakeAt)) {
+			this.pending.shift();
+			this.now = Math.max(this.now, next.at);
+			this.send(next.event);
+			return true;
+		}
+		if (wakeAt === null) return false;
+		this.now = Math.max(this.now, wakeAt);
+		this.send({ type: "timer_due" });
+		return true;
+	}
+
+	/** Moves the clock (e.g. to let a cancel land mid-run) without delivering anything. */
+	advanceClock(ms: number): this {
+		this.now += ms;
+		return this;
+	}
+
+	send(event: RunEvent): Transition {
+		const state = this.options.persist ? this.reload() : this.state;
+		const t = advance(this.plan, state, event, {
+			now: this.now,
+			random: this.options.random ?? (() => 0.5),
+			allowLoopbackTargets: this.options.allowLoopbackTargets,
+		});
+		this.state = t.state;
+		this.transitions.push(t);
+		this.history.push(...t.history);
+		if (this.options.persist && t.ignored === null) this.store(t);
+		for (const effect of t.effects) this.perform(effect);
+		return t;
+	}
+
+	private perform(effect: Effect): void {
+		switch (effect.kind) {
+			case "http_request": {
+				this.requests.push(effect);
+				const key = effect.item === null ? effect.node : `${effect.node}#${effect.item}`;
+				const n = this.calls.get(key) ?? 0;
+				this.calls.set(key, n + 1);
+				const list = this.options.script?.[key] ?? [{ status: 200, body: { ok: true } }];
+				const scripted = list[Math.min(n, list.length - 1)] ?? { status: 200 };
+				this.answer(effect, scripted);
+				return;
+			}
+			case "abandon_request":
+				this.pending = this.pending.filter(
+					(p) =>
+						!(
+							p.event.type === "attempt_result" &&
+							p.event.node === effect.node &&
+							p.event.item === effect.item &&
+							p.event.attempt === effect.attempt
+						),
+				);
+				return;
+			default: {
+				const _exhaustive: never = effect;
+				throw new Error(`unknown effect ${JSON.stringify(_exhaustive)}`);
+			}
+		}
+	}
+
+	private answer(effect: HttpRequestEffect, s: Scripted): void {
+		const scheduled = this.outcomeOf(effect, s);
+		if (scheduled === null) return;
+		const [at, outcome] = scheduled;
+		this.pending.push({
+			at,
+			seq: this.pendingSeq++,
+			event: {
+				type: "attempt_result",
+				node: effect.node,
+				item: effect.item,
+				attempt: effect.attempt,
+				outcome,
+			},
+		});
+	}
+
+	private outcomeOf(effect: HttpRequestEffect, s: Scripted): [number, AttemptOutcome] | null {
+		const at = (latency: number | undefined) => this.now + (latency ?? 10);
+		if ("hang" in s) return null;
+		if ("timeout" in s) return [this.now + effect.timeoutMs, { kind: "timeout" }];
+		if ("network" in s) {
+			return [
+				at(s.latencyMs),
+				{ kind: "network_error", code: s.network, message: "connection failed" },
+			];
+		}
+		if ("tooLarge" in s) {
+			const response = { status: 200, headers: {}, body: "x", bodyTruncated: true };
+			return [at(undefined), { kind: "response", response }];
+		}
+		const isText = typeof s.body === "string";
+		const headers = {
+			...(s.body !== undefined && !isText ? { "content-type": "application/json" } : {}),
+			...s.headers,
+		};
+		const body = s.body === undefined ? "" : isText ? (s.body as string) : JSON.stringify(s.body);
+		const response = { status: s.status, headers, body, bodyTruncated: false };
+		return [at(s.latencyMs), { kind: "response", response }];
+	}
+
+	/** The shell's storage: rows as JSON text, updated only from `changes`. */
+	private store(t: Transition): void {
+		const rows = this.rows === null ? emptyRows() : (JSON.parse(this.rows) as Rows);
+		const s = t.state;
+		if (t.changes.header) rows.header = s.header;
+		const apply = <V>(table: Record<string, V>, source: Record<string, V>, keys: string[]) => {
+			for (const k of keys) {
+				const v = source[k];
+				if (v === undefined) delete table[k];
+				else table[k] = v;
+			}
+		};
+		apply(rows.nodes, s.nodes, t.changes.nodes);
+		apply(rows.items, s.items, t.changes.items);
+		apply(rows.connections, s.connections, t.changes.connections);
+		apply(rows.timers, s.timers, t.changes.timers);
+		this.rows = JSON.stringify(rows);
+	}
+
+	private reload(): RunState | null {
+		if (this.rows === null) return null;
+		const rows = JSON.parse(this.rows) as Rows;
+		if (rows.header === null) throw new Error("driver: no header row");
+		return { ...rows, header: rows.header };
+	}
+
+	// --- reading the outcome -------------------------------------------------------------
+
+	get run() {
+		if (this.state === null) throw new Error("not started");
+		return this.state.header;
+	}
+
+	result(node: string): string | null {
+		return this.state?.nodes[node]?.result ?? null;
+	}
+
+	results(): Record<string, string | null> {
+		const out: Record<string, string | null> = {};
+		for (const [id, n] of Object.entries(this.state?.nodes ?? {})) out[id] = n.result;
+		return out;
+	}
+
+	taken(): string[] {
+		return Object.entries(this.state?.connections ?? {})
+			.filter(([, v]) => v === "TAKEN")
+			.map(([k]) => k)
+			.sort();
+	}
+
+	details(type?: string): string[] {
+		return this.history.filter((h) => type === undefined || h.type === type).map((h) => h.detail);
+	}
+}
+
+interface Rows {
+	header: RunState["header"] | null;
+	nodes: RunState["nodes"];
+	items: RunState["items"];
+	connections: RunState["connections"];
+	timers: RunState["timers"];
+}
+
+function emptyRows(): Rows {
+	return { header: null, nodes: {}, items: {}, connections: {}, timers: {} };
+}

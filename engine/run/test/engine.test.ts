@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { Driver } from "./driver";
+import { type Scenario, scenarios } from "./scenarios";
+import { flowScenarios } from "./scenarios-flow";
+
+function play(s: Scenario, persist: boolean): Driver {
+	return new Driver(s.definition, {
+		inputs: s.inputs,
+		script: s.script,
+		persist,
+		allowLoopbackTargets: s.allowLoopbackTargets,
+	})
+		.start()
+		.runToEnd();
+}
+
+describe.each([
+	["basics", scenarios],
+	["flow", flowScenarios],
+])("engine scenarios: %s", (_group, table) => {
+	it.each(table.map((s) => [s.name, s] as const))("%s", (_name, s) => {
+		const d = play(s, false);
+		const e = s.expect;
+		expect(d.run.status).toBe("COMPLETED");
+		expect(d.run.result, d.details().join("\n")).toBe(e.result);
+		if (e.errorCode !== undefined) expect(d.run.error?.code).toBe(e.errorCode);
+		if (e.nodes !== undefined) expect(d.results()).toMatchObject(e.nodes);
+		if (e.taken !== undefined) expect(d.taken()).toEqual(e.taken);
+		if (e.outputs !== undefined) expect(d.run.outputs).toEqual(e.outputs);
+		if (e.requests !== undefined) expect(d.requests).toHaveLength(e.requests);
+		if (e.tookMs !== undefined)
+			expect((d.run.endedAt ?? 0) - (d.run.startedAt ?? 0)).toBe(e.tookMs);
+		for (const pattern of e.history ?? []) {
+			expect(d.details(), `history should match ${pattern}`).toEqual(
+				expect.arrayContaining([expect.stringMatching(pattern)]),
+			);
+		}
+		s.check?.(d);
+		// Nothing is ever left open once the run ended.
+		for (const node of Object.values(d.state?.nodes ?? {})) expect(node.status).toBe("COMPLETED");
+		expect(d.state?.timers).toEqual({});
+		// History seq is gapless from 1.
+		expect(d.history.map((h) => h.seq)).toEqual(d.history.map((_, i) => i + 1));
+
+		// Evicting between every pair of events (state rebuilt from stored rows) changes nothing.
+		const evicted = play(s, true);
+		expect(evicted.history).toEqual(d.history);
+		expect(JSON.parse(JSON.stringify(evicted.state))).toEqual(JSON.parse(JSON.stringify(d.state)));
+	});
+});
