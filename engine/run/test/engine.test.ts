@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { Driver } from "./driver";
-import { type Scenario, scenarios } from "./scenarios";
+import type { Scenario } from "./scenario";
+import { decisionScenarios } from "./scenarios-decisions";
+import { edgeScenarios } from "./scenarios-edges";
 import { flowScenarios } from "./scenarios-flow";
+import { forEachScenarios } from "./scenarios-foreach";
+import { httpScenarios } from "./scenarios-http";
 
 function play(s: Scenario, persist: boolean): Driver {
 	return new Driver(s.definition, {
@@ -15,8 +19,11 @@ function play(s: Scenario, persist: boolean): Driver {
 }
 
 describe.each([
-	["basics", scenarios],
+	["http", httpScenarios],
+	["decisions", decisionScenarios],
 	["flow", flowScenarios],
+	["forEach", forEachScenarios],
+	["edges", edgeScenarios],
 ])("engine scenarios: %s", (_group, table) => {
 	it.each(table.map((s) => [s.name, s] as const))("%s", (_name, s) => {
 		const d = play(s, false);

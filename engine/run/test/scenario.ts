@@ -1,0 +1,30 @@
+/**
+ * One row of the engine's scenario tables: definition + inputs + scripted responses →
+ * expected path, node results, run result and history. engine.test.ts plays each row twice:
+ * in memory, and rebuilding the state from stored rows before every event.
+ */
+import type { JsonObject, JsonValue } from "../index";
+import type { Json } from "./defs";
+import type { Driver, Scripted } from "./driver";
+
+export interface Scenario {
+	name: string;
+	definition: Json;
+	inputs?: JsonObject;
+	script?: Record<string, Scripted[]>;
+	allowLoopbackTargets?: boolean;
+	expect: {
+		result: "SUCCESS" | "FAILED" | "CANCELLED";
+		nodes?: Record<string, "SUCCESS" | "FAILED" | "CANCELLED" | "SKIPPED" | null>;
+		taken?: string[];
+		history?: RegExp[];
+		outputs?: JsonValue;
+		errorCode?: string;
+		/** Run duration on the fake clock. */
+		tookMs?: number;
+		requests?: number;
+	};
+	check?: (d: Driver) => void;
+}
+
+export const ok = (body: JsonValue = { ok: true }): Scripted => ({ status: 200, body });
