@@ -16,7 +16,8 @@
  *
  * ## Contract for the shell (DESIGN §4)
  *
- * Persist, in ONE storage transaction per `advance` call (skip it when `ignored` is set):
+ * Persist, in ONE storage transaction per `advance` call (skip it when `ignored` is set);
+ * `transitionWrites(transition)` lists exactly these writes:
  *   - `state.header` when `changes.header` (one row; `header.version` grows by one per
  *     applied transition — use it for the guarded D1 upsert / outbox);
  *   - for each key in `changes.nodes` / `changes.items` / `changes.connections` /
@@ -95,6 +96,8 @@ export type { HttpResponse, RawHttpResponse } from "./http-response";
 export { RESPONSE_BODY_LIMIT_BYTES, readResponse } from "./http-response";
 export type { JsonObject, JsonValue } from "./json";
 export { maskHeaders } from "./masking";
+export type { RowWrite, StoredRun, TransitionWrites } from "./persistence";
+export { applyWrites, transitionWrites } from "./persistence";
 export type { Plan, PlannedNode } from "./plan";
 export { DEFAULT_ATTEMPT_TIMEOUT_MS, MAX_FOREACH_ITEMS, prepare } from "./plan";
 export type { AttemptFailure, RandomSource, RetryDecision, RetryPolicy } from "./retry";

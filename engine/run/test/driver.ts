@@ -12,6 +12,7 @@ import { workflowShapeSchema } from "../../definition";
 import {
 	type AttemptOutcome,
 	advance,
+	applyWrites,
 	type Effect,
 	type HistoryEvent,
 	type HttpRequestEffect,
@@ -22,6 +23,8 @@ import {
 	type RunEvent,
 	type RunState,
 	type Transition,
+	type TransitionWrites,
+	transitionWrites,
 } from "../index";
 
 export const T0 = Date.parse("2026-01-01T00:00:00.000Z");
@@ -199,30 +202,16 @@ export class Driver {
 		return [at(s.latencyMs), { kind: "response", response }];
 	}
 
-	/** The shell's storage: rows as JSON text, updated only from `changes`. */
+	/** The shell's storage: rows as JSON text, updated only through `transitionWrites`. */
 	private store(t: Transition): void {
-		const rows = this.rows === null ? emptyRows() : (JSON.parse(this.rows) as Rows);
-		const s = t.state;
-		if (t.changes.header) rows.header = s.header;
-		const apply = <V>(table: Record<string, V>, source: Record<string, V>, keys: string[]) => {
-			for (const k of keys) {
-				const v = source[k];
-				if (v === undefined) delete table[k];
-				else table[k] = v;
-			}
-		};
-		apply(rows.nodes, s.nodes, t.changes.nodes);
-		apply(rows.items, s.items, t.changes.items);
-		apply(rows.connections, s.connections, t.changes.connections);
-		apply(rows.timers, s.timers, t.changes.timers);
-		this.rows = JSON.stringify(rows);
+		const stored = this.rows === null ? null : (JSON.parse(this.rows) as RunState);
+		// Serialise the writes first: storage must not share objects with the engine's state.
+		const writes = JSON.parse(JSON.stringify(transitionWrites(t))) as TransitionWrites;
+		this.rows = JSON.stringify(applyWrites(stored, writes));
 	}
 
 	private reload(): RunState | null {
-		if (this.rows === null) return null;
-		const rows = JSON.parse(this.rows) as Rows;
-		if (rows.header === null) throw new Error("driver: no header row");
-		return { ...rows, header: rows.header };
+		return this.rows === null ? null : (JSON.parse(this.rows) as RunState);
 	}
 
 	// --- reading the outcome -------------------------------------------------------------
@@ -252,16 +241,4 @@ export class Driver {
 	details(type?: string): string[] {
 		return this.history.filter((h) => type === undefined || h.type === type).map((h) => h.detail);
 	}
-}
-
-interface Rows {
-	header: RunState["header"] | null;
-	nodes: RunState["nodes"];
-	items: RunState["items"];
-	connections: RunState["connections"];
-	timers: RunState["timers"];
-}
-
-function emptyRows(): Rows {
-	return { header: null, nodes: {}, items: {}, connections: {}, timers: {} };
 }
