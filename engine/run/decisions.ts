@@ -18,7 +18,7 @@ export function runCondition(step: Step, node: string): void {
 	const falseOnes: string[] = [];
 	let matched: { identifier: string; expression: string } | null = null;
 	for (const option of config.options) {
-		const result = evaluateExpression(option.expression, context);
+		const result = evaluateExpression(option.expression, context, step.now);
 		if (!result.ok) {
 			nodeFailed(step, node, {
 				code: result.error.code,
@@ -95,7 +95,7 @@ function delayUntil(
 		return parsed.ok ? step.now + parsed.ms : `duration: ${parsed.reason}`;
 	}
 	if (until === undefined) return "a DELAY node needs duration or until";
-	const rendered = renderTemplates(until, contextFor(step.state));
+	const rendered = renderTemplates(until, contextFor(step.state), step.now);
 	if (!rendered.ok) return `until: ${rendered.error.message}`;
 	if (typeof rendered.value !== "string") {
 		return `until rendered to ${JSON.stringify(rendered.value)}; expected an ISO 8601 timestamp`;

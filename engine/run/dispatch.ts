@@ -27,7 +27,7 @@ export function startNode(step: Step, node: string): void {
 				: `all ${planned.incoming.length} incoming branches settled (${taken} taken, ${settled - taken} not taken)`;
 	const runIf = planned.node.runIf;
 	if (runIf !== undefined) {
-		const check = evaluateExpression(runIf, contextFor(step.state));
+		const check = evaluateExpression(runIf, contextFor(step.state), step.now);
 		if (!check.ok) {
 			markStarted(step, node, "IN_PROGRESS");
 			nodeFailed(step, node, {

@@ -16,10 +16,14 @@ const WHOLE_TEMPLATE = /^\s*\{\{([\s\S]*)\}\}\s*$/;
  * (`{{ .inputs.x == 1 }}`), as runIf, forEach and condition options allow. The first
  * output is the value; no output at all is null.
  */
-export function evaluateExpression(expression: string, context: JsonValue): Evaluated {
+export function evaluateExpression(
+	expression: string,
+	context: JsonValue,
+	nowMs: number,
+): Evaluated {
 	const source = expressionSource(expression);
 	try {
-		const value = first(source, context) as JsonValue | undefined;
+		const value = first(source, context, exprOptions(nowMs)) as JsonValue | undefined;
 		return { ok: true, value: value ?? null };
 	} catch (error) {
 		return { ok: false, error: describeExprError(error, source) };
@@ -27,12 +31,17 @@ export function evaluateExpression(expression: string, context: JsonValue): Eval
 }
 
 /** Renders `{{ … }}` templates anywhere inside a JSON value. */
-export function renderTemplates(value: JsonValue, context: JsonValue): Evaluated {
+export function renderTemplates(value: JsonValue, context: JsonValue, nowMs: number): Evaluated {
 	try {
-		return { ok: true, value: render(value, context) as JsonValue };
+		return { ok: true, value: render(value, context, exprOptions(nowMs)) as JsonValue };
 	} catch (error) {
 		return { ok: false, error: describeExprError(error, null) };
 	}
+}
+
+/** jq's `now` must be the run's clock, not the machine's: the engine stays replayable. */
+function exprOptions(nowMs: number) {
+	return { now: nowMs / 1_000 };
 }
 
 /** The JQ text of an expression written bare or as one `{{ … }}` template, trimmed. */

@@ -23,7 +23,7 @@ export function beginForEach(step: Step, node: string, launch: Launcher): void {
 	const planned = plannedNode(step.plan, node);
 	const spec = planned.forEach;
 	if (spec === null) throw new Error(`${node} has no forEach`);
-	const items = evaluateExpression(spec.items, contextFor(step.state));
+	const items = evaluateExpression(spec.items, contextFor(step.state), step.now);
 	if (!items.ok) {
 		nodeFailed(step, node, {
 			code: items.error.code,

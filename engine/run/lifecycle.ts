@@ -120,7 +120,7 @@ function defaultTrigger(plan: Plan): string | null {
 export function succeedRun(step: Step): void {
 	const declared = step.plan.definition.outputs;
 	if (declared !== undefined) {
-		const rendered = renderTemplates(declared, contextFor(step.state));
+		const rendered = renderTemplates(declared, contextFor(step.state), step.now);
 		if (!rendered.ok) {
 			failRun(step, {
 				code: "output_error",

@@ -45,14 +45,14 @@ export function startAttempt(step: Step, ref: TaskRef, attempt: number): Attempt
 	const config = webhookConfig(step, ref.node);
 	const planned = plannedNode(step.plan, ref.node);
 	const context = taskContext(step, ref);
-	const url = renderTemplates(config.url, context);
+	const url = renderTemplates(config.url, context, step.now);
 	if (!url.ok) return templateFailure("url", url.error);
-	const headers = renderTemplates(config.headers ?? {}, context);
+	const headers = renderTemplates(config.headers ?? {}, context, step.now);
 	if (!headers.ok) return templateFailure("headers", headers.error);
 	const sendsBody =
 		config.body !== undefined && config.method !== "GET" && config.method !== "HEAD";
 	const body = sendsBody
-		? renderTemplates(config.body ?? null, context)
+		? renderTemplates(config.body ?? null, context, step.now)
 		: { ok: true as const, value: null };
 	if (!body.ok) return templateFailure("body", body.error);
 	if (typeof url.value !== "string") {
@@ -153,7 +153,7 @@ export function concludeAttempt(step: Step, ref: TaskRef, outcome: AttemptOutcom
 			if (variables === undefined) {
 				return { kind: "succeeded", output: responseValue, detail: `output is the response` };
 			}
-			const mapped = renderTemplates(variables, taskContext(step, ref, responseValue));
+			const mapped = renderTemplates(variables, taskContext(step, ref, responseValue), step.now);
 			if (!mapped.ok) return templateFailure("variables", mapped.error);
 			return { kind: "succeeded", output: mapped.value, detail: "output mapped by variables" };
 		}
