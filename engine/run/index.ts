@@ -13,6 +13,9 @@
  *     `start` takes state = null and creates the state; every other event needs the state.
  *     The state passed in is UPDATED IN PLACE and returned as `transition.state`. If the
  *     storage transaction that persists it fails, drop the in-memory state and reload it.
+ *     It throws only on programming errors (a state that does not belong to the plan, a
+ *     non-start event without state), never because of what an author wrote.
+ *   The engine never sets QUEUED itself: that is the run before the shell sends `start`.
  *
  * ## Contract for the shell (DESIGN §4)
  *
@@ -68,6 +71,11 @@
  *   - DELAY `until` must render to an ISO 8601 timestamp string; a past time completes
  *     at once. The output of DELAY is { until }, of CONDITION { option } (null = none).
  *   - Stale attempt results while the run is live are noted in history as event_ignored.
+ *   - A call lost with the object (eviction mid-call) ends on the engine's attempt-timeout
+ *     timer as a `timeout` and is retried like one (same Idempotency-Key).
+ *   - Not done here: `maskOutput` (masking belongs to the read path, the engine needs
+ *     the real value for templates), `variables` on triggers, secrets (context has
+ *     `secrets: {}`), DNS-time checks of hostnames (see url-guard.ts).
  *
  * Error codes: http_error, network_error, timeout, response_too_large, url_refused,
  * template_error, expression_error, expression_limit, foreach_not_a_list,
