@@ -1,0 +1,101 @@
+import type { Json, Node } from "./ast";
+import { compileNode } from "./compile";
+import type { CompileContext } from "./compile-scope";
+import { ExprLimitError, ExprRuntimeError, syntaxErrorAt } from "./errors";
+import type { Limits } from "./limits";
+import { Budget, resolveLimits, walkGuard } from "./limits";
+import { parseExpression } from "./parser";
+import type { Compiled } from "./runtime";
+import { Passthrough, StopSignal } from "./runtime";
+import { checkInputDepth } from "./validate";
+
+// Compilation cache and the evaluation entry points.
+
+export interface EvaluateOptions {
+	/** Overrides of the safety limits (see DEFAULT_LIMITS). */
+	limits?: Partial<Limits>;
+	/** Clock for `now`, in seconds since the epoch; defaults to Date.now()/1000. */
+	now?: number;
+}
+
+/** A parsed and compiled expression; reusable across inputs. */
+export interface CompiledExpression {
+	readonly source: string;
+	readonly ast: Node;
+	/** @internal */
+	readonly program: Compiled;
+}
+
+const CACHE_LIMIT = 1_000;
+const cache = new Map<string, CompiledExpression>();
+
+/** Parses and compiles `expr` (cached; least recently used entries are evicted). */
+export function compile(expr: string): CompiledExpression {
+	const cached = cache.get(expr);
+	if (cached) return cached;
+	const ast = parseExpression(expr);
+	const context: CompileContext = { error: (pos, reason) => syntaxErrorAt(expr, pos, reason) };
+	const compiled: CompiledExpression = {
+		source: expr,
+		ast,
+		program: compileNode(ast, null, context),
+	};
+	if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+	cache.set(expr, compiled);
+	return compiled;
+}
+
+export function newBudget(options: EvaluateOptions | undefined): Budget {
+	return new Budget(resolveLimits(options?.limits), options?.now ?? Date.now() / 1000);
+}
+
+/** Runs a compiled program with an existing budget (render shares one across templates). */
+export function runProgram(
+	expression: CompiledExpression,
+	input: unknown,
+	budget: Budget,
+	onlyFirst: boolean,
+): Json[] {
+	const maxDepth = budget.limits.maxDepth;
+	checkInputDepth(input, maxDepth);
+	const previousGuard = walkGuard.maxDepth;
+	walkGuard.maxDepth = maxDepth;
+	const program = expression.program;
+	try {
+		if (program.single) return [program.single(input as Json, null, budget)];
+		const out: Json[] = [];
+		const stop = new StopSignal({});
+		try {
+			program.run(input as Json, null, budget, (value) => {
+				out.push(value);
+				budget.checkArrayLength(out.length);
+				if (onlyFirst) throw stop;
+			});
+		} catch (e) {
+			if (e !== stop) throw e;
+		}
+		return out;
+	} catch (e) {
+		throw translateError(e, budget);
+	} finally {
+		walkGuard.maxDepth = previousGuard;
+	}
+}
+
+/** Internal control-flow objects must never escape, and a JS stack overflow becomes a limit. */
+function translateError(e: unknown, budget: Budget): unknown {
+	if (e instanceof Passthrough) return translateError(e.inner, budget);
+	if (e instanceof StopSignal) return new ExprRuntimeError("break used outside of its label");
+	if (e instanceof RangeError && /call stack/i.test(e.message)) {
+		return new ExprLimitError(
+			"depth",
+			budget.limits.maxDepth,
+			"the expression or its data nests too deeply for the evaluator",
+		);
+	}
+	return e;
+}
+
+export function toCompiled(expr: string | CompiledExpression): CompiledExpression {
+	return typeof expr === "string" ? compile(expr) : expr;
+}
