@@ -19,7 +19,7 @@ import type { Plan } from "./plan";
 import { isTerminal, type RunState, type Timer } from "./state";
 import { Step } from "./step";
 import { onAttemptResult, onAttemptTimeout, onRetryDue } from "./tasks";
-import { dueTimers, nextWake } from "./timers";
+import { dueTimers, nextWake, timerFiredDetail } from "./timers";
 
 export function advance(
 	plan: Plan,
@@ -49,6 +49,9 @@ export function advance(
 				if (isTerminal(state)) break;
 				// Deleted before acting, so a second timer_due for the same instant finds nothing.
 				step.clearTimer(key);
+				const ref =
+					"node" in timer ? { node: timer.node, item: "item" in timer ? timer.item : null } : {};
+				step.note("timer_fired", timerFiredDetail(timer, env.now - timer.at), ref);
 				fireTimer(step, timer);
 				drain(step);
 			}

@@ -97,6 +97,7 @@ export type HistoryType =
 	| "attempt_succeeded"
 	| "attempt_failed"
 	| "retry_scheduled"
+	| "timer_fired"
 	| "event_ignored";
 
 export interface HistoryEvent {

@@ -46,3 +46,24 @@ export function nextWake(state: RunState): number | null {
 	}
 	return earliest;
 }
+
+/** The history line written when a timer fires, before its effect is applied. */
+export function timerFiredDetail(timer: Timer, lateByMs: number): string {
+	const late = lateByMs > 0 ? ` (fired ${lateByMs}ms after it was due)` : "";
+	switch (timer.kind) {
+		case "start_delay":
+			return `startDelay of ${timer.node} is over${late}`;
+		case "delay":
+			return `delay of ${timer.node} is over${late}`;
+		case "retry":
+			return `backoff over: attempt ${timer.attempt} of ${taskKey(timer)} starts${late}`;
+		case "attempt_timeout":
+			return `attempt ${timer.attempt} of ${taskKey(timer)} reached its timeout${late}`;
+		case "workflow_timeout":
+			return `the workflow timeout was reached${late}`;
+		default: {
+			const _exhaustive: never = timer;
+			return _exhaustive;
+		}
+	}
+}
