@@ -1,5 +1,7 @@
 import { createApp } from "./app";
 
+export { TenantObject } from "../durable-objects/tenant";
+
 const app = createApp();
 
 export default {

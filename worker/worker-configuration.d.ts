@@ -3,6 +3,7 @@
 declare namespace Cloudflare {
 	interface GlobalProps {
 		mainModule: typeof import("./index");
+		durableNamespaces: "TenantObject";
 	}
 	interface Env {
 		DB: D1Database;
@@ -11,6 +12,7 @@ declare namespace Cloudflare {
 		JWKS_URL: "";
 		JWT_SECRET: string;
 		ALLOW_LOOPBACK_TARGETS: string;
+		TENANT_OBJECT: DurableObjectNamespace<import("./index").TenantObject>;
 	}
 }
 interface Env extends Cloudflare.Env {}

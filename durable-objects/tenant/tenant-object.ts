@@ -1,0 +1,320 @@
+/**
+ * TenantObject: one per tenant (`env.TENANT_OBJECT.idFromName(tenantId)`, or `tenantObject()`),
+ * admitting that tenant's requests and runs (DESIGN §3, issue 5 points 2 and 7).
+ *
+ * RPC contract. Every method takes the tenant id first: the object stores it on the first call
+ * and throws if a later call names another tenant (a wrongly addressed stub fails loudly).
+ *
+ * Idempotency (IETF httpapi Idempotency-Key draft, Stripe semantics), `key` 1..255 characters,
+ * `fingerprint` = the caller's hash of method, path and canonical body:
+ *   beginIdempotent(tenantId, key, fingerprint, now) → BeginResult
+ *     { kind: "proceed" }  the caller owns the key: do the work, then complete or abandon it
+ *     { kind: "replay", status, body, headers }  the first response, to send again
+ *     { kind: "in_flight" }  the first request is still running (→ 409)
+ *     { kind: "mismatch" }  the key was used for a different request (→ 422)
+ *     A proceed holds the key for IN_FLIGHT_LEASE_MS; a request that dies without completing
+ *     frees its key after that. Exactly one of any number of concurrent calls gets "proceed".
+ *   completeIdempotent(tenantId, key, fingerprint, status, body, headers, now?) → void
+ *     Stores the response for IDEMPOTENCY_TTL_MS (24 h) from now. The first stored one wins.
+ *   abandonIdempotent(tenantId, key) → void
+ *     Forgets an in-flight key (a 4xx before any run existed); never drops a stored response.
+ *
+ * Concurrency admission, at most `maxConcurrentRuns` runs IN_PROGRESS:
+ *   acquireSlot(tenantId, runId, now) → { kind: "granted" } | { kind: "queued"; position }
+ *     Repeatable: a run holding a slot is granted again, a queued run keeps its place (1-based).
+ *   releaseSlot(tenantId, runId) → void   (the run went WAITING or COMPLETED; repeatable)
+ *     Frees its slot or queue place; queued runs are then granted first-in first-out, and each
+ *     is told through RunObject.slotGranted(), retried from the alarm until it succeeds.
+ *   withdraw(tenantId, runId) → { kind: "withdrawn" } | { kind: "holds_slot" } | { kind: "unknown" }
+ *     Takes a queued run out of the queue (a cancelled queued run never starts). A run that
+ *     already holds a slot keeps it: the caller releases it when the run is done.
+ *
+ * Settings and inspection:
+ *   getSettings(tenantId) → { maxConcurrentRuns }   (default 5)
+ *   updateSettings(tenantId, patch) → the new settings; throws RangeError on an invalid value.
+ *     Raising the limit grants queued runs at once; lowering it never takes a slot away.
+ *   stats(tenantId) → { inProgress, queued, pendingNotifications } run ids, oldest first.
+ */
+import { DurableObject } from "cloudflare:workers";
+import {
+	type AcquireResult,
+	alarmTime,
+	applySettingsPatch,
+	type BeginResult,
+	decideAcquire,
+	decideBegin,
+	IDEMPOTENCY_TTL_MS,
+	IN_FLIGHT_LEASE_MS,
+	isValidIdempotencyKey,
+	notificationRetryDelay,
+	runsToGrant,
+	shouldStore,
+	type TenantSettings,
+	type TenantSettingsPatch,
+} from "./admission";
+import { runObjectNotifier, type SlotNotifier } from "./slot-notifier";
+import { TenantStore } from "./tenant-store";
+
+export type WithdrawResult = { kind: "withdrawn" } | { kind: "holds_slot" } | { kind: "unknown" };
+
+export interface TenantStats {
+	inProgress: string[];
+	queued: string[];
+	pendingNotifications: string[];
+}
+
+/**
+ * A granted run is told at once; if that call has not succeeded within this time (the object
+ * was evicted mid-call, say), the alarm tells it again.
+ */
+const NOTIFY_GRACE_MS = 10_000;
+
+export class TenantObject extends DurableObject<Env> {
+	private readonly store: TenantStore;
+	private tenantId: string | null | undefined;
+	private alarmAt: number | null | undefined;
+	private delivering: Promise<void> | null = null;
+	/** How granted runs are told. Tests swap it (through runInDurableObject) to record calls. */
+	notifier: SlotNotifier;
+
+	constructor(ctx: DurableObjectState, env: Env) {
+		super(ctx, env);
+		this.store = new TenantStore(ctx.storage);
+		this.notifier = runObjectNotifier(env);
+	}
+
+	// ── idempotency ──
+
+	async beginIdempotent(
+		tenantId: string,
+		key: string,
+		fingerprint: string,
+		now: number,
+	): Promise<BeginResult> {
+		this.bind(tenantId);
+		if (!isValidIdempotencyKey(key))
+			throw new RangeError("Idempotency keys are 1 to 255 characters");
+		// Read and write with no await between: the object runs one call at a time, so of many
+		// concurrent requests with one key exactly one finds it free and takes it.
+		const result = decideBegin(this.store.idempotencyEntry(key), fingerprint, now);
+		if (result.kind === "proceed") {
+			this.store.putInFlight(key, fingerprint, now + IN_FLIGHT_LEASE_MS);
+			this.armAlarm();
+		}
+		return result;
+	}
+
+	async completeIdempotent(
+		tenantId: string,
+		key: string,
+		fingerprint: string,
+		status: number,
+		body: unknown,
+		headers: Record<string, string>,
+		now: number = Date.now(),
+	): Promise<void> {
+		this.bind(tenantId);
+		if (!shouldStore(this.store.idempotencyEntry(key), fingerprint, now)) return;
+		this.store.putDone(key, fingerprint, now + IDEMPOTENCY_TTL_MS, { status, body, headers });
+		this.armAlarm();
+	}
+
+	async abandonIdempotent(tenantId: string, key: string): Promise<void> {
+		this.bind(tenantId);
+		this.store.deleteInFlight(key);
+		this.armAlarm();
+	}
+
+	// ── admission ──
+
+	async acquireSlot(tenantId: string, runId: string, now: number): Promise<AcquireResult> {
+		this.bind(tenantId);
+		const counts = {
+			inProgress: this.store.countSlots("in_progress"),
+			queued: this.store.countSlots("queued"),
+		};
+		const decision = decideAcquire(this.store.slotState(runId), counts, this.limit());
+		switch (decision.kind) {
+			case "already_granted":
+				// The run asked and learned it holds the slot: a pending notification is redundant.
+				this.store.deleteNotifications(runId);
+				return { kind: "granted" };
+			case "grant":
+				this.store.insertSlot(runId, "in_progress", now);
+				return { kind: "granted" };
+			case "enqueue":
+				this.store.insertSlot(runId, "queued", now);
+				return { kind: "queued", position: this.store.queuePosition(runId) };
+			case "already_queued":
+				return { kind: "queued", position: this.store.queuePosition(runId) };
+			default: {
+				const unknown: never = decision;
+				throw new Error(`unknown acquire decision ${JSON.stringify(unknown)}`);
+			}
+		}
+	}
+
+	async releaseSlot(tenantId: string, runId: string): Promise<void> {
+		this.bind(tenantId);
+		// Deleting what is not there is a no-op, so a repeated release changes nothing.
+		this.store.transaction(() => {
+			this.store.deleteSlot(runId);
+			this.store.deleteNotifications(runId);
+			this.grantQueued(Date.now());
+		});
+		this.afterGrant();
+	}
+
+	async withdraw(tenantId: string, runId: string): Promise<WithdrawResult> {
+		this.bind(tenantId);
+		const state = this.store.slotState(runId);
+		switch (state) {
+			case "queued":
+				this.store.deleteSlot(runId, "queued");
+				return { kind: "withdrawn" };
+			case "in_progress":
+				return { kind: "holds_slot" };
+			case null:
+				return { kind: "unknown" };
+			default: {
+				const unknown: never = state;
+				throw new Error(`unknown slot state ${String(unknown)}`);
+			}
+		}
+	}
+
+	// ── settings and inspection ──
+
+	async getSettings(tenantId: string): Promise<TenantSettings> {
+		this.bind(tenantId);
+		return this.store.settings();
+	}
+
+	async updateSettings(tenantId: string, patch: TenantSettingsPatch): Promise<TenantSettings> {
+		this.bind(tenantId);
+		const decision = applySettingsPatch(this.store.settings(), patch);
+		switch (decision.kind) {
+			case "invalid":
+				throw new RangeError(decision.message);
+			case "ok":
+				this.store.transaction(() => {
+					this.store.putMeta("settings", decision.settings);
+					this.grantQueued(Date.now());
+				});
+				this.afterGrant();
+				return decision.settings;
+			default: {
+				const unknown: never = decision;
+				throw new Error(`unknown settings decision ${JSON.stringify(unknown)}`);
+			}
+		}
+	}
+
+	async stats(tenantId: string): Promise<TenantStats> {
+		this.bind(tenantId);
+		return {
+			inProgress: this.store.runs("in_progress"),
+			queued: this.store.runs("queued"),
+			pendingNotifications: this.store.notifications().map((n) => n.runId),
+		};
+	}
+
+	/** Alarms are at-least-once: this prunes what has expired and retries what is due, no more. */
+	override async alarm(): Promise<void> {
+		this.alarmAt = null;
+		this.store.pruneIdempotency(Date.now());
+		await this.deliver();
+		this.armAlarm();
+	}
+
+	// ── the shell ──
+
+	private bind(tenantId: string): void {
+		this.tenantId ??= this.store.getMeta<string>("tenant");
+		if (this.tenantId === null) {
+			this.store.putMeta("tenant", tenantId);
+			this.tenantId = tenantId;
+		} else if (this.tenantId !== tenantId) {
+			throw new Error(`this TenantObject belongs to another tenant than "${tenantId}"`);
+		}
+	}
+
+	private limit(): number {
+		return this.store.settings().maxConcurrentRuns;
+	}
+
+	/** Moves the oldest queued runs into free slots; each gets a notification row to deliver. */
+	private grantQueued(now: number): void {
+		const granted = runsToGrant(
+			this.store.runs("queued"),
+			this.store.countSlots("in_progress"),
+			this.limit(),
+		);
+		for (const runId of granted) {
+			this.store.markInProgress(runId, now);
+			this.store.addNotification(runId, now + NOTIFY_GRACE_MS);
+		}
+	}
+
+	/** Tells newly granted runs now, without making the caller wait for them; the alarm backs it up. */
+	private afterGrant(): void {
+		this.armAlarm();
+		this.ctx.waitUntil(this.deliver());
+	}
+
+	/**
+	 * Calls slotGranted for every notification never tried or due for a retry, all at once (in
+	 * grant order). One delivery round at a time; a round picks up rows added while it ran and
+	 * tries each row once. A success deletes only the row it delivered (by id), so a newer grant
+	 * of the same run is still delivered.
+	 */
+	private deliver(): Promise<void> {
+		this.delivering ??= (async () => {
+			const tenantId = this.tenantId ?? this.store.getMeta<string>("tenant");
+			const tried = new Set<number>();
+			try {
+				if (!tenantId) return;
+				for (;;) {
+					const now = Date.now();
+					const batch = this.store
+						.notifications()
+						.filter((n) => !tried.has(n.id) && (n.attempts === 0 || n.dueAt <= now));
+					if (batch.length === 0) return;
+					await Promise.all(
+						batch.map(async (n) => {
+							tried.add(n.id);
+							try {
+								await this.notifier(tenantId, n.runId);
+								this.store.deleteNotification(n.id);
+							} catch (err) {
+								console.error("slotGranted failed; retrying from the alarm", n.runId, String(err));
+								const attempts = n.attempts + 1;
+								this.store.postponeNotification(
+									n.id,
+									attempts,
+									Date.now() + notificationRetryDelay(attempts),
+								);
+							}
+						}),
+					);
+				}
+			} finally {
+				this.delivering = null;
+				this.armAlarm();
+			}
+		})();
+		return this.delivering;
+	}
+
+	/** Keeps the one alarm at the earliest of: a key's expiry, a notification's retry. */
+	private armAlarm(): void {
+		const at = alarmTime(
+			[this.store.nextIdempotencyExpiry(), this.store.nextNotificationDue()],
+			Date.now(),
+		);
+		if (at === this.alarmAt) return;
+		this.alarmAt = at;
+		if (at === null) void this.ctx.storage.deleteAlarm();
+		else void this.ctx.storage.setAlarm(at);
+	}
+}
