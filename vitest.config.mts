@@ -12,6 +12,8 @@ export default defineConfig(async () => {
 					bindings: {
 						TEST_MIGRATIONS: migrations,
 						JWT_SECRET: "test-secret-do-not-use-in-production-0123456789",
+						// Outgoing calls in tests go to the real receiver on loopback (test/support).
+						ALLOW_LOOPBACK_TARGETS: "true",
 					},
 				},
 			}),
@@ -19,6 +21,7 @@ export default defineConfig(async () => {
 		test: {
 			include: ["test/worker/**/*.test.ts"],
 			setupFiles: ["./test/worker/apply-migrations.ts"],
+			globalSetup: ["./test/support/global-setup.ts"],
 		},
 	};
 });

@@ -86,6 +86,7 @@ export function shouldStore(entry: IdempotencyEntry | null, fingerprint: string,
 export type SlotState = "in_progress" | "queued";
 
 export type AcquireResult = { kind: "granted" } | { kind: "queued"; position: number };
+export type WithdrawResult = { kind: "withdrawn" } | { kind: "holds_slot" } | { kind: "unknown" };
 
 /** What `acquireSlot` does for a run, given where it stands now (null: nowhere). */
 export type AcquireDecision =

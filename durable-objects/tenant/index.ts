@@ -4,6 +4,7 @@ export type {
 	StoredResponse,
 	TenantSettings,
 	TenantSettingsPatch,
+	WithdrawResult,
 } from "./admission";
 export {
 	DEFAULT_MAX_CONCURRENT_RUNS,

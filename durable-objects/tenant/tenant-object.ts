@@ -41,21 +41,15 @@ import {
 	alarmTime,
 	applySettingsPatch,
 	type BeginResult,
-	decideAcquire,
-	decideBegin,
-	IDEMPOTENCY_TTL_MS,
-	IN_FLIGHT_LEASE_MS,
-	isValidIdempotencyKey,
-	notificationRetryDelay,
-	runsToGrant,
-	shouldStore,
 	type TenantSettings,
 	type TenantSettingsPatch,
+	type WithdrawResult,
 } from "./admission";
+import { deliverGrants } from "./grants";
+import * as idempotency from "./idempotency";
 import { runObjectNotifier, type SlotNotifier } from "./slot-notifier";
+import * as slots from "./slots";
 import { TenantStore } from "./tenant-store";
-
-export type WithdrawResult = { kind: "withdrawn" } | { kind: "holds_slot" } | { kind: "unknown" };
 
 export interface TenantStats {
 	inProgress: string[];
@@ -63,12 +57,7 @@ export interface TenantStats {
 	pendingNotifications: string[];
 }
 
-/**
- * A granted run is told at once; if that call has not succeeded within this time (the object
- * was evicted mid-call, say), the alarm tells it again.
- */
-const NOTIFY_GRACE_MS = 10_000;
-
+/** A thin shell: bind the tenant, decide and write through the helpers, arm the one alarm. */
 export class TenantObject extends DurableObject<Env> {
 	private readonly store: TenantStore;
 	private tenantId: string | null | undefined;
@@ -83,8 +72,6 @@ export class TenantObject extends DurableObject<Env> {
 		this.notifier = runObjectNotifier(env);
 	}
 
-	// ── idempotency ──
-
 	async beginIdempotent(
 		tenantId: string,
 		key: string,
@@ -92,15 +79,8 @@ export class TenantObject extends DurableObject<Env> {
 		now: number,
 	): Promise<BeginResult> {
 		this.bind(tenantId);
-		if (!isValidIdempotencyKey(key))
-			throw new RangeError("Idempotency keys are 1 to 255 characters");
-		// Read and write with no await between: the object runs one call at a time, so of many
-		// concurrent requests with one key exactly one finds it free and takes it.
-		const result = decideBegin(this.store.idempotencyEntry(key), fingerprint, now);
-		if (result.kind === "proceed") {
-			this.store.putInFlight(key, fingerprint, now + IN_FLIGHT_LEASE_MS);
-			this.armAlarm();
-		}
+		const result = idempotency.begin(this.store, key, fingerprint, now);
+		this.armAlarm();
 		return result;
 	}
 
@@ -114,76 +94,31 @@ export class TenantObject extends DurableObject<Env> {
 		now: number = Date.now(),
 	): Promise<void> {
 		this.bind(tenantId);
-		if (!shouldStore(this.store.idempotencyEntry(key), fingerprint, now)) return;
-		this.store.putDone(key, fingerprint, now + IDEMPOTENCY_TTL_MS, { status, body, headers });
+		idempotency.complete(this.store, key, fingerprint, { status, body, headers }, now);
 		this.armAlarm();
 	}
 
 	async abandonIdempotent(tenantId: string, key: string): Promise<void> {
 		this.bind(tenantId);
-		this.store.deleteInFlight(key);
+		idempotency.abandon(this.store, key);
 		this.armAlarm();
 	}
 
-	// ── admission ──
-
 	async acquireSlot(tenantId: string, runId: string, now: number): Promise<AcquireResult> {
 		this.bind(tenantId);
-		const counts = {
-			inProgress: this.store.countSlots("in_progress"),
-			queued: this.store.countSlots("queued"),
-		};
-		const decision = decideAcquire(this.store.slotState(runId), counts, this.limit());
-		switch (decision.kind) {
-			case "already_granted":
-				// The run asked and learned it holds the slot: a pending notification is redundant.
-				this.store.deleteNotifications(runId);
-				return { kind: "granted" };
-			case "grant":
-				this.store.insertSlot(runId, "in_progress", now);
-				return { kind: "granted" };
-			case "enqueue":
-				this.store.insertSlot(runId, "queued", now);
-				return { kind: "queued", position: this.store.queuePosition(runId) };
-			case "already_queued":
-				return { kind: "queued", position: this.store.queuePosition(runId) };
-			default: {
-				const unknown: never = decision;
-				throw new Error(`unknown acquire decision ${JSON.stringify(unknown)}`);
-			}
-		}
+		return slots.acquire(this.store, runId, now);
 	}
 
 	async releaseSlot(tenantId: string, runId: string): Promise<void> {
 		this.bind(tenantId);
-		// Deleting what is not there is a no-op, so a repeated release changes nothing.
-		this.store.transaction(() => {
-			this.store.deleteSlot(runId);
-			this.store.deleteNotifications(runId);
-			this.grantQueued(Date.now());
-		});
+		slots.release(this.store, runId, Date.now());
 		this.afterGrant();
 	}
 
 	async withdraw(tenantId: string, runId: string): Promise<WithdrawResult> {
 		this.bind(tenantId);
-		const state = this.store.slotState(runId);
-		switch (state) {
-			case "queued":
-				this.store.deleteSlot(runId, "queued");
-				return { kind: "withdrawn" };
-			case "in_progress":
-				return { kind: "holds_slot" };
-			case null:
-				return { kind: "unknown" };
-			default: {
-				const unknown: never = state;
-				throw new Error(`unknown slot state ${String(unknown)}`);
-			}
-		}
+		return slots.withdraw(this.store, runId);
 	}
-
-	// ── settings and inspection ──
 
 	async getSettings(tenantId: string): Promise<TenantSettings> {
 		this.bind(tenantId);
@@ -199,7 +134,7 @@ export class TenantObject extends DurableObject<Env> {
 			case "ok":
 				this.store.transaction(() => {
 					this.store.putMeta("settings", decision.settings);
-					this.grantQueued(Date.now());
+					slots.grantQueued(this.store, Date.now());
 				});
 				this.afterGrant();
 				return decision.settings;
@@ -227,8 +162,6 @@ export class TenantObject extends DurableObject<Env> {
 		this.armAlarm();
 	}
 
-	// ── the shell ──
-
 	private bind(tenantId: string): void {
 		this.tenantId ??= this.store.getMeta<string>("tenant");
 		if (this.tenantId === null) {
@@ -239,70 +172,20 @@ export class TenantObject extends DurableObject<Env> {
 		}
 	}
 
-	private limit(): number {
-		return this.store.settings().maxConcurrentRuns;
-	}
-
-	/** Moves the oldest queued runs into free slots; each gets a notification row to deliver. */
-	private grantQueued(now: number): void {
-		const granted = runsToGrant(
-			this.store.runs("queued"),
-			this.store.countSlots("in_progress"),
-			this.limit(),
-		);
-		for (const runId of granted) {
-			this.store.markInProgress(runId, now);
-			this.store.addNotification(runId, now + NOTIFY_GRACE_MS);
-		}
-	}
-
 	/** Tells newly granted runs now, without making the caller wait for them; the alarm backs it up. */
 	private afterGrant(): void {
 		this.armAlarm();
 		this.ctx.waitUntil(this.deliver());
 	}
 
-	/**
-	 * Calls slotGranted for every notification never tried or due for a retry, all at once (in
-	 * grant order). One delivery round at a time; a round picks up rows added while it ran and
-	 * tries each row once. A success deletes only the row it delivered (by id), so a newer grant
-	 * of the same run is still delivered.
-	 */
+	/** One delivery round at a time: a call during a round shares it (the round rereads rows). */
 	private deliver(): Promise<void> {
-		this.delivering ??= (async () => {
-			const tenantId = this.tenantId ?? this.store.getMeta<string>("tenant");
-			const tried = new Set<number>();
-			try {
-				if (!tenantId) return;
-				for (;;) {
-					const now = Date.now();
-					const batch = this.store
-						.notifications()
-						.filter((n) => !tried.has(n.id) && (n.attempts === 0 || n.dueAt <= now));
-					if (batch.length === 0) return;
-					await Promise.all(
-						batch.map(async (n) => {
-							tried.add(n.id);
-							try {
-								await this.notifier(tenantId, n.runId);
-								this.store.deleteNotification(n.id);
-							} catch (err) {
-								console.error("slotGranted failed; retrying from the alarm", n.runId, String(err));
-								const attempts = n.attempts + 1;
-								this.store.postponeNotification(
-									n.id,
-									attempts,
-									Date.now() + notificationRetryDelay(attempts),
-								);
-							}
-						}),
-					);
-				}
-			} finally {
-				this.delivering = null;
-				this.armAlarm();
-			}
-		})();
+		const tenantId = this.tenantId ?? this.store.getMeta<string>("tenant");
+		if (!tenantId) return Promise.resolve();
+		this.delivering ??= deliverGrants(this.store, tenantId, this.notifier).finally(() => {
+			this.delivering = null;
+			this.armAlarm();
+		});
 		return this.delivering;
 	}
 

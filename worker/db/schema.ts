@@ -1,5 +1,12 @@
 import { sql } from "drizzle-orm";
-import { integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import {
+	index,
+	integer,
+	primaryKey,
+	sqliteTable,
+	text,
+	uniqueIndex,
+} from "drizzle-orm/sqlite-core";
 
 /**
  * The D1 schema, in one place. drizzle-kit generates the SQL migrations in migrations/ from it.
@@ -67,3 +74,47 @@ export const workflowVersions = sqliteTable(
 
 export type WorkflowRow = typeof workflows.$inferSelect;
 export type WorkflowVersionRow = typeof workflowVersions.$inferSelect;
+
+/**
+ * The run index: one row per run, written only by the run's Durable Object through its outbox
+ * (a guarded upsert: `index_version` only grows). The object is the source of truth; this
+ * table serves listing, filtering and the sweeper.
+ */
+export const runs = sqliteTable(
+	"runs",
+	{
+		id: text("id").primaryKey(),
+		tenantId: text("tenant_id").notNull(),
+		workflowId: text("workflow_id").notNull(),
+		workflowIdentifier: text("workflow_identifier").notNull(),
+		workflowTitle: text("workflow_title").notNull(),
+		version: integer("version").notNull(),
+		status: text("status").notNull(),
+		result: text("result"),
+		/** Who the run runs as: the caller, or the user an admin named in `runAs`. */
+		initiatedBy: text("initiated_by").notNull(),
+		/** Who made the request (differs from initiatedBy only with `runAs`). */
+		requestedBy: text("requested_by").notNull(),
+		/** From the pinned version: lets everyone in the tenant see the run. */
+		visibleToAll: integer("visible_to_all", { mode: "boolean" }).notNull(),
+		entityId: text("entity_id"),
+		createdAt: integer("created_at").notNull(),
+		startedAt: integer("started_at"),
+		endedAt: integer("ended_at"),
+		/** When the object next needs to act (its alarm), as of the last flush; the sweeper reads it. */
+		wakeAt: integer("wake_at"),
+		updatedAt: integer("updated_at").notNull(),
+		indexVersion: integer("index_version").notNull(),
+	},
+	(t) => [
+		index("runs_tenant_created").on(t.tenantId, t.createdAt, t.id),
+		index("runs_tenant_workflow_created").on(t.tenantId, t.workflowIdentifier, t.createdAt, t.id),
+		index("runs_tenant_status_created").on(t.tenantId, t.status, t.createdAt, t.id),
+		index("runs_tenant_initiator_created").on(t.tenantId, t.initiatedBy, t.createdAt, t.id),
+		index("runs_tenant_entity_created").on(t.tenantId, t.entityId, t.createdAt, t.id),
+		// The sweeper scans only unfinished runs, across tenants, by due time.
+		index("runs_unfinished_due").on(t.wakeAt).where(sql`${t.status} <> 'COMPLETED'`),
+	],
+);
+
+export type RunIndexRow = typeof runs.$inferSelect;

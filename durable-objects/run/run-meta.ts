@@ -1,0 +1,38 @@
+import type { WorkflowDefinition } from "../../engine/definition";
+import type { JsonObject } from "../../engine/run";
+
+/**
+ * What a run object knows besides the engine state, written once when the run is created:
+ * who it belongs to and the pinned definition it runs (DESIGN §4 rule 5: a run keeps its
+ * version across later edits and deploys).
+ */
+export interface RunMeta {
+	runId: string;
+	tenantId: string;
+	workflow: { id: string; identifier: string; title: string; version: number };
+	definition: WorkflowDefinition;
+	/** Who the run runs as: the caller, or the user an admin named in `runAs`. */
+	initiator: string;
+	/** Who asked for the run (the caller); differs from `initiator` only with `runAs`. */
+	requestedBy: string;
+	inputs: JsonObject;
+	trigger?: string;
+	/** Cortex-style scope: the whole tenant, or one entity. */
+	scope: { type: "GLOBAL" } | { type: "ENTITY"; entityId: string };
+	notificationRecipients: string[];
+	/** The failed run this one retries, when started by `POST …/retry`. */
+	retryOf: string | null;
+	createdAt: number;
+}
+
+export const entityOf = (meta: Pick<RunMeta, "scope">): string | null =>
+	meta.scope.type === "ENTITY" ? meta.scope.entityId : null;
+
+/** What the Worker passes to `RunObject.start`. */
+export type StartRunInput = Omit<RunMeta, "createdAt">;
+
+/** The stable name of a run's object: tenant-scoped, so no other tenant can address it. */
+export const runObjectName = (tenantId: string, runId: string) => `${tenantId}:${runId}`;
+
+/** Run ids are unguessable: 122 random bits from crypto.randomUUID. */
+export const newRunId = (): string => `run_${crypto.randomUUID().replaceAll("-", "")}`;

@@ -1,0 +1,120 @@
+import type { ErrorInfo, ItemRun, JsonValue, NodeRun, Plan, RunState } from "../../engine/run";
+import type { RunMeta } from "./run-meta";
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export interface NodeRunView {
+	node: string;
+	title: string | null;
+	type: string;
+	status: NodeRun["status"];
+	result: NodeRun["result"];
+	startedAt: string | null;
+	endedAt: string | null;
+	attempts: (Omit<NodeRun["attempts"][number], "startedAt" | "endedAt"> & {
+		startedAt: string;
+		endedAt: string | null;
+	})[];
+	output: JsonValue;
+	error: ErrorInfo | null;
+	logs: { level: string; message: string; time: string }[];
+	items: Omit<NodeRunView, "title" | "type" | "items" | "node">[] | null;
+}
+
+export interface RunView {
+	id: string;
+	status: RunState["header"]["status"];
+	result: RunState["header"]["result"];
+	workflow: { identifier: string; title: string; version: number };
+	initiator: string;
+	requestedBy: string;
+	scope: RunMeta["scope"];
+	notificationRecipients: string[];
+	retryOf: string | null;
+	inputs: JsonValue;
+	outputs: JsonValue;
+	error: RunState["header"]["error"];
+	createdAt: string;
+	startedAt: string | null;
+	endedAt: string | null;
+	/** Port's shape: every finished node's output by node identifier. */
+	variables: { outputs: Record<string, JsonValue> };
+	/** Settled connections: the taken path and the branches not taken. */
+	connections: { taken: string[]; notTaken: string[] };
+	nodeRuns: NodeRunView[];
+	/** Seq of the newest history event (page history with GET …/events?after=). */
+	lastEventSeq: number;
+}
+
+function taskView(task: NodeRun | ItemRun) {
+	return {
+		status: task.status,
+		result: task.result,
+		startedAt: iso(task.startedAt),
+		endedAt: iso(task.endedAt),
+		attempts: task.attempts.map((a) => ({
+			...a,
+			startedAt: iso(a.startedAt) ?? "",
+			endedAt: iso(a.endedAt),
+		})),
+		output: task.output,
+		error: task.error,
+		logs: task.logs.map((l) => ({ level: l.level, message: l.message, time: iso(l.time) ?? "" })),
+	};
+}
+
+/** The API's picture of one run, built from the object's own state (never from D1). */
+export function runView(meta: RunMeta, state: RunState, plan: Plan): RunView {
+	const { header } = state;
+	const outputs: Record<string, JsonValue> = {};
+	const itemsByNode = new Map<string, ItemRun[]>();
+	for (const item of Object.values(state.items)) {
+		const list = itemsByNode.get(item.node) ?? [];
+		list.push(item);
+		itemsByNode.set(item.node, list);
+	}
+	const nodeRuns = plan.order.flatMap((id): NodeRunView[] => {
+		const run = state.nodes[id];
+		if (!run) return [];
+		if (run.status === "COMPLETED" && run.result === "SUCCESS") outputs[id] = run.output;
+		const items = itemsByNode.get(id)?.sort((a, b) => a.index - b.index);
+		return [
+			{
+				node: id,
+				title: plan.nodes.get(id)?.node.title ?? null,
+				type: run.type,
+				...taskView(run),
+				items: items ? items.map(taskView) : null,
+			},
+		];
+	});
+	const taken: string[] = [];
+	const notTaken: string[] = [];
+	for (const [id, settled] of Object.entries(state.connections))
+		(settled === "TAKEN" ? taken : notTaken).push(id);
+	return {
+		id: meta.runId,
+		status: header.status,
+		result: header.result,
+		workflow: {
+			identifier: meta.workflow.identifier,
+			title: meta.workflow.title,
+			version: meta.workflow.version,
+		},
+		initiator: meta.initiator,
+		requestedBy: meta.requestedBy,
+		scope: meta.scope,
+		notificationRecipients: meta.notificationRecipients,
+		retryOf: meta.retryOf,
+		inputs: header.inputs,
+		outputs: header.outputs,
+		error: header.error,
+		createdAt: iso(meta.createdAt) ?? "",
+		startedAt: iso(header.startedAt),
+		endedAt: iso(header.endedAt),
+		variables: { outputs },
+		connections: { taken, notTaken },
+		nodeRuns,
+		lastEventSeq: header.lastSeq,
+	};
+}

@@ -1,0 +1,37 @@
+import { notificationRetryDelay } from "./admission";
+import type { SlotNotifier } from "./slot-notifier";
+import type { TenantStore } from "./tenant-store";
+
+/**
+ * One delivery round: calls slotGranted for every notification never tried or due for a retry,
+ * all at once (in grant order), and again for rows added while it ran, each row once. A success
+ * deletes only the row it delivered (by id), so a newer grant of the same run is still told;
+ * a failure postpones the row, and the object's alarm tries again when it is due.
+ */
+export async function deliverGrants(
+	store: TenantStore,
+	tenantId: string,
+	notifier: SlotNotifier,
+): Promise<void> {
+	const tried = new Set<number>();
+	for (;;) {
+		const now = Date.now();
+		const batch = store
+			.notifications()
+			.filter((n) => !tried.has(n.id) && (n.attempts === 0 || n.dueAt <= now));
+		if (batch.length === 0) return;
+		await Promise.all(
+			batch.map(async (n) => {
+				tried.add(n.id);
+				try {
+					await notifier(tenantId, n.runId);
+					store.deleteNotification(n.id);
+				} catch (err) {
+					console.error("slotGranted failed; retrying from the alarm", n.runId, String(err));
+					const attempts = n.attempts + 1;
+					store.postponeNotification(n.id, attempts, Date.now() + notificationRetryDelay(attempts));
+				}
+			}),
+		);
+	}
+}

@@ -1,0 +1,88 @@
+import { describe, expect, it } from "vitest";
+import {
+	definition,
+	finished,
+	fireAlarm,
+	hook,
+	link,
+	nodeRun,
+	startRun,
+	trigger,
+	waitForRun,
+} from "./run-helpers";
+
+const oneCall = (url: string, extra: Record<string, unknown> = {}) =>
+	definition({
+		identifier: "one_call",
+		nodes: [
+			trigger(),
+			{ identifier: "call", config: { type: "WEBHOOK", url, method: "POST" }, ...extra },
+		],
+		connections: [link("c1", "trigger", "call")],
+	});
+
+/** Fires alarms until the run ends (retry backoff in these tests is a few ms). */
+async function untilFinished(stub: Awaited<ReturnType<typeof startRun>>["stub"]) {
+	for (let i = 0; i < 30; i++) {
+		const run = await waitForRun(stub, (r) => r.status !== "IN_PROGRESS");
+		if (run.status === "COMPLETED") return run;
+		await fireAlarm(stub);
+	}
+	throw new Error("run did not finish");
+}
+
+describe("RunObject: outgoing calls", () => {
+	it("retries 5xx with backoff and sends one idempotency key on every attempt", async () => {
+		const receiver = await hook([
+			{ status: 503 },
+			{ status: 500 },
+			{ status: 200, body: { ok: 1 } },
+		]);
+		const { runId, stub } = await startRun(
+			oneCall(receiver.url, {
+				retry: { maxAttempts: 5, backoff: "exponential", initialDelay: "1ms", maxDelay: "5ms" },
+			}),
+		);
+		const run = await untilFinished(stub);
+		expect(run.result).toBe("SUCCESS");
+		expect(nodeRun(run, "call").attempts.map((a) => a.responseStatus)).toEqual([503, 500, 200]);
+		const keys = (await receiver.deliveries()).map((d) => d.headers["idempotency-key"]);
+		expect(keys).toEqual([`${runId}:call`, `${runId}:call`, `${runId}:call`]);
+	});
+
+	it("does not follow redirects: a 3xx is the response", async () => {
+		const receiver = await hook([
+			{ status: 302, headers: { location: "http://127.0.0.1:9/elsewhere" } },
+		]);
+		const run = await untilFinished((await startRun(oneCall(receiver.url))).stub);
+		expect(run.result).toBe("FAILED");
+		expect(nodeRun(run, "call").attempts[0]?.responseStatus).toBe(302);
+	});
+
+	it("fails a response over 1 MiB with response_too_large", async () => {
+		const receiver = await hook([{ status: 200, bodyBytes: 1024 * 1024 + 10 }]);
+		const run = await untilFinished((await startRun(oneCall(receiver.url))).stub);
+		expect(nodeRun(run, "call").error?.code).toBe("response_too_large");
+	});
+
+	it("times out an attempt that takes too long", async () => {
+		const receiver = await hook([{ status: 200, delayMs: 2000 }]);
+		const { stub } = await startRun(oneCall(receiver.url, { timeout: "100ms" }));
+		const run = await untilFinished(stub);
+		expect(run.result).toBe("FAILED");
+		expect(nodeRun(run, "call").error?.code).toBe("timeout");
+	});
+
+	it("refuses private and metadata targets before calling", async () => {
+		for (const url of [
+			"http://169.254.169.254/latest/meta-data",
+			"http://10.0.0.8/",
+			"http://[::ffff:a00:8]/",
+		]) {
+			const { stub } = await startRun(oneCall(url));
+			const run = await waitForRun(stub, finished);
+			expect(nodeRun(run, "call").error?.code, url).toBe("url_refused");
+			expect(nodeRun(run, "call").attempts, url).toHaveLength(0);
+		}
+	});
+});

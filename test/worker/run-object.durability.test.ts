@@ -1,0 +1,197 @@
+import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import type { RunObject } from "../../durable-objects";
+import { sweepStuckRuns } from "../../worker/sweeper";
+import {
+	definition,
+	finished,
+	fireAlarm,
+	history,
+	hook,
+	link,
+	makeTimersDue,
+	startRun,
+	trigger,
+	waitForIndex,
+	waitForRun,
+} from "./run-helpers";
+
+/** trigger → check → wait (1 h) → call → wait2 (1 h) → done; tests make the timers due. */
+function timerDriven(url: string) {
+	return definition({
+		identifier: "timer_driven",
+		nodes: [
+			trigger({ n: { type: "number" } }),
+			{
+				identifier: "check",
+				config: {
+					type: "CONDITION",
+					options: [{ identifier: "big", expression: ".inputs.n > 1" }],
+				},
+			},
+			{ identifier: "wait", config: { type: "DELAY", duration: "1ms" } },
+			{
+				identifier: "call",
+				config: { type: "WEBHOOK", url, method: "POST", body: { n: "{{ .inputs.n }}" } },
+			},
+			{ identifier: "wait2", config: { type: "DELAY", duration: "1h" } },
+		],
+		connections: [
+			link("c1", "trigger", "check"),
+			link("c2", "check", "wait", { sourceOptionIdentifier: "big" }),
+			link("c3", "wait", "call"),
+			link("c4", "call", "wait2"),
+		],
+	});
+}
+
+/** History without times and run-specific ids, to compare two runs. */
+const shape = (events: { type: string; node: string | null; detail: string }[], runId: string) =>
+	events.map(
+		(e) =>
+			`${e.type}|${e.node}|${e.detail.replaceAll(runId, "RUN").replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, "T")}`,
+	);
+
+async function driveToEnd(
+	stub: Awaited<ReturnType<typeof startRun>>["stub"],
+	between: () => Promise<void>,
+) {
+	for (let i = 0; i < 20; i++) {
+		const run = await waitForRun(
+			stub,
+			(r) => r.status !== "IN_PROGRESS" || r.nodeRuns.every((n) => n.status !== "IN_PROGRESS"),
+		);
+		if (run.status === "COMPLETED") return run;
+		await between();
+		await fireAlarm(stub);
+	}
+	throw new Error("run did not finish");
+}
+
+describe("RunObject: durable execution", () => {
+	it("gives the same history when evicted between every pair of events", async () => {
+		const plain = await startRun(timerDriven((await hook()).url), { n: 2 });
+		const plainRun = await driveToEnd(plain.stub, async () => {});
+		const evicted = await startRun(timerDriven((await hook()).url), { n: 2 });
+		const evictedRun = await driveToEnd(evicted.stub, () => evictDurableObject(evicted.stub));
+
+		expect(plainRun.result).toBe("SUCCESS");
+		expect(evictedRun.result).toBe("SUCCESS");
+		expect(shape(await history(evicted.stub), evicted.runId)).toEqual(
+			shape(await history(plain.stub), plain.runId),
+		);
+	});
+
+	it("sets the one alarm for a real wait, at its due time", async () => {
+		const def = definition({
+			identifier: "long_delay",
+			nodes: [trigger(), { identifier: "wait", config: { type: "DELAY", duration: "1h" } }],
+			connections: [link("c1", "trigger", "wait")],
+		});
+		const before = Date.now();
+		const { stub } = await startRun(def);
+		const run = await stub.getRun();
+		expect(run?.status).toBe("WAITING");
+		const alarm = await runInDurableObject(stub, (_: RunObject, state) => state.storage.getAlarm());
+		expect(alarm).toBeGreaterThanOrEqual(before + 3_600_000);
+		expect(alarm).toBeLessThanOrEqual(Date.now() + 3_600_000 + 1_000);
+	});
+
+	it("treats a repeated alarm as one: the second firing changes nothing", async () => {
+		const def = definition({
+			identifier: "two_delays",
+			nodes: [
+				trigger(),
+				{ identifier: "first", config: { type: "DELAY", duration: "1h" } },
+				{ identifier: "second", config: { type: "DELAY", duration: "2h" } },
+			],
+			connections: [link("c1", "trigger", "first"), link("c2", "first", "second")],
+		});
+		const { stub } = await startRun(def);
+		await makeTimersDue(stub);
+		// Alarms are at-least-once: call the handler twice, as a duplicate delivery would.
+		await runInDurableObject(stub, async (instance: RunObject) => {
+			await instance.alarm();
+			await instance.alarm();
+		});
+		const events = await history(stub);
+		expect(events.filter((e) => e.type === "timer_fired")).toHaveLength(1);
+		expect(events.filter((e) => e.type === "node_succeeded" && e.node === "first")).toHaveLength(1);
+		const run = await stub.getRun();
+		expect(run?.status).toBe("WAITING");
+		expect(run?.nodeRuns.find((n) => n.node === "second")?.status).toBe("WAITING");
+	});
+
+	it("commits 'attempt started' before the call is answered", async () => {
+		const slow = await hook([{ status: 200, delayMs: 400 }]);
+		const def = definition({
+			identifier: "slow",
+			nodes: [
+				trigger(),
+				{ identifier: "call", config: { type: "WEBHOOK", url: slow.url, method: "POST" } },
+			],
+			connections: [link("c1", "trigger", "call")],
+		});
+		const { stub } = await startRun(def);
+		// Read straight from storage, not from the object's memory.
+		const stored = await runInDurableObject(stub, (_: RunObject, state) =>
+			state.storage.sql.exec<{ value: string }>("SELECT value FROM nodes WHERE key = 'call'").one(),
+		);
+		const call = JSON.parse(stored.value);
+		expect(call.status).toBe("IN_PROGRESS");
+		expect(call.attempts).toHaveLength(1);
+		expect(call.attempts[0].endedAt).toBeNull();
+		await waitForRun(stub, finished);
+	});
+
+	it("wakes a run whose alarm was lost, from the sweeper", async () => {
+		const def = definition({
+			identifier: "lost_alarm",
+			nodes: [trigger(), { identifier: "wait", config: { type: "DELAY", duration: "1h" } }],
+			connections: [link("c1", "trigger", "wait")],
+		});
+		const { runId, stub } = await startRun(def);
+		await waitForIndex(runId, "WAITING");
+		await runInDurableObject(stub, (_: RunObject, state) => state.storage.deleteAlarm());
+		await makeTimersDue(stub);
+		// The index says it should have woken three minutes ago.
+		await env.DB.prepare("UPDATE runs SET wake_at = ? WHERE id = ?")
+			.bind(Date.now() - 180_000, runId)
+			.run();
+		const poked = await sweepStuckRuns(env, Date.now());
+		expect(poked).toBeGreaterThanOrEqual(1);
+		expect((await stub.getRun())?.result).toBe("SUCCESS");
+		await waitForIndex(runId, "COMPLETED");
+	});
+
+	it("retries a failed index write from the alarm", async () => {
+		await env.DB.exec("ALTER TABLE runs RENAME TO runs_offline");
+		let runId = "";
+		try {
+			const def = definition({
+				identifier: "flaky_index",
+				nodes: [trigger(), { identifier: "wait", config: { type: "DELAY", duration: "1h" } }],
+				connections: [link("c1", "trigger", "wait")],
+			});
+			const started = await startRun(def);
+			runId = started.runId;
+			const outbox = await runInDurableObject(started.stub, async (_: RunObject, state) => {
+				for (let i = 0; i < 100; i++) {
+					const row = state.storage.sql
+						.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'outbox'")
+						.toArray()[0];
+					const value = row && JSON.parse(row.value);
+					if (value?.failures > 0) return value;
+					await new Promise((r) => setTimeout(r, 10));
+				}
+				throw new Error("flush never failed");
+			});
+			expect(outbox.pending?.status).toBe("WAITING");
+			expect(outbox.retryAt).toBeGreaterThan(Date.now() - 1000);
+		} finally {
+			await env.DB.exec("ALTER TABLE runs_offline RENAME TO runs");
+		}
+		await fireAlarm(env.RUN_OBJECT.get(env.RUN_OBJECT.idFromName(`acme:${runId}`)));
+		await waitForIndex(runId, "WAITING");
+	});
+});

@@ -1,0 +1,24 @@
+import { runObjectName } from "../durable-objects";
+
+/** A run is stuck when its index says it should have woken this long ago. */
+export const STUCK_AFTER_MS = 2 * 60_000;
+const BATCH = 100;
+
+/**
+ * The cron sweeper (DESIGN §4 rule 6). D1 is only an index, so this cannot repair a run; it
+ * pokes the run's object, which acts on whatever is due and rewrites its index entry.
+ * Poking a healthy run is harmless: its alarm logic is idempotent.
+ */
+export async function sweepStuckRuns(env: Env, now: number): Promise<number> {
+	const { results } = await env.DB.prepare(
+		"SELECT id, tenant_id FROM runs WHERE status <> 'COMPLETED' AND wake_at < ? ORDER BY wake_at LIMIT ?",
+	)
+		.bind(now - STUCK_AFTER_MS, BATCH)
+		.all<{ id: string; tenant_id: string }>();
+	await Promise.allSettled(
+		results.map((row) =>
+			env.RUN_OBJECT.get(env.RUN_OBJECT.idFromName(runObjectName(row.tenant_id, row.id))).poke(),
+		),
+	);
+	return results.length;
+}
