@@ -1,6 +1,6 @@
 /**
- * WEBHOOK (synchronized) attempts for one task (a node run or a forEach item): render the
- * request, check the URL, record "attempt N started" in the state *before* emitting the
+ * WEBHOOK (synchronized) attempts for one task (a node run or a forEach item): build the
+ * request (request.ts renders it and checks the URL), record "attempt N started" in the state *before* emitting the
  * effect (the shell commits the state, then calls), and turn the result into a verdict.
  * This file decides; tasks.ts routes the verdict to the node or its forEach.
  */
@@ -12,11 +12,11 @@ import { isSuccessStatus, readResponse } from "./http-response";
 import type { JsonObject, JsonValue } from "./json";
 import { maskHeaders } from "./masking";
 import { plannedNode } from "./plan";
+import { buildRequest, templateFailure } from "./request";
 import { type AttemptFailure, decideRetry, formatMs } from "./retry";
 import type { AttemptRecord, ErrorInfo, TaskRef } from "./state";
 import type { Step } from "./step";
 import { attemptTimeoutKey, retryTimerKey } from "./timers";
-import { checkOutgoingUrl } from "./url-guard";
 
 export type AttemptStart = { kind: "started" } | { kind: "failed"; error: ErrorInfo };
 
@@ -42,49 +42,20 @@ function webhookConfig(step: Step, node: string): WebhookConfig {
 }
 
 export function startAttempt(step: Step, ref: TaskRef, attempt: number): AttemptStart {
-	const config = webhookConfig(step, ref.node);
 	const planned = plannedNode(step.plan, ref.node);
-	const context = taskContext(step, ref);
-	const url = renderTemplates(config.url, context, step.now);
-	if (!url.ok) return templateFailure("url", url.error);
-	const headers = renderTemplates(config.headers ?? {}, context, step.now);
-	if (!headers.ok) return templateFailure("headers", headers.error);
-	const sendsBody =
-		config.body !== undefined && config.method !== "GET" && config.method !== "HEAD";
-	const body = sendsBody
-		? renderTemplates(config.body ?? null, context, step.now)
-		: { ok: true as const, value: null };
-	if (!body.ok) return templateFailure("body", body.error);
-	if (typeof url.value !== "string") {
-		return fail("template_error", `url rendered to ${typeLabel(url.value)}, not a string`);
-	}
-	const check = checkOutgoingUrl(url.value, {
-		allowLoopbackTargets: step.env.allowLoopbackTargets,
-	});
-	if (check.kind === "refused")
-		return fail("url_refused", `refused to call ${url.value}: ${check.reason}`);
-
 	const key = idempotencyKey(step.state.header.runId, ref);
-	const sent = headerStrings(headers.value);
-	const has = (name: string) => Object.keys(sent).some((h) => h.toLowerCase() === name);
-	if (!has("idempotency-key")) sent["Idempotency-Key"] = key;
-	const bodyText = !sendsBody
-		? null
-		: typeof body.value === "string"
-			? body.value
-			: JSON.stringify(body.value);
-	if (sendsBody && typeof body.value !== "string" && !has("content-type")) {
-		sent["Content-Type"] = "application/json";
-	}
+	const built = buildRequest(step, webhookConfig(step, ref.node), taskContext(step, ref), key);
+	if (built.kind === "failed") return built;
+	const { request, bodyValue } = built;
 	const record: AttemptRecord = {
 		number: attempt,
 		startedAt: step.now,
 		endedAt: null,
 		request: {
-			method: config.method,
-			url: check.url,
-			headers: maskHeaders(sent),
-			body: body.value,
+			method: request.method,
+			url: request.url,
+			headers: maskHeaders(request.headers),
+			body: bodyValue,
 		},
 		responseStatus: null,
 		error: null,
@@ -104,7 +75,7 @@ export function startAttempt(step: Step, ref: TaskRef, attempt: number): Attempt
 	const of = planned.retry.maxAttempts > 1 ? ` of ${planned.retry.maxAttempts}` : "";
 	step.note(
 		"attempt_started",
-		`attempt ${attempt}${of}: ${config.method} ${check.url} (gives up after ${formatMs(planned.timeoutMs)})`,
+		`attempt ${attempt}${of}: ${request.method} ${request.url} (gives up after ${formatMs(planned.timeoutMs)})`,
 		ref,
 	);
 	step.emit({
@@ -112,7 +83,7 @@ export function startAttempt(step: Step, ref: TaskRef, attempt: number): Attempt
 		node: ref.node,
 		item: ref.item,
 		attempt,
-		request: { url: check.url, method: config.method, headers: sent, body: bodyText },
+		request,
 		timeoutMs: planned.timeoutMs,
 		idempotencyKey: key,
 	});
@@ -222,31 +193,4 @@ function failAttempt(
 	step.log(ref, "error", message);
 	step.note("attempt_failed", message, ref);
 	return { kind: "failed", error: { code, message } };
-}
-
-function templateFailure(field: string, error: ErrorInfo): { kind: "failed"; error: ErrorInfo } {
-	return fail(
-		error.code === "expression_limit" ? error.code : "template_error",
-		`${field}: ${error.message}`,
-	);
-}
-
-function fail(code: string, message: string): { kind: "failed"; error: ErrorInfo } {
-	return { kind: "failed", error: { code, message } };
-}
-
-/** Rendered header values as strings; a header rendered to null is left out. */
-function headerStrings(value: JsonValue): Record<string, string> {
-	const out: Record<string, string> = {};
-	if (value === null || typeof value !== "object" || Array.isArray(value)) return out;
-	for (const [name, v] of Object.entries(value)) {
-		if (v === null) continue;
-		out[name] = typeof v === "string" ? v : JSON.stringify(v);
-	}
-	return out;
-}
-
-function typeLabel(value: JsonValue): string {
-	if (value === null) return "null";
-	return Array.isArray(value) ? "an array" : `a ${typeof value}`;
 }
