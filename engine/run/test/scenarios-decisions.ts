@@ -121,4 +121,11 @@ export const decisionScenarios: Scenario[] = [
 		inputs: { at: "tomorrow-ish" },
 		expect: { result: "FAILED", errorCode: "invalid_until" },
 	},
+	{
+		name: "jq's now is the run's clock, so a templated until replays identically",
+		definition: chain(delay("wait", { until: "{{ now + 60 | todate }}" })),
+		expect: { result: "SUCCESS", tookMs: 60_000 },
+		check: (d) =>
+			expect(d.state?.nodes.wait?.output).toEqual({ until: "2026-01-01T00:01:00.000Z" }),
+	},
 ];
