@@ -2,15 +2,17 @@ import { isTriggerType } from "./constants";
 import { findCycles, graphOf } from "./graph";
 import { issue } from "./issues";
 import { checkNodes } from "./node-checks";
+import { checkTemplates } from "./templates/check";
+import { exprStatic } from "./templates/expr";
 import type { Connection, DefinitionIssue, WorkflowDefinition, WorkflowNode } from "./types";
 
 /**
  * Save-time checks on a definition whose shape already parsed: identifiers,
  * connection endpoints and kinds, triggers, cycles. Every issue points at the
- * field to change. Template checks are added by `checkTemplates`.
+ * field to change, and then the templates (syntax, upstream reads).
  */
 export function checkDefinition(def: WorkflowDefinition): DefinitionIssue[] {
-	const issues = [...checkNodes(def), ...checkConnections(def)];
+	const issues = [...checkNodes(def), ...checkConnections(def), ...checkTemplates(def, exprStatic)];
 	const graph = graphOf(def);
 	if (graph.triggers.length === 0) {
 		issues.push(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { condition, conn, type Json, trigger, webhook, workflow } from "../fixtures/builders";
-import { validateDefinition, type WorkflowDefinition } from "../index";
+import { type WorkflowDefinition, workflowShapeSchema } from "../index";
 import { checkTemplates, type ExprStatic, positionIn } from "./check";
 
 /**
@@ -22,17 +22,20 @@ const fakeExpr: ExprStatic = {
 		);
 	},
 	templates(text) {
+		if (/\{\{(?!.*\}\})/.test(text))
+			throw { reason: "unterminated template", offset: text.indexOf("{{") };
 		return [...text.matchAll(/\{\{(.*?)\}\}/g)].map((m) => ({
 			expression: m[1] ?? "",
 			offset: (m.index ?? 0) + 2,
+			start: m.index ?? 0,
+			end: (m.index ?? 0) + m[0].length,
 		}));
 	},
 };
 
+/** Shape only: these definitions break template rules on purpose. */
 function parse(def: Json): WorkflowDefinition {
-	const result = validateDefinition(def);
-	if (!result.ok) throw new Error(JSON.stringify(result.issues));
-	return result.definition;
+	return workflowShapeSchema.parse(def);
 }
 
 // trigger → a → b, and trigger → side (a parallel branch, not upstream of b)
@@ -113,6 +116,11 @@ const cases: Case[] = [
 		"mixed text in an expression field",
 		chain({ b: { runIf: "yes {{ .inputs.x }}" } }),
 		[["/nodes/2/runIf", "expression_mixed_template"]],
+	],
+	[
+		"unterminated template",
+		chain({ b: { variables: { v: "x {{ .inputs.a" } } }),
+		[["/nodes/2/variables/v", "template_syntax", { line: 1, column: 3 }]],
 	],
 	["one wrapped template in an expression field", chain({ b: { runIf: " {{ .inputs.x }} " } }), []],
 	[

@@ -3,8 +3,8 @@ import { issue } from "../issues";
 import type { DefinitionIssue, WorkflowDefinition } from "../types";
 import { type SiteScope, type TemplateSite, templateSites } from "./sites";
 
-/** One `{{ … }}` in a string: the JQ text and where it starts in the string. */
-export type FoundTemplate = { expression: string; offset: number };
+/** One `{{ … }}` in a string: the JQ text, where it starts, and the whole span's bounds. */
+export type FoundTemplate = { expression: string; offset: number; start: number; end: number };
 
 /** A context path an expression reads, root first: ["outputs", "trigger", "message"]. */
 export type ReadPath = { segments: readonly string[]; offset?: number };
@@ -18,7 +18,7 @@ export interface ExprStatic {
 	parse(expression: string): void;
 	/** Context paths the expression can read. */
 	references(expression: string): readonly ReadPath[];
-	/** The `{{ … }}` templates in a string (escaped `{{` excluded). */
+	/** The `{{ … }}` templates in a string; throws a SyntaxFailure (offset in `text`) when one is unterminated. */
 	templates(text: string): readonly FoundTemplate[];
 }
 
@@ -85,9 +85,18 @@ function expressionsOf(
 	expr: ExprStatic,
 	issues: DefinitionIssue[],
 ): FoundTemplate[] {
-	const templates = expr.templates(site.text);
+	let templates: readonly FoundTemplate[];
+	try {
+		templates = expr.templates(site.text);
+	} catch (e) {
+		if (!isSyntaxFailure(e)) throw e;
+		issues.push(issue(site.path, "template_syntax", e.reason, positionIn(site.text, e.offset)));
+		return [];
+	}
 	if (site.kind === "template") return [...templates];
-	if (templates.length === 0) return [{ expression: site.text, offset: 0 }];
+	if (templates.length === 0) {
+		return [{ expression: site.text, offset: 0, start: 0, end: site.text.length }];
+	}
 	const [only] = templates;
 	if (templates.length === 1 && only && isWholeString(site.text, only)) return [only];
 	issues.push(
@@ -100,16 +109,9 @@ function expressionsOf(
 	return [];
 }
 
-/** True when nothing but whitespace surrounds the `{{ … }}` holding `found`. */
+/** True when nothing but whitespace surrounds the template. */
 function isWholeString(text: string, found: FoundTemplate): boolean {
-	const open = text.lastIndexOf("{{", found.offset);
-	const close = text.indexOf("}}", found.offset + found.expression.length);
-	return (
-		open !== -1 &&
-		close !== -1 &&
-		text.slice(0, open).trim() === "" &&
-		text.slice(close + 2).trim() === ""
-	);
+	return text.slice(0, found.start).trim() === "" && text.slice(found.end).trim() === "";
 }
 
 type ReadProblem = { code: string; message: string };
@@ -120,6 +122,7 @@ function readProblem(
 	nodes: ReadonlyMap<string, number>,
 	upstreamFor: (node: string) => Set<string>,
 ): ReadProblem | undefined {
+	if (scope.kind === "event") return undefined;
 	const [root, name] = read.segments;
 	if (root === "response") {
 		if (scope.kind === "node" && scope.response) return undefined;

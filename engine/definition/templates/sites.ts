@@ -19,7 +19,9 @@ export type SiteScope =
 	/** Evaluated for a node: `.outputs.X` only for X upstream; `.response` only in variables. */
 	| { kind: "node"; node: string; response: boolean }
 	/** Workflow `outputs`: evaluated when the run ends, so any node may be read. */
-	| { kind: "workflow" };
+	| { kind: "workflow" }
+	/** EVENT_TRIGGER conditions run over the posted event, not the run context: syntax only. */
+	| { kind: "event" };
 
 /** Every evaluated string of a parsed definition, in definition order. */
 export function templateSites(def: WorkflowDefinition): TemplateSite[] {
@@ -47,7 +49,8 @@ function nodeSites(node: WorkflowNode, base: Array<string | number>): TemplateSi
 			break;
 		case "EVENT_TRIGGER":
 			for (const [j, text] of (config.condition?.expressions ?? []).entries()) {
-				expression(at("condition", "expressions", j), text);
+				const path = at("condition", "expressions", j);
+				sites.push({ path, text, kind: "expression", scope: { kind: "event" } });
 			}
 			break;
 		case "WEBHOOK":
