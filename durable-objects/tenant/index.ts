@@ -15,7 +15,7 @@ export {
 	MIN_CONCURRENT_RUNS,
 } from "./admission";
 export type { SlotGrantedTarget } from "./slot-notifier";
-export { TenantObject, type TenantStats, type WithdrawResult } from "./tenant-object";
+export { TenantObject, type TenantStats } from "./tenant-object";
 
 /** The tenant's one admission object. Pass the same tenant id to every method you call on it. */
 export const tenantObject = (env: Env, tenantId: string) =>
