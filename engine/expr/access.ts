@@ -13,7 +13,7 @@ export function index(value: Json, key: Json): Json {
 	if (typeof key === "string") {
 		if (isObject(value)) return hasOwn.call(value, key) ? (value[key] as Json) : null;
 		if (value === null) return null;
-		return fail(`Cannot index ${typeOf(value)} with "${key}"`);
+		return fail(`Cannot index ${typeOf(value)} with string "${key}"`);
 	}
 	if (typeof key === "number") {
 		if (Array.isArray(value)) {
@@ -107,7 +107,7 @@ export function setPath(
 	const key = path[at] as Json;
 	if (typeof key === "string") {
 		if (value !== null && !isObject(value))
-			return fail(`Cannot index ${typeOf(value)} with "${key}"`);
+			return fail(`Cannot index ${typeOf(value)} with string "${key}"`);
 		const copy: { [key: string]: Json } = { ...(value ?? {}) };
 		const child = hasOwn.call(copy, key) ? (copy[key] as Json) : null;
 		setKey(copy, key, setPath(child, path, replacement, budget, at + 1));

@@ -64,13 +64,22 @@ export function contains(a: Json, b: Json): boolean {
 	if (Array.isArray(a) && Array.isArray(b))
 		return b.every((bItem) => a.some((aItem) => contains(aItem, bItem)));
 	if (typeof a === "string" && typeof b === "string") return a.includes(b);
-	if (typeOf(a) === typeOf(b)) return equals(a, b);
-	return fail(`${describeValue(a)} and ${describeValue(b)} cannot have their containment checked`);
+	return typeOf(a) === typeOf(b) && equals(a, b);
+}
+
+/** Only the outermost kinds must agree; nested mismatches are simply "not contained". */
+function containsChecked(a: Json, b: Json): boolean {
+	if (typeOf(a) !== typeOf(b)) {
+		return fail(
+			`${describeValue(a)} and ${describeValue(b)} cannot have their containment checked`,
+		);
+	}
+	return contains(a, b);
 }
 
 function flatten(input: Json, depth: Json, budget: Budget): Json {
 	if (typeof depth !== "number" || depth < 0) return fail("flatten depth must not be negative");
-	const items = requireArray(input, "flattened");
+	const items = isObject(input) ? Object.values(input) : requireArray(input, "flattened");
 	const out: Json[] = [];
 	const walk = (list: Json[], remaining: number, level: number) => {
 		budget.checkDepth(level);
@@ -91,7 +100,8 @@ function toEntries(input: Json): Json {
 	return fail(`${describeValue(input)} has no keys`);
 }
 
-const ENTRY_KEY_NAMES = ["key", "k", "name", "Name", "K", "Key"];
+// jq 1.6 accepts these spellings (and not `k`/`v`, which came later).
+const ENTRY_KEY_NAMES = ["key", "name", "Name", "Key"];
 
 function fromEntries(input: Json, budget: Budget): Json {
 	const items = Array.isArray(input) ? input : fail(`Cannot iterate over ${describeValue(input)}`);
@@ -105,7 +115,9 @@ function fromEntries(input: Json, budget: Budget): Json {
 		}
 		if (typeof key !== "string") return fail(`Cannot use ${describeValue(key)} as object key`);
 		const value =
-			isObject(entry) && Object.hasOwn(entry, "value") ? (entry.value as Json) : index(entry, "v");
+			isObject(entry) && Object.hasOwn(entry, "value")
+				? (entry.value as Json)
+				: index(entry, "Value");
 		setKey(out, key, value);
 	}
 	return out;
@@ -147,13 +159,16 @@ export const collectionBuiltins: BuiltinTable = {
 	"max/0": valueBuiltin((input, _args, budget) => sorted(input, budget).at(-1) ?? null),
 	"min_by/1": byKey((pairs) => extreme(pairs, false), "iterated over"),
 	"max_by/1": byKey((pairs) => extreme(pairs, true), "iterated over"),
+	// jq 1.6: `[.[length - 1 - range(0; length)]]`, so empty strings/objects and 0 give [].
 	"reverse/0": valueBuiltin((input) => {
-		if (input === null) return [];
-		if (typeof input === "string") return Array.from(input).reverse().join("");
-		return [...requireArray(input, "reversed")].reverse();
+		if (Array.isArray(input)) return [...input].reverse();
+		const empty =
+			input === "" || input === 0 || (isObject(input) && Object.keys(input).length === 0);
+		if (input === null || empty) return [];
+		return fail(`Cannot index ${typeOf(input)} with number`);
 	}),
-	"contains/1": valueBuiltin((input, [other]) => contains(input, other ?? null)),
-	"inside/1": valueBuiltin((input, [other]) => contains(other ?? null, input)),
+	"contains/1": valueBuiltin((input, [other]) => containsChecked(input, other ?? null)),
+	"inside/1": valueBuiltin((input, [other]) => containsChecked(other ?? null, input)),
 	"flatten/0": valueBuiltin((input, _args, budget) => flatten(input, 1e9, budget)),
 	"flatten/1": valueBuiltin((input, [depth], budget) => flatten(input, depth ?? null, budget)),
 	"to_entries/0": valueBuiltin((input) => toEntries(input)),

@@ -37,6 +37,7 @@ export function keysOf(value: Json, sorted: boolean): Json {
 }
 
 function has(value: Json, key: Json): Json {
+	if (value === null) return false;
 	if (isObject(value) && typeof key === "string") return Object.hasOwn(value, key);
 	if (Array.isArray(value) && typeof key === "number") return key >= 0 && key < value.length;
 	return fail(`Cannot check whether ${typeOf(value)} has a ${typeOf(key)} key`);

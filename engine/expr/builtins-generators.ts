@@ -22,20 +22,44 @@ function step(budget: Budget, emit: Emit, value: Json): void {
 	emit(value);
 }
 
-/** Runs `f` and stops after `count` outputs (jq's `limit`, `first`). */
-function take(f: Compiled, count: number, input: Json, s: Scope, budget: Budget, emit: Emit): void {
+/** Forwards at most `count` outputs of a generator, then stops it (jq's `limit`, `first`). */
+function stopAfter<A extends unknown[]>(
+	count: number,
+	generate: (emit: (...args: A) => void) => void,
+	emit: (...args: A) => void,
+): void {
 	if (count <= 0) return;
 	const stop = new StopSignal({});
 	let seen = 0;
 	try {
-		f.run(input, s, budget, (value) => {
+		generate((...args: A) => {
 			seen++;
-			emit(value);
+			emit(...args);
 			if (seen >= count) throw stop;
 		});
 	} catch (e) {
 		if (e !== stop) throw e;
 	}
+}
+
+/** A Compiled that forwards at most `count(...)` outputs of f, in both value and path mode. */
+function limited(f: Compiled, count: (input: Json, s: Scope, budget: Budget) => number): Compiled {
+	return fromRun(
+		(input, s, budget, emit) => {
+			const n = count(input, s, budget);
+			if (n < 0) f.run(input, s, budget, emit);
+			else stopAfter(n, (e: Emit) => f.run(input, s, budget, e), emit);
+		},
+		(input, path, s, budget, emit) => {
+			const n = count(input, s, budget);
+			if (n < 0) f.paths(input, path, s, budget, emit);
+			else stopAfter(n, (e: PathEmit) => f.paths(input, path, s, budget, e), emit);
+		},
+	);
+}
+
+function take(f: Compiled, count: number, input: Json, s: Scope, budget: Budget, emit: Emit): void {
+	stopAfter(count, (e: Emit) => f.run(input, s, budget, e), emit);
 }
 
 /** Depth-first `., (f | select(cond) | r)` with the outputs of f gathered per level. */
@@ -122,25 +146,23 @@ export const generatorBuiltins: BuiltinTable = {
 		"first-outer",
 	),
 	// jq 1.6 emits one output for limit(0; f); we emit none (see README).
+	// jq 1.6 emits one output for limit(0; f); we emit none (see README).
 	"limit/2": ([n, f]) =>
-		fromRun((input, s, budget, emit) =>
-			eachArgs([n as Compiled], input, s, budget, "first-outer", ([count]) => {
-				if (typeof count !== "number")
-					return fail(`${describeValue(count ?? null)} cannot be used as a limit`);
-				if (count < 0) (f as Compiled).run(input, s, budget, emit);
-				else take(f as Compiled, count, input, s, budget, emit);
-			}),
-		),
-	"first/1": ([f]) =>
-		fromRun((input, s, budget, emit) => take(f as Compiled, 1, input, s, budget, emit)),
+		limited(f as Compiled, (input, s, budget) => {
+			const [count = null] = collect(n as Compiled, input, s, budget);
+			if (typeof count !== "number")
+				return fail(`${describeValue(count)} cannot be used as a limit`);
+			return Math.ceil(count);
+		}),
+	"first/1": ([f]) => limited(f as Compiled, () => 1),
 	"last/1": ([f]) =>
 		fromRun((input, s, budget, emit) => {
 			let last: { value: Json } | null = null;
 			(f as Compiled).run(input, s, budget, (value) => {
 				last = { value };
 			});
-			const found = last as { value: Json } | null;
-			if (found) emit(found.value);
+			// jq 1.6 defines last(f) as `reduce f as $x (null; $x)`: no output gives null.
+			emit((last as { value: Json } | null)?.value ?? null);
 		}),
 	"nth/2": ([n, f]) =>
 		fromRun((input, s, budget, emit) =>

@@ -24,7 +24,8 @@ function allPaths(args: Compiled[], leavesOnly: boolean): Compiled {
 			budget,
 			(path: Path, value) => {
 				if (path.length === 0) return;
-				if (leavesOnly && (value === null ? false : typeof value === "object")) return;
+				// leaf_paths is `paths(scalars)`: null and false leaves select nothing.
+				if (leavesOnly && (typeof value === "object" || !truthy(value))) return;
 				if (!filter) return emit(toPathJson(path));
 				filter.run(value, s, budget, (keep) => truthy(keep) && emit(toPathJson(path)));
 			},

@@ -64,14 +64,9 @@ function isoWeek(date: Date): { week: number; year: number } {
 	const day = (date.getUTCDay() + 6) % 7;
 	target.setUTCDate(target.getUTCDate() - day + 3);
 	const firstThursday = new Date(Date.UTC(target.getUTCFullYear(), 0, 4));
-	const week =
-		1 +
-		Math.round(
-			(target.getTime() - firstThursday.getTime()) / 86_400_000 / 7 -
-				((firstThursday.getUTCDay() + 6) % 7) / 7 +
-				3 / 7,
-		);
-	return { week: Math.floor(week), year: target.getUTCFullYear() };
+	const days = (target.getTime() - firstThursday.getTime()) / 86_400_000;
+	const week = 1 + Math.round((days - 3 + ((firstThursday.getUTCDay() + 6) % 7)) / 7);
+	return { week, year: target.getUTCFullYear() };
 }
 
 export function strftime(value: Json, format: Json): string {

@@ -48,7 +48,7 @@ const HTML_ESCAPES: Record<string, string> = {
 	"<": "&lt;",
 	">": "&gt;",
 	"&": "&amp;",
-	"'": "&#39;",
+	"'": "&apos;",
 	'"': "&quot;",
 };
 
