@@ -6,6 +6,7 @@ import { ApiError } from "./errors/api-error";
 import { onError, problemResponse } from "./errors/problem";
 import { createRouter } from "./routes/openapi";
 import { systemRouter } from "./routes/system";
+import { tenantRouter } from "./routes/tenant";
 import { workflowsRouter } from "./routes/workflows";
 
 const MAX_BODY_BYTES = MAX_DEFINITION_BYTES;
@@ -30,6 +31,7 @@ export function createApp() {
 
 	app.route("/", systemRouter);
 	app.route("/v1/workflows", workflowsRouter);
+	app.route("/v1/tenant", tenantRouter);
 
 	app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
 		type: "http",

@@ -43,6 +43,7 @@ describe("OpenAPI", () => {
 			scheme: "bearer",
 		});
 		expect(Object.keys(doc.paths).sort()).toEqual([
+			"/v1/tenant/settings",
 			"/v1/workflows",
 			"/v1/workflows/{identifier}",
 			"/v1/workflows/{identifier}/versions",

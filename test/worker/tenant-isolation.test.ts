@@ -12,6 +12,9 @@ const PARAMS: Record<string, string> = { identifier: "secret_wf", version: "1" }
  */
 const OWN_NAMESPACE_WRITES = new Set(["post /v1/workflows", "put /v1/workflows/{identifier}"]);
 
+/** Routes about the caller's own tenant: B reads and changes its own settings, never A's. */
+const OWN_TENANT = new Set(["get /v1/tenant/settings", "patch /v1/tenant/settings"]);
+
 describe("tenant isolation", () => {
 	it("walks every route in the OpenAPI document with another tenant's token: 404, no data", async () => {
 		const tenantA = await as({ tenant: uniqueTenant("a") });
@@ -37,13 +40,18 @@ describe("tenant isolation", () => {
 			const url = path.replace(/\{(\w+)\}/g, (_, name: string) => PARAMS[name] ?? "x");
 			const key = `${method} ${path}`;
 			const body = ["post", "put", "patch"].includes(method)
-				? method === "patch"
-					? { title: "hijacked" }
-					: sampleWorkflow("secret_wf", "tenant B's own")
+				? key === "patch /v1/tenant/settings"
+					? { maxConcurrentRuns: 7 }
+					: method === "patch"
+						? { title: "hijacked" }
+						: sampleWorkflow("secret_wf", "tenant B's own")
 				: undefined;
 			const res = await tenantB.call(url, { method: method.toUpperCase(), body });
 			expect(JSON.stringify(res.body), key).not.toContain(MARKER);
-			if (OWN_NAMESPACE_WRITES.has(key)) {
+			if (OWN_TENANT.has(key)) {
+				expect(res.status, key).toBe(200);
+				expect(res.body.maxConcurrentRuns, key).toBeTypeOf("number");
+			} else if (OWN_NAMESPACE_WRITES.has(key)) {
 				expect([200, 201], key).toContain(res.status);
 			} else if (path.includes("{")) {
 				expect(res.status, key).toBe(404);
@@ -56,5 +64,6 @@ describe("tenant isolation", () => {
 		// Tenant A's workflow is exactly as it was.
 		const after = await tenantA.call("/v1/workflows/secret_wf");
 		expect(after.body).toMatchObject({ title: MARKER, version: 1 });
+		expect((await tenantA.call("/v1/tenant/settings")).body).toEqual({ maxConcurrentRuns: 5 });
 	});
 });

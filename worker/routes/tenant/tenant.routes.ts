@@ -1,0 +1,39 @@
+import { createRoute } from "@hono/zod-openapi";
+import { problemResponses, SECURITY } from "../openapi";
+import { TenantSettings, TenantSettingsPatch } from "./tenant.schemas";
+
+const tags = ["Tenant"];
+const json = <T>(schema: T, description: string) => ({
+	description,
+	content: { "application/json": { schema } },
+});
+
+export const getSettings = createRoute({
+	method: "get",
+	path: "/settings",
+	tags,
+	security: SECURITY,
+	summary: "Get the tenant's settings",
+	description: "Any role may read them.",
+	responses: {
+		200: json(TenantSettings, "The settings, defaults included."),
+		...problemResponses(401, 500),
+	},
+});
+
+export const patchSettings = createRoute({
+	method: "patch",
+	path: "/settings",
+	tags,
+	security: SECURITY,
+	summary: "Change the tenant's settings (admins)",
+	description:
+		"Raising `maxConcurrentRuns` starts queued runs at once; lowering it lets running runs finish.",
+	request: {
+		body: { required: true, content: { "application/json": { schema: TenantSettingsPatch } } },
+	},
+	responses: {
+		200: json(TenantSettings, "The settings after the change."),
+		...problemResponses(400, 401, 403, 413, 422, 500),
+	},
+});
