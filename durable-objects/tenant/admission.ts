@@ -138,8 +138,8 @@ export function applySettingsPatch(
 	current: TenantSettings,
 	patch: TenantSettingsPatch,
 ): SettingsDecision {
-	const next = { ...current, ...patch };
-	const n = next.maxConcurrentRuns;
+	// A field sent as undefined (it survives RPC serialization) means "unchanged", like a missing one.
+	const n = patch.maxConcurrentRuns ?? current.maxConcurrentRuns;
 	if (!Number.isInteger(n) || n < MIN_CONCURRENT_RUNS || n > MAX_CONCURRENT_RUNS) {
 		return {
 			kind: "invalid",

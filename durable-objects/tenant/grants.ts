@@ -3,6 +3,20 @@ import type { SlotNotifier } from "./slot-notifier";
 import type { TenantStore } from "./tenant-store";
 
 /**
+ * A call still unanswered after this counts as failed and is retried later, so one stuck run
+ * object cannot hold up the round (and with it every later grant's notification).
+ */
+const NOTIFY_TIMEOUT_MS = 10_000;
+
+function withTimeout<T>(call: Promise<T>, ms: number): Promise<T> {
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	const timeout = new Promise<never>((_, reject) => {
+		timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+	});
+	return Promise.race([call, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
  * One delivery round: calls slotGranted for every notification never tried or due for a retry,
  * all at once (in grant order), and again for rows added while it ran, each row once. A success
  * deletes only the row it delivered (by id), so a newer grant of the same run is still told;
@@ -24,7 +38,7 @@ export async function deliverGrants(
 			batch.map(async (n) => {
 				tried.add(n.id);
 				try {
-					await notifier(tenantId, n.runId);
+					await withTimeout(notifier(tenantId, n.runId), NOTIFY_TIMEOUT_MS);
 					store.deleteNotification(n.id);
 				} catch (err) {
 					console.error("slotGranted failed; retrying from the alarm", n.runId, String(err));
