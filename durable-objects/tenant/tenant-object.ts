@@ -12,8 +12,9 @@
  *     { kind: "replay", status, body, headers }  the first response, to send again
  *     { kind: "in_flight" }  the first request is still running (→ 409)
  *     { kind: "mismatch" }  the key was used for a different request (→ 422)
- *     A proceed holds the key for IN_FLIGHT_LEASE_MS; a request that dies without completing
- *     frees its key after that. Exactly one of any number of concurrent calls gets "proceed".
+ *     A proceed holds the key for IN_FLIGHT_LEASE_MS (60 s); a request that dies without
+ *     completing frees its key after that. Exactly one of any number of concurrent calls gets
+ *     "proceed". Throws RangeError for a key outside 1..255 characters (check it first).
  *   completeIdempotent(tenantId, key, fingerprint, status, body, headers, now?) → void
  *     Stores the response for IDEMPOTENCY_TTL_MS (24 h) from now. The first stored one wins.
  *   abandonIdempotent(tenantId, key) → void
@@ -24,7 +25,9 @@
  *     Repeatable: a run holding a slot is granted again, a queued run keeps its place (1-based).
  *   releaseSlot(tenantId, runId) → void   (the run went WAITING or COMPLETED; repeatable)
  *     Frees its slot or queue place; queued runs are then granted first-in first-out, and each
- *     is told through RunObject.slotGranted(), retried from the alarm until it succeeds.
+ *     is told through RunObject.slotGranted(), retried from the alarm until it succeeds (an
+ *     answer later than 10 s counts as a failure). Delivery is at-least-once: slotGranted must
+ *     be safe to repeat and a no-op for a run that finished or no longer waits for a slot.
  *   withdraw(tenantId, runId) → { kind: "withdrawn" } | { kind: "holds_slot" } | { kind: "unknown" }
  *     Takes a queued run out of the queue (a cancelled queued run never starts). A run that
  *     already holds a slot keeps it: the caller releases it when the run is done.
