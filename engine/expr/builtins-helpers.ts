@@ -51,6 +51,13 @@ export function valueBuiltin(
 					return fn(input, [], budget);
 				});
 			}
+			const [only] = singles;
+			if (singles.length === 1 && only) {
+				return fromSingle((input, s, budget) => {
+					budget.step();
+					return fn(input, [only(input, s, budget)], budget);
+				});
+			}
 			return fromSingle((input, s, budget) => {
 				budget.step();
 				return fn(

@@ -46,9 +46,12 @@ export function compileNode(node: Node, scope: CompileScope, context: CompileCon
 			);
 		}
 		case "index":
-			return compileIndex(
-				compileNode(node.target, scope, context),
-				compileNode(node.key, scope, context),
+			return (
+				compileFieldPath(node) ??
+				compileIndex(
+					compileNode(node.target, scope, context),
+					compileNode(node.key, scope, context),
+				)
 			);
 		case "slice":
 			return compileSlice(node, scope, context);
@@ -148,6 +151,41 @@ function compilePipe(left: Compiled, right: Compiled): Compiled {
 		(input, s, budget, emit) => left.run(input, s, budget, (v) => right.run(v, s, budget, emit)),
 		paths,
 	);
+}
+
+/**
+ * Fast path for the most common template, a chain of literal field names on `.`
+ * (`.outputs.trigger.message`): one closure walking the keys, no per-step dispatch.
+ */
+function compileFieldPath(node: Node & { kind: "index" }): Compiled | null {
+	const keys: string[] = [];
+	let current: Node = node;
+	while (current.kind === "index") {
+		if (current.key.kind !== "literal" || typeof current.key.value !== "string") return null;
+		keys.unshift(current.key.value);
+		current = current.target;
+	}
+	if (current.kind !== "identity") return null;
+	const paths: Compiled["paths"] = (input, path, _s, budget, emit) => {
+		let value = input;
+		for (const key of keys) value = value === null ? null : index(value, key);
+		budget.step();
+		emit([...path, ...keys], value);
+	};
+	return fromSingle((input, _s, budget) => {
+		budget.step();
+		let value = input;
+		for (let i = 0; i < keys.length; i++) {
+			if (value === null) return null;
+			const key = keys[i] as string;
+			if (typeof value === "object" && !Array.isArray(value)) {
+				value = Object.hasOwn(value, key) ? (value[key] as Json) : null;
+			} else {
+				value = index(value, key);
+			}
+		}
+		return value;
+	}, paths);
 }
 
 function compileIndex(target: Compiled, key: Compiled): Compiled {

@@ -3,7 +3,7 @@ import { compileNode } from "./compile";
 import type { CompileContext } from "./compile-scope";
 import { ExprLimitError, ExprRuntimeError, syntaxErrorAt } from "./errors";
 import type { Limits } from "./limits";
-import { Budget, resolveLimits, walkGuard } from "./limits";
+import { Budget, DEFAULT_LIMITS, resolveLimits, walkGuard } from "./limits";
 import { parseExpression } from "./parser";
 import type { Compiled } from "./runtime";
 import { Passthrough, StopSignal } from "./runtime";
@@ -46,7 +46,29 @@ export function compile(expr: string): CompiledExpression {
 }
 
 export function newBudget(options: EvaluateOptions | undefined): Budget {
-	return new Budget(resolveLimits(options?.limits), options?.now ?? Date.now() / 1000);
+	if (!options) return new Budget(DEFAULT_LIMITS, undefined);
+	return new Budget(resolveLimits(options.limits), options.now);
+}
+
+/** The first output (undefined if none) without building an output array. */
+export function runFirst(
+	expression: CompiledExpression,
+	input: unknown,
+	budget: Budget,
+): Json | undefined {
+	const single = expression.program.single;
+	if (!single) return runProgram(expression, input, budget, true)[0];
+	const maxDepth = budget.limits.maxDepth;
+	checkInputDepth(input, maxDepth);
+	const previousGuard = walkGuard.maxDepth;
+	walkGuard.maxDepth = maxDepth;
+	try {
+		return single(input as Json, null, budget);
+	} catch (e) {
+		throw translateError(e, budget);
+	} finally {
+		walkGuard.maxDepth = previousGuard;
+	}
 }
 
 /** Runs a compiled program with an existing budget (render shares one across templates). */

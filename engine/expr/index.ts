@@ -31,7 +31,7 @@
  */
 import type { Json, Node } from "./ast";
 import type { CompiledExpression, EvaluateOptions } from "./evaluate";
-import { compile, newBudget, runProgram, toCompiled } from "./evaluate";
+import { compile, newBudget, runFirst, runProgram, toCompiled } from "./evaluate";
 
 export type { Json, Node } from "./ast";
 export type { LimitName } from "./errors";
@@ -59,7 +59,7 @@ export function first(
 	input: unknown,
 	options?: EvaluateOptions,
 ): Json | undefined {
-	return runProgram(toCompiled(expr), input, newBudget(options), true)[0];
+	return runFirst(toCompiled(expr), input, newBudget(options));
 }
 
 export function parse(expr: string): Node {

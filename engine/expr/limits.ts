@@ -34,9 +34,13 @@ export class Budget {
 	callDepth = 0;
 	constructor(
 		readonly limits: Limits,
-		/** Seconds since the epoch, for `now`. */
-		readonly now: number,
+		/** Seconds since the epoch for `now`; read lazily so most evaluations skip the clock. */
+		private readonly clock: number | undefined,
 	) {}
+
+	get now(): number {
+		return this.clock ?? Date.now() / 1000;
+	}
 
 	step(): void {
 		if (++this.steps > this.limits.maxSteps) this.stepsExceeded();

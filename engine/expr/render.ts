@@ -1,7 +1,7 @@
 import type { Json } from "./ast";
 import { ExprLimitError, ExprRuntimeError, ExprSyntaxError } from "./errors";
 import type { EvaluateOptions } from "./evaluate";
-import { compile, newBudget, runProgram } from "./evaluate";
+import { compile, newBudget, runFirst } from "./evaluate";
 import type { Budget } from "./limits";
 import { templatesIn } from "./templates";
 import { toJson } from "./values";
@@ -77,8 +77,7 @@ function renderString(text: string, context: unknown, budget: Budget, pointer: s
 }
 
 function firstOutput(expr: string, context: unknown, budget: Budget): Json {
-	const [result = null] = runProgram(compile(expr), context, budget, true);
-	return result;
+	return runFirst(compile(expr), context, budget) ?? null;
 }
 
 /** Prefixes the JSON pointer of the failing template so an author can find it. */
