@@ -1,6 +1,8 @@
 import type { BuiltinTable } from "./builtins-helpers";
 import { valueBuiltin } from "./builtins-helpers";
-import { gmtime, mktime, strftime, strptime } from "./dates";
+import { gmtime, mktime } from "./dates";
+import { strftime } from "./dates-format";
+import { strptime } from "./dates-parse";
 
 // Date built-ins. `now` reads the clock given to `evaluate` (options.now), so evaluation is
 // deterministic and testable; `localtime` is UTC because Workers have no local zone.

@@ -2,8 +2,8 @@ import { deletePaths, getPath, iterationKeys, setPath, toPathJson } from "./acce
 import type { Json } from "./ast";
 import type { BuiltinTable } from "./builtins-helpers";
 import { valueBuiltin } from "./builtins-helpers";
-import { walkDepthFirst } from "./compile";
-import { modify } from "./compile-ops";
+import { walkDepthFirst } from "./compile-access";
+import { modify } from "./compile-assign";
 import type { Compiled, Path } from "./runtime";
 import { fail, fromRun, fromSingle } from "./runtime";
 import { describeValue, isObject, truthy } from "./values";

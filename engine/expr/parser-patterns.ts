@@ -1,7 +1,7 @@
 import type { Node, ObjectPatternEntry, Pattern } from "./ast";
 import { parsePipe } from "./parser";
+import { parseString } from "./parser-literals";
 import type { TokenCursor } from "./parser-state";
-import { parseString } from "./parser-terms";
 
 /** Destructuring patterns for `as`, `reduce` and `foreach`: `$x`, `[$a, $b]`, `{a: $x, $b}`. */
 export function parsePattern(cursor: TokenCursor): Pattern {

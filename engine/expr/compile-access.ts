@@ -1,0 +1,170 @@
+import { index, iterationKeys, slice } from "./access";
+import type { Json, Node } from "./ast";
+import { compileNode } from "./compile";
+import type { CompileContext, CompileScope } from "./compile-scope";
+import type { Compiled, Path, PathKey } from "./runtime";
+import { fromRun, fromSingle } from "./runtime";
+import { isObject } from "./values";
+
+// Access filters: `.a.b` (fast path), `.[k]`, `.[a:b]`, `.[]` and `..`, in value and path mode.
+
+/**
+ * Fast path for the most common template, a chain of literal field names on `.`
+ * (`.outputs.trigger.message`): one closure walking the keys, no per-step dispatch.
+ */
+export function compileFieldPath(node: Node & { kind: "index" }): Compiled | null {
+	const keys: string[] = [];
+	let current: Node = node;
+	while (current.kind === "index") {
+		if (current.key.kind !== "literal" || typeof current.key.value !== "string") return null;
+		keys.unshift(current.key.value);
+		current = current.target;
+	}
+	if (current.kind !== "identity") return null;
+	const paths: Compiled["paths"] = (input, path, _s, budget, emit) => {
+		let value = input;
+		for (const key of keys) value = value === null ? null : index(value, key);
+		budget.step();
+		emit([...path, ...keys], value);
+	};
+	return fromSingle((input, _s, budget) => {
+		budget.step();
+		let value = input;
+		for (let i = 0; i < keys.length; i++) {
+			if (value === null) return null;
+			const key = keys[i] as string;
+			if (typeof value === "object" && !Array.isArray(value)) {
+				value = Object.hasOwn(value, key) ? (value[key] as Json) : null;
+			} else {
+				value = index(value, key);
+			}
+		}
+		return value;
+	}, paths);
+}
+
+export function compileIndex(target: Compiled, key: Compiled): Compiled {
+	const ts = target.single;
+	const ks = key.single;
+	const paths: Compiled["paths"] = (input, path, s, budget, emit) =>
+		key.run(input, s, budget, (k) =>
+			target.paths(input, path, s, budget, (p, v) => {
+				budget.step();
+				emit([...p, k as PathKey], v === null ? null : index(v, k));
+			}),
+		);
+	if (ts && ks) {
+		return fromSingle((input, s, budget) => {
+			budget.step();
+			return index(ts(input, s, budget), ks(input, s, budget));
+		}, paths);
+	}
+	return fromRun(
+		(input, s, budget, emit) =>
+			key.run(input, s, budget, (k) =>
+				target.run(input, s, budget, (v) => {
+					budget.step();
+					emit(index(v, k));
+				}),
+			),
+		paths,
+	);
+}
+
+export function compileSlice(
+	node: Node & { kind: "slice" },
+	scope: CompileScope,
+	context: CompileContext,
+): Compiled {
+	const target = compileNode(node.target, scope, context);
+	const nullFilter = fromSingle(() => null);
+	const from = node.from ? compileNode(node.from, scope, context) : nullFilter;
+	const to = node.to ? compileNode(node.to, scope, context) : nullFilter;
+	const bounds = (
+		input: Json,
+		s: Parameters<Compiled["run"]>[1],
+		budget: Parameters<Compiled["run"]>[2],
+		each: (f: Json, t: Json) => void,
+	) => to.run(input, s, budget, (t) => from.run(input, s, budget, (f) => each(f, t)));
+	return fromRun(
+		(input, s, budget, emit) =>
+			bounds(input, s, budget, (f, t) => target.run(input, s, budget, (v) => emit(slice(v, f, t)))),
+		(input, path, s, budget, emit) =>
+			bounds(input, s, budget, (f, t) =>
+				target.paths(input, path, s, budget, (p, v) =>
+					emit([...p, { start: f, end: t }], slice(v, f, t)),
+				),
+			),
+	);
+}
+
+export function compileIterate(target: Compiled): Compiled {
+	return fromRun(
+		(input, s, budget, emit) =>
+			target.run(input, s, budget, (value) => {
+				if (Array.isArray(value)) {
+					for (const item of value) {
+						budget.step();
+						emit(item);
+					}
+					return;
+				}
+				for (const key of iterationKeys(value)) {
+					budget.step();
+					emit((value as { [key: string]: Json })[key] as Json);
+				}
+			}),
+		(input, path, s, budget, emit) =>
+			target.paths(input, path, s, budget, (p, value) => {
+				for (const key of iterationKeys(value)) {
+					budget.step();
+					emit([...p, key], index(value, key));
+				}
+			}),
+	);
+}
+
+/** `..`: every value, depth first, parents before children (an explicit stack, no recursion). */
+export function compileRecurseAll(): Compiled {
+	return fromRun(
+		(input, _s, budget, emit) => walkDepthFirst(input, [], budget, (_p, v) => emit(v), false),
+		(input, path, _s, budget, emit) => walkDepthFirst(input, path, budget, emit, true),
+	);
+}
+
+export function walkDepthFirst(
+	root: Json,
+	rootPath: Path,
+	budget: Parameters<Compiled["run"]>[2],
+	emit: (path: Path, value: Json) => void,
+	trackPaths: boolean,
+): void {
+	const stack: { value: Json; path: Path; depth: number }[] = [
+		{ value: root, path: rootPath, depth: 0 },
+	];
+	while (stack.length > 0) {
+		const { value, path, depth } = stack.pop() as { value: Json; path: Path; depth: number };
+		budget.step();
+		budget.checkDepth(depth);
+		emit(path, value);
+		if (Array.isArray(value)) {
+			for (let i = value.length - 1; i >= 0; i--) {
+				stack.push({
+					value: value[i] as Json,
+					path: trackPaths ? [...path, i] : path,
+					depth: depth + 1,
+				});
+			}
+		} else if (isObject(value)) {
+			const keys = Object.keys(value);
+			for (let i = keys.length - 1; i >= 0; i--) {
+				const key = keys[i] as string;
+				stack.push({
+					value: value[key] as Json,
+					path: trackPaths ? [...path, key] : path,
+					depth: depth + 1,
+				});
+			}
+		}
+	}
+}
