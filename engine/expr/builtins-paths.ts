@@ -53,13 +53,7 @@ export const pathBuiltins: BuiltinTable = {
 			(input, path, s, budget, emit) =>
 				pathArg.run(input, s, budget, (p) => {
 					const keys = requirePath(p);
-					let value: Json = null;
-					try {
-						value = getPath(input, keys);
-					} catch {
-						value = null;
-					}
-					emit([...path, ...(keys as Path)], value);
+					emit([...path, ...(keys as Path)], getPath(input, keys));
 				}),
 		);
 	},
