@@ -42,19 +42,22 @@ function stopAfter<A extends unknown[]>(
 	}
 }
 
-/** A Compiled that forwards at most `count(...)` outputs of f, in both value and path mode. */
-function limited(f: Compiled, count: (input: Json, s: Scope, budget: Budget) => number): Compiled {
+/** A Compiled that forwards at most n outputs of f, for each n given by `counts`. */
+function limited(
+	f: Compiled,
+	counts: (input: Json, s: Scope, budget: Budget, each: (n: number) => void) => void,
+): Compiled {
 	return fromRun(
-		(input, s, budget, emit) => {
-			const n = count(input, s, budget);
-			if (n < 0) f.run(input, s, budget, emit);
-			else stopAfter(n, (e: Emit) => f.run(input, s, budget, e), emit);
-		},
-		(input, path, s, budget, emit) => {
-			const n = count(input, s, budget);
-			if (n < 0) f.paths(input, path, s, budget, emit);
-			else stopAfter(n, (e: PathEmit) => f.paths(input, path, s, budget, e), emit);
-		},
+		(input, s, budget, emit) =>
+			counts(input, s, budget, (n) => {
+				if (n < 0) f.run(input, s, budget, emit);
+				else stopAfter(n, (e: Emit) => f.run(input, s, budget, e), emit);
+			}),
+		(input, path, s, budget, emit) =>
+			counts(input, s, budget, (n) => {
+				if (n < 0) f.paths(input, path, s, budget, emit);
+				else stopAfter(n, (e: PathEmit) => f.paths(input, path, s, budget, e), emit);
+			}),
 	);
 }
 
@@ -148,13 +151,13 @@ export const generatorBuiltins: BuiltinTable = {
 	// jq 1.6 emits one output for limit(0; f); we emit none (see README).
 	// jq 1.6 emits one output for limit(0; f); we emit none (see README).
 	"limit/2": ([n, f]) =>
-		limited(f as Compiled, (input, s, budget) => {
-			const [count = null] = collect(n as Compiled, input, s, budget);
-			if (typeof count !== "number")
-				return fail(`${describeValue(count)} cannot be used as a limit`);
-			return Math.ceil(count);
-		}),
-	"first/1": ([f]) => limited(f as Compiled, () => 1),
+		limited(f as Compiled, (input, s, budget, each) =>
+			(n as Compiled).run(input, s, budget, (count) => {
+				if (typeof count !== "number") fail(`${describeValue(count)} cannot be used as a limit`);
+				each(Math.ceil(count as number));
+			}),
+		),
+	"first/1": ([f]) => limited(f as Compiled, (_input, _s, _budget, each) => each(1)),
 	"last/1": ([f]) =>
 		fromRun((input, s, budget, emit) => {
 			let last: { value: Json } | null = null;

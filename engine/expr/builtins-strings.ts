@@ -114,10 +114,5 @@ export const stringBuiltins: BuiltinTable = {
 	"join/1": valueBuiltin((input, [separator], budget) => join(input, separator ?? null, budget)),
 	"ascii_downcase/0": valueBuiltin((input) => asciiCase(input, false)),
 	"ascii_upcase/0": valueBuiltin((input) => asciiCase(input, true)),
-	"ascii/0": valueBuiltin((input) =>
-		typeof input === "number" && input >= 0 && input < 128
-			? String.fromCharCode(input)
-			: fail("ascii requires a code point below 128"),
-	),
 	"tojson/0": valueBuiltin((input, _args, budget) => budget.checkString(toJson(input))),
 };

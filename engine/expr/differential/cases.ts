@@ -1,6 +1,7 @@
 import { builtinCases } from "./cases-builtins";
 import { coreCases, syntaxCases } from "./cases-core";
 import { generatedCases } from "./cases-generated";
+import { moreCases } from "./cases-more";
 
 export type { DifferentialCase } from "./case";
 
@@ -8,6 +9,7 @@ export type { DifferentialCase } from "./case";
 export const differentialCases = {
 	core: coreCases,
 	builtins: builtinCases,
+	more: moreCases,
 	generated: generatedCases,
 	syntax: syntaxCases,
 };
