@@ -1,3 +1,4 @@
+export { type RunObjectApi, runObject } from "./run/run-client";
 export { newRunId, runObjectName, type StartRunInput } from "./run/run-meta";
-export { RunObject } from "./run/run-object";
+export { type CancelResult, RunObject } from "./run/run-object";
 export type { RunView } from "./run/run-view";

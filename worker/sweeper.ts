@@ -1,4 +1,4 @@
-import { runObjectName } from "../durable-objects";
+import { runObject } from "../durable-objects";
 
 /** A run is stuck when its index says it should have woken this long ago. */
 export const STUCK_AFTER_MS = 2 * 60_000;
@@ -15,10 +15,6 @@ export async function sweepStuckRuns(env: Env, now: number): Promise<number> {
 	)
 		.bind(now - STUCK_AFTER_MS, BATCH)
 		.all<{ id: string; tenant_id: string }>();
-	await Promise.allSettled(
-		results.map((row) =>
-			env.RUN_OBJECT.get(env.RUN_OBJECT.idFromName(runObjectName(row.tenant_id, row.id))).poke(),
-		),
-	);
+	await Promise.allSettled(results.map((row) => runObject(env, row.tenant_id, row.id).poke()));
 	return results.length;
 }

@@ -10,8 +10,11 @@ export async function performHttpCall(
 	effect: HttpRequestEffect,
 	abort: AbortSignal,
 ): Promise<AttemptOutcome> {
-	const timeout = AbortSignal.timeout(effect.timeoutMs);
-	const signal = AbortSignal.any([abort, timeout]);
+	// A timer we clear ourselves (not AbortSignal.timeout): a timer left pending after the call
+	// keeps the object busy for the whole attempt timeout.
+	const timeout = new AbortController();
+	const timer = setTimeout(() => timeout.abort(), effect.timeoutMs);
+	const signal = AbortSignal.any([abort, timeout.signal]);
 	try {
 		const response = await fetch(effect.request.url, {
 			method: effect.request.method,
@@ -30,10 +33,12 @@ export async function performHttpCall(
 			response: { status: response.status, headers, body, bodyTruncated: truncated },
 		};
 	} catch (err) {
-		if (timeout.aborted) return { kind: "timeout" };
+		if (timeout.signal.aborted) return { kind: "timeout" };
 		if (abort.aborted)
 			return { kind: "network_error", code: "abandoned", message: "The call was abandoned." };
 		return { kind: "network_error", code: "network_error", message: describe(err) };
+	} finally {
+		clearTimeout(timer);
 	}
 }
 

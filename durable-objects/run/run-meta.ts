@@ -28,8 +28,15 @@ export interface RunMeta {
 export const entityOf = (meta: Pick<RunMeta, "scope">): string | null =>
 	meta.scope.type === "ENTITY" ? meta.scope.entityId : null;
 
-/** What the Worker passes to `RunObject.start`. */
-export type StartRunInput = Omit<RunMeta, "createdAt">;
+/**
+ * What the Worker passes to `RunObject.start`. The definition travels as plain JSON: RPC
+ * stub types over the zod-inferred definition type are too deep for the type checker, and
+ * the object re-reads it as the definition it validated at save time anyway.
+ */
+export type StartRunInput = Omit<RunMeta, "createdAt" | "definition" | "inputs"> & {
+	definition: Record<string, unknown>;
+	inputs: Record<string, unknown>;
+};
 
 /** The stable name of a run's object: tenant-scoped, so no other tenant can address it. */
 export const runObjectName = (tenantId: string, runId: string) => `${tenantId}:${runId}`;

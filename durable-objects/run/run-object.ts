@@ -43,7 +43,12 @@ export class RunObject extends DurableObject<Env> {
 	/** Creates the run and takes its first steps. Calling it again returns the same run. */
 	async start(input: StartRunInput): Promise<RunView> {
 		if (!this.loadMeta()) {
-			const meta: RunMeta = { ...input, createdAt: Date.now() };
+			const meta: RunMeta = {
+				...input,
+				definition: input.definition as unknown as RunMeta["definition"],
+				inputs: input.inputs as RunMeta["inputs"],
+				createdAt: Date.now(),
+			};
 			this.meta = meta;
 			this.apply(
 				{

@@ -23,11 +23,12 @@ describe("bearer tokens", () => {
 	});
 
 	it("rejects a missing or non-bearer Authorization header with a challenge", async () => {
-		for (const headers of [
+		const attempts: Record<string, string>[] = [
 			{},
 			{ authorization: "Basic YWxpY2U6c2VjcmV0" },
 			{ authorization: "Bearer" },
-		]) {
+		];
+		for (const headers of attempts) {
 			const res = await call("/v1/workflows", { token: null, headers });
 			expectProblem(res, 401, "unauthorized");
 			expect(res.headers.get("www-authenticate")).toBe('Bearer realm="stepline"');
@@ -118,10 +119,8 @@ describe("JWKS (production configuration)", () => {
 	});
 
 	it("uses the JWKS and asymmetric algorithms when JWKS_URL is set, refusing HS256", async () => {
-		const policy = tokenPolicyFromEnv({
-			...env,
-			JWKS_URL: "https://idp.example/.well-known/jwks.json",
-		} as Env);
+		const withJwks = { ...env, JWKS_URL: "https://idp.example/.well-known/jwks.json" };
+		const policy = tokenPolicyFromEnv(withJwks as unknown as Env);
 		expect(policy.algorithms).not.toContain("HS256");
 		expect(policy.key).toBeTypeOf("function");
 		await expect(verifyToken(await tokenFor(), policy)).rejects.toThrow(/algorithm/);

@@ -1,6 +1,12 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { inject, vi } from "vitest";
-import { newRunId, type RunObject, type RunView, runObjectName } from "../../durable-objects";
+import {
+	newRunId,
+	type RunObject,
+	type RunObjectApi,
+	type RunView,
+	runObjectName,
+} from "../../durable-objects";
 import type { WorkflowDefinition } from "../../engine/definition";
 import { validateDefinition } from "../../engine/definition";
 import type { RunState } from "../../engine/run";
@@ -37,6 +43,9 @@ export function runStub(tenantId: string, runId: string) {
 	return env.RUN_OBJECT.get(env.RUN_OBJECT.idFromName(runObjectName(tenantId, runId)));
 }
 
+/** The same object through its plain RPC interface (see durable-objects/run/run-client.ts). */
+export const api = (stub: Stub) => stub as unknown as RunObjectApi;
+
 /** Starts a run directly on its object (the runs API is a layer above this). */
 export async function startRun(
 	def: WorkflowDefinition,
@@ -45,7 +54,7 @@ export async function startRun(
 ) {
 	const runId = newRunId();
 	const stub = runStub(tenantId, runId);
-	const view = await stub.start({
+	const view = await api(stub).start({
 		runId,
 		tenantId,
 		workflow: {
@@ -65,7 +74,7 @@ export async function startRun(
 	return { runId, stub, view, tenantId };
 }
 
-type Stub = ReturnType<typeof runStub>;
+export type Stub = ReturnType<typeof runStub>;
 
 /** Polls the object (outgoing calls finish on their own schedule) until the run matches. */
 export async function waitForRun(
@@ -75,7 +84,7 @@ export async function waitForRun(
 ): Promise<RunView> {
 	return vi.waitFor(
 		async () => {
-			const run = await stub.getRun();
+			const run = await api(stub).getRun();
 			if (!run || !done(run)) throw new Error(`run not there yet: ${run?.status} ${run?.result}`);
 			return run;
 		},
@@ -85,11 +94,15 @@ export async function waitForRun(
 
 export const finished = (run: RunView) => run.status === "COMPLETED";
 
+export const cancelRun = (stub: Stub, by: string) => api(stub).cancel(by, null);
+
+export const readRun = (stub: Stub) => api(stub).getRun();
+
 /** Fires the object's alarm now, the way the platform would when it is due. */
 export const fireAlarm = (stub: Stub) => runDurableObjectAlarm(stub);
 
 export async function history(stub: Stub) {
-	return (await stub.getEvents(0, 10_000)).events;
+	return (await api(stub).getEvents(0, 10_000)).events;
 }
 
 export const nodeRun = (run: RunView, node: string) => {

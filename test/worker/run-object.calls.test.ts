@@ -6,6 +6,7 @@ import {
 	hook,
 	link,
 	nodeRun,
+	type Stub,
 	startRun,
 	trigger,
 	waitForRun,
@@ -22,7 +23,7 @@ const oneCall = (url: string, extra: Record<string, unknown> = {}) =>
 	});
 
 /** Fires alarms until the run ends (retry backoff in these tests is a few ms). */
-async function untilFinished(stub: Awaited<ReturnType<typeof startRun>>["stub"]) {
+async function untilFinished(stub: Stub) {
 	for (let i = 0; i < 30; i++) {
 		const run = await waitForRun(stub, (r) => r.status !== "IN_PROGRESS");
 		if (run.status === "COMPLETED") return run;

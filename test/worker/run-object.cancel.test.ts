@@ -1,11 +1,14 @@
 import { describe, expect, it } from "vitest";
 import {
+	api,
+	cancelRun,
 	definition,
 	fireAlarm,
 	history,
 	hook,
 	link,
 	nodeRun,
+	readRun,
 	startRun,
 	trigger,
 	waitForIndex,
@@ -38,9 +41,9 @@ describe("RunObject: cancel", () => {
 			(r) => nodeRun(r, "quick").status === "COMPLETED" && r.status === "WAITING",
 		);
 
-		const result = await stub.cancel("alice", "changed my mind");
+		const result = await api(stub).cancel("alice", "changed my mind");
 		expect(result.kind).toBe("cancelled");
-		const run = await stub.getRun();
+		const run = await readRun(stub);
 		expect(run).toMatchObject({ status: "COMPLETED", result: "CANCELLED" });
 		expect(nodeRun(run!, "quick").result).toBe("SUCCESS");
 		expect(nodeRun(run!, "long_wait").result).toBe("CANCELLED");
@@ -52,10 +55,7 @@ describe("RunObject: cancel", () => {
 	it("ends exactly once when cancel races the alarm or a second cancel", async () => {
 		const { stub } = await startRun(parallel((await hook()).url));
 		await waitForRun(stub, (r) => r.status === "WAITING");
-		const [first, second] = await Promise.all([
-			stub.cancel("alice", null),
-			stub.cancel("bob", null),
-		]);
+		const [first, second] = await Promise.all([cancelRun(stub, "alice"), cancelRun(stub, "bob")]);
 		expect([first.kind, second.kind].sort()).toEqual(["already_finished", "cancelled"]);
 		await fireAlarm(stub);
 		const ends = (await history(stub)).filter(
@@ -69,6 +69,6 @@ describe("RunObject: cancel", () => {
 		const { stub } = await startRun(def);
 		const run = await waitForRun(stub, (r) => r.status === "COMPLETED");
 		expect(run.result).toBe("SUCCESS");
-		expect((await stub.cancel("alice", null)).kind).toBe("already_finished");
+		expect((await cancelRun(stub, "alice")).kind).toBe("already_finished");
 	});
 });
