@@ -11,7 +11,7 @@ const hasOwn = Object.prototype.hasOwnProperty;
 
 export function index(value: Json, key: Json): Json {
 	if (typeof key === "string") {
-		if (isObject(value)) return hasOwn.call(value, key) ? (value[key] as Json) : null;
+		if (isObject(value)) return hasOwn.call(value, key) ? ((value[key] as Json) ?? null) : null;
 		if (value === null) return null;
 		return fail(`Cannot index ${typeOf(value)} with string "${key}"`);
 	}

@@ -202,3 +202,16 @@ describe("render", () => {
 		expect.assertions(3);
 	});
 });
+
+describe("robustness", () => {
+	it("turns absurdly nested expressions into syntax errors, not stack overflows", () => {
+		expect(() => parse(`${"(".repeat(20_000)}1${")".repeat(20_000)}`)).toThrow(ExprSyntaxError);
+		expect(() => parse(`${"[".repeat(20_000)}${"]".repeat(20_000)}`)).toThrow(ExprSyntaxError);
+		expect(() => parse(`${". | ".repeat(20_000)}.`)).toThrow(ExprSyntaxError);
+		expect(() => parse(".a".repeat(40_000))).toThrow(/longer than 65536/);
+	});
+
+	it("treats undefined members of JS inputs as null", () => {
+		expect(evaluate('.a, .a.b, .["a"]', { a: undefined })).toEqual([null, null, null]);
+	});
+});

@@ -34,7 +34,8 @@ export function compileFieldPath(node: Node & { kind: "index" }): Compiled | nul
 			if (value === null) return null;
 			const key = keys[i] as string;
 			if (typeof value === "object" && !Array.isArray(value)) {
-				value = Object.hasOwn(value, key) ? (value[key] as Json) : null;
+				// `?? null`: JS callers may pass `undefined` members; jq has none.
+				value = Object.hasOwn(value, key) ? ((value[key] as Json) ?? null) : null;
 			} else {
 				value = index(value, key);
 			}

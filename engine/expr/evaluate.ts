@@ -29,20 +29,36 @@ export interface CompiledExpression {
 const CACHE_LIMIT = 1_000;
 const cache = new Map<string, CompiledExpression>();
 
-/** Parses and compiles `expr` (cached; least recently used entries are evicted). */
+/** Longest expression accepted; templates and conditions are far shorter. */
+const MAX_SOURCE_LENGTH = 65_536;
+
+/** Parses and compiles `expr` (cached; when full, the oldest entry is evicted). */
 export function compile(expr: string): CompiledExpression {
 	const cached = cache.get(expr);
 	if (cached) return cached;
-	const ast = parseExpression(expr);
-	const context: CompileContext = { error: (pos, reason) => syntaxErrorAt(expr, pos, reason) };
-	const compiled: CompiledExpression = {
-		source: expr,
-		ast,
-		program: compileNode(ast, null, context),
-	};
+	if (expr.length > MAX_SOURCE_LENGTH) {
+		throw syntaxErrorAt(
+			expr,
+			MAX_SOURCE_LENGTH,
+			`expression is longer than ${MAX_SOURCE_LENGTH} characters`,
+		);
+	}
+	const compiled = parseAndCompile(expr);
 	if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
 	cache.set(expr, compiled);
 	return compiled;
+}
+
+function parseAndCompile(expr: string): CompiledExpression {
+	try {
+		const ast = parseExpression(expr);
+		const context: CompileContext = { error: (pos, reason) => syntaxErrorAt(expr, pos, reason) };
+		return { source: expr, ast, program: compileNode(ast, null, context) };
+	} catch (e) {
+		// The parser and compiler recurse over nesting; absurd nesting must not escape as RangeError.
+		if (e instanceof RangeError) throw syntaxErrorAt(expr, 0, "expression nests too deeply");
+		throw e;
+	}
 }
 
 export function newBudget(options: EvaluateOptions | undefined): Budget {
