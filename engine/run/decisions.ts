@@ -47,7 +47,8 @@ export function runCondition(step: Step, node: string): void {
 	);
 }
 
-function conditionRoute(c: Connection, chosen: string | null): Route {
+/** Which connections a CONDITION that chose `chosen` takes; also used to replay a reused one. */
+export function conditionRoute(c: Connection, chosen: string | null): Route {
 	if (c.onError === true) return { taken: false, why: "the condition did not fail" };
 	if (c.fallback === true) {
 		return chosen === null

@@ -10,6 +10,7 @@ import { markStarted, nodeFailed, nodeRun, nodeSkipped } from "./flow";
 import { beginForEach } from "./foreach";
 import { plannedNode } from "./plan";
 import { formatMs } from "./retry";
+import { applyReuse } from "./reuse";
 import type { Step } from "./step";
 import { startTask } from "./tasks";
 import { timerKey } from "./timers";
@@ -17,6 +18,8 @@ import { timerKey } from "./timers";
 export function startNode(step: Step, node: string): void {
 	const run = nodeRun(step, node);
 	if (run.status !== "PENDING") return;
+	// A retry's reused node completes here, before runIf or startDelay could do anything.
+	if (applyReuse(step, node)) return;
 	const planned = plannedNode(step.plan, node);
 	const { settled, taken } = run.arrivals;
 	const why =

@@ -4,7 +4,7 @@
  * child runs) add cases to RunEvent / Effect / TimerPurpose; nothing here is reshaped.
  */
 import type { RawHttpResponse } from "./http-response";
-import type { JsonObject } from "./json";
+import type { JsonObject, JsonValue } from "./json";
 import type { RandomSource } from "./retry";
 import type { RunState } from "./state";
 
@@ -18,6 +18,26 @@ export interface StartEvent {
 	inputs: JsonObject;
 	/** The trigger node that fired; default: the first SELF_SERVE_TRIGGER, else the first trigger. */
 	trigger?: string;
+	/** Set when this run retries an earlier one (same pinned version, same inputs). */
+	reuse?: RunReuse;
+}
+
+/** One node's result in the run being retried. */
+export interface PreviousNodeResult {
+	result: "SUCCESS" | "FAILED" | "CANCELLED" | "SKIPPED";
+	output: JsonValue;
+	/** The option a CONDITION took (null = none matched); read from `output.option` when absent. */
+	option?: string | null;
+}
+
+/** What a retry takes over from the earlier run; `planRetry` (plan-retry.ts) builds it. */
+export interface RunReuse {
+	/** Nodes to run again: the restart node(s) and every node downstream of them. */
+	rerun: string[];
+	/** The earlier run's node results for nodes NOT in `rerun`, by node id. */
+	previous: Record<string, PreviousNodeResult>;
+	/** The earlier run's id, for history wording. */
+	retryOf: string;
 }
 
 /** How one outgoing call ended, as seen by the shell. */
@@ -87,6 +107,8 @@ export type HistoryType =
 	| "node_started"
 	| "node_waiting"
 	| "node_succeeded"
+	/** Retry: the node took the earlier run's output instead of running (see reuse.ts). */
+	| "node_reused"
 	| "node_failed"
 	| "node_skipped"
 	| "node_cancelled"

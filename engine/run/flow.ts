@@ -59,11 +59,13 @@ export function nodeSucceeded(
 	output: JsonValue,
 	detail: string,
 	router: Router = routeAll(node),
+	/** node_reused when a retry took the earlier run's output (reuse.ts). */
+	type: "node_succeeded" | "node_reused" = "node_succeeded",
 ): void {
 	const run = finish(step, node, "SUCCESS");
 	run.output = output;
 	recordOutput(step.state, node, output);
-	step.note("node_succeeded", detail, { node });
+	step.note(type, detail, { node });
 	for (const c of plannedNode(step.plan, node).outgoing) settleConnection(step, c, router(c));
 }
 

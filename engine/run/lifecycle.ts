@@ -12,6 +12,7 @@ import { cancelOpenItems } from "./foreach";
 import type { Plan } from "./plan";
 import { plannedNode } from "./plan";
 import { formatMs } from "./retry";
+import { seedReuse } from "./reuse";
 import type { ErrorInfo, NodeRun, RunResult, RunState } from "./state";
 import type { Step } from "./step";
 import { timerKey } from "./timers";
@@ -34,6 +35,7 @@ export function newRunState(plan: Plan, event: StartEvent, env: AdvanceEnv): Run
 			forEach: null,
 		};
 	}
+	if (event.reuse !== undefined) seedReuse(plan, nodes, event.reuse);
 	return {
 		header: {
 			runId: event.runId,
@@ -52,6 +54,7 @@ export function newRunState(plan: Plan, event: StartEvent, env: AdvanceEnv): Run
 			lastSeq: 0,
 			active: [],
 			remaining: plan.order.length,
+			...(event.reuse !== undefined ? { retryOf: event.reuse.retryOf } : {}),
 		},
 		nodes,
 		items: {},
@@ -69,9 +72,10 @@ export function startRun(step: Step, event: StartEvent): void {
 	for (const id of plan.order) step.touchNode(id);
 	const trigger = event.trigger ?? defaultTrigger(plan);
 	const { identifier, version } = header.workflow;
+	const via = trigger ? ` via ${trigger}` : "";
 	step.note(
 		"run_started",
-		`run of ${identifier} v${version} started by ${header.initiator}${trigger ? ` via ${trigger}` : ""}`,
+		`run of ${identifier} v${version} started by ${header.initiator}${via}${retryWording(event)}`,
 	);
 	if (trigger === null) {
 		endRun(step, "FAILED", error("no_trigger", "the workflow has no trigger node"));
@@ -108,6 +112,13 @@ export function startRun(step: Step, event: StartEvent): void {
 			: "it has no incoming connection, so nothing can reach it";
 		step.enqueue({ kind: "skip_node", node: id, reason });
 	}
+}
+
+function retryWording(event: StartEvent): string {
+	if (event.reuse === undefined) return "";
+	const { rerun, retryOf } = event.reuse;
+	const again = rerun.length > 0 ? rerun.join(", ") : "no node";
+	return `, retrying run ${retryOf}: re-running ${again}; nodes that succeeded or were skipped there are not re-run`;
 }
 
 function defaultTrigger(plan: Plan): string | null {

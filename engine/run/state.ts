@@ -75,7 +75,23 @@ export interface NodeRun extends TaskRun {
 	arrivals: { settled: number; taken: number };
 	/** Set once a forEach node has computed its items. */
 	forEach: ForEachProgress | null;
+	/** Only on a retry, for nodes that take the earlier run's result instead of running. */
+	reuse?: NodeReuse;
 }
+
+/**
+ * What a retry does with a node that is not re-run, once it becomes ready. Kept on the node
+ * row (not only in the start event) because a node can become ready many events later,
+ * after an eviction. Once applied, the payload is dropped (the output now lives in
+ * `output`), so a reused node's row is no bigger than a normal one.
+ */
+export type NodeReuse =
+	/** Complete with this output (a CONDITION takes `option`, null = none matched). */
+	| { kind: "output"; output: JsonValue; option: string | null }
+	/** Skip again, as in the earlier run. */
+	| { kind: "skip" }
+	/** Done: the node completed with the earlier run's result (`header.retryOf`). */
+	| { kind: "applied" };
 
 export interface ItemRun extends TaskRun {
 	node: string;
@@ -118,6 +134,8 @@ export interface RunHeader {
 	active: string[];
 	/** Nodes not COMPLETED yet; the run succeeds when this reaches 0. */
 	remaining: number;
+	/** Only on a retry: the run it retries (nodes with `reuse` take that run's results). */
+	retryOf?: string;
 }
 
 export interface RunState {
