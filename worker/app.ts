@@ -5,6 +5,7 @@ import { requireAuth } from "./auth/middleware";
 import { ApiError } from "./errors/api-error";
 import { onError, problemResponse } from "./errors/problem";
 import { createRouter } from "./routes/openapi";
+import { runsRouter } from "./routes/runs";
 import { systemRouter } from "./routes/system";
 import { tenantRouter } from "./routes/tenant";
 import { workflowsRouter } from "./routes/workflows";
@@ -30,6 +31,7 @@ export function createApp() {
 	app.use("/v1/*", requireAuth);
 
 	app.route("/", systemRouter);
+	app.route("/v1/workflows", runsRouter);
 	app.route("/v1/workflows", workflowsRouter);
 	app.route("/v1/tenant", tenantRouter);
 

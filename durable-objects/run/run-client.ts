@@ -14,6 +14,7 @@ export interface RunObjectApi {
 	getEvents(after: number, limit: number): Promise<{ events: HistoryEvent[]; lastSeq: number }>;
 	cancel(by: string | null, reason: string | null): Promise<CancelResult>;
 	poke(): Promise<void>;
+	slotGranted(): Promise<void>;
 }
 
 export function runObject(

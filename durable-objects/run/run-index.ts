@@ -23,9 +23,15 @@ export interface RunIndexEntry {
 	indexVersion: number;
 }
 
+/** The part of a run header the index reads; queued runs (no engine state yet) make one up. */
+export type RunHeaderLike = Pick<
+	RunHeader,
+	"status" | "result" | "startedAt" | "endedAt" | "version"
+>;
+
 export function indexEntry(
 	meta: RunMeta,
-	header: RunHeader,
+	header: RunHeaderLike,
 	wakeAt: number | null,
 	now: number,
 ): RunIndexEntry {

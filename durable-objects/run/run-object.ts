@@ -1,19 +1,10 @@
 import { DurableObject } from "cloudflare:workers";
-import {
-	advance,
-	type Effect,
-	nextWake,
-	type Plan,
-	prepare,
-	type RunEvent,
-	type RunState,
-	type Transition,
-} from "../../engine/run";
-import { performHttpCall } from "./http-call";
+import type { RunEvent, Transition } from "../../engine/run";
+import { type Admission, NEW_ADMISSION, RELEASE_RETRY_MS, tenantSlots } from "./run-admission";
 import type { RunMeta, StartRunInput } from "./run-meta";
-import { flushOutbox, queueIndexWrite } from "./run-outbox";
-import { type OutboxState, RunStore } from "./run-store";
-import { type RunView, runView } from "./run-view";
+import { RunShell } from "./run-shell";
+import { RunStreams } from "./run-streams";
+import { queuedView, type RunView, runView } from "./run-view";
 
 export type CancelResult =
 	| { kind: "cancelled"; run: RunView }
@@ -21,228 +12,238 @@ export type CancelResult =
 	| { kind: "not_found" };
 
 /**
- * One run. A thin shell around the pure engine (DESIGN §3, §4): load → advance → persist the
- * transition in one storage transaction → perform its effects → arm the one alarm. Memory is
- * only a cache: every field below can be dropped at any time and rebuilt from storage.
+ * One run (DESIGN §3, §4, §6): RPC methods and the alarm over the RunShell, plus the run's
+ * side of tenant admission. Every method is safe to call again: start returns the existing
+ * run, slotGranted and the alarm act only on what is still pending.
  */
 export class RunObject extends DurableObject<Env> {
-	private readonly store: RunStore;
-	private meta: RunMeta | null | undefined;
-	private plan: Plan | undefined;
-	private state: RunState | null | undefined;
-	private outbox: OutboxState | undefined;
-	private alarmAt: number | null | undefined;
-	private readonly inFlight = new Map<string, AbortController>();
-	private flushing: Promise<void> | null = null;
+	private readonly shell: RunShell;
+	private readonly streams = new RunStreams();
+	private admission: Admission | undefined;
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
-		this.store = new RunStore(ctx.storage);
+		this.shell = new RunShell(
+			ctx,
+			env,
+			(t) => this.afterCommit(t),
+			() => this.loadAdmission().releaseRetryAt,
+		);
 	}
 
-	/** Creates the run and takes its first steps. Calling it again returns the same run. */
+	/** Creates the run, then starts it at once or queues it behind the tenant's limit. */
 	async start(input: StartRunInput): Promise<RunView> {
-		if (!this.loadMeta()) {
+		if (!this.shell.loadMeta()) {
 			const meta: RunMeta = {
 				...input,
 				definition: input.definition as unknown as RunMeta["definition"],
 				inputs: input.inputs as RunMeta["inputs"],
 				createdAt: Date.now(),
 			};
-			this.meta = meta;
-			this.apply(
-				{
-					type: "start",
-					runId: meta.runId,
-					workflow: { identifier: meta.workflow.identifier, version: meta.workflow.version },
-					initiator: meta.initiator,
-					inputs: meta.inputs,
-					...(meta.trigger ? { trigger: meta.trigger } : {}),
-				},
-				() => this.store.putMeta("run", meta),
+			this.shell.setMeta(meta);
+			this.saveAdmission({ ...NEW_ADMISSION, waitingForSlot: "start" }, () =>
+				this.shell.store.putMeta("run", meta),
 			);
+			await this.requestSlot();
 		}
-		return this.requireView();
+		return this.view();
+	}
+
+	/** The tenant freed a slot for this run. Delivered at least once: repeats do nothing. */
+	async slotGranted(): Promise<void> {
+		const meta = this.shell.loadMeta();
+		const admission = this.loadAdmission();
+		const state = this.shell.loadState();
+		if (!meta || admission.cancelledBeforeStart || state?.header.status === "COMPLETED") {
+			await this.releaseSlot();
+			return;
+		}
+		if (admission.waitingForSlot === null) return;
+		this.proceed(admission.waitingForSlot);
 	}
 
 	async getRun(): Promise<RunView | null> {
-		return this.loadMeta() ? this.requireView() : null;
+		return this.shell.loadMeta() ? this.view() : null;
+	}
+
+	/** GET /stream?after=<seq>: the run's events as Server-Sent Events (see RunStreams). */
+	override async fetch(request: Request): Promise<Response> {
+		const url = new URL(request.url);
+		if (url.pathname !== "/stream" || !this.shell.loadMeta())
+			return new Response("not found", { status: 404 });
+		const after = Math.max(0, Number.parseInt(url.searchParams.get("after") ?? "0", 10) || 0);
+		return this.streams.open(
+			(from) => this.shell.store.historyAfter(from, 500),
+			after,
+			this.view().status === "COMPLETED",
+		);
 	}
 
 	async getEvents(after: number, limit: number) {
 		return {
-			events: this.store.historyAfter(after, limit),
-			lastSeq: this.loadState()?.header.lastSeq ?? 0,
+			events: this.shell.store.historyAfter(after, limit),
+			lastSeq: this.shell.loadState()?.header.lastSeq ?? 0,
 		};
 	}
 
 	async cancel(by: string | null, reason: string | null): Promise<CancelResult> {
-		const state = this.loadMeta() ? this.loadState() : null;
-		if (!state) return { kind: "not_found" };
-		if (state.header.status === "COMPLETED")
-			return { kind: "already_finished", run: this.requireView() };
-		this.apply({ type: "cancel", by, reason });
-		return { kind: "cancelled", run: this.requireView() };
+		const meta = this.shell.loadMeta();
+		if (!meta) return { kind: "not_found" };
+		const state = this.shell.loadState();
+		if (this.loadAdmission().cancelledBeforeStart || state?.header.status === "COMPLETED") {
+			return { kind: "already_finished", run: this.view() };
+		}
+		if (!state) {
+			// Still queued: it never starts. Give back a slot granted in the meantime.
+			const cancelled = {
+				...this.loadAdmission(),
+				waitingForSlot: null,
+				cancelledBeforeStart: { by, at: Date.now() },
+			};
+			this.shell.writeIndexFor(
+				{
+					status: "COMPLETED",
+					result: "CANCELLED",
+					startedAt: null,
+					endedAt: Date.now(),
+					version: 1,
+				},
+				() => this.saveAdmission(cancelled),
+			);
+			const withdrawn = await tenantSlots(this.env, meta.tenantId).withdraw(
+				meta.tenantId,
+				meta.runId,
+			);
+			if (withdrawn.kind === "holds_slot") await this.releaseSlot();
+			return { kind: "cancelled", run: this.view() };
+		}
+		this.shell.apply({ type: "cancel", by, reason });
+		return { kind: "cancelled", run: this.view() };
 	}
 
 	/** Alarms are at-least-once: this re-reads state and acts only on what is due. */
 	override async alarm(): Promise<void> {
-		this.alarmAt = null;
-		if (!this.loadMeta()) return;
-		this.apply({ type: "timer_due" });
-		// Whatever woke us, a pending index write is due by now (its retry time is part of the alarm).
-		if (this.loadOutbox().pending) await this.flush();
-		this.armAlarm();
+		this.shell.alarmFired();
+		if (!this.shell.loadMeta()) return;
+		const admission = this.loadAdmission();
+		if (admission.releaseRetryAt !== null) await this.releaseSlot();
+		await this.wake();
+		if (this.shell.loadOutbox().pending) await this.shell.flush();
+		this.shell.armAlarm();
 	}
 
 	/** The sweeper's nudge for a run whose index looks stuck: act on due timers, rewrite the index. */
 	async poke(): Promise<void> {
-		const meta = this.loadMeta();
-		const state = this.loadState();
-		if (!meta || !state) return;
-		this.apply({ type: "timer_due" });
-		this.setOutbox(
-			queueIndexWrite(this.loadOutbox(), meta, state.header, nextWake(state), Date.now(), true),
-		);
-		await this.flush();
-		this.armAlarm();
+		if (!this.shell.loadMeta()) return;
+		await this.wake();
+		this.shell.forceIndexWrite();
+		await this.shell.flush();
+		this.shell.armAlarm();
 	}
 
-	// ── the shell ────────────────────────────────────────────────────────────────────────
+	// ── admission ───────────────────────────────────────────────────────────────────────────
 
-	private apply(event: RunEvent, alsoWrite?: () => void): Transition | null {
-		const meta = this.loadMeta();
-		const state = event.type === "start" ? null : this.loadState();
-		if (!meta || (event.type !== "start" && !state)) return null;
-		const now = Date.now();
-		let transition: Transition;
-		try {
-			transition = advance(this.loadPlan(meta), state, event, {
-				now,
-				random: Math.random,
-				allowLoopbackTargets: this.env.ALLOW_LOOPBACK_TARGETS === "true",
-			});
-			if (transition.ignored) return transition;
-			const outbox = queueIndexWrite(
-				this.loadOutbox(),
-				meta,
-				transition.state.header,
-				transition.wakeAt,
-				now,
-			);
-			// One transaction: state rows, history batch and outbox land together or not at all.
-			this.ctx.storage.transactionSync(() => {
-				alsoWrite?.();
-				this.store.persist(transition, outbox);
-			});
-			this.outbox = outbox;
-		} catch (err) {
-			// advance updates the state in place; after a failure the cache may be half-changed.
-			this.state = undefined;
-			this.outbox = undefined;
-			throw err;
+	/** Due timers of a waiting run need a slot first; an in-progress run already holds one. */
+	private async wake(): Promise<void> {
+		const state = this.shell.loadState();
+		if (!state || state.header.status === "COMPLETED") return;
+		if (!this.shell.timerDue(Date.now())) return;
+		if (this.loadAdmission().holdsSlot) {
+			this.shell.apply({ type: "timer_due" });
+			return;
 		}
-		this.state = transition.state;
-		this.armAlarm();
-		for (const effect of transition.effects) this.perform(effect);
-		if (this.outbox?.pending) this.ctx.waitUntil(this.flush());
-		return transition;
+		this.saveAdmission({ ...this.loadAdmission(), waitingForSlot: "resume" });
+		await this.requestSlot();
 	}
 
-	private perform(effect: Effect): void {
-		const key = `${effect.node}:${effect.item ?? ""}:${effect.attempt}`;
-		switch (effect.kind) {
-			case "http_request": {
-				const controller = new AbortController();
-				this.inFlight.set(key, controller);
-				// "attempt N started" is already committed; a crash from here on is recovered by
-				// the attempt's timeout timer, and the receiver dedupes on the stable Idempotency-Key.
-				const call = performHttpCall(effect, controller.signal).then((outcome) => {
-					this.inFlight.delete(key);
-					this.apply({
-						type: "attempt_result",
-						node: effect.node,
-						item: effect.item,
-						attempt: effect.attempt,
-						outcome,
-					});
-				});
-				this.ctx.waitUntil(call.catch((err) => console.error("run step failed", String(err))));
-				return;
-			}
-			case "abandon_request":
-				this.inFlight.get(key)?.abort();
-				this.inFlight.delete(key);
-				return;
-			default: {
-				const unknown: never = effect;
-				throw new Error(`unknown effect ${JSON.stringify(unknown)}`);
-			}
+	private async requestSlot(): Promise<void> {
+		const meta = this.shell.loadMeta();
+		const waiting = this.loadAdmission().waitingForSlot;
+		if (!meta || waiting === null) return;
+		const answer = await tenantSlots(this.env, meta.tenantId).acquireSlot(
+			meta.tenantId,
+			meta.runId,
+			Date.now(),
+		);
+		if (answer.kind === "granted") {
+			this.proceed(waiting);
+		} else if (waiting === "start" && !this.shell.loadState()) {
+			this.shell.writeIndexFor({
+				status: "QUEUED",
+				result: null,
+				startedAt: null,
+				endedAt: null,
+				version: 0,
+			});
 		}
 	}
 
-	/** Keeps the one alarm at the earliest of: the engine's next timer, the outbox retry. */
-	private armAlarm(): void {
-		const state = this.loadState();
-		const candidates = [state ? nextWake(state) : null, this.loadOutbox().retryAt].filter(
-			(t): t is number => t !== null,
-		);
-		const due = candidates.length ? Math.max(Math.min(...candidates), Date.now() + 1) : null;
-		if (due === this.alarmAt) return;
-		this.alarmAt = due;
-		if (due === null) void this.ctx.storage.deleteAlarm();
-		else void this.ctx.storage.setAlarm(due);
-	}
-
-	private flush(): Promise<void> {
-		// One flush at a time; a flush that finds a newer pending entry goes round again.
-		this.flushing ??= (async () => {
-			try {
-				while (this.loadOutbox().pending) {
-					const result = await flushOutbox(this.env.DB, () => this.loadOutbox(), Date.now);
-					this.setOutbox(result.outbox);
-					if (result.kind === "failed") {
-						console.error("run index flush failed; retrying from the alarm", result.error);
-						this.armAlarm();
-						return;
+	private proceed(waiting: "start" | "resume"): void {
+		const meta = this.shell.loadMeta();
+		if (!meta) return;
+		const granted = { ...this.loadAdmission(), holdsSlot: true, waitingForSlot: null };
+		const event: RunEvent =
+			waiting === "start"
+				? {
+						type: "start",
+						runId: meta.runId,
+						workflow: { identifier: meta.workflow.identifier, version: meta.workflow.version },
+						initiator: meta.initiator,
+						inputs: meta.inputs,
+						...(meta.trigger ? { trigger: meta.trigger } : {}),
 					}
-				}
-			} finally {
-				this.flushing = null;
-			}
-		})();
-		return this.flushing;
+				: { type: "timer_due" };
+		const applied = this.shell.apply(event, () => this.saveAdmission(granted));
+		// A resume that found nothing due commits nothing; record the slot anyway.
+		if (!applied || applied.ignored) {
+			this.saveAdmission(granted);
+			this.afterCommit(null);
+		}
 	}
 
-	private setOutbox(outbox: OutboxState): void {
-		this.store.putMeta("outbox", outbox);
-		this.outbox = outbox;
+	/** After each transition: push its events to streams; a run that stopped working gives its slot back. */
+	private afterCommit(transition: Transition | null): void {
+		if (transition) this.streams.publish(transition.history, transition.ended);
+		const status = this.shell.loadState()?.header.status;
+		if (this.loadAdmission().holdsSlot && (status === "WAITING" || status === "COMPLETED")) {
+			this.ctx.waitUntil(this.releaseSlot());
+		}
 	}
 
-	private loadMeta(): RunMeta | null {
-		if (this.meta === undefined) this.meta = this.store.runMeta();
-		return this.meta;
+	private async releaseSlot(): Promise<void> {
+		const meta = this.shell.loadMeta();
+		if (!meta) return;
+		this.saveAdmission({ ...this.loadAdmission(), holdsSlot: false, releaseRetryAt: null });
+		try {
+			await tenantSlots(this.env, meta.tenantId).releaseSlot(meta.tenantId, meta.runId);
+		} catch (err) {
+			console.error("slot release failed; retrying from the alarm", String(err));
+			this.saveAdmission({
+				...this.loadAdmission(),
+				releaseRetryAt: Date.now() + RELEASE_RETRY_MS,
+			});
+			this.shell.armAlarm();
+		}
 	}
 
-	private loadPlan(meta: RunMeta): Plan {
-		this.plan ??= prepare(meta.definition);
-		return this.plan;
+	private loadAdmission(): Admission {
+		this.admission ??= this.shell.store.getMeta<Admission>("admission") ?? NEW_ADMISSION;
+		return this.admission;
 	}
 
-	private loadState(): RunState | null {
-		if (this.state === undefined) this.state = this.store.loadState();
-		return this.state;
+	private saveAdmission(admission: Admission, alsoWrite?: () => void): void {
+		this.ctx.storage.transactionSync(() => {
+			alsoWrite?.();
+			this.shell.store.putMeta("admission", admission);
+		});
+		this.admission = admission;
 	}
 
-	private loadOutbox(): OutboxState {
-		this.outbox ??= this.store.outbox();
-		return this.outbox;
-	}
-
-	private requireView(): RunView {
-		const meta = this.loadMeta();
-		const state = this.loadState();
-		if (!meta || !state) throw new Error("run has no state");
-		return runView(meta, state, this.loadPlan(meta));
+	private view(): RunView {
+		const meta = this.shell.loadMeta();
+		if (!meta) throw new Error("run has no meta");
+		const state = this.shell.loadState();
+		if (!state) return queuedView(meta, this.loadAdmission().cancelledBeforeStart);
+		return runView(meta, state, this.shell.loadPlan(meta));
 	}
 }

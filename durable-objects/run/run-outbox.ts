@@ -1,5 +1,4 @@
-import type { RunHeader } from "../../engine/run";
-import { indexChanged, indexEntry, writeIndexEntry } from "./run-index";
+import { indexChanged, indexEntry, type RunHeaderLike, writeIndexEntry } from "./run-index";
 import type { RunMeta } from "./run-meta";
 import type { OutboxState } from "./run-store";
 
@@ -13,7 +12,7 @@ const MAX_RETRY_DELAY_MS = 60_000;
 export function queueIndexWrite(
 	outbox: OutboxState,
 	meta: RunMeta,
-	header: RunHeader,
+	header: RunHeaderLike,
 	wakeAt: number | null,
 	now: number,
 	force = false,

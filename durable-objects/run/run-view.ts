@@ -37,8 +37,10 @@ export interface RunView {
 	id: string;
 	status: RunState["header"]["status"];
 	result: RunState["header"]["result"];
-	workflow: { identifier: string; title: string; version: number };
+	workflow: { identifier: string; title: string; version: number; allowAnyoneToViewRuns: boolean };
 	initiator: string;
+	/** The user an admin ran this as (`runAs`), else null. */
+	runAs: string | null;
 	requestedBy: string;
 	scope: RunMeta["scope"];
 	notificationRecipients: string[];
@@ -75,6 +77,24 @@ function taskView(task: NodeRun | ItemRun) {
 	};
 }
 
+/** What the view takes from the run's creation record, whether or not the engine has started. */
+function fromMeta(meta: RunMeta) {
+	return {
+		workflow: {
+			identifier: meta.workflow.identifier,
+			title: meta.workflow.title,
+			version: meta.workflow.version,
+			allowAnyoneToViewRuns: meta.definition.allowAnyoneToViewRuns === true,
+		},
+		initiator: meta.initiator,
+		runAs: meta.initiator === meta.requestedBy ? null : meta.initiator,
+		requestedBy: meta.requestedBy,
+		scope: meta.scope,
+		notificationRecipients: meta.notificationRecipients,
+		retryOf: meta.retryOf,
+	};
+}
+
 /** The API's picture of one run, built from the object's own state (never from D1). */
 export function runView(meta: RunMeta, state: RunState, plan: Plan): RunView {
 	const { header } = state;
@@ -108,16 +128,7 @@ export function runView(meta: RunMeta, state: RunState, plan: Plan): RunView {
 		id: meta.runId,
 		status: header.status,
 		result: header.result,
-		workflow: {
-			identifier: meta.workflow.identifier,
-			title: meta.workflow.title,
-			version: meta.workflow.version,
-		},
-		initiator: meta.initiator,
-		requestedBy: meta.requestedBy,
-		scope: meta.scope,
-		notificationRecipients: meta.notificationRecipients,
-		retryOf: meta.retryOf,
+		...fromMeta(meta),
 		inputs: header.inputs,
 		outputs: header.outputs,
 		error: header.error,
@@ -128,5 +139,34 @@ export function runView(meta: RunMeta, state: RunState, plan: Plan): RunView {
 		connections: { taken, notTaken },
 		nodeRuns,
 		lastEventSeq: header.lastSeq,
+	};
+}
+
+/** A run the engine has not started: queued behind the tenant's limit, or cancelled while queued. */
+export function queuedView(
+	meta: RunMeta,
+	cancelled: { by: string | null; at: number } | null,
+): RunView {
+	return {
+		id: meta.runId,
+		status: cancelled ? "COMPLETED" : "QUEUED",
+		result: cancelled ? "CANCELLED" : null,
+		...fromMeta(meta),
+		inputs: meta.inputs,
+		outputs: null,
+		error: cancelled
+			? {
+					code: "cancelled",
+					message: `Cancelled while queued${cancelled.by ? ` by ${cancelled.by}` : ""}.`,
+					node: null,
+				}
+			: null,
+		createdAt: iso(meta.createdAt) ?? "",
+		startedAt: null,
+		endedAt: cancelled ? iso(cancelled.at) : null,
+		variables: { outputs: {} },
+		connections: { taken: [], notTaken: [] },
+		nodeRuns: [],
+		lastEventSeq: 0,
 	};
 }

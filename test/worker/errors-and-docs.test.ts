@@ -45,7 +45,15 @@ describe("OpenAPI", () => {
 		expect(Object.keys(doc.paths).sort()).toEqual([
 			"/v1/tenant/settings",
 			"/v1/workflows",
+			"/v1/workflows/runs",
+			"/v1/workflows/runs/cancel",
+			"/v1/workflows/runs/{runId}",
+			"/v1/workflows/runs/{runId}/cancel",
+			"/v1/workflows/runs/{runId}/events",
+			"/v1/workflows/runs/{runId}/stream",
 			"/v1/workflows/{identifier}",
+			"/v1/workflows/{identifier}/runs",
+			"/v1/workflows/{identifier}/runs/{runId}",
 			"/v1/workflows/{identifier}/versions",
 			"/v1/workflows/{identifier}/versions/{version}",
 		]);

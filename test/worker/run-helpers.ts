@@ -155,7 +155,7 @@ export async function makeTimersDue(stub: Stub) {
 			now,
 			now,
 		);
-		const cached = (instance as unknown as { state?: RunState | null }).state;
+		const cached = (instance as unknown as { shell: { state?: RunState | null } }).shell.state;
 		for (const timer of Object.values(cached?.timers ?? {})) timer.at = now;
 	});
 }

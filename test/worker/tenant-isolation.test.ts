@@ -3,9 +3,6 @@ import { as, call, sampleWorkflow, uniqueTenant } from "./helpers";
 
 const MARKER = "tenant-a-private-title";
 
-/** Values for path parameters: tenant A's real objects, so only the tenant differs. */
-const PARAMS: Record<string, string> = { identifier: "secret_wf", version: "1" };
-
 /**
  * Operations that may legitimately succeed for tenant B because they act on B's own namespace
  * (creating a workflow with the same identifier is B's workflow, not A's).
@@ -15,6 +12,17 @@ const OWN_NAMESPACE_WRITES = new Set(["post /v1/workflows", "put /v1/workflows/{
 /** Routes about the caller's own tenant: B reads and changes its own settings, never A's. */
 const OWN_TENANT = new Set(["get /v1/tenant/settings", "patch /v1/tenant/settings"]);
 
+/** Bodies for the routes that take one; anything else is sent without a body. */
+const BODIES: Record<string, unknown> = {
+	"post /v1/workflows": sampleWorkflow("secret_wf", "tenant B's own"),
+	"put /v1/workflows/{identifier}": sampleWorkflow("secret_wf", "tenant B's own"),
+	"patch /v1/workflows/{identifier}": { title: "hijacked" },
+	"patch /v1/tenant/settings": { maxConcurrentRuns: 7 },
+	"post /v1/workflows/{identifier}/runs": { inputs: { service: "api" } },
+	"post /v1/workflows/runs/cancel": {},
+	"post /v1/workflows/runs/{runId}/retry": {},
+};
+
 describe("tenant isolation", () => {
 	it("walks every route in the OpenAPI document with another tenant's token: 404, no data", async () => {
 		const tenantA = await as({ tenant: uniqueTenant("a") });
@@ -23,36 +31,40 @@ describe("tenant isolation", () => {
 			body: sampleWorkflow("secret_wf", MARKER),
 		});
 		expect(created.status).toBe(201);
+		const run = await tenantA.call("/v1/workflows/secret_wf/runs", {
+			method: "POST",
+			body: { inputs: { service: "api" } },
+		});
+		expect(run.status).toBe(202);
+		const params: Record<string, string> = {
+			identifier: "secret_wf",
+			version: "1",
+			runId: run.body.id,
+		};
 
 		const tenantB = await as({ tenant: uniqueTenant("b"), role: "admin" });
 		const doc = (await call("/openapi.json", { token: null })).body;
 		// B's own creates go last, so every read before them must come back empty or 404.
+		const isOwnWrite = (op: { method: string; path: string }) =>
+			Number(OWN_NAMESPACE_WRITES.has(`${op.method} ${op.path}`));
 		const operations = Object.entries(doc.paths as Record<string, Record<string, unknown>>)
 			.flatMap(([path, ops]) => Object.keys(ops).map((method) => ({ method, path })))
-			.sort(
-				(x, y) =>
-					Number(OWN_NAMESPACE_WRITES.has(`${x.method} ${x.path}`)) -
-					Number(OWN_NAMESPACE_WRITES.has(`${y.method} ${y.path}`)),
-			);
-		expect(operations.length).toBeGreaterThanOrEqual(8);
+			.sort((x, y) => isOwnWrite(x) - isOwnWrite(y));
+		expect(operations.length).toBeGreaterThanOrEqual(18);
 
 		for (const { method, path } of operations) {
-			const url = path.replace(/\{(\w+)\}/g, (_, name: string) => PARAMS[name] ?? "x");
 			const key = `${method} ${path}`;
-			const body = ["post", "put", "patch"].includes(method)
-				? key === "patch /v1/tenant/settings"
-					? { maxConcurrentRuns: 7 }
-					: method === "patch"
-						? { title: "hijacked" }
-						: sampleWorkflow("secret_wf", "tenant B's own")
-				: undefined;
-			const res = await tenantB.call(url, { method: method.toUpperCase(), body });
+			const url = path.replace(/\{(\w+)\}/g, (_, name: string) => params[name] ?? "x");
+			const res = await tenantB.call(url, { method: method.toUpperCase(), body: BODIES[key] });
 			expect(JSON.stringify(res.body), key).not.toContain(MARKER);
 			if (OWN_TENANT.has(key)) {
 				expect(res.status, key).toBe(200);
 				expect(res.body.maxConcurrentRuns, key).toBeTypeOf("number");
 			} else if (OWN_NAMESPACE_WRITES.has(key)) {
 				expect([200, 201], key).toContain(res.status);
+			} else if (key === "post /v1/workflows/runs/cancel") {
+				expect(res.status, key).toBe(200);
+				expect(res.body.matched, key).toBe(0);
 			} else if (path.includes("{")) {
 				expect(res.status, key).toBe(404);
 			} else {
@@ -61,9 +73,12 @@ describe("tenant isolation", () => {
 			}
 		}
 
-		// Tenant A's workflow is exactly as it was.
+		// Tenant A's workflow and run are exactly as they were.
 		const after = await tenantA.call("/v1/workflows/secret_wf");
 		expect(after.body).toMatchObject({ title: MARKER, version: 1 });
+		expect((await tenantA.call(`/v1/workflows/runs/${run.body.id}`)).body.status).not.toBe(
+			"COMPLETED",
+		);
 		expect((await tenantA.call("/v1/tenant/settings")).body).toEqual({ maxConcurrentRuns: 5 });
 	});
 });

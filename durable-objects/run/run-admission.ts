@@ -1,0 +1,38 @@
+import type { AcquireResult } from "../tenant/admission";
+
+/**
+ * The run's side of tenant admission (issue 5 point 7), stored beside the engine state.
+ * A run holds one of the tenant's slots while it is IN_PROGRESS; WAITING and COMPLETED runs
+ * give theirs back, and a waiting run takes one again before it resumes.
+ */
+export interface Admission {
+	holdsSlot: boolean;
+	/** Queued at the tenant: for the first start, or to resume after a wait. */
+	waitingForSlot: "start" | "resume" | null;
+	/** Cancelled while still queued: the engine never ran. */
+	cancelledBeforeStart: { by: string | null; at: number } | null;
+	/** A slot release that failed; retried from the alarm so the tenant's count never leaks. */
+	releaseRetryAt: number | null;
+}
+
+export const NEW_ADMISSION: Admission = {
+	holdsSlot: false,
+	waitingForSlot: null,
+	cancelledBeforeStart: null,
+	releaseRetryAt: null,
+};
+
+/** The narrow TenantObject surface a run uses (see durable-objects/tenant/tenant-object.ts). */
+export interface TenantSlots {
+	acquireSlot(tenantId: string, runId: string, now: number): Promise<AcquireResult>;
+	releaseSlot(tenantId: string, runId: string): Promise<void>;
+	withdraw(
+		tenantId: string,
+		runId: string,
+	): Promise<{ kind: "withdrawn" | "holds_slot" | "unknown" }>;
+}
+
+export const tenantSlots = (env: Env, tenantId: string): TenantSlots =>
+	env.TENANT_OBJECT.get(env.TENANT_OBJECT.idFromName(tenantId)) as unknown as TenantSlots;
+
+export const RELEASE_RETRY_MS = 1_000;

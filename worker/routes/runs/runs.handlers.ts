@@ -1,0 +1,161 @@
+import type { RouteConfig, RouteHandler } from "@hono/zod-openapi";
+import { runObject, runObjectName } from "../../../durable-objects";
+import { assertRole } from "../../auth/middleware";
+import { database } from "../../db/client";
+import { listRuns as listIndexedRuns, type RunCursor } from "../../db/runs.repo";
+import type { RunIndexRow } from "../../db/schema";
+import type { AppEnv } from "../../env";
+import { ApiError } from "../../errors/api-error";
+import { decodeCursor, encodeCursor } from "../../lib/cursor";
+import { assertCanAct, visibleRun } from "./access";
+import { idempotent } from "./idempotent";
+import type * as routes from "./runs.routes";
+import { startRun as start } from "./start-run";
+
+type Handler<R extends RouteConfig> = RouteHandler<R, AppEnv>;
+
+const runLocation = (runId: string) => `/v1/workflows/runs/${runId}`;
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export const startRun: Handler<typeof routes.startRun> = async (c) => {
+	const principal = c.get("principal");
+	assertRole(principal, "member", "start runs");
+	const { identifier } = c.req.valid("param");
+	const body = c.req.valid("json") ?? {};
+	return idempotent(c, body, async () => {
+		const run = await start(c.env, principal, { identifier, body });
+		return { status: 202, body: run, headers: { Location: runLocation(run.id) } };
+	}) as never;
+};
+
+export const getRun: Handler<typeof routes.getRun> = async (c) => {
+	return c.json(await visibleRun(c.env, c.get("principal"), c.req.valid("param").runId), 200);
+};
+
+export const getWorkflowRun: Handler<typeof routes.getWorkflowRun> = async (c) => {
+	const { identifier, runId } = c.req.valid("param");
+	return c.json(await visibleRun(c.env, c.get("principal"), runId, identifier), 200);
+};
+
+export const listEvents: Handler<typeof routes.listEvents> = async (c) => {
+	const principal = c.get("principal");
+	const { runId } = c.req.valid("param");
+	const { after, limit } = c.req.valid("query");
+	await visibleRun(c.env, principal, runId);
+	const page = await runObject(c.env, principal.tenantId, runId).getEvents(after, limit);
+	const last = page.events.at(-1);
+	return c.json(
+		{
+			data: page.events.map((e) => ({ ...e, time: new Date(e.time).toISOString() })),
+			nextAfter: last && last.seq < page.lastSeq ? last.seq : null,
+			lastEventSeq: page.lastSeq,
+		},
+		200,
+	);
+};
+
+export const cancelRun: Handler<typeof routes.cancelRun> = async (c) => {
+	const principal = c.get("principal");
+	const { runId } = c.req.valid("param");
+	assertCanAct(principal, await visibleRun(c.env, principal, runId), "cancel runs");
+	const result = await runObject(c.env, principal.tenantId, runId).cancel(principal.subject, null);
+	switch (result.kind) {
+		case "cancelled":
+			return c.json(result.run, 202);
+		case "already_finished":
+			throw new ApiError("conflict", `Run "${runId}" has already finished (${result.run.result}).`);
+		case "not_found":
+			throw new ApiError("not_found", `Run "${runId}" was not found.`);
+		default: {
+			const unexpected: never = result;
+			throw new Error(`unexpected cancel result ${JSON.stringify(unexpected)}`);
+		}
+	}
+};
+
+const isRunCursor = (v: unknown): v is { t: number; i: string } =>
+	typeof v === "object" &&
+	v !== null &&
+	Number.isInteger((v as { t?: unknown }).t) &&
+	typeof (v as { i?: unknown }).i === "string";
+
+export const summary = (row: RunIndexRow) => ({
+	id: row.id,
+	status: row.status as "QUEUED",
+	result: row.result as "SUCCESS" | null,
+	workflow: { identifier: row.workflowIdentifier, title: row.workflowTitle, version: row.version },
+	initiator: row.initiatedBy,
+	entityId: row.entityId,
+	createdAt: iso(row.createdAt) ?? "",
+	startedAt: iso(row.startedAt),
+	endedAt: iso(row.endedAt),
+});
+
+export const listRuns: Handler<typeof routes.listRuns> = async (c) => {
+	const principal = c.get("principal");
+	const { limit, cursor, ...filters } = c.req.valid("query");
+	const decoded = cursor ? decodeCursor(cursor, isRunCursor) : undefined;
+	const after: RunCursor | undefined = decoded
+		? { createdAt: decoded.t, id: decoded.i }
+		: undefined;
+	const rows = await listIndexedRuns(
+		database(c.env.DB),
+		principal.tenantId,
+		{ ...filters, visibleTo: principal.role === "admin" ? null : principal.subject },
+		{ limit: limit + 1, after },
+	);
+	const page = rows.slice(0, limit);
+	const last = page.at(-1);
+	return c.json(
+		{
+			data: page.map(summary),
+			nextCursor:
+				rows.length > limit && last ? encodeCursor({ t: last.createdAt, i: last.id }) : null,
+		},
+		200,
+	);
+};
+
+export const streamEvents: Handler<typeof routes.streamEvents> = async (c) => {
+	const principal = c.get("principal");
+	const { runId } = c.req.valid("param");
+	await visibleRun(c.env, principal, runId);
+	// EventSource sends Last-Event-ID when it reconnects; `?after=` does the same for other clients.
+	const after = c.req.header("last-event-id") ?? c.req.query("after") ?? "0";
+	const stub = c.env.RUN_OBJECT.get(
+		c.env.RUN_OBJECT.idFromName(runObjectName(principal.tenantId, runId)),
+	);
+	return stub.fetch(`https://run.internal/stream?after=${encodeURIComponent(after)}`) as never;
+};
+
+/** Bulk cancel works through at most this many runs per request; call again for the rest. */
+const BULK_CANCEL_LIMIT = 500;
+
+export const bulkCancel: Handler<typeof routes.bulkCancel> = async (c) => {
+	const principal = c.get("principal");
+	assertRole(principal, "member", "cancel runs");
+	const filters = c.req.valid("json");
+	const rows = await listIndexedRuns(
+		database(c.env.DB),
+		principal.tenantId,
+		{
+			...filters,
+			unfinished: true,
+			visibleTo: principal.role === "admin" ? null : principal.subject,
+		},
+		{ limit: BULK_CANCEL_LIMIT },
+	);
+	const results = await Promise.all(
+		rows.map((row) =>
+			runObject(c.env, principal.tenantId, row.id).cancel(principal.subject, "bulk cancel"),
+		),
+	);
+	return c.json(
+		{
+			matched: rows.length,
+			cancelled: results.filter((r) => r.kind === "cancelled").length,
+			alreadyFinished: results.filter((r) => r.kind === "already_finished").length,
+		},
+		200,
+	);
+};

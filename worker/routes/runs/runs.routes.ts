@@ -1,0 +1,149 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { problemResponses, SECURITY } from "../openapi";
+import {
+	BulkCancelResult,
+	EventsQuery,
+	ListRunsQuery,
+	RetryBody,
+	Run,
+	RunEventPage,
+	RunFilters,
+	RunIdParam,
+	RunList,
+	StartRunBody,
+	WorkflowParam,
+	WorkflowRunParams,
+} from "./runs.schemas";
+
+const tags = ["Runs"];
+const json = <T>(schema: T, description: string) => ({
+	description,
+	content: { "application/json": { schema } },
+});
+const IdempotencyHeader = z.object({
+	"idempotency-key": z
+		.string()
+		.optional()
+		.openapi({
+			param: { name: "idempotency-key", in: "header" },
+			description: "Retry-safe key, ≤ 255 characters; kept 24 h.",
+		}),
+});
+
+export const startRun = createRoute({
+	method: "post",
+	path: "/{identifier}/runs",
+	tags,
+	security: SECURITY,
+	summary: "Start a run",
+	description:
+		"Validates the inputs against the trigger's userInputs and starts (or queues) a run. With an Idempotency-Key, a retry of the same request replays the first response (`Idempotent-Replayed: true`).",
+	request: {
+		params: WorkflowParam,
+		headers: IdempotencyHeader,
+		body: { required: false, content: { "application/json": { schema: StartRunBody } } },
+	},
+	responses: {
+		202: json(Run, "Started or queued; `Location` points at the run."),
+		...problemResponses(400, 401, 403, 404, 409, 413, 422, 500),
+	},
+});
+
+export const listRuns = createRoute({
+	method: "get",
+	path: "/runs",
+	tags,
+	security: SECURITY,
+	summary: "List runs you may see, newest first",
+	request: { query: ListRunsQuery },
+	responses: { 200: json(RunList, "One page of runs."), ...problemResponses(401, 422, 500) },
+});
+
+export const bulkCancel = createRoute({
+	method: "post",
+	path: "/runs/cancel",
+	tags,
+	security: SECURITY,
+	summary: "Cancel every unfinished run matching the filters that you may act on",
+	request: {
+		body: { required: true, content: { "application/json": { schema: RunFilters.strict() } } },
+	},
+	responses: {
+		200: json(BulkCancelResult, "How many runs were cancelled."),
+		...problemResponses(401, 403, 422, 500),
+	},
+});
+
+export const getRun = createRoute({
+	method: "get",
+	path: "/runs/{runId}",
+	tags,
+	security: SECURITY,
+	summary: "Get a run with its node runs, outputs, taken path and timings",
+	request: { params: RunIdParam },
+	responses: { 200: json(Run, "The run."), ...problemResponses(401, 404, 422, 500) },
+});
+
+export const getWorkflowRun = createRoute({
+	method: "get",
+	path: "/{identifier}/runs/{runId}",
+	tags,
+	security: SECURITY,
+	summary: "Get a run of this workflow",
+	request: { params: WorkflowRunParams },
+	responses: { 200: json(Run, "The run."), ...problemResponses(401, 404, 422, 500) },
+});
+
+export const listEvents = createRoute({
+	method: "get",
+	path: "/runs/{runId}/events",
+	tags,
+	security: SECURITY,
+	summary: "Page a run's history (seq > after)",
+	request: { params: RunIdParam, query: EventsQuery },
+	responses: {
+		200: json(RunEventPage, "Events in seq order."),
+		...problemResponses(401, 404, 422, 500),
+	},
+});
+
+export const streamEvents = createRoute({
+	method: "get",
+	path: "/runs/{runId}/stream",
+	tags,
+	security: SECURITY,
+	summary: "Follow a run's events as Server-Sent Events",
+	description:
+		"Replays history after `Last-Event-ID` (or from the start), then live events; closes after the run completes.",
+	request: { params: RunIdParam },
+	responses: {
+		200: {
+			description: "text/event-stream of RunEvent (event id = seq)",
+			content: { "text/event-stream": { schema: z.string() } },
+		},
+		...problemResponses(401, 404, 422, 500),
+	},
+});
+
+export const cancelRun = createRoute({
+	method: "post",
+	path: "/runs/{runId}/cancel",
+	tags,
+	security: SECURITY,
+	summary: "Cancel a run",
+	request: { params: RunIdParam },
+	responses: { 202: json(Run, "Cancelled."), ...problemResponses(401, 403, 404, 409, 422, 500) },
+});
+
+export const retryRun = createRoute({
+	method: "post",
+	path: "/runs/{runId}/retry",
+	tags,
+	security: SECURITY,
+	summary: "Retry a run from its failed node (or from `fromNode`)",
+	request: {
+		params: RunIdParam,
+		body: { required: false, content: { "application/json": { schema: RetryBody } } },
+	},
+	responses: { 202: json(Run, "The new run."), ...problemResponses(401, 403, 404, 409, 422, 500) },
+});

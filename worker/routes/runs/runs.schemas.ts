@@ -1,0 +1,233 @@
+import { z } from "@hono/zod-openapi";
+import { IDENTIFIER_PATTERN } from "../../../engine/definition";
+
+const identifier = z
+	.string()
+	.regex(IDENTIFIER_PATTERN, "Identifiers use letters, digits, _ and -.");
+const Json = z.record(z.string(), z.unknown());
+
+export const RUN_STATUSES = ["QUEUED", "IN_PROGRESS", "WAITING", "COMPLETED"] as const;
+export const RUN_RESULTS = ["SUCCESS", "FAILED", "CANCELLED"] as const;
+
+export const RunIdParam = z.object({
+	runId: z
+		.string()
+		.regex(/^run_[0-9a-f]{32}$/, "Run ids look like run_ followed by 32 hex digits.")
+		.openapi({
+			param: { name: "runId", in: "path" },
+			example: "run_0f8fad5bd9cb469fa16570867728950e",
+		}),
+});
+
+export const WorkflowRunParams = RunIdParam.extend({
+	identifier: identifier.openapi({
+		param: { name: "identifier", in: "path" },
+		example: "deploy_service",
+	}),
+});
+
+export const WorkflowParam = z.object({
+	identifier: identifier.openapi({
+		param: { name: "identifier", in: "path" },
+		example: "deploy_service",
+	}),
+});
+
+export const Scope = z
+	.discriminatedUnion("type", [
+		z.strictObject({ type: z.literal("GLOBAL") }),
+		z.strictObject({ type: z.literal("ENTITY"), entityId: z.string().min(1).max(200) }),
+	])
+	.openapi("RunScope");
+
+export const StartRunBody = z
+	.strictObject({
+		inputs: Json.optional().openapi({ description: "Validated against the trigger's userInputs." }),
+		initialContext: Json.optional().openapi({
+			description: "Cortex's name for `inputs` (use one, not both).",
+		}),
+		runAs: z
+			.string()
+			.min(1)
+			.max(200)
+			.optional()
+			.openapi({ description: "Admins only: run as this user." }),
+		scope: Scope.optional(),
+		notificationRecipients: z.array(z.string().min(1).max(320)).max(50).optional(),
+		version: z
+			.number()
+			.int()
+			.min(1)
+			.optional()
+			.openapi({ description: "Pin an older version (default: latest)." }),
+		triggerIdentifier: identifier
+			.optional()
+			.openapi({ description: "Which trigger node starts the run." }),
+	})
+	.refine((body) => !(body.inputs && body.initialContext), {
+		path: ["initialContext"],
+		message: "Send either inputs or initialContext, not both.",
+	})
+	.openapi("StartRun");
+
+const Time = z.string().openapi({ format: "date-time" });
+const Error = z.object({ code: z.string(), message: z.string() }).nullable();
+
+const NodeRunFields = {
+	status: z.enum(["PENDING", "IN_PROGRESS", "WAITING", "COMPLETED"]),
+	result: z.enum(["SUCCESS", "FAILED", "CANCELLED", "SKIPPED"]).nullable(),
+	startedAt: Time.nullable(),
+	endedAt: Time.nullable(),
+	attempts: z.array(
+		z.object({
+			number: z.number().int(),
+			startedAt: Time,
+			endedAt: Time.nullable(),
+			request: z.object({
+				method: z.string(),
+				url: z.string(),
+				headers: z.record(z.string(), z.string()),
+				body: z.unknown(),
+			}),
+			responseStatus: z.number().int().nullable(),
+			error: Error,
+		}),
+	),
+	output: z.unknown(),
+	error: Error,
+	logs: z.array(z.object({ level: z.string(), message: z.string(), time: Time })),
+};
+
+export const Run = z
+	.object({
+		id: z.string(),
+		status: z.enum(RUN_STATUSES),
+		result: z.enum(RUN_RESULTS).nullable(),
+		workflow: z.object({ identifier: z.string(), title: z.string(), version: z.number().int() }),
+		initiator: z.string(),
+		requestedBy: z.string(),
+		runAs: z.string().nullable(),
+		scope: Scope,
+		notificationRecipients: z.array(z.string()),
+		retryOf: z.string().nullable(),
+		inputs: z.unknown(),
+		outputs: z.unknown(),
+		error: z
+			.object({ code: z.string(), message: z.string(), node: z.string().nullable() })
+			.nullable(),
+		createdAt: Time,
+		startedAt: Time.nullable(),
+		endedAt: Time.nullable(),
+		variables: z.object({ outputs: z.record(z.string(), z.unknown()) }),
+		connections: z.object({ taken: z.array(z.string()), notTaken: z.array(z.string()) }),
+		nodeRuns: z.array(
+			z.object({
+				node: z.string(),
+				title: z.string().nullable(),
+				type: z.string(),
+				...NodeRunFields,
+				items: z.array(z.object(NodeRunFields)).nullable(),
+			}),
+		),
+		lastEventSeq: z.number().int(),
+	})
+	.openapi("Run");
+
+export const RunEvent = z
+	.object({
+		seq: z.number().int(),
+		time: Time,
+		type: z.string(),
+		node: z.string().nullable(),
+		item: z.number().int().nullable(),
+		detail: z.string(),
+	})
+	.openapi("RunEvent");
+
+export const RunEventPage = z
+	.object({
+		data: z.array(RunEvent),
+		nextAfter: z.number().int().nullable(),
+		lastEventSeq: z.number().int(),
+	})
+	.openapi("RunEventPage");
+
+export const EventsQuery = z.object({
+	after: z.coerce
+		.number()
+		.int()
+		.min(0)
+		.default(0)
+		.openapi({ description: "Return events with seq > after." }),
+	limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+/** `?workflowIdentifiers=a,b` or `?workflowIdentifiers=a&workflowIdentifiers=b`. */
+const ListOfIdentifiers = z
+	.union([z.string(), z.array(z.string())])
+	.transform((value) =>
+		(Array.isArray(value) ? value : [value]).flatMap((v) => v.split(",")).map((v) => v.trim()),
+	)
+	.pipe(z.array(identifier).min(1).max(50))
+	.optional();
+
+const Instant = z.iso
+	.datetime({ offset: true })
+	.transform((value) => Date.parse(value))
+	.optional();
+
+export const RunFilters = z.object({
+	workflowIdentifiers: ListOfIdentifiers.openapi({
+		description: "Repeated or comma-separated workflow identifiers.",
+		type: "string",
+	}),
+	status: z.enum(RUN_STATUSES).optional(),
+	result: z.enum(RUN_RESULTS).optional(),
+	initiatedBy: z.string().min(1).max(200).optional(),
+	entityId: z.string().min(1).max(200).optional(),
+	startedAfter: Instant.openapi({ type: "string", format: "date-time" }),
+	startedBefore: Instant.openapi({ type: "string", format: "date-time" }),
+	search: z
+		.string()
+		.min(1)
+		.max(200)
+		.optional()
+		.openapi({ description: "Substring of workflow identifier or title." }),
+});
+
+export const ListRunsQuery = RunFilters.extend({
+	limit: z.coerce.number().int().min(1).max(100).default(20),
+	cursor: z.string().max(512).optional(),
+});
+
+export const RunSummary = z
+	.object({
+		id: z.string(),
+		status: z.enum(RUN_STATUSES),
+		result: z.enum(RUN_RESULTS).nullable(),
+		workflow: z.object({ identifier: z.string(), title: z.string(), version: z.number().int() }),
+		initiator: z.string(),
+		entityId: z.string().nullable(),
+		createdAt: Time,
+		startedAt: Time.nullable(),
+		endedAt: Time.nullable(),
+	})
+	.openapi("RunSummary");
+
+export const RunList = z
+	.object({ data: z.array(RunSummary), nextCursor: z.string().nullable() })
+	.openapi("RunList");
+
+export const BulkCancelResult = z
+	.object({
+		cancelled: z.number().int(),
+		alreadyFinished: z.number().int(),
+		matched: z.number().int(),
+	})
+	.openapi("BulkCancelResult");
+
+export const RetryBody = z
+	.strictObject({
+		fromNode: identifier.optional().openapi({ description: "Re-execute from this node." }),
+	})
+	.openapi("RetryRun");
