@@ -17,6 +17,28 @@
  *     non-start event without state), never because of what an author wrote.
  *   The engine never sets QUEUED itself: that is the run before the shell sends `start`.
  *
+ *   planRetry(plan, previous: RunState, fromNode: string | null): RetryPlan
+ *     For POST …/runs/{id}/retry: { kind: "retry", reuse, restartFrom } | { kind: "refused",
+ *     reason }. Start the new run with the earlier run's version, trigger and inputs and
+ *     `reuse` on the start event. Restart from fromNode (a non-trigger node), else from the
+ *     node(s) that FAILED, else from the nodes a cancel/timeout interrupted; `rerun` also
+ *     holds every node without a SUCCESS/SKIPPED result and everything downstream of them.
+ *     Refused: run not COMPLETED, a SUCCESS run without fromNode, fromNode unknown or a
+ *     trigger, a run of another workflow/version, nothing to restart from.
+ *
+ * ## Retry (StartEvent.reuse)
+ * The run is played from its trigger as usual (trigger output = inputs). A node NOT in
+ * `rerun` whose `previous` result is SUCCESS completes the moment it becomes ready with that
+ * output: no call, no startDelay, no timer, runIf not evaluated; a CONDITION takes its
+ * earlier option without evaluating and settles its connections by it; a forEach node takes
+ * its list. History: `node_reused`, "<node> reused the output of run <id> (not re-run)"
+ * (+ ": option <o>" / ": no option had matched" for a CONDITION), then its connections. A
+ * previous SKIPPED node that becomes ready is skipped again: `node_skipped`, "<node>
+ * skipped: it was skipped in run <id> too (not re-run)". Anything else (FAILED, CANCELLED,
+ * in `rerun`, triggers) runs normally. `run_started` names the run retried and `rerun`.
+ * The decision is kept on the node row (`NodeRun.reuse`, `header.retryOf`), so it
+ * survives eviction; once applied the row keeps only `{ kind: "applied" }`.
+ *
  * ## Contract for the shell (DESIGN §4)
  *
  * Persist, in ONE storage transaction per `advance` call (skip it when `ignored` is set);
@@ -94,7 +116,9 @@ export type {
 	HistoryType,
 	HttpRequestEffect,
 	OutgoingRequest,
+	PreviousNodeResult,
 	RunEvent,
+	RunReuse,
 	StartEvent,
 	StateChanges,
 	TimerDueEvent,
@@ -108,6 +132,8 @@ export type { RowWrite, StoredRun, TransitionWrites } from "./persistence";
 export { applyWrites, transitionWrites } from "./persistence";
 export type { Plan, PlannedNode } from "./plan";
 export { DEFAULT_ATTEMPT_TIMEOUT_MS, MAX_FOREACH_ITEMS, prepare } from "./plan";
+export type { RetryPlan } from "./plan-retry";
+export { planRetry } from "./plan-retry";
 export type { AttemptFailure, RandomSource, RetryDecision, RetryPolicy } from "./retry";
 export { decideRetry } from "./retry";
 export type {
@@ -118,6 +144,7 @@ export type {
 	ItemRun,
 	LogEntry,
 	NodeResult,
+	NodeReuse,
 	NodeRun,
 	NodeStatus,
 	RunHeader,

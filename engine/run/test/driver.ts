@@ -21,6 +21,7 @@ import {
 	type Plan,
 	prepare,
 	type RunEvent,
+	type RunReuse,
 	type RunState,
 	type Transition,
 	type TransitionWrites,
@@ -45,6 +46,10 @@ export interface DriverOptions {
 	random?: () => number;
 	allowLoopbackTargets?: boolean;
 	trigger?: string;
+	/** Defaults to "run_1". */
+	runId?: string;
+	/** Makes this run a retry (StartEvent.reuse). */
+	reuse?: RunReuse;
 }
 
 interface Pending {
@@ -75,11 +80,12 @@ export class Driver {
 	start(): this {
 		this.send({
 			type: "start",
-			runId: "run_1",
+			runId: this.options.runId ?? "run_1",
 			workflow: { identifier: this.plan.definition.identifier, version: 3 },
 			initiator: "alice",
 			inputs: this.options.inputs ?? {},
 			...(this.options.trigger ? { trigger: this.options.trigger } : {}),
+			...(this.options.reuse ? { reuse: this.options.reuse } : {}),
 		});
 		return this;
 	}
