@@ -45,6 +45,8 @@ export class RunObject extends DurableObject<Env> {
 				this.shell.store.putMeta("run", meta),
 			);
 			await this.requestSlot();
+			// The caller may list runs right after starting one: land the first index write first.
+			await this.shell.flush();
 		}
 		return this.view();
 	}

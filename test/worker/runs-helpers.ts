@@ -1,0 +1,50 @@
+import { as, uniqueTenant } from "./helpers";
+
+/** A workflow that waits an hour after a condition: runs stay WAITING until a test acts. */
+export function waitingWorkflow(identifier = "waits", extra: Record<string, unknown> = {}) {
+	return {
+		identifier,
+		title: `Waits (${identifier})`,
+		nodes: [
+			{
+				identifier: "trigger",
+				config: {
+					type: "SELF_SERVE_TRIGGER",
+					userInputs: {
+						properties: {
+							message: { type: "string", minLength: 1 },
+							priority: { type: "string", enum: ["low", "high"], default: "low" },
+						},
+						required: ["message"],
+					},
+				},
+			},
+			{
+				identifier: "check",
+				config: {
+					type: "CONDITION",
+					options: [{ identifier: "high", expression: '.inputs.priority == "high"' }],
+				},
+			},
+			{ identifier: "wait", config: { type: "DELAY", duration: "1h" } },
+		],
+		connections: [
+			{ identifier: "c1", sourceIdentifier: "trigger", targetIdentifier: "check" },
+			{ identifier: "c2", sourceIdentifier: "check", fallback: true, targetIdentifier: "wait" },
+		],
+		...extra,
+	};
+}
+
+/** A tenant with one workflow and callers of every role. */
+export async function tenantWithWorkflow(definition: Record<string, unknown> = waitingWorkflow()) {
+	const tenant = uniqueTenant("runs");
+	const admin = await as({ tenant, role: "admin", sub: "admin@x" });
+	const alice = await as({ tenant, role: "member", sub: "alice@x" });
+	const bob = await as({ tenant, role: "member", sub: "bob@x" });
+	const viewer = await as({ tenant, role: "viewer", sub: "vera@x" });
+	const created = await admin.call("/v1/workflows", { method: "POST", body: definition });
+	if (created.status !== 201)
+		throw new Error(`could not create workflow: ${JSON.stringify(created.body)}`);
+	return { tenant, admin, alice, bob, viewer, identifier: definition.identifier as string };
+}

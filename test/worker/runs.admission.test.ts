@@ -1,0 +1,132 @@
+import { describe, expect, it } from "vitest";
+import { tenantObject } from "../../durable-objects/tenant";
+import { as, uniqueTenant } from "./helpers";
+import { fireAlarm, hook, makeTimersDue, runStub } from "./run-helpers";
+
+const trigger = {
+	identifier: "trigger",
+	config: { type: "SELF_SERVE_TRIGGER", userInputs: { properties: { n: { type: "number" } } } },
+};
+const call = (url: string) => ({
+	identifier: "call",
+	config: { type: "WEBHOOK", url, method: "POST", body: { n: "{{ .inputs.n }}" } },
+});
+
+describe("tenant admission", () => {
+	it("never has more than the limit in progress, and starts queued runs first-in first-out", async () => {
+		const tenant = uniqueTenant("adm");
+		const admin = await as({ tenant, sub: "admin@x" });
+		const fast = await hook([{ status: 200, delayMs: 50 }]);
+		// Slow enough that the busy runs still hold every slot while the test wakes the others.
+		const slow = await hook([{ status: 200, delayMs: 2500 }]);
+		await admin.call("/v1/workflows", {
+			method: "POST",
+			body: {
+				identifier: "waits_then_calls",
+				title: "A",
+				nodes: [
+					trigger,
+					{ identifier: "wait", config: { type: "DELAY", duration: "1h" } },
+					call(fast.url),
+				],
+				connections: [
+					{ identifier: "c1", sourceIdentifier: "trigger", targetIdentifier: "wait" },
+					{ identifier: "c2", sourceIdentifier: "wait", targetIdentifier: "call" },
+				],
+			},
+		});
+		await admin.call("/v1/workflows", {
+			method: "POST",
+			body: {
+				identifier: "slow_call",
+				title: "B",
+				nodes: [trigger, call(slow.url)],
+				connections: [{ identifier: "c1", sourceIdentifier: "trigger", targetIdentifier: "call" }],
+			},
+		});
+		const startRun = async (workflow: string, n: number) =>
+			(
+				await admin.call(`/v1/workflows/${workflow}/runs`, {
+					method: "POST",
+					body: { inputs: { n } },
+				})
+			).body;
+
+		// Five runs that wait (a waiting run holds no slot) …
+		const waiting = [];
+		for (let n = 1; n <= 5; n++) waiting.push(await startRun("waits_then_calls", n));
+		expect(waiting.map((r) => r.status)).toEqual(Array(5).fill("WAITING"));
+		// … five more that fill every slot …
+		const busy = [];
+		for (let n = 6; n <= 10; n++) busy.push(await startRun("slow_call", n));
+		expect(busy.map((r) => r.status)).toEqual(Array(5).fill("IN_PROGRESS"));
+		// … then the first five wake up: they must queue for a slot, not run.
+		for (const run of waiting) {
+			const stub = runStub(tenant, run.id);
+			await makeTimersDue(stub);
+			await fireAlarm(stub);
+		}
+		const late = await startRun("slow_call", 11);
+		expect(late.status).toBe("QUEUED");
+		const slots = tenantObject(await import("cloudflare:test").then((m) => m.env), tenant);
+		const stats = await slots.stats(tenant);
+		expect(stats.inProgress).toHaveLength(5);
+		expect(stats.queued).toEqual([...waiting.map((r) => r.id), late.id]);
+
+		let maxInProgress = 0;
+		for (let i = 0; i < 600; i++) {
+			const now = await slots.stats(tenant);
+			maxInProgress = Math.max(maxInProgress, now.inProgress.length);
+			if (now.inProgress.length === 0 && now.queued.length === 0) break;
+			await new Promise((r) => setTimeout(r, 20));
+		}
+		expect(maxInProgress).toBeLessThanOrEqual(5);
+
+		const all = await admin.call("/v1/workflows/runs?limit=100");
+		expect(all.body.data).toHaveLength(11);
+		for (const run of all.body.data) expect(run.status).toBe("COMPLETED");
+		// The woken runs were granted before the later one, in the order they queued.
+		const fastOrder = (await fast.deliveries()).map((d) => JSON.parse(d.body).n);
+		expect(fastOrder.sort()).toEqual([1, 2, 3, 4, 5]);
+		const slowOrder = (await slow.deliveries()).map((d) => JSON.parse(d.body).n);
+		expect(slowOrder.at(-1)).toBe(11);
+	}, 30_000);
+
+	it("never starts a run that was cancelled while queued", async () => {
+		const tenant = uniqueTenant("adm");
+		const admin = await as({ tenant, sub: "admin@x" });
+		await admin.call("/v1/tenant/settings", { method: "PATCH", body: { maxConcurrentRuns: 1 } });
+		const slow = await hook([{ status: 200, delayMs: 300 }]);
+		await admin.call("/v1/workflows", {
+			method: "POST",
+			body: {
+				identifier: "slow_call",
+				title: "B",
+				nodes: [trigger, call(slow.url)],
+				connections: [{ identifier: "c1", sourceIdentifier: "trigger", targetIdentifier: "call" }],
+			},
+		});
+		const first = await admin.call("/v1/workflows/slow_call/runs", {
+			method: "POST",
+			body: { inputs: { n: 1 } },
+		});
+		const second = await admin.call("/v1/workflows/slow_call/runs", {
+			method: "POST",
+			body: { inputs: { n: 2 } },
+		});
+		expect(second.body.status).toBe("QUEUED");
+		const cancelled = await admin.call(`/v1/workflows/runs/${second.body.id}/cancel`, {
+			method: "POST",
+		});
+		expect(cancelled.status).toBe(202);
+		expect(cancelled.body).toMatchObject({ status: "COMPLETED", result: "CANCELLED" });
+		for (let i = 0; i < 100; i++) {
+			const run = await admin.call(`/v1/workflows/runs/${first.body.id}`);
+			if (run.body.status === "COMPLETED") break;
+			await new Promise((r) => setTimeout(r, 20));
+		}
+		await new Promise((r) => setTimeout(r, 100));
+		expect((await slow.deliveries()).map((d) => JSON.parse(d.body).n)).toEqual([1]);
+		expect((await admin.call(`/v1/workflows/runs/${second.body.id}`)).body.nodeRuns).toEqual([]);
+	});
+});

@@ -1,0 +1,87 @@
+import { env } from "cloudflare:test";
+import { describe, expect, it, vi } from "vitest";
+import { expectProblem } from "./helpers";
+import { tenantWithWorkflow } from "./runs-helpers";
+
+const start = (key: string, body: unknown = { inputs: { message: "hi" } }) => ({
+	method: "POST",
+	body,
+	headers: { "idempotency-key": key },
+});
+
+describe("Idempotency-Key on POST …/runs", () => {
+	it("replays the first response for the same request, marked Idempotent-Replayed", async () => {
+		const { alice, identifier } = await tenantWithWorkflow();
+		const first = await alice.call(`/v1/workflows/${identifier}/runs`, start("key-1"));
+		const again = await alice.call(
+			`/v1/workflows/${identifier}/runs`,
+			start("key-1", { inputs: { message: "hi" } }),
+		);
+		expect(first.status).toBe(202);
+		expect(again.status).toBe(202);
+		expect(again.body.id).toBe(first.body.id);
+		expect(again.headers.get("idempotent-replayed")).toBe("true");
+		expect(again.headers.get("location")).toBe(first.headers.get("location"));
+		expect(first.headers.get("idempotent-replayed")).toBeNull();
+	});
+
+	it("rejects the same key with a different request", async () => {
+		const { alice, identifier } = await tenantWithWorkflow();
+		await alice.call(`/v1/workflows/${identifier}/runs`, start("key-2"));
+		const other = await alice.call(
+			`/v1/workflows/${identifier}/runs`,
+			start("key-2", { inputs: { message: "bye" } }),
+		);
+		expect(expectProblem(other, 422, "validation_failed").errors?.[0]?.pointer).toBe(
+			"/Idempotency-Key",
+		);
+	});
+
+	it("does not remember validation failures: the fixed request goes through", async () => {
+		const { alice, identifier } = await tenantWithWorkflow();
+		expectProblem(
+			await alice.call(`/v1/workflows/${identifier}/runs`, start("key-3", { inputs: {} })),
+			422,
+			"validation_failed",
+		);
+		const fixed = await alice.call(`/v1/workflows/${identifier}/runs`, start("key-3"));
+		expect(fixed.status).toBe(202);
+	});
+
+	it("rejects keys over 255 characters", async () => {
+		const { alice, identifier } = await tenantWithWorkflow();
+		const res = await alice.call(`/v1/workflows/${identifier}/runs`, start("k".repeat(256)));
+		expect(expectProblem(res, 422, "validation_failed").errors?.[0]).toMatchObject({
+			in: "header",
+		});
+	});
+
+	it("creates exactly one run from fifty parallel requests with one key", async () => {
+		const { alice, tenant, identifier } = await tenantWithWorkflow();
+		const responses = await Promise.all(
+			Array.from({ length: 50 }, () =>
+				alice.call(`/v1/workflows/${identifier}/runs`, start("race")),
+			),
+		);
+		const created = new Set(responses.filter((r) => r.status === 202).map((r) => r.body.id));
+		expect(created.size).toBe(1);
+		// The others were told the first is still in flight, or got its reply replayed.
+		for (const r of responses) expect([202, 409]).toContain(r.status);
+		const rows = await env.DB.prepare("SELECT count(*) AS n FROM runs WHERE tenant_id = ?")
+			.bind(tenant)
+			.first<{ n: number }>();
+		expect(rows?.n).toBe(1);
+	});
+
+	it("scopes keys to the tenant", async () => {
+		const first = await tenantWithWorkflow();
+		const second = await tenantWithWorkflow();
+		const a = await first.alice.call(`/v1/workflows/${first.identifier}/runs`, start("shared-key"));
+		const b = await second.alice.call(
+			`/v1/workflows/${second.identifier}/runs`,
+			start("shared-key"),
+		);
+		expect(a.body.id).not.toBe(b.body.id);
+		expect(b.headers.get("idempotent-replayed")).toBeNull();
+	});
+});

@@ -1,0 +1,179 @@
+import { env } from "cloudflare:test";
+import { beforeAll, describe, expect, it } from "vitest";
+import { database } from "../../worker/db/client";
+import { listRunsQuery, type RunFilter } from "../../worker/db/runs.repo";
+import { as, expectProblem, uniqueTenant } from "./helpers";
+
+const tenant = uniqueTenant("list");
+const WORKFLOWS = ["deploy", "rollback", "notify", "audit"];
+const STATUSES = ["QUEUED", "IN_PROGRESS", "WAITING", "COMPLETED"];
+const RESULTS = ["SUCCESS", "FAILED", "CANCELLED"];
+const USERS = ["alice@x", "bob@x", "carol@x"];
+const T0 = Date.parse("2026-01-01T00:00:00Z");
+
+interface Seeded {
+	id: string;
+	workflow: string;
+	status: string;
+	result: string | null;
+	initiatedBy: string;
+	entityId: string | null;
+	createdAt: number;
+	visibleToAll: boolean;
+}
+
+/** 500 index rows written straight to D1: the listing reads only the index. */
+const seeded: Seeded[] = Array.from({ length: 500 }, (_, i) => {
+	const status = STATUSES[i % 4] as string;
+	return {
+		id: `run_${i.toString(16).padStart(32, "0")}`,
+		workflow: WORKFLOWS[i % 4] as string,
+		status,
+		result: status === "COMPLETED" ? (RESULTS[i % 3] as string) : null,
+		initiatedBy: USERS[i % 3] as string,
+		entityId: i % 5 === 0 ? `svc-${i % 10}` : null,
+		// A few share a timestamp, so the id tiebreak of the cursor is exercised.
+		createdAt: T0 + Math.floor(i / 2) * 60_000,
+		visibleToAll: i % 7 === 0,
+	};
+});
+
+beforeAll(async () => {
+	const insert = env.DB.prepare(
+		`INSERT INTO runs (id, tenant_id, workflow_id, workflow_identifier, workflow_title, version, status, result,
+		 initiated_by, requested_by, visible_to_all, entity_id, created_at, started_at, ended_at, wake_at, updated_at, index_version)
+		 VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, ?, 1)`,
+	);
+	await env.DB.batch(
+		seeded.map((r) =>
+			insert.bind(
+				r.id,
+				tenant,
+				`wf-${r.workflow}`,
+				r.workflow,
+				`Title of ${r.workflow}`,
+				r.status,
+				r.result,
+				r.initiatedBy,
+				r.initiatedBy,
+				r.visibleToAll ? 1 : 0,
+				r.entityId,
+				r.createdAt,
+				r.createdAt,
+			),
+		),
+	);
+});
+
+const newestFirst = (a: Seeded, b: Seeded) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1);
+
+async function listAll(caller: Awaited<ReturnType<typeof as>>, query: string) {
+	const ids: string[] = [];
+	let cursor: string | null = null;
+	do {
+		const res: { status: number; body: { data: { id: string }[]; nextCursor: string | null } } =
+			await caller.call(
+				`/v1/workflows/runs?limit=100&${query}${cursor ? `&cursor=${cursor}` : ""}`,
+			);
+		expect(res.status).toBe(200);
+		ids.push(...res.body.data.map((r) => r.id));
+		cursor = res.body.nextCursor;
+	} while (cursor);
+	return ids;
+}
+
+describe("GET /v1/workflows/runs", () => {
+	const cases: [string, string, (r: Seeded) => boolean][] = [
+		["everything", "", () => true],
+		["one workflow", "workflowIdentifiers=deploy", (r) => r.workflow === "deploy"],
+		[
+			"comma-separated workflows",
+			"workflowIdentifiers=deploy,notify",
+			(r) => ["deploy", "notify"].includes(r.workflow),
+		],
+		[
+			"repeated workflows",
+			"workflowIdentifiers=audit&workflowIdentifiers=rollback",
+			(r) => ["audit", "rollback"].includes(r.workflow),
+		],
+		["status", "status=WAITING", (r) => r.status === "WAITING"],
+		["result", "result=FAILED", (r) => r.result === "FAILED"],
+		["initiator", "initiatedBy=bob@x", (r) => r.initiatedBy === "bob@x"],
+		["entity", "entityId=svc-0", (r) => r.entityId === "svc-0"],
+		[
+			"time window",
+			"startedAfter=2026-01-01T01:00:00Z&startedBefore=2026-01-01T02:00:00Z",
+			(r) => r.createdAt >= T0 + 3_600_000 && r.createdAt < T0 + 7_200_000,
+		],
+		["search", "search=ollba", (r) => r.workflow === "rollback"],
+		[
+			"combined",
+			"workflowIdentifiers=deploy&status=COMPLETED&initiatedBy=alice@x",
+			(r) => r.workflow === "deploy" && r.status === "COMPLETED" && r.initiatedBy === "alice@x",
+		],
+	];
+	for (const [name, query, keep] of cases) {
+		it(`filters by ${name}, newest first, every page exactly once`, async () => {
+			const admin = await as({ tenant, role: "admin" });
+			expect(await listAll(admin, query)).toEqual(
+				seeded
+					.filter(keep)
+					.sort(newestFirst)
+					.map((r) => r.id),
+			);
+		});
+	}
+
+	it("shows members only their own runs and shared ones", async () => {
+		const bob = await as({ tenant, role: "member", sub: "bob@x" });
+		const expected = seeded
+			.filter((r) => r.initiatedBy === "bob@x" || r.visibleToAll)
+			.sort(newestFirst)
+			.map((r) => r.id);
+		expect(await listAll(bob, "")).toEqual(expected);
+	});
+
+	it("rejects bad filters with pointers", async () => {
+		const admin = await as({ tenant, role: "admin" });
+		for (const [query, pointer] of [
+			["status=DONE", "/status"],
+			["startedAfter=yesterday", "/startedAfter"],
+			["limit=500", "/limit"],
+			["workflowIdentifiers=bad%20id", "/workflowIdentifiers/0"],
+		]) {
+			const problem = expectProblem(
+				await admin.call(`/v1/workflows/runs?${query}`),
+				422,
+				"validation_failed",
+			);
+			expect(problem.errors?.[0]?.pointer, query).toBe(pointer);
+		}
+	});
+
+	it("uses an index for every filter combination (query plans)", async () => {
+		const db = database(env.DB);
+		const filters: Partial<RunFilter>[] = [
+			{},
+			{ workflowIdentifiers: ["deploy"] },
+			{ workflowIdentifiers: ["deploy", "audit"], status: "COMPLETED" },
+			{ status: "WAITING" },
+			{ result: "FAILED" },
+			{ initiatedBy: "bob@x" },
+			{ entityId: "svc-1" },
+			{ startedAfter: T0, startedBefore: T0 + 1000 },
+			{ search: "dep" },
+			{ status: "COMPLETED", initiatedBy: "bob@x", entityId: "svc-1", search: "x" },
+		];
+		for (const filter of filters) {
+			for (const visibleTo of [null, "bob@x"]) {
+				const { sql, params } = listRunsQuery(db, tenant, { ...filter, visibleTo }, 20);
+				const plan = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
+					.bind(...params)
+					.all<{ detail: string }>();
+				const details = plan.results.map((r) => r.detail).join(" | ");
+				expect(details, JSON.stringify(filter)).toMatch(/USING (COVERING )?INDEX runs_tenant_/);
+				expect(details, JSON.stringify(filter)).not.toMatch(/SCAN runs(?! USING)/);
+			}
+		}
+	});
+});
