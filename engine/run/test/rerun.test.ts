@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { workflowShapeSchema } from "../../definition";
 import { planRetry, prepare, type RunReuse, type RunState } from "../index";
-import { chain, type Json, webhook, workflow } from "./defs";
+import { chain, conn, type Json, trigger, webhook, workflow } from "./defs";
 import { Driver, type Scripted } from "./driver";
 import type { RetryScenario } from "./rerun-scenario";
 import { retryScenarios } from "./scenarios-rerun";
@@ -80,6 +80,22 @@ describe.each([
 });
 
 describe("planRetry", () => {
+	it("a cancelled run restarts from the nodes that were running when it was cancelled", () => {
+		const def = workflow(
+			[trigger(), webhook("done"), webhook("hang"), webhook("after")],
+			[conn("trigger", "done"), conn("trigger", "hang"), conn("hang", "after")],
+		);
+		const first = new Driver(def, { script: { hang: [{ hang: true }] } }).start();
+		first.step(); // "done" answers; "hang" never does
+		first.send({ type: "cancel", by: "bob", reason: null });
+		const planned = planRetry(first.plan, first.state as RunState, null);
+		expect(planned).toMatchObject({
+			kind: "retry",
+			restartFrom: ["hang"],
+			reuse: { rerun: ["hang", "after"], previous: { done: { result: "SUCCESS" } } },
+		});
+	});
+
 	it("reuse carries only SUCCESS/SKIPPED results of nodes outside rerun, conditions with their option", () => {
 		const def = workflow(
 			[
