@@ -1,6 +1,6 @@
 import type { HistoryEvent } from "../../engine/run";
 import { runObjectName, type StartRunInput } from "./run-meta";
-import type { CancelResult } from "./run-object";
+import type { CancelResult, RetryPlanResult } from "./run-object";
 import type { RunView } from "./run-view";
 
 /**
@@ -15,6 +15,8 @@ export interface RunObjectApi {
 	cancel(by: string | null, reason: string | null): Promise<CancelResult>;
 	poke(): Promise<void>;
 	slotGranted(): Promise<void>;
+	planRetry(fromNode: string | null): Promise<RetryPlanResult>;
+	recordRetry(retryRunId: string): Promise<void>;
 }
 
 export function runObject(

@@ -1,5 +1,5 @@
 import type { WorkflowDefinition } from "../../engine/definition";
-import type { JsonObject } from "../../engine/run";
+import type { JsonObject, RunReuse } from "../../engine/run";
 
 /**
  * What a run object knows besides the engine state, written once when the run is created:
@@ -22,6 +22,8 @@ export interface RunMeta {
 	notificationRecipients: string[];
 	/** The failed run this one retries, when started by `POST …/retry`. */
 	retryOf: string | null;
+	/** What a retry reuses from the run it retries (engine `StartEvent.reuse`). */
+	reuse?: RunReuse;
 	createdAt: number;
 }
 
@@ -33,9 +35,10 @@ export const entityOf = (meta: Pick<RunMeta, "scope">): string | null =>
  * stub types over the zod-inferred definition type are too deep for the type checker, and
  * the object re-reads it as the definition it validated at save time anyway.
  */
-export type StartRunInput = Omit<RunMeta, "createdAt" | "definition" | "inputs"> & {
+export type StartRunInput = Omit<RunMeta, "createdAt" | "definition" | "inputs" | "reuse"> & {
 	definition: Record<string, unknown>;
 	inputs: Record<string, unknown>;
+	reuse?: Record<string, unknown>;
 };
 
 /** The stable name of a run's object: tenant-scoped, so no other tenant can address it. */

@@ -1,10 +1,18 @@
 import { DurableObject } from "cloudflare:workers";
-import type { RunEvent, Transition } from "../../engine/run";
+import { planRetry, type RunEvent, type Transition } from "../../engine/run";
 import { type Admission, NEW_ADMISSION, RELEASE_RETRY_MS, tenantSlots } from "./run-admission";
 import type { RunMeta, StartRunInput } from "./run-meta";
 import { RunShell } from "./run-shell";
 import { RunStreams } from "./run-streams";
 import { queuedView, type RunView, runView } from "./run-view";
+
+export type RetryPlanResult =
+	| {
+			kind: "retry";
+			restartFrom: string[];
+			start: Omit<StartRunInput, "runId" | "initiator" | "requestedBy">;
+	  }
+	| { kind: "refused"; reason: string };
 
 export type CancelResult =
 	| { kind: "cancelled"; run: RunView }
@@ -38,6 +46,7 @@ export class RunObject extends DurableObject<Env> {
 				...input,
 				definition: input.definition as unknown as RunMeta["definition"],
 				inputs: input.inputs as RunMeta["inputs"],
+				reuse: input.reuse as RunMeta["reuse"],
 				createdAt: Date.now(),
 			};
 			this.shell.setMeta(meta);
@@ -66,6 +75,43 @@ export class RunObject extends DurableObject<Env> {
 
 	async getRun(): Promise<RunView | null> {
 		return this.shell.loadMeta() ? this.view() : null;
+	}
+
+	/**
+	 * What a retry of this run would reuse and rerun (engine `planRetry`), with everything the
+	 * new run needs to start on the same pinned version and inputs.
+	 */
+	async planRetry(fromNode: string | null): Promise<RetryPlanResult> {
+		const meta = this.shell.loadMeta();
+		const state = this.shell.loadState();
+		if (!meta) return { kind: "refused", reason: "the run does not exist" };
+		if (!state)
+			return {
+				kind: "refused",
+				reason: `run ${meta.runId} never started, so there is nothing to retry`,
+			};
+		const plan = planRetry(this.shell.loadPlan(meta), state, fromNode);
+		if (plan.kind === "refused") return plan;
+		const { runId: _runId, createdAt: _createdAt, reuse: _reuse, ...rest } = meta;
+		return {
+			kind: "retry",
+			restartFrom: plan.restartFrom,
+			start: {
+				...rest,
+				definition: meta.definition as unknown as Record<string, unknown>,
+				inputs: state.header.inputs as Record<string, unknown>,
+				...(state.header.trigger ? { trigger: state.header.trigger } : {}),
+				retryOf: meta.runId,
+				reuse: plan.reuse as unknown as Record<string, unknown>,
+			},
+		};
+	}
+
+	/** Links a retry back to this run (`retries` in the view). Repeats add nothing. */
+	async recordRetry(retryRunId: string): Promise<void> {
+		const retries = this.shell.store.getMeta<string[]>("retries") ?? [];
+		if (!retries.includes(retryRunId))
+			this.shell.store.putMeta("retries", [...retries, retryRunId]);
 	}
 
 	/** GET /stream?after=<seq>: the run's events as Server-Sent Events (see RunStreams). */
@@ -193,6 +239,7 @@ export class RunObject extends DurableObject<Env> {
 						initiator: meta.initiator,
 						inputs: meta.inputs,
 						...(meta.trigger ? { trigger: meta.trigger } : {}),
+						...(meta.reuse ? { reuse: meta.reuse } : {}),
 					}
 				: { type: "timer_due" };
 		const applied = this.shell.apply(event, () => this.saveAdmission(granted));
@@ -245,7 +292,8 @@ export class RunObject extends DurableObject<Env> {
 		const meta = this.shell.loadMeta();
 		if (!meta) throw new Error("run has no meta");
 		const state = this.shell.loadState();
-		if (!state) return queuedView(meta, this.loadAdmission().cancelledBeforeStart);
-		return runView(meta, state, this.shell.loadPlan(meta));
+		const retries = this.shell.store.getMeta<string[]>("retries") ?? [];
+		if (!state) return { ...queuedView(meta, this.loadAdmission().cancelledBeforeStart), retries };
+		return { ...runView(meta, state, this.shell.loadPlan(meta)), retries };
 	}
 }

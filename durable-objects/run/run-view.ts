@@ -45,6 +45,8 @@ export interface RunView {
 	scope: RunMeta["scope"];
 	notificationRecipients: string[];
 	retryOf: string | null;
+	/** Runs started by retrying this one, oldest first. */
+	retries: string[];
 	inputs: JsonValue;
 	outputs: JsonValue;
 	error: RunState["header"]["error"];
@@ -96,7 +98,7 @@ function fromMeta(meta: RunMeta) {
 }
 
 /** The API's picture of one run, built from the object's own state (never from D1). */
-export function runView(meta: RunMeta, state: RunState, plan: Plan): RunView {
+export function runView(meta: RunMeta, state: RunState, plan: Plan): Omit<RunView, "retries"> {
 	const { header } = state;
 	const outputs: Record<string, JsonValue> = {};
 	const itemsByNode = new Map<string, ItemRun[]>();
@@ -146,7 +148,7 @@ export function runView(meta: RunMeta, state: RunState, plan: Plan): RunView {
 export function queuedView(
 	meta: RunMeta,
 	cancelled: { by: string | null; at: number } | null,
-): RunView {
+): Omit<RunView, "retries"> {
 	return {
 		id: meta.runId,
 		status: cancelled ? "COMPLETED" : "QUEUED",

@@ -50,6 +50,7 @@ describe("OpenAPI", () => {
 			"/v1/workflows/runs/{runId}",
 			"/v1/workflows/runs/{runId}/cancel",
 			"/v1/workflows/runs/{runId}/events",
+			"/v1/workflows/runs/{runId}/retry",
 			"/v1/workflows/runs/{runId}/stream",
 			"/v1/workflows/{identifier}",
 			"/v1/workflows/{identifier}/runs",

@@ -13,5 +13,6 @@ export const runsRouter = createRouter()
 	.openapi(routes.getRun, handlers.getRun)
 	.openapi(routes.listEvents, handlers.listEvents)
 	.openapi(routes.cancelRun, handlers.cancelRun)
+	.openapi(routes.retryRun, handlers.retryRun)
 	.openapi(routes.startRun, handlers.startRun)
 	.openapi(routes.getWorkflowRun, handlers.getWorkflowRun);

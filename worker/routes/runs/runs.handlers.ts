@@ -1,11 +1,11 @@
 import type { RouteConfig, RouteHandler } from "@hono/zod-openapi";
-import { runObject, runObjectName } from "../../../durable-objects";
+import { newRunId, runObject, runObjectName } from "../../../durable-objects";
 import { assertRole } from "../../auth/middleware";
 import { database } from "../../db/client";
 import { listRuns as listIndexedRuns, type RunCursor } from "../../db/runs.repo";
 import type { RunIndexRow } from "../../db/schema";
 import type { AppEnv } from "../../env";
-import { ApiError } from "../../errors/api-error";
+import { ApiError, validationFailed } from "../../errors/api-error";
 import { decodeCursor, encodeCursor } from "../../lib/cursor";
 import { assertCanAct, visibleRun } from "./access";
 import { idempotent } from "./idempotent";
@@ -158,4 +158,43 @@ export const bulkCancel: Handler<typeof routes.bulkCancel> = async (c) => {
 		},
 		200,
 	);
+};
+
+export const retryRun: Handler<typeof routes.retryRun> = async (c) => {
+	const principal = c.get("principal");
+	const { runId } = c.req.valid("param");
+	const { fromNode = null } = c.req.valid("json") ?? {};
+	const earlier = await visibleRun(c.env, principal, runId);
+	assertCanAct(principal, earlier, "retry runs");
+	if (fromNode !== null) {
+		const node = earlier.nodeRuns.find((n) => n.node === fromNode);
+		if (!node || node.type.endsWith("_TRIGGER")) {
+			const restartable = earlier.nodeRuns
+				.filter((n) => !n.type.endsWith("_TRIGGER"))
+				.map((n) => n.node);
+			throw validationFailed([
+				{
+					in: "body",
+					pointer: "/fromNode",
+					message: `Name a non-trigger node of this run: ${restartable.join(", ")}.`,
+				},
+			]);
+		}
+	}
+	const previous = runObject(c.env, principal.tenantId, runId);
+	const plan = await previous.planRetry(fromNode);
+	// The request is well formed, but the run's state does not allow it (still running, succeeded).
+	if (plan.kind === "refused")
+		throw new ApiError("conflict", `This run cannot be retried: ${plan.reason}.`);
+	const retryId = newRunId();
+	// Linked both ways: the new run's retryOf, and the old run's retries list.
+	const run = await runObject(c.env, principal.tenantId, retryId).start({
+		...plan.start,
+		runId: retryId,
+		initiator: principal.subject,
+		requestedBy: principal.subject,
+	});
+	await previous.recordRetry(retryId);
+	c.header("Location", runLocation(retryId));
+	return c.json(run, 202);
 };

@@ -110,6 +110,7 @@ export const Run = z
 		scope: Scope,
 		notificationRecipients: z.array(z.string()),
 		retryOf: z.string().nullable(),
+		retries: z.array(z.string()),
 		inputs: z.unknown(),
 		outputs: z.unknown(),
 		error: z

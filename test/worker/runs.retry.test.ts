@@ -1,0 +1,117 @@
+import { describe, expect, it, vi } from "vitest";
+import { expectProblem } from "./helpers";
+import { hook } from "./run-helpers";
+import { tenantWithWorkflow } from "./runs-helpers";
+
+async function threeSteps(first: string, second: string) {
+	return tenantWithWorkflow({
+		identifier: "three_steps",
+		title: "Three steps",
+		nodes: [
+			{ identifier: "trigger", config: { type: "SELF_SERVE_TRIGGER" } },
+			{ identifier: "fetch", config: { type: "WEBHOOK", url: first, method: "POST" } },
+			{
+				identifier: "deploy",
+				config: {
+					type: "WEBHOOK",
+					url: second,
+					method: "POST",
+					body: { from: "{{ .outputs.fetch.data.requestId }}" },
+				},
+			},
+		],
+		connections: [
+			{ identifier: "c1", sourceIdentifier: "trigger", targetIdentifier: "fetch" },
+			{ identifier: "c2", sourceIdentifier: "fetch", targetIdentifier: "deploy" },
+		],
+	});
+}
+
+async function finished(caller: { call: (path: string) => Promise<{ body: any }> }, id: string) {
+	return vi.waitFor(
+		async () => {
+			const run = (await caller.call(`/v1/workflows/runs/${id}`)).body;
+			if (run.status !== "COMPLETED") throw new Error(run.status);
+			return run;
+		},
+		{ timeout: 5_000, interval: 20 },
+	);
+}
+
+describe("POST /v1/workflows/runs/{runId}/retry", () => {
+	it("re-executes from the failed node, reusing what succeeded, linked both ways", async () => {
+		const fetchHook = await hook([
+			{ status: 200, body: { requestId: "old" } },
+			{ status: 200, body: { requestId: "new" } },
+		]);
+		const deployHook = await hook([{ status: 404 }, { status: 200 }]);
+		const { alice, identifier } = await threeSteps(fetchHook.url, deployHook.url);
+		const first = (
+			await alice.call(`/v1/workflows/${identifier}/runs`, { method: "POST", body: {} })
+		).body;
+		expect((await finished(alice, first.id)).result).toBe("FAILED");
+
+		const retry = await alice.call(`/v1/workflows/runs/${first.id}/retry`, {
+			method: "POST",
+			body: {},
+		});
+		expect(retry.status).toBe(202);
+		expect(retry.body.retryOf).toBe(first.id);
+		const second = await finished(alice, retry.body.id);
+		expect(second.result).toBe("SUCCESS");
+		expect(second.variables.outputs.fetch.data).toEqual({ requestId: "old" });
+		expect(await fetchHook.deliveries()).toHaveLength(1);
+		const deliveries = await deployHook.deliveries();
+		expect(deliveries).toHaveLength(2);
+		expect(JSON.parse(deliveries[1]?.body ?? "")).toEqual({ from: "old" });
+		expect((await alice.call(`/v1/workflows/runs/${first.id}`)).body.retries).toEqual([
+			retry.body.id,
+		]);
+	});
+
+	it("needs fromNode for a successful run, and checks it", async () => {
+		const { alice, identifier } = await threeSteps((await hook()).url, (await hook()).url);
+		const run = (await alice.call(`/v1/workflows/${identifier}/runs`, { method: "POST", body: {} }))
+			.body;
+		expect((await finished(alice, run.id)).result).toBe("SUCCESS");
+		expectProblem(
+			await alice.call(`/v1/workflows/runs/${run.id}/retry`, { method: "POST", body: {} }),
+			409,
+			"conflict",
+		);
+		const bad = await alice.call(`/v1/workflows/runs/${run.id}/retry`, {
+			method: "POST",
+			body: { fromNode: "trigger" },
+		});
+		expect(expectProblem(bad, 422, "validation_failed").errors?.[0]?.pointer).toBe("/fromNode");
+		const again = await alice.call(`/v1/workflows/runs/${run.id}/retry`, {
+			method: "POST",
+			body: { fromNode: "deploy" },
+		});
+		expect(again.status).toBe(202);
+		const rerun = await finished(alice, again.body.id);
+		expect(rerun.nodeRuns.find((n: { node: string }) => n.node === "fetch").attempts).toHaveLength(
+			0,
+		);
+	});
+
+	it("is 409 while the run is still going; a viewer who cannot see it gets 404", async () => {
+		const { alice, viewer, identifier } = await threeSteps(
+			(await hook([{ delayMs: 500 }])).url,
+			(await hook()).url,
+		);
+		const run = (await alice.call(`/v1/workflows/${identifier}/runs`, { method: "POST", body: {} }))
+			.body;
+		expectProblem(
+			await alice.call(`/v1/workflows/runs/${run.id}/retry`, { method: "POST", body: {} }),
+			409,
+			"conflict",
+		);
+		expectProblem(
+			await viewer.call(`/v1/workflows/runs/${run.id}/retry`, { method: "POST", body: {} }),
+			404,
+			"not_found",
+		);
+		await finished(alice, run.id);
+	});
+});
