@@ -5,6 +5,17 @@ export const STUCK_AFTER_MS = 2 * 60_000;
 const BATCH = 100;
 
 /**
+ * `SWEEPER_STUCK_AFTER_MS` (optional var) overrides the threshold: the crash test
+ * (test/faults) lowers it so lost alarms are recovered in seconds, not minutes. Not in the
+ * generated Env type on purpose: production never sets it.
+ */
+export function stuckAfterMs(env: Env): number {
+	const raw = (env as { SWEEPER_STUCK_AFTER_MS?: string }).SWEEPER_STUCK_AFTER_MS;
+	const ms = raw === undefined ? Number.NaN : Number(raw);
+	return Number.isFinite(ms) && ms >= 0 ? ms : STUCK_AFTER_MS;
+}
+
+/**
  * The cron sweeper (DESIGN §4 rule 6). D1 is only an index, so this cannot repair a run; it
  * pokes the run's object, which acts on whatever is due and rewrites its index entry.
  * Poking a healthy run is harmless: its alarm logic is idempotent.
@@ -13,7 +24,7 @@ export async function sweepStuckRuns(env: Env, now: number): Promise<number> {
 	const { results } = await env.DB.prepare(
 		"SELECT id, tenant_id FROM runs WHERE status <> 'COMPLETED' AND wake_at < ? ORDER BY wake_at LIMIT ?",
 	)
-		.bind(now - STUCK_AFTER_MS, BATCH)
+		.bind(now - stuckAfterMs(env), BATCH)
 		.all<{ id: string; tenant_id: string }>();
 	await Promise.allSettled(results.map((row) => runObject(env, row.tenant_id, row.id).poke()));
 	return results.length;
