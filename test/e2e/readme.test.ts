@@ -38,6 +38,13 @@ describe("README examples", () => {
 		expect(output).not.toContain("stepline.dev/problems/");
 		expect(output).toContain('"identifier":"notify_on_demand"');
 		expect(output).toContain('"version":2');
+		// The run example printed a run id, and the runs list and events found it.
+		const runId = /run_[0-9a-f]{32}/.exec(output)?.[0];
+		expect(runId).toBeDefined();
+		expect(output).toContain(`"id":"${runId}"`);
+		expect(output).toMatch(/"status": "(IN_PROGRESS|WAITING|COMPLETED)"/);
+		expect(output).toContain("event: run_started");
+		expect(output).toContain('"maxConcurrentRuns":10');
 		expect(output).toContain('"Notify on demand"');
 		expect(output.trim().endsWith("204")).toBe(true);
 	});
