@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { problemResponses, SECURITY } from "../openapi";
+import { json, problemResponses, SECURITY } from "../openapi";
 import {
 	BulkCancelResult,
 	EventsQuery,
@@ -16,10 +16,6 @@ import {
 } from "./runs.schemas";
 
 const tags = ["Runs"];
-const json = <T>(schema: T, description: string) => ({
-	description,
-	content: { "application/json": { schema } },
-});
 const IdempotencyHeader = z.object({
 	"idempotency-key": z
 		.string()

@@ -201,18 +201,17 @@ export const ListRunsQuery = RunFilters.extend({
 	cursor: z.string().max(512).optional(),
 });
 
-export const RunSummary = z
-	.object({
-		id: z.string(),
-		status: z.enum(RUN_STATUSES),
-		result: z.enum(RUN_RESULTS).nullable(),
-		workflow: z.object({ identifier: z.string(), title: z.string(), version: z.number().int() }),
-		initiator: z.string(),
-		entityId: z.string().nullable(),
-		createdAt: Time,
-		startedAt: Time.nullable(),
-		endedAt: Time.nullable(),
-	})
+export const RunSummary = Run.pick({
+	id: true,
+	status: true,
+	result: true,
+	workflow: true,
+	initiator: true,
+	createdAt: true,
+	startedAt: true,
+	endedAt: true,
+})
+	.extend({ entityId: z.string().nullable() })
 	.openapi("RunSummary");
 
 export const RunList = z

@@ -1,12 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
-import { problemResponses, SECURITY } from "../openapi";
+import { json, problemResponses, SECURITY } from "../openapi";
 import { TenantSettings, TenantSettingsPatch } from "./tenant.schemas";
 
 const tags = ["Tenant"];
-const json = <T>(schema: T, description: string) => ({
-	description,
-	content: { "application/json": { schema } },
-});
 
 export const getSettings = createRoute({
 	method: "get",

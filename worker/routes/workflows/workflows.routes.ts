@@ -1,5 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
-import { problemResponses, SECURITY } from "../openapi";
+import { json, problemResponses, SECURITY } from "../openapi";
 import {
 	IdentifierParam,
 	ListWorkflowsQuery,
@@ -14,10 +14,6 @@ import {
 } from "./workflows.schemas";
 
 const tags = ["Workflows"];
-const json = <T>(schema: T, description: string) => ({
-	description,
-	content: { "application/json": { schema } },
-});
 
 export const createWorkflow = createRoute({
 	method: "post",
