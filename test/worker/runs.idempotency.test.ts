@@ -1,5 +1,5 @@
 import { env } from "cloudflare:test";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { expectProblem } from "./helpers";
 import { tenantWithWorkflow } from "./runs-helpers";
 

@@ -71,7 +71,7 @@ export const StartRunBody = z
 	.openapi("StartRun");
 
 const Time = z.string().openapi({ format: "date-time" });
-const Error = z.object({ code: z.string(), message: z.string() }).nullable();
+const ErrorInfo = z.object({ code: z.string(), message: z.string() }).nullable();
 
 const NodeRunFields = {
 	status: z.enum(["PENDING", "IN_PROGRESS", "WAITING", "COMPLETED"]),
@@ -90,11 +90,11 @@ const NodeRunFields = {
 				body: z.unknown(),
 			}),
 			responseStatus: z.number().int().nullable(),
-			error: Error,
+			error: ErrorInfo,
 		}),
 	),
 	output: z.unknown(),
-	error: Error,
+	error: ErrorInfo,
 	logs: z.array(z.object({ level: z.string(), message: z.string(), time: Time })),
 };
 
