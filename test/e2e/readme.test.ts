@@ -44,6 +44,7 @@ describe("README examples", () => {
 		expect(output).toContain(`"id":"${runId}"`);
 		expect(output).toMatch(/"status": "(IN_PROGRESS|WAITING|COMPLETED)"/);
 		expect(output).toContain("event: run_started");
+		expect(output).toContain(`"retryOf": "${runId}"`);
 		expect(output).toContain('"maxConcurrentRuns":10');
 		expect(output).toContain('"Notify on demand"');
 		expect(output.trim().endsWith("204")).toBe(true);
