@@ -51,9 +51,10 @@ export function indexEntry(
 		createdAt: meta.createdAt,
 		startedAt: header.startedAt,
 		endedAt: header.endedAt,
-		// An unfinished run always has a time by which it should have acted again; the sweeper
-		// looks for runs past it (a null would hide a run that has no timer yet from its index).
-		wakeAt: header.status === "COMPLETED" ? null : (wakeAt ?? now),
+		// A started, unfinished run always has a time by which it should have acted again; the
+		// sweeper looks for runs past it. Finished runs need nothing, and a queued run waits for
+		// its tenant's grant (the TenantObject retries that from its own alarm), so both are null.
+		wakeAt: header.status === "COMPLETED" || header.status === "QUEUED" ? null : (wakeAt ?? now),
 		updatedAt: now,
 		indexVersion: header.version,
 	};
