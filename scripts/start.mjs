@@ -117,6 +117,13 @@ Stepline is running (state in ${relative(repoRoot, stateDir) || stateDir})
 
 async function main() {
 	ensureDependencies();
+	// wrangler.toml serves web/dist as static assets: build the admin page when it is missing or
+	// older than web/src (esbuild, well under a second).
+	const { buildWeb, webIsStale } = await import("./build-web.mjs");
+	if (webIsStale()) {
+		const { ms } = await buildWeb();
+		log(`built the admin page into web/dist/admin (${ms} ms)`);
+	}
 	const devVars = ensureDevVars();
 	if (devVars.added.length > 0) {
 		log(

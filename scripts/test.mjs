@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 
 const steps = [
 	["type check", "npx", ["tsc", "--noEmit", "-p", "."]],
+	["type check (admin page)", "npx", ["tsc", "--noEmit", "-p", "web"]],
 	["lint", "npx", ["biome", "check", "."]],
 	["engine tests (Node)", "npx", ["vitest", "run", "--config", "vitest.node.config.mts"]],
 	["worker tests (workerd)", "npx", ["vitest", "run", "--config", "vitest.config.mts"]],
@@ -12,6 +13,7 @@ const steps = [
 		"npx",
 		["vitest", "run", "--config", "vitest.e2e.config.mts"],
 	],
+	["browser tests (Chromium)", "npx", ["vitest", "run", "--config", "vitest.browser.config.mts"]],
 ];
 
 const only = process.argv.slice(2);

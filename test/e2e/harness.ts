@@ -49,7 +49,14 @@ function applyMigrations(persistDir: string): Promise<unknown> {
 	});
 }
 
+/** wrangler.toml serves web/dist as assets, so the admin page must be built (esbuild, < 1 s). */
+function buildAdminPageIfStale(): Promise<unknown> {
+	const script = join(repoRoot, "scripts/build-web.mjs");
+	return execFileAsync(process.execPath, [script, "--if-stale"], { cwd: repoRoot, env: childEnv });
+}
+
 export async function startDevServer({ timeoutMs = 60_000 } = {}): Promise<DevServer> {
+	await buildAdminPageIfStale();
 	const dir = mkdtempSync(join(tmpdir(), "stepline-e2e-"));
 	const persistDir = join(dir, "state");
 	const devVars = join(dir, "dev.vars");

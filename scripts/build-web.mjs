@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+// `npm run build:web`: bundles the admin page (web/src) into web/dist/admin/ with esbuild, where
+// the Worker serves it as static assets at /admin/ (wrangler.toml [assets]).
+//
+//   node scripts/build-web.mjs             always build
+//   node scripts/build-web.mjs --if-stale  build only when web/dist is missing or older than
+//                                          web/src (npm start, the e2e and browser harness)
+//
+// File names carry no hash, so the assets keep the platform's default revalidating cache
+// (ETag, max-age=0) rather than a long one.
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const repoRoot = fileURLToPath(new URL("..", import.meta.url));
+export const webSrc = resolve(repoRoot, "web/src");
+export const webOut = resolve(repoRoot, "web/dist/admin");
+const stamp = join(webOut, "app.js");
+
+function newestMtime(dir) {
+	let newest = 0;
+	for (const entry of readdirSync(dir, { withFileTypes: true })) {
+		const path = join(dir, entry.name);
+		const mtime = entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs;
+		newest = Math.max(newest, mtime);
+	}
+	return newest;
+}
+
+/** True when the bundle is missing or any source (or this script) changed after it. */
+export function webIsStale() {
+	if (!existsSync(stamp)) return true;
+	const inputs = Math.max(newestMtime(webSrc), statSync(fileURLToPath(import.meta.url)).mtimeMs);
+	return statSync(stamp).mtimeMs < inputs;
+}
+
+export async function buildWeb() {
+	// Imported lazily so `npm start` can load this file before `npm ci` has installed esbuild.
+	const { build } = await import("esbuild");
+	rmSync(webOut, { recursive: true, force: true });
+	mkdirSync(webOut, { recursive: true });
+	const started = Date.now();
+	const result = await build({
+		entryPoints: { app: join(webSrc, "main.tsx") },
+		outdir: webOut,
+		bundle: true,
+		minify: true,
+		format: "esm",
+		target: "es2022",
+		jsx: "automatic",
+		jsxImportSource: "preact",
+		sourcemap: "linked",
+		legalComments: "linked",
+		metafile: true,
+		logLevel: "warning",
+	});
+	copyFileSync(join(webSrc, "index.html"), join(webOut, "index.html"));
+	const files = Object.keys(result.metafile.outputs).length;
+	return { files: files + 1, ms: Date.now() - started };
+}
+
+async function main() {
+	if (process.argv.includes("--if-stale") && !webIsStale()) return;
+	const { files, ms } = await buildWeb();
+	console.log(`[build:web] ${files} files in web/dist/admin (${ms} ms)`);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+	main().catch((error) => {
+		console.error(`[build:web] ${error.message}`);
+		process.exit(1);
+	});
+}

@@ -1,0 +1,95 @@
+// Drives Debian's Chromium (never a downloaded browser) with playwright-core against a
+// throwaway `wrangler dev` from the e2e harness. Every page records console errors and
+// uncaught exceptions so a test can fail on them, and saves screenshots under
+// test-results/browser/.
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { repoRoot } from "../e2e/harness";
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const screenshotDir = join(repoRoot, "test-results/browser");
+
+export const WIDTHS = { laptop: { width: 1280, height: 860 }, phone: { width: 390, height: 844 } };
+
+export interface BrowserSession {
+	context: BrowserContext;
+	close(): Promise<void>;
+}
+
+export async function launchChromium(): Promise<BrowserSession> {
+	const profile = mkdtempSync(join(tmpdir(), "stepline-chromium-"));
+	// A persistent context is how playwright passes a fresh --user-data-dir; headless, no
+	// network chatter of its own (updates, sync, component downloads).
+	const context = await chromium.launchPersistentContext(profile, {
+		executablePath: CHROMIUM,
+		headless: true,
+		viewport: WIDTHS.laptop,
+		args: [
+			"--no-sandbox",
+			"--disable-gpu",
+			"--disable-background-networking",
+			"--disable-component-update",
+			"--disable-sync",
+			"--no-first-run",
+		],
+	});
+	return {
+		context,
+		close: async () => {
+			await context.close();
+			rmSync(profile, { recursive: true, force: true });
+		},
+	};
+}
+
+export interface WatchedPage {
+	page: Page;
+	/** Console errors and uncaught exceptions seen so far (minus allowed ones). */
+	problems: string[];
+	/**
+	 * Chromium logs every 4xx/5xx fetch as a console error ("Failed to load resource: … 422").
+	 * A scenario that provokes one on purpose allows exactly that status; nothing else.
+	 */
+	allowHttpStatus(status: number): void;
+	shot(name: string): Promise<void>;
+}
+
+/** A new page that remembers every console error and page error. */
+export async function openPage(
+	session: BrowserSession,
+	viewport = WIDTHS.laptop,
+): Promise<WatchedPage> {
+	const page = await session.context.newPage();
+	await page.setViewportSize(viewport);
+	const problems: string[] = [];
+	const allowed = new Set<number>();
+	page.on("console", (message) => {
+		if (message.type() !== "error") return;
+		const status = /Failed to load resource: the server responded with a status of (\d{3})/.exec(
+			message.text(),
+		);
+		if (status && allowed.has(Number(status[1]))) return;
+		problems.push(`console: ${message.text()}`);
+	});
+	page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
+	mkdirSync(screenshotDir, { recursive: true });
+	return {
+		page,
+		problems,
+		allowHttpStatus: (status) => allowed.add(status),
+		shot: async (name) => {
+			await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
+		},
+	};
+}
+
+/** Screenshots of the current page at laptop and phone widths (back to laptop afterwards). */
+export async function shotBothWidths(watched: WatchedPage, name: string) {
+	await watched.page.setViewportSize(WIDTHS.laptop);
+	await watched.shot(`${name}-1280`);
+	await watched.page.setViewportSize(WIDTHS.phone);
+	await watched.shot(`${name}-390`);
+	await watched.page.setViewportSize(WIDTHS.laptop);
+}

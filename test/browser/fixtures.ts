@@ -1,0 +1,115 @@
+// Workflows and API calls the browser tests set up through the public API.
+import type { DevServer } from "../e2e/harness";
+
+export function apiAs(
+	server: DevServer,
+	token: string,
+	method: string,
+	path: string,
+	body?: unknown,
+) {
+	return fetch(`${server.baseUrl}${path}`, {
+		method,
+		headers: {
+			authorization: `Bearer ${token}`,
+			"content-type": "application/json",
+			...(method === "POST" && path.endsWith("/runs")
+				? { "idempotency-key": crypto.randomUUID() }
+				: {}),
+		},
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
+}
+
+/** Every kind of form field, and a condition with an option and a fallback. */
+export const deployWorkflow = {
+	identifier: "deploy_service",
+	title: "Deploy a service",
+	description: "Browser test: every input kind, a condition with an option and a fallback.",
+	nodes: [
+		{
+			identifier: "trigger",
+			title: "Start",
+			config: {
+				type: "SELF_SERVE_TRIGGER",
+				userInputs: {
+					properties: {
+						service: { type: "string", title: "Service" },
+						replicas: { type: "integer", title: "Replicas", minimum: 1, default: 1 },
+						env: { type: "string", title: "Environment", enum: ["staging", "prod"] },
+						dryRun: { type: "boolean", title: "Dry run", default: false },
+						tags: { type: "array", title: "Tags", items: { type: "string" } },
+					},
+					required: ["service", "env"],
+				},
+			},
+		},
+		{
+			identifier: "check",
+			title: "Which environment?",
+			config: {
+				type: "CONDITION",
+				options: [
+					{ identifier: "prod", title: "Production?", expression: '.inputs.env == "prod"' },
+				],
+			},
+		},
+		{ identifier: "to_prod", title: "Wait before prod", config: { type: "DELAY", duration: "1s" } },
+		{
+			identifier: "to_staging",
+			title: "Wait before staging",
+			config: { type: "DELAY", duration: "1s" },
+		},
+	],
+	connections: [
+		{ identifier: "start", sourceIdentifier: "trigger", targetIdentifier: "check" },
+		{
+			identifier: "is_prod",
+			sourceIdentifier: "check",
+			sourceOptionIdentifier: "prod",
+			targetIdentifier: "to_prod",
+		},
+		{
+			identifier: "otherwise",
+			sourceIdentifier: "check",
+			fallback: true,
+			targetIdentifier: "to_staging",
+		},
+	],
+};
+
+/** Waits a short real delay, then completes: followed live on the run page. */
+export const shortDelayWorkflow = {
+	identifier: "short_delay",
+	title: "Short delay",
+	nodes: [
+		{
+			identifier: "trigger",
+			config: {
+				type: "SELF_SERVE_TRIGGER",
+				userInputs: { properties: { note: { type: "string" } } },
+			},
+		},
+		{ identifier: "pause", title: "Pause 2 s", config: { type: "DELAY", duration: "2s" } },
+		{
+			identifier: "decide",
+			config: { type: "CONDITION", options: [{ identifier: "yes", expression: "true" }] },
+		},
+	],
+	connections: [
+		{ identifier: "c1", sourceIdentifier: "trigger", targetIdentifier: "pause" },
+		{ identifier: "c2", sourceIdentifier: "pause", targetIdentifier: "decide" },
+	],
+};
+
+/** Waits an hour: a run to cancel. Private (runs visible to their initiator and admins). */
+export const longDelayWorkflow = {
+	identifier: "long_delay",
+	title: "Long delay",
+	allowAnyoneToViewRuns: false,
+	nodes: [
+		{ identifier: "trigger", config: { type: "SELF_SERVE_TRIGGER" } },
+		{ identifier: "sleep", title: "Sleep an hour", config: { type: "DELAY", duration: "1h" } },
+	],
+	connections: [{ identifier: "c1", sourceIdentifier: "trigger", targetIdentifier: "sleep" }],
+};

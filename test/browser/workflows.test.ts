@@ -1,0 +1,123 @@
+// The admin page in a real browser: sign-in from the printed URL, the workflows list, a
+// workflow's graph, and the start-run form with an API field error.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { DevServer } from "../e2e/harness";
+import { startDevServer } from "../e2e/harness";
+import {
+	type BrowserSession,
+	launchChromium,
+	openPage,
+	shotBothWidths,
+	type WatchedPage,
+} from "./browser";
+import { apiAs, deployWorkflow } from "./fixtures";
+
+let server: DevServer;
+let chromium: BrowserSession;
+let adminToken: string;
+let watched: WatchedPage | undefined;
+
+beforeAll(async () => {
+	[server, chromium] = await Promise.all([startDevServer(), launchChromium()]);
+	adminToken = await server.token({ tenant: "browser", sub: "admin@browser.test", role: "admin" });
+	const created = await apiAs(server, adminToken, "POST", "/v1/workflows", deployWorkflow);
+	expect(created.status).toBe(201);
+});
+
+afterAll(async () => {
+	await chromium?.close();
+	await server?.stop();
+});
+
+afterEach(async () => {
+	// Every scenario fails on console errors or uncaught exceptions in the page.
+	const problems = watched?.problems ?? [];
+	await watched?.page.close();
+	watched = undefined;
+	expect(problems).toEqual([]);
+});
+
+describe("admin page: sign-in and workflows", () => {
+	it("serves the page at /admin and /admin/ (assets), keeping the API on the Worker", async () => {
+		const page = await fetch(`${server.baseUrl}/admin/`);
+		expect(page.status).toBe(200);
+		expect(page.headers.get("content-type")).toMatch(/^text\/html/);
+		expect(await page.text()).toContain('src="/admin/app.js"');
+		const missing = await fetch(`${server.baseUrl}/nowhere`);
+		expect(missing.status).toBe(404);
+		expect(missing.headers.get("content-type")).toMatch(/problem\+json/);
+	});
+
+	it("signs in with the printed /admin#token=… URL and removes the token from the address bar", async () => {
+		watched = await openPage(chromium);
+		const { page } = watched;
+		await page.goto(`${server.baseUrl}/admin#token=${adminToken}`);
+		await page.getByRole("heading", { name: "Workflows" }).waitFor();
+		expect(page.url()).not.toContain("token");
+		expect(page.url()).not.toContain(adminToken);
+		await page.getByText("admin@browser.test · admin").waitFor();
+		await page.getByRole("link", { name: "Deploy a service" }).waitFor();
+		await shotBothWidths(watched, "01-workflows");
+
+		await page.getByLabel("Search").fill("nothing-matches");
+		await page.getByText("No workflow matches").waitFor();
+	});
+
+	it("returns to sign-in with a clear message when the API rejects the token", async () => {
+		watched = await openPage(chromium);
+		const { page } = watched;
+		watched.allowHttpStatus(401);
+		// Signed with another secret: well-formed and unexpired, but the API answers 401.
+		const [header, payload] = adminToken.split(".");
+		await page.goto(`${server.baseUrl}/admin/#token=${header}.${payload}.forged-signature`);
+		await page.getByRole("alert").filter({ hasText: "The API rejected your token" }).waitFor();
+		await page.getByLabel("Bearer token").waitFor();
+		await shotBothWidths(watched, "02-sign-in-rejected");
+		// Pasting a good token signs in.
+		await page.getByLabel("Bearer token").fill(adminToken);
+		await page.getByRole("button", { name: "Sign in" }).click();
+		await page.getByRole("heading", { name: "Workflows" }).waitFor();
+	});
+
+	it("shows a workflow's graph with labelled condition option and fallback, versions and definition", async () => {
+		watched = await openPage(chromium);
+		const { page } = watched;
+		await page.goto(`${server.baseUrl}/admin#token=${adminToken}`);
+		await page.getByRole("link", { name: "Deploy a service" }).click();
+		await page.getByRole("heading", { name: "Deploy a service" }).waitFor();
+		const graph = page.locator("svg.graph");
+		for (const node of ["trigger", "check", "to_prod", "to_staging"]) {
+			await graph.locator(`[data-node="${node}"]`).waitFor();
+		}
+		await expect(graph.locator(".edge-label").allTextContents()).resolves.toEqual(
+			expect.arrayContaining(["Production?", "fallback"]),
+		);
+		await page.getByText("Definition (version 1, JSON)").click();
+		await page.getByLabel("Definition of version 1").waitFor();
+		await shotBothWidths(watched, "03-workflow");
+	});
+
+	it("starts a run from the generated form, showing the API's error beside the bad field", async () => {
+		watched = await openPage(chromium);
+		const { page } = watched;
+		await page.goto(`${server.baseUrl}/admin#token=${adminToken}`);
+		watched.allowHttpStatus(422);
+		await page.getByRole("link", { name: "Deploy a service" }).click();
+		// By accessible name, as a screen reader announces it (the required "*" is aria-hidden).
+		const field = (name: string) => page.getByRole("textbox", { name, exact: true });
+		await field("Service").fill("billing");
+		await field("Replicas").fill("0"); // minimum is 1: only the API knows
+		await page.getByRole("combobox", { name: "Environment" }).selectOption("prod");
+		await field("Tags").fill("blue\ngreen");
+		await page.getByRole("button", { name: "Start run" }).click();
+		const error = page.locator("#input-replicas-error");
+		await error.waitFor();
+		expect(await error.textContent()).toMatch(/1/);
+		expect(await field("Replicas").getAttribute("aria-invalid")).toBe("true");
+		await shotBothWidths(watched, "04-start-run-field-error");
+
+		await field("Replicas").fill("2");
+		await page.getByRole("button", { name: "Start run" }).click();
+		await page.waitForURL(/#\/runs\/run_[0-9a-f]{32}$/);
+	});
+});

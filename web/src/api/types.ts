@@ -1,0 +1,150 @@
+// The API's shapes, as much of them as the page reads (the OpenAPI document has the rest).
+
+export interface Page<T> {
+	data: T[];
+	nextCursor: string | null;
+}
+
+export interface JsonSchema {
+	type?: string | string[];
+	title?: string;
+	description?: string;
+	enum?: unknown[];
+	default?: unknown;
+	items?: JsonSchema;
+	properties?: Record<string, JsonSchema>;
+	required?: string[];
+	format?: string;
+	minimum?: number;
+	maximum?: number;
+}
+
+export interface NodeConfig {
+	type: string;
+	userInputs?: JsonSchema;
+	options?: { identifier: string; title?: string; expression: string }[];
+	duration?: string;
+	[key: string]: unknown;
+}
+
+export interface WorkflowNode {
+	identifier: string;
+	title?: string;
+	description?: string;
+	config: NodeConfig;
+}
+
+export interface Connection {
+	identifier: string;
+	sourceIdentifier: string;
+	targetIdentifier: string;
+	sourceOptionIdentifier?: string;
+	fallback?: boolean;
+	title?: string;
+}
+
+export interface Definition {
+	identifier: string;
+	title?: string;
+	description?: string;
+	allowAnyoneToViewRuns?: boolean;
+	nodes: WorkflowNode[];
+	connections: Connection[];
+	[key: string]: unknown;
+}
+
+export interface WorkflowSummary {
+	identifier: string;
+	title: string;
+	description?: string | null;
+	version: number;
+	createdAt: string;
+	createdBy: string;
+	updatedAt: string;
+	updatedBy: string;
+}
+
+export interface Workflow extends WorkflowSummary {
+	definition: Definition;
+}
+
+export interface VersionSummary {
+	version: number;
+	title?: string;
+	createdAt: string;
+	createdBy: string;
+}
+
+export interface WorkflowVersion extends VersionSummary {
+	definition: Definition;
+}
+
+export const RUN_STATUSES = ["QUEUED", "IN_PROGRESS", "WAITING", "COMPLETED"] as const;
+export const RUN_RESULTS = ["SUCCESS", "FAILED", "CANCELLED"] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+export type RunResult = (typeof RUN_RESULTS)[number];
+
+export interface RunSummary {
+	id: string;
+	status: RunStatus;
+	result: RunResult | null;
+	workflow: { identifier: string; title: string; version: number };
+	initiator: string;
+	entityId: string | null;
+	createdAt: string;
+	startedAt: string | null;
+	endedAt: string | null;
+}
+
+export interface Problem {
+	code: string;
+	message: string;
+}
+
+export interface Attempt {
+	number: number;
+	startedAt: string;
+	endedAt: string | null;
+	request: { method: string; url: string; headers: Record<string, string>; body: unknown };
+	responseStatus: number | null;
+	error: Problem | null;
+}
+
+export interface NodeRunFields {
+	status: "PENDING" | "IN_PROGRESS" | "WAITING" | "COMPLETED";
+	result: "SUCCESS" | "FAILED" | "CANCELLED" | "SKIPPED" | null;
+	startedAt: string | null;
+	endedAt: string | null;
+	attempts: Attempt[];
+	output: unknown;
+	error: Problem | null;
+	logs: { level: string; message: string; time: string }[];
+}
+
+export interface NodeRun extends NodeRunFields {
+	node: string;
+	title: string | null;
+	type: string;
+	items: NodeRunFields[] | null;
+}
+
+export interface Run extends Omit<RunSummary, "entityId"> {
+	requestedBy: string;
+	runAs: string | null;
+	retryOf: string | null;
+	inputs: unknown;
+	outputs: unknown;
+	error: (Problem & { node: string | null }) | null;
+	connections: { taken: string[]; notTaken: string[] };
+	nodeRuns: NodeRun[];
+	lastEventSeq: number;
+}
+
+export interface RunEvent {
+	seq: number;
+	time: string;
+	type: string;
+	node: string | null;
+	item: number | null;
+	detail: string;
+}

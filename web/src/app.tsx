@@ -1,0 +1,81 @@
+// The shell: sign-in when signed out, otherwise the header and the page for the current route.
+import { useEffect, useState } from "preact/hooks";
+import { getSession, type Session, signOut, subscribe } from "./api/session";
+import { useRoute } from "./lib/router";
+import { NotFoundPage } from "./pages/not-found";
+import { RunPage } from "./pages/run-page";
+import { RunsPage } from "./pages/runs-page";
+import { SignInPage } from "./pages/sign-in";
+import { WorkflowPage } from "./pages/workflow-page";
+import { WorkflowsPage } from "./pages/workflows-page";
+
+function useSession(): Session | null {
+	const [session, setSession] = useState(getSession);
+	useEffect(() => subscribe(() => setSession(getSession())), []);
+	return session;
+}
+
+function Page({ session }: { session: Session }) {
+	const { segments, query } = useRoute();
+	const [first, second] = segments;
+	if (segments.length === 0 || (first === "workflows" && !second)) return <WorkflowsPage />;
+	if (first === "workflows" && second && segments.length === 2)
+		return <WorkflowPage identifier={second} session={session} />;
+	if (first === "runs" && !second) return <RunsPage query={query} />;
+	if (first === "runs" && second && segments.length === 2)
+		return <RunPage runId={second} session={session} />;
+	return <NotFoundPage />;
+}
+
+function Header({ session }: { session: Session }) {
+	const { segments } = useRoute();
+	const section = segments[0] === "runs" ? "runs" : "workflows";
+	const { sub, role, tid } = session.claims;
+	return (
+		<header class="top">
+			<a class="brand" href="#/">
+				Stepline
+			</a>
+			<nav aria-label="Sections">
+				<a href="#/workflows" aria-current={section === "workflows" ? "page" : undefined}>
+					Workflows
+				</a>
+				<a href="#/runs" aria-current={section === "runs" ? "page" : undefined}>
+					Runs
+				</a>
+			</nav>
+			<div class="who">
+				<span title={`tenant ${tid}`}>
+					{sub} · {role}
+				</span>
+				<button type="button" class="link" onClick={() => signOut("You signed out.")}>
+					Sign out
+				</button>
+			</div>
+		</header>
+	);
+}
+
+export function App() {
+	const session = useSession();
+	// Moving focus to the page heading on navigation tells keyboard and screen-reader users
+	// that the page changed, as a full page load would.
+	const { segments } = useRoute();
+	const key = segments.join("/");
+	useEffect(() => {
+		document.querySelector<HTMLElement>("main h1")?.focus();
+	}, [key]);
+	if (!session) return <SignInPage />;
+	return (
+		<>
+			{/* A button, not an anchor: "#main" would be read as a route. */}
+			<button type="button" class="skip" onClick={() => document.getElementById("main")?.focus()}>
+				Skip to content
+			</button>
+			<Header session={session} />
+			<main id="main" tabIndex={-1}>
+				<Page session={session} />
+			</main>
+		</>
+	);
+}

@@ -1,0 +1,84 @@
+// Places a workflow's nodes and connections with dagre; the SVG component only draws the result.
+import { Graph, layout } from "@dagrejs/dagre";
+import type { Definition } from "../api/types";
+
+export interface PlacedNode {
+	id: string;
+	title: string;
+	type: string;
+	x: number;
+	y: number;
+	width: number;
+	height: number;
+}
+
+export interface PlacedEdge {
+	id: string;
+	source: string;
+	target: string;
+	/** Condition option or "fallback"; plain connections have none. */
+	label: string | null;
+	points: { x: number; y: number }[];
+	labelAt: { x: number; y: number } | null;
+}
+
+export interface GraphLayout {
+	nodes: PlacedNode[];
+	edges: PlacedEdge[];
+	width: number;
+	height: number;
+}
+
+// The SVG text is 13px system-ui; ~7.5px per character is close enough to size boxes.
+const CHAR = 8;
+const NODE_HEIGHT = 62;
+const LABEL_HEIGHT = 20;
+
+function edgeLabel(definition: Definition, sourceId: string, option?: string, fallback?: boolean) {
+	if (fallback) return "fallback";
+	if (!option) return null;
+	const source = definition.nodes.find((n) => n.identifier === sourceId);
+	const found = source?.config.options?.find((o) => o.identifier === option);
+	return found?.title ?? option;
+}
+
+export function layoutWorkflow(definition: Definition): GraphLayout {
+	const graph = new Graph({ multigraph: true });
+	graph.setGraph({ rankdir: "LR", nodesep: 28, ranksep: 56, edgesep: 16, marginx: 8, marginy: 8 });
+	graph.setDefaultEdgeLabel(() => ({}));
+	for (const node of definition.nodes) {
+		const title = node.title ?? node.identifier;
+		const longest = Math.max(title.length, node.identifier.length, node.config.type.length);
+		const width = Math.min(260, Math.max(130, longest * CHAR + 28));
+		graph.setNode(node.identifier, { width, height: NODE_HEIGHT, title, type: node.config.type });
+	}
+	for (const c of definition.connections) {
+		const label = edgeLabel(definition, c.sourceIdentifier, c.sourceOptionIdentifier, c.fallback);
+		const size = label ? { width: label.length * 7 + 12, height: LABEL_HEIGHT } : {};
+		graph.setEdge(
+			c.sourceIdentifier,
+			c.targetIdentifier,
+			{ ...size, labelpos: "c", label },
+			c.identifier,
+		);
+	}
+	layout(graph);
+
+	const nodes = graph.nodes().map((id: string) => {
+		const n = graph.node(id);
+		return { id, title: n.title, type: n.type, x: n.x, y: n.y, width: n.width, height: n.height };
+	});
+	const edges = graph.edges().map((e: { v: string; w: string; name?: string }) => {
+		const label = graph.edge(e);
+		return {
+			id: e.name ?? `${e.v}->${e.w}`,
+			source: e.v,
+			target: e.w,
+			label: label.label ?? null,
+			points: label.points ?? [],
+			labelAt: label.label ? { x: label.x, y: label.y } : null,
+		};
+	});
+	const size = graph.graph();
+	return { nodes, edges, width: size.width ?? 0, height: size.height ?? 0 };
+}

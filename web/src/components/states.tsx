@@ -1,0 +1,51 @@
+// Loading, error and empty states, the same on every page.
+import type { ComponentChildren } from "preact";
+import { ApiProblem } from "../api/client";
+
+export function Loading({ what }: { what: string }) {
+	return (
+		<p class="state loading" role="status" aria-live="polite">
+			Loading {what}…
+		</p>
+	);
+}
+
+export function Empty({ children }: { children: ComponentChildren }) {
+	return <p class="state empty">{children}</p>;
+}
+
+export function ErrorNotice({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+	const problem = error instanceof ApiProblem ? error : undefined;
+	const message =
+		problem?.detail || problem?.title || (error instanceof Error ? error.message : String(error));
+	return (
+		<div class="state error" role="alert">
+			<p>
+				<strong>{problem ? `${problem.title} (${problem.status})` : "Something went wrong"}</strong>
+				{": "}
+				{message}
+			</p>
+			{problem?.requestId && <p class="muted">Request id: {problem.requestId}</p>}
+			{onRetry && (
+				<button type="button" onClick={onRetry}>
+					Try again
+				</button>
+			)}
+		</div>
+	);
+}
+
+/** Renders loading / error / content for a resource, keeping content visible while refreshing. */
+export function Resource<T>({
+	resource,
+	what,
+	children,
+}: {
+	resource: { data: T | undefined; error: unknown; loading: boolean; reload: () => void };
+	what: string;
+	children: (data: T) => ComponentChildren;
+}) {
+	if (resource.data !== undefined) return <>{children(resource.data)}</>;
+	if (resource.error) return <ErrorNotice error={resource.error} onRetry={resource.reload} />;
+	return <Loading what={what} />;
+}
