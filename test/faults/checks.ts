@@ -1,0 +1,107 @@
+// The invariants both fault tests assert over the final state. Each returns a list of
+// problems (empty = holds) so a failing run reports every broken invariant at once.
+import type { Api, HistoryEvent, RunSummary, RunView } from "./api";
+import type { FaultDelivery } from "./fault-receiver";
+
+/** What a started run must end as. */
+export interface Expectation {
+	id: string;
+	result: "SUCCESS" | "FAILED";
+	/** Nodes that must have succeeded (e.g. the branch a condition must take). */
+	succeeded: string[];
+}
+
+const TRANSITIONS = new Set(["node_succeeded", "node_failed", "attempt_started"]);
+
+/** No node transition recorded twice: (type, node, item, attempt) is unique per run. */
+export function duplicateTransitions(runId: string, events: HistoryEvent[]): string[] {
+	const seen = new Set<string>();
+	const problems: string[] = [];
+	for (const e of events) {
+		if (!TRANSITIONS.has(e.type)) continue;
+		const attempt =
+			e.type === "attempt_started" ? (/attempt (\d+)/.exec(e.detail)?.[1] ?? "?") : "";
+		const key = `${e.type}|${e.node}|${e.item}|${attempt}`;
+		if (seen.has(key)) problems.push(`${runId}: ${key} recorded twice (seq ${e.seq})`);
+		seen.add(key);
+	}
+	return problems;
+}
+
+export function wrongResult(run: RunView, want: Expectation): string[] {
+	if (run.status !== "COMPLETED") return [`${run.id}: status ${run.status}, want COMPLETED`];
+	const problems: string[] = [];
+	if (run.result !== want.result)
+		problems.push(`${run.id}: result ${run.result}, want ${want.result}`);
+	for (const node of want.succeeded) {
+		const nodeRun = run.nodeRuns.find((n) => n.node === node);
+		if (nodeRun?.result !== "SUCCESS")
+			problems.push(`${run.id}: node ${node} is ${nodeRun?.result ?? "missing"}, want SUCCESS`);
+	}
+	return problems;
+}
+
+/** Each node's deliveries carry one Idempotency-Key and number at most attempts + 1. */
+export function deliveryProblems(run: RunView, deliveries: FaultDelivery[]): string[] {
+	const problems: string[] = [];
+	const byNode = new Map<string, FaultDelivery[]>();
+	for (const d of deliveries) {
+		if (d.run !== run.id) continue;
+		byNode.set(d.node, [...(byNode.get(d.node) ?? []), d]);
+	}
+	for (const [node, list] of byNode) {
+		const keys = new Set(list.map((d) => d.key));
+		if (keys.size !== 1) problems.push(`${run.id}/${node}: ${keys.size} idempotency keys`);
+		const attempts = run.nodeRuns.find((n) => n.node === node)?.attempts.length ?? 0;
+		if (list.length > attempts + 1)
+			problems.push(`${run.id}/${node}: ${list.length} deliveries for ${attempts} attempts`);
+	}
+	return problems;
+}
+
+/** The D1 index (what lists read) agrees with every run object's final state. */
+export function indexProblems(index: RunSummary[], runs: RunView[]): string[] {
+	const byId = new Map(index.map((r) => [r.id, r]));
+	const problems: string[] = [];
+	for (const run of runs) {
+		const row = byId.get(run.id);
+		if (!row) problems.push(`${run.id}: missing from the index`);
+		else if (row.status !== run.status || row.result !== run.result)
+			problems.push(
+				`${run.id}: index says ${row.status}/${row.result}, object ${run.status}/${run.result}`,
+			);
+	}
+	return problems;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Polls until every run is COMPLETED, running the sweeper between polls (the only way a run
+ * whose alarm was lost moves again). Returns the runs' final views.
+ */
+export async function waitAllCompleted(
+	api: Api,
+	ids: string[],
+	deadlineMs: number,
+	log: (msg: string) => void,
+): Promise<RunView[]> {
+	const deadline = Date.now() + deadlineMs;
+	const done = new Map<string, RunView>();
+	for (;;) {
+		const pending = ids.filter((id) => !done.has(id));
+		for (let i = 0; i < pending.length; i += 25) {
+			const views = await Promise.all(pending.slice(i, i + 25).map((id) => api.getRun(id)));
+			for (const v of views) if (v.status === "COMPLETED") done.set(v.id, v);
+		}
+		const left = ids.length - done.size;
+		if (left === 0) return ids.map((id) => done.get(id) as RunView);
+		if (Date.now() > deadline) {
+			const stuck = ids.filter((id) => !done.has(id)).slice(0, 10);
+			throw new Error(`${left} runs not COMPLETED before the deadline, e.g. ${stuck.join(", ")}`);
+		}
+		log(`${left} runs still running; sweeping`);
+		await api.sweep();
+		await sleep(2_000);
+	}
+}

@@ -1,0 +1,158 @@
+// A `wrangler dev` that can be killed with SIGKILL and started again on the same persist
+// directory and port (fault tests, benchmarks). Unlike test/e2e/harness.ts it keeps its state
+// across restarts, and it exposes the workerd pid so callers can read its CPU time from /proc.
+import { execFile, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { descendants, freePort, killGroup, waitGroupGone } from "../e2e/processes";
+
+const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
+const wranglerBin = join(repoRoot, "node_modules/wrangler/bin/wrangler.js");
+const execFileAsync = promisify(execFile);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+// No telemetry, never prompt.
+const childEnv = { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false", FORCE_COLOR: "0" };
+
+export interface DevProcessOptions {
+	/** wrangler config, relative to the repository (default: the product's wrangler.toml). */
+	config?: string;
+	/** Extra vars written to the env file next to JWT_SECRET. */
+	vars?: Record<string, string>;
+	/** Lets the test call /__scheduled to run the cron sweeper on demand. */
+	testScheduled?: boolean;
+}
+
+/**
+ * The product's wrangler.toml minus [assets]: the API under test does not need the admin page
+ * build (web/dist), and a missing build would stop `wrangler dev` from starting at all.
+ */
+function productConfigWithoutAssets(dir: string): string {
+	const lines = readFileSync(join(repoRoot, "wrangler.toml"), "utf8").split("\n");
+	const out: string[] = [];
+	let skipping = false;
+	for (const line of lines) {
+		if (/^\s*\[/.test(line)) skipping = /^\s*\[assets\]/.test(line);
+		if (!skipping) out.push(line);
+	}
+	const text = out
+		.join("\n")
+		.replace(/^main\s*=.*$/m, `main = ${JSON.stringify(join(repoRoot, "worker/index.ts"))}`)
+		.replace(
+			/^migrations_dir\s*=.*$/m,
+			`migrations_dir = ${JSON.stringify(join(repoRoot, "migrations"))}`,
+		);
+	const path = join(dir, "wrangler.toml");
+	writeFileSync(path, text);
+	return path;
+}
+
+export interface DevProcess {
+	baseUrl: string;
+	start(timeoutMs?: number): Promise<void>;
+	/** SIGKILL to the whole process group (wrangler, esbuild, workerd): a crash, not a shutdown. */
+	kill9(): Promise<void>;
+	/** Graceful stop, then removes the temp directory. */
+	dispose(): Promise<void>;
+	workerdPid(): number | null;
+	token(tenant: string, role?: string): Promise<string>;
+	output(): string;
+	starts: number;
+}
+
+export async function createDevProcess(opts: DevProcessOptions = {}): Promise<DevProcess> {
+	const dir = mkdtempSync(join(tmpdir(), "stepline-dev-"));
+	const persistDir = join(dir, "state");
+	const devVars = join(dir, "dev.vars");
+	const vars = {
+		JWT_SECRET: randomBytes(32).toString("base64url"),
+		ALLOW_LOOPBACK_TARGETS: "true",
+	};
+	const lines = Object.entries({ ...vars, ...opts.vars }).map(([k, v]) => `${k}=${v}`);
+	writeFileSync(devVars, `${lines.join("\n")}\n`, { mode: 0o600 });
+	const configArgs = ["-c", opts.config ?? productConfigWithoutAssets(dir)];
+	await execFileAsync(
+		process.execPath,
+		[wranglerBin, "d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir].concat(
+			configArgs,
+		),
+		{ cwd: repoRoot, env: childEnv },
+	);
+	const port = await freePort();
+	const inspectorPort = await freePort();
+	const baseUrl = `http://127.0.0.1:${port}`;
+	let pgid: number | null = null;
+	let log = "";
+	const onExit = () => {
+		if (pgid !== null) killGroup(pgid, "SIGKILL");
+	};
+	process.once("exit", onExit);
+
+	const self: DevProcess = {
+		baseUrl,
+		starts: 0,
+		async start(timeoutMs = 90_000) {
+			const args = [wranglerBin, "dev", ...configArgs, "--port", String(port), "--ip", "127.0.0.1"];
+			args.push("--inspector-port", String(inspectorPort), "--persist-to", persistDir);
+			args.push("--env-file", devVars, "--show-interactive-dev-session=false");
+			if (opts.testScheduled) args.push("--test-scheduled");
+			const child = spawn(process.execPath, args, {
+				cwd: repoRoot,
+				env: childEnv,
+				stdio: ["ignore", "pipe", "pipe"],
+				detached: true, // own process group, so kill(-pgid) reaches workerd too
+			});
+			pgid = child.pid ?? null;
+			let exited: string | undefined;
+			child.once("exit", (code, signal) => {
+				exited = signal ?? `code ${code}`;
+			});
+			const append = (chunk: Buffer) => {
+				log = (log + chunk.toString()).slice(-40_000);
+			};
+			child.stdout?.on("data", append);
+			child.stderr?.on("data", append);
+			const deadline = Date.now() + timeoutMs;
+			for (;;) {
+				if (exited !== undefined) throw new Error(`wrangler dev exited (${exited}):\n${log}`);
+				if (Date.now() > deadline) throw new Error(`wrangler dev not healthy in time:\n${log}`);
+				const res = await fetch(`${baseUrl}/healthz`).catch(() => undefined);
+				if (res?.status === 200) break;
+				await sleep(200);
+			}
+			self.starts++;
+		},
+		async kill9() {
+			if (pgid === null) return;
+			killGroup(pgid, "SIGKILL");
+			await waitGroupGone(pgid, 5_000);
+			pgid = null;
+		},
+		async dispose() {
+			if (pgid !== null) {
+				killGroup(pgid, "SIGINT");
+				await waitGroupGone(pgid);
+				pgid = null;
+			}
+			process.off("exit", onExit);
+			rmSync(dir, { recursive: true, force: true });
+		},
+		workerdPid() {
+			if (pgid === null) return null;
+			return descendants(pgid).find((p) => p.command.includes("workerd"))?.pid ?? null;
+		},
+		async token(tenant, role = "admin") {
+			const args = ["run", "-s", "token", "--", "--tenant", tenant, "--sub", `bot@${tenant}`];
+			const { stdout } = await execFileAsync("npm", [...args, "--role", role, "--ttl", "2h"], {
+				cwd: repoRoot,
+				env: { ...childEnv, STEPLINE_DEV_VARS: devVars },
+			});
+			return stdout.trim();
+		},
+		output: () => log,
+	};
+	return self;
+}
