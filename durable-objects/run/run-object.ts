@@ -254,7 +254,10 @@ export class RunObject extends DurableObject<Env> {
 	private afterCommit(transition: Transition | null): void {
 		if (transition) this.streams.publish(transition.history, transition.ended);
 		const status = this.shell.loadState()?.header.status;
-		if (this.loadAdmission().holdsSlot && (status === "WAITING" || status === "COMPLETED")) {
+		const { holdsSlot, waitingForSlot } = this.loadAdmission();
+		// A finished run also leaves the queue it may be in (cancelled while waiting to resume).
+		const stoppedWorking = holdsSlot && (status === "WAITING" || status === "COMPLETED");
+		if (stoppedWorking || (status === "COMPLETED" && waitingForSlot !== null)) {
 			this.ctx.waitUntil(this.releaseSlot());
 		}
 	}
@@ -262,7 +265,12 @@ export class RunObject extends DurableObject<Env> {
 	private async releaseSlot(): Promise<void> {
 		const meta = this.shell.loadMeta();
 		if (!meta) return;
-		this.saveAdmission({ ...this.loadAdmission(), holdsSlot: false, releaseRetryAt: null });
+		this.saveAdmission({
+			...this.loadAdmission(),
+			holdsSlot: false,
+			waitingForSlot: null,
+			releaseRetryAt: null,
+		});
 		try {
 			await tenantSlots(this.env, meta.tenantId).releaseSlot(meta.tenantId, meta.runId);
 		} catch (err) {

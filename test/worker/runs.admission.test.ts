@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { tenantObject } from "../../durable-objects/tenant";
 import { as, uniqueTenant } from "./helpers";
 import { fireAlarm, hook, makeTimersDue, runStub } from "./run-helpers";
@@ -128,5 +128,63 @@ describe("tenant admission", () => {
 		await new Promise((r) => setTimeout(r, 100));
 		expect((await slow.deliveries()).map((d) => JSON.parse(d.body).n)).toEqual([1]);
 		expect((await admin.call(`/v1/workflows/runs/${second.body.id}`)).body.nodeRuns).toEqual([]);
+	});
+
+	it("takes a waiting run out of the queue when it is cancelled before it could resume", async () => {
+		const tenant = uniqueTenant("adm");
+		const admin = await as({ tenant, sub: "admin@x" });
+		await admin.call("/v1/tenant/settings", { method: "PATCH", body: { maxConcurrentRuns: 1 } });
+		// The busy run holds the only slot for longer than the test looks.
+		const slow = await hook([{ status: 200, delayMs: 4000 }]);
+		await admin.call("/v1/workflows", {
+			method: "POST",
+			body: {
+				identifier: "mixed",
+				title: "Mixed",
+				nodes: [
+					trigger,
+					{
+						identifier: "check",
+						config: {
+							type: "CONDITION",
+							options: [{ identifier: "wait", expression: ".inputs.n == 1" }],
+						},
+					},
+					{ identifier: "wait", config: { type: "DELAY", duration: "1h" } },
+					call(slow.url),
+				],
+				connections: [
+					{ identifier: "c1", sourceIdentifier: "trigger", targetIdentifier: "check" },
+					{
+						identifier: "c2",
+						sourceIdentifier: "check",
+						sourceOptionIdentifier: "wait",
+						targetIdentifier: "wait",
+					},
+					{ identifier: "c3", sourceIdentifier: "check", fallback: true, targetIdentifier: "call" },
+				],
+			},
+		});
+		const waiter = (
+			await admin.call("/v1/workflows/mixed/runs", { method: "POST", body: { inputs: { n: 1 } } })
+		).body;
+		const busy = (
+			await admin.call("/v1/workflows/mixed/runs", { method: "POST", body: { inputs: { n: 2 } } })
+		).body;
+		expect([waiter.status, busy.status]).toEqual(["WAITING", "IN_PROGRESS"]);
+		const stub = runStub(tenant, waiter.id);
+		await makeTimersDue(stub);
+		await fireAlarm(stub);
+		const slots = tenantObject((await import("cloudflare:test")).env, tenant);
+		expect((await slots.stats(tenant)).queued).toEqual([waiter.id]);
+
+		const cancelled = await admin.call(`/v1/workflows/runs/${waiter.id}/cancel`, {
+			method: "POST",
+		});
+		expect(cancelled.body).toMatchObject({ status: "COMPLETED", result: "CANCELLED" });
+		await vi.waitFor(async () => expect((await slots.stats(tenant)).queued).toEqual([]), {
+			timeout: 2_000,
+		});
+		expect((await slots.stats(tenant)).inProgress).toEqual([busy.id]);
 	});
 });
