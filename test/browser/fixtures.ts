@@ -82,6 +82,7 @@ export const deployWorkflow = {
 export const shortDelayWorkflow = {
 	identifier: "short_delay",
 	title: "Short delay",
+	allowAnyoneToViewRuns: true,
 	nodes: [
 		{
 			identifier: "trigger",

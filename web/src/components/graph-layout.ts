@@ -30,7 +30,7 @@ export interface GraphLayout {
 }
 
 // The SVG text is 13px system-ui; ~7.5px per character is close enough to size boxes.
-const CHAR = 8;
+const CHAR = 7.5;
 const NODE_HEIGHT = 62;
 const LABEL_HEIGHT = 20;
 
@@ -42,14 +42,16 @@ function edgeLabel(definition: Definition, sourceId: string, option?: string, fa
 	return found?.title ?? option;
 }
 
-export function layoutWorkflow(definition: Definition): GraphLayout {
+/** `withState`: room for " · In progress" after the type (run pages). */
+export function layoutWorkflow(definition: Definition, withState = false): GraphLayout {
 	const graph = new Graph({ multigraph: true });
 	graph.setGraph({ rankdir: "LR", nodesep: 28, ranksep: 56, edgesep: 16, marginx: 8, marginy: 8 });
 	graph.setDefaultEdgeLabel(() => ({}));
 	for (const node of definition.nodes) {
 		const title = node.title ?? node.identifier;
-		const longest = Math.max(title.length, node.identifier.length, node.config.type.length);
-		const width = Math.min(260, Math.max(130, longest * CHAR + 28));
+		const typeLine = node.config.type.length + (withState ? 14 : 0);
+		const longest = Math.max(title.length * 1.1, node.identifier.length, typeLine);
+		const width = Math.min(300, Math.max(130, longest * CHAR + 28));
 		graph.setNode(node.identifier, { width, height: NODE_HEIGHT, title, type: node.config.type });
 	}
 	for (const c of definition.connections) {

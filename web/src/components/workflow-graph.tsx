@@ -88,7 +88,11 @@ function Node({ node, props }: { node: PlacedNode; props: Props }) {
 }
 
 export function WorkflowGraph(props: Props) {
-	const placed = useMemo(() => layoutWorkflow(props.definition), [props.definition]);
+	const withState = props.state !== undefined;
+	const placed = useMemo(
+		() => layoutWorkflow(props.definition, withState),
+		[props.definition, withState],
+	);
 	return (
 		<div class="graph-scroll">
 			<svg
@@ -104,8 +108,9 @@ export function WorkflowGraph(props: Props) {
 						viewBox="0 0 10 10"
 						refX="9"
 						refY="5"
-						markerWidth="7"
-						markerHeight="7"
+						markerWidth="9"
+						markerHeight="9"
+						markerUnits="userSpaceOnUse"
 						orient="auto-start-reverse"
 					>
 						<path d="M0,0 L10,5 L0,10 z" />

@@ -39,5 +39,7 @@ export function useResource<T>(
 		return () => controller.current?.abort();
 	}, [run]);
 
-	return { data: state.data, error: state.error, loading: state.loading, reload: () => run(true) };
+	// Stable identity, so callers can throttle or schedule it without re-creating timers.
+	const reload = useCallback(() => run(true), [run]);
+	return { data: state.data, error: state.error, loading: state.loading, reload };
 }

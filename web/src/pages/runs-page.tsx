@@ -1,7 +1,155 @@
-export function RunsPage(_: { query: URLSearchParams }) {
+// Runs you may see, newest first: the API's filters, cursor paging, and a refresh every 5 s
+// while the tab is visible.
+import { useEffect, useState } from "preact/hooks";
+import { api, query } from "../api/client";
+import type { Page, RunSummary } from "../api/types";
+import { StateBadge } from "../components/badges";
+import { FILTER_KEYS, type Filters, RunFilters } from "../components/run-filters";
+import { Empty, Resource } from "../components/states";
+import { TimeText } from "../components/time-text";
+import { href, navigate } from "../lib/router";
+import { durationBetween, formatRelative } from "../lib/time";
+import { useResource } from "../lib/use-resource";
+import { useVisibleInterval } from "../lib/use-visible-interval";
+
+const PAGE_SIZE = 25;
+const REFRESH_MS = 5000;
+
+/** datetime-local has no zone: it is the viewer's local time, sent to the API as an instant. */
+const instant = (local?: string) => (local ? new Date(local).toISOString() : undefined);
+
+function listUrl(filters: Filters, cursor: string | undefined) {
+	return `/v1/workflows/runs${query({
+		workflowIdentifiers: filters.workflow,
+		status: filters.status,
+		result: filters.result,
+		initiatedBy: filters.initiator,
+		startedAfter: instant(filters.from),
+		startedBefore: instant(filters.to),
+		search: filters.search,
+		limit: PAGE_SIZE,
+		cursor,
+	})}`;
+}
+
+export function RunsPage({ query: params }: { query: URLSearchParams }) {
+	const filters: Filters = {};
+	for (const key of FILTER_KEYS) filters[key] = params.get(key) ?? undefined;
+	const filterKey = JSON.stringify(filters);
+	// Cursors of the pages before this one; a new filter starts again at the newest runs.
+	const [cursors, setCursors] = useState<string[]>([]);
+	useEffect(() => setCursors([]), [filterKey]);
+	const cursor = cursors[cursors.length - 1];
+	const [autoRefresh, setAutoRefresh] = useState(true);
+	const [loadedAt, setLoadedAt] = useState(Date.now());
+
+	const page = useResource(
+		(signal) =>
+			api<Page<RunSummary>>(listUrl(filters, cursor), { signal }).finally(() =>
+				setLoadedAt(Date.now()),
+			),
+		[filterKey, cursor],
+	);
+	useVisibleInterval(page.reload, REFRESH_MS, autoRefresh);
+
 	return (
 		<section>
 			<h1 tabIndex={-1}>Runs</h1>
+			<RunFilters
+				filters={filters}
+				onChange={(next) => navigate(href("/runs", next), { replace: true })}
+			/>
+			<div class="toolbar">
+				<input
+					id="auto-refresh"
+					type="checkbox"
+					checked={autoRefresh}
+					onChange={(e) => setAutoRefresh(e.currentTarget.checked)}
+				/>
+				<label for="auto-refresh">Refresh every 5 s</label>
+				<span class="muted" aria-live="off">
+					updated {formatRelative(new Date(loadedAt).toISOString())}
+				</span>
+			</div>
+			<Resource resource={page} what="runs">
+				{(data) =>
+					data.data.length === 0 ? (
+						<Empty>
+							{cursors.length > 0
+								? "No older runs."
+								: Object.values(filters).some(Boolean)
+									? "No runs match these filters."
+									: "No runs yet. Start one from a workflow's page."}
+						</Empty>
+					) : (
+						<RunsTable runs={data.data} />
+					)
+				}
+			</Resource>
+			<nav class="toolbar" aria-label="Pages">
+				<button type="button" disabled={cursors.length === 0} onClick={() => setCursors([])}>
+					Newest
+				</button>
+				<button
+					type="button"
+					disabled={cursors.length === 0}
+					onClick={() => setCursors(cursors.slice(0, -1))}
+				>
+					Newer
+				</button>
+				<button
+					type="button"
+					disabled={!page.data?.nextCursor}
+					onClick={() => page.data?.nextCursor && setCursors([...cursors, page.data.nextCursor])}
+				>
+					Older
+				</button>
+				<span class="muted">Page {cursors.length + 1}</span>
+			</nav>
 		</section>
+	);
+}
+
+function RunsTable({ runs }: { runs: RunSummary[] }) {
+	return (
+		<div class="table-scroll">
+			<table>
+				<thead>
+					<tr>
+						<th scope="col">Run</th>
+						<th scope="col">Status</th>
+						<th scope="col">Started</th>
+						<th scope="col" class="hide-narrow">
+							Took
+						</th>
+						<th scope="col" class="hide-narrow">
+							Initiator
+						</th>
+					</tr>
+				</thead>
+				<tbody>
+					{runs.map((r) => (
+						<tr key={r.id} data-run={r.id}>
+							<td>
+								<a href={`#/runs/${r.id}`}>{r.workflow.title}</a>
+								<div class="mono muted">
+									{r.id.slice(0, 12)}… v{r.workflow.version}
+								</div>
+							</td>
+							<td>
+								<StateBadge status={r.status} result={r.result} />
+							</td>
+							<td>
+								<TimeText iso={r.startedAt ?? r.createdAt} />
+							</td>
+							<td class="hide-narrow">
+								{r.startedAt ? durationBetween(r.startedAt, r.endedAt) : "—"}
+							</td>
+							<td class="hide-narrow">{r.initiator}</td>
+						</tr>
+					))}
+				</tbody>
+			</table>
+		</div>
 	);
 }

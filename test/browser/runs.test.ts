@@ -1,0 +1,145 @@
+// Runs in a real browser: a run followed live until it completes, a node's output, the runs
+// table, cancelling a run that waits on a long delay, and who may see and act on a run.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { DevServer } from "../e2e/harness";
+import { startDevServer } from "../e2e/harness";
+import {
+	type BrowserSession,
+	launchChromium,
+	openPage,
+	shotBothWidths,
+	type WatchedPage,
+} from "./browser";
+import { apiAs, longDelayWorkflow, shortDelayWorkflow } from "./fixtures";
+
+let server: DevServer;
+let chromium: BrowserSession;
+const tokens: Record<"admin" | "alice" | "bob" | "vera", string> = {} as never;
+let watched: WatchedPage | undefined;
+
+async function startRun(who: keyof typeof tokens, workflow: string, inputs: object = {}) {
+	const res = await apiAs(server, tokens[who], "POST", `/v1/workflows/${workflow}/runs`, {
+		inputs,
+	});
+	expect(res.status).toBe(202);
+	return ((await res.json()) as { id: string }).id;
+}
+
+/** Opens the page signed in as `who` (the printed-URL handoff), then goes to `route`. */
+async function openAs(who: keyof typeof tokens, route: string) {
+	watched = await openPage(chromium);
+	await watched.page.goto(`${server.baseUrl}/admin#token=${tokens[who]}`);
+	await watched.page.getByRole("heading", { name: "Workflows" }).waitFor();
+	// Root tsconfig has no DOM types: the callbacks run in the page, where globalThis is window.
+	await watched.page.evaluate((hash) => {
+		(globalThis as any).location.hash = hash;
+	}, route);
+	return watched.page;
+}
+
+beforeAll(async () => {
+	[server, chromium] = await Promise.all([startDevServer(), launchChromium()]);
+	const tenant = "browser-runs";
+	tokens.admin = await server.token({ tenant, sub: "admin@runs.test", role: "admin" });
+	tokens.alice = await server.token({ tenant, sub: "alice@runs.test", role: "member" });
+	tokens.bob = await server.token({ tenant, sub: "bob@runs.test", role: "member" });
+	tokens.vera = await server.token({ tenant, sub: "vera@runs.test", role: "viewer" });
+	for (const workflow of [shortDelayWorkflow, longDelayWorkflow]) {
+		const res = await apiAs(server, tokens.admin, "POST", "/v1/workflows", workflow);
+		expect(res.status).toBe(201);
+	}
+});
+
+afterAll(async () => {
+	await chromium?.close();
+	await server?.stop();
+});
+
+afterEach(async () => {
+	const problems = watched?.problems ?? [];
+	await watched?.page.close();
+	watched = undefined;
+	expect(problems).toEqual([]);
+});
+
+describe("admin page: runs", () => {
+	it("follows a run from in progress to completed without reloading, then opens a node's output", async () => {
+		const runId = await startRun("alice", "short_delay", { note: "hello from the browser test" });
+		const page = await openAs("alice", `#/runs/${runId}`);
+		const heading = page.getByRole("heading", { level: 1 });
+		await heading.getByText("Waiting").waitFor();
+		await page.locator('[data-node="pause"].waiting').waitFor();
+		// A marker on window survives only if the page is never reloaded.
+		await page.evaluate(() => Object.assign(globalThis, { notReloaded: true }));
+		await shotBothWidths(watched!, "10-run-in-progress");
+
+		await heading.getByText("Succeeded").waitFor({ timeout: 20_000 });
+		expect(await page.evaluate(() => (globalThis as any).notReloaded)).toBe(true);
+		await page.locator('[data-node="decide"].success').waitFor();
+		await page.locator('[data-connection="c2"].taken').waitFor({ state: "attached" });
+		await page.getByText("The run has ended").waitFor();
+		await page.getByRole("cell", { name: "run_succeeded" }).first().waitFor();
+
+		// Open the trigger's output from the graph: its node run opens, then its Output.
+		await page.locator('a[data-node="trigger"]').click();
+		await page.waitForURL(/node=trigger/);
+		const trigger = page.locator('[data-node-run="trigger"]');
+		await trigger.getByText("Output", { exact: true }).click();
+		const output = page.getByRole("region", { name: "Output of trigger" });
+		await expect(output.textContent()).resolves.toContain("hello from the browser test");
+		await shotBothWidths(watched!, "11-run-completed-output");
+	});
+
+	it("lists runs with filters and refreshes them", async () => {
+		const page = await openAs("alice", "#/runs");
+		await page.locator("tr[data-run]").first().waitFor();
+		await page.getByLabel("Result").selectOption("SUCCESS");
+		await page.waitForURL(/result=SUCCESS/);
+		await page.getByRole("link", { name: "Short delay" }).first().waitFor();
+		await shotBothWidths(watched!, "12-runs");
+		await page.getByLabel("Search").fill("no-such-workflow");
+		await page.getByText("No runs match these filters.").waitFor();
+	});
+
+	it("cancels a run that waits on a long delay, after confirming", async () => {
+		const runId = await startRun("alice", "long_delay");
+		const page = await openAs("alice", `#/runs/${runId}`);
+		await page.getByRole("heading", { level: 1 }).getByText("Waiting").waitFor();
+		await page.getByRole("button", { name: "Cancel run" }).click();
+		const dialog = page.getByRole("dialog", { name: "Cancel this run?" });
+		await dialog.waitFor();
+		await watched!.shot("13-cancel-confirm-1280");
+		await dialog.getByRole("button", { name: "Cancel run" }).click();
+		await page
+			.getByRole("heading", { level: 1 })
+			.getByText("Cancelled")
+			.waitFor({ timeout: 15_000 });
+		await expect(page.getByRole("button", { name: "Cancel run" }).count()).resolves.toBe(0);
+		await shotBothWidths(watched!, "14-run-cancelled");
+	});
+
+	it("hides another member's run of a private workflow (404 page, not listed)", async () => {
+		const runId = await startRun("alice", "long_delay");
+		const page = await openAs("bob", `#/runs/${runId}`);
+		watched!.allowHttpStatus(404);
+		await page.getByRole("heading", { name: "Run not found" }).waitFor();
+		await shotBothWidths(watched!, "15-run-not-visible");
+		await page.getByRole("link", { name: "All runs you may see" }).click();
+		await page.getByRole("heading", { name: "Runs" }).waitFor();
+		await page.locator(".state, table").first().waitFor();
+		await expect(page.locator(`tr[data-run="${runId}"]`).count()).resolves.toBe(0);
+		await apiAs(server, tokens.admin, "POST", `/v1/workflows/runs/${runId}/cancel`);
+	});
+
+	it("shows a viewer a public run without cancel or retry buttons", async () => {
+		const runId = await startRun("alice", "short_delay", { note: "viewer" });
+		const page = await openAs("vera", `#/runs/${runId}`);
+		await page
+			.getByRole("heading", { level: 1 })
+			.getByText(/Waiting|In progress|Succeeded/)
+			.waitFor();
+		await expect(page.getByRole("button", { name: /Cancel run|Retry run/ }).count()).resolves.toBe(
+			0,
+		);
+	});
+});

@@ -1,0 +1,69 @@
+// Who started a run, when, how long it took, what went in and what came out.
+import type { Run } from "../api/types";
+import { href } from "../lib/router";
+import { durationBetween } from "../lib/time";
+import { JsonBlock } from "./json-block";
+import { TimeText } from "./time-text";
+
+export function RunFacts({ run }: { run: Run }) {
+	return (
+		<>
+			<dl class="facts">
+				<dt>Workflow</dt>
+				<dd>
+					<a href={`#/workflows/${encodeURIComponent(run.workflow.identifier)}`}>
+						{run.workflow.title}
+					</a>{" "}
+					<span class="muted">v{run.workflow.version}</span>
+				</dd>
+				<dt>Initiator</dt>
+				<dd>
+					{run.initiator}
+					{run.requestedBy !== run.initiator && (
+						<span class="muted"> (requested by {run.requestedBy})</span>
+					)}
+				</dd>
+				<dt>Created</dt>
+				<dd>
+					<TimeText iso={run.createdAt} />
+				</dd>
+				<dt>Started</dt>
+				<dd>
+					<TimeText iso={run.startedAt} />
+				</dd>
+				<dt>Ended</dt>
+				<dd>
+					<TimeText iso={run.endedAt} />
+				</dd>
+				<dt>Duration</dt>
+				<dd>{run.startedAt ? durationBetween(run.startedAt, run.endedAt) : "—"}</dd>
+				{run.retryOf && (
+					<>
+						<dt>Retry of</dt>
+						<dd>
+							<a class="mono" href={href(`/runs/${run.retryOf}`)}>
+								{run.retryOf}
+							</a>
+						</dd>
+					</>
+				)}
+			</dl>
+			{run.error && (
+				<p class="state error" role="alert">
+					{run.error.node && <span class="mono">{run.error.node}: </span>}
+					{run.error.message} <span class="muted">({run.error.code})</span>
+				</p>
+			)}
+			<details>
+				<summary>Inputs</summary>
+				<JsonBlock value={run.inputs} label="Run inputs" />
+			</details>
+			{run.outputs !== null && run.outputs !== undefined && (
+				<details>
+					<summary>Outputs</summary>
+					<JsonBlock value={run.outputs} label="Run outputs" />
+				</details>
+			)}
+		</>
+	);
+}
