@@ -91,7 +91,7 @@ export const shortDelayWorkflow = {
 				userInputs: { properties: { note: { type: "string" } } },
 			},
 		},
-		{ identifier: "pause", title: "Pause 2 s", config: { type: "DELAY", duration: "2s" } },
+		{ identifier: "pause", title: "Pause 4 s", config: { type: "DELAY", duration: "4s" } },
 		{
 			identifier: "decide",
 			config: { type: "CONDITION", options: [{ identifier: "yes", expression: "true" }] },

@@ -47,7 +47,8 @@ export async function toProblem(res: Response): Promise<ApiProblem> {
 		text("requestId") || undefined,
 	);
 	if (res.status === 401) {
-		signOut(`The API rejected your token: ${problem.detail || problem.title}. Sign in again.`);
+		const reason = (problem.detail || problem.title).replace(/\.$/, "");
+		signOut(`The API rejected your token: ${reason}. Sign in again.`);
 	}
 	return problem;
 }

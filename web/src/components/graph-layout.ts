@@ -42,10 +42,24 @@ function edgeLabel(definition: Definition, sourceId: string, option?: string, fa
 	return found?.title ?? option;
 }
 
-/** `withState`: room for " · In progress" after the type (run pages). */
-export function layoutWorkflow(definition: Definition, withState = false): GraphLayout {
+export interface LayoutOptions {
+	/** Room for " · In progress" after the type (run pages). */
+	withState?: boolean;
+	/** Top to bottom (narrow screens) instead of left to right. */
+	vertical?: boolean;
+}
+
+export function layoutWorkflow(definition: Definition, options: LayoutOptions = {}): GraphLayout {
+	const { withState = false, vertical = false } = options;
 	const graph = new Graph({ multigraph: true });
-	graph.setGraph({ rankdir: "LR", nodesep: 28, ranksep: 56, edgesep: 16, marginx: 8, marginy: 8 });
+	graph.setGraph({
+		rankdir: vertical ? "TB" : "LR",
+		nodesep: 28,
+		ranksep: vertical ? 44 : 56,
+		edgesep: 16,
+		marginx: 8,
+		marginy: 8,
+	});
 	graph.setDefaultEdgeLabel(() => ({}));
 	for (const node of definition.nodes) {
 		const title = node.title ?? node.identifier;

@@ -1,6 +1,6 @@
 // The run's append-only history, as received over the stream.
 import type { RunEvent } from "../api/types";
-import { formatAbsolute } from "../lib/time";
+import { formatAbsolute, formatClock } from "../lib/time";
 
 export function RunHistory({ events }: { events: RunEvent[] }) {
 	if (events.length === 0) return <p class="state empty">No events yet.</p>;
@@ -21,7 +21,9 @@ export function RunHistory({ events }: { events: RunEvent[] }) {
 						<tr key={e.seq}>
 							<td>{e.seq}</td>
 							<td>
-								<time dateTime={e.time}>{formatAbsolute(e.time)}</time>
+								<time dateTime={e.time} title={formatAbsolute(e.time)}>
+									{formatClock(e.time)}
+								</time>
 							</td>
 							<td class="mono">{e.type}</td>
 							<td class="mono">

@@ -2,6 +2,7 @@
 // and connections are marked taken / not taken.
 import { useMemo } from "preact/hooks";
 import type { Definition } from "../api/types";
+import { useNarrowScreen } from "../lib/use-narrow-screen";
 import { layoutWorkflow, type PlacedEdge, type PlacedNode } from "./graph-layout";
 
 export interface GraphState {
@@ -33,13 +34,19 @@ function Edge({ edge, state }: { edge: PlacedEdge; state?: GraphState }) {
 			{edge.label && edge.labelAt && (
 				<g class="edge-label">
 					<rect
+						class="edge-label-box"
 						x={edge.labelAt.x - (edge.label.length * 7 + 12) / 2}
 						y={edge.labelAt.y - 10}
 						width={edge.label.length * 7 + 12}
 						height={20}
 						rx={4}
 					/>
-					<text x={edge.labelAt.x} y={edge.labelAt.y + 4} text-anchor="middle">
+					<text
+						class="edge-label-text"
+						x={edge.labelAt.x}
+						y={edge.labelAt.y + 4}
+						text-anchor="middle"
+					>
 						{edge.label}
 					</text>
 				</g>
@@ -89,9 +96,10 @@ function Node({ node, props }: { node: PlacedNode; props: Props }) {
 
 export function WorkflowGraph(props: Props) {
 	const withState = props.state !== undefined;
+	const vertical = useNarrowScreen();
 	const placed = useMemo(
-		() => layoutWorkflow(props.definition, withState),
-		[props.definition, withState],
+		() => layoutWorkflow(props.definition, { withState, vertical }),
+		[props.definition, withState, vertical],
 	);
 	return (
 		<div class="graph-scroll">
@@ -113,7 +121,7 @@ export function WorkflowGraph(props: Props) {
 						markerUnits="userSpaceOnUse"
 						orient="auto-start-reverse"
 					>
-						<path d="M0,0 L10,5 L0,10 z" />
+						<path class="arrow-head" d="M0,0 L10,5 L0,10 z" />
 					</marker>
 				</defs>
 				{placed.edges.map((edge) => (

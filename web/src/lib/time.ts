@@ -1,6 +1,7 @@
 // Times in the viewer's timezone and locale, with a relative hint ("3 minutes ago").
 
 const absolute = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" });
+const clock = new Intl.DateTimeFormat(undefined, { timeStyle: "medium" });
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: "auto", style: "long" });
 export const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
@@ -15,6 +16,11 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
 
 export function formatAbsolute(iso: string): string {
 	return absolute.format(new Date(iso));
+}
+
+/** Time of day only: history rows of one run rarely span days (the title has the date). */
+export function formatClock(iso: string): string {
+	return clock.format(new Date(iso));
 }
 
 export function formatRelative(iso: string, now = Date.now()): string {
