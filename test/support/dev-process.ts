@@ -58,6 +58,8 @@ export interface DevProcess {
 	/** Graceful stop, then removes the temp directory. */
 	dispose(): Promise<void>;
 	workerdPid(): number | null;
+	/** Every workerd in the group (wrangler may run more than one). */
+	workerdPids(): number[];
 	token(tenant: string, role?: string): Promise<string>;
 	output(): string;
 	starts: number;
@@ -143,6 +145,12 @@ export async function createDevProcess(opts: DevProcessOptions = {}): Promise<De
 		workerdPid() {
 			if (pgid === null) return null;
 			return descendants(pgid).find((p) => p.command.includes("workerd"))?.pid ?? null;
+		},
+		workerdPids() {
+			if (pgid === null) return [];
+			return descendants(pgid)
+				.filter((p) => p.command.includes("workerd"))
+				.map((p) => p.pid);
 		},
 		async token(tenant, role = "admin") {
 			const args = ["run", "-s", "token", "--", "--tenant", tenant, "--sub", `bot@${tenant}`];

@@ -1,0 +1,203 @@
+// Turns raw rounds into the figures of issue 7: medians per system, ratios against the peers
+// measured in the same run, and a cost estimate from Cloudflare's published prices.
+import type { LoadSample, NodeRound } from "../phases";
+import { median, percentile, round } from "./stats";
+
+const NODES = 10;
+
+interface PerNode {
+	wallMs: number;
+	cpuMs: number;
+}
+
+function perNodeMedian(
+	rounds: NodeRound[],
+	pick: (r: NodeRound) => PerNode,
+	nodes: number,
+	runs: number,
+) {
+	return {
+		wallMs: round(median(rounds.map((r) => pick(r).wallMs / (runs * nodes))), 4),
+		cpuMs: round(median(rounds.map((r) => pick(r).cpuMs / (runs * nodes))), 4),
+	};
+}
+
+export interface Summary {
+	table: string;
+	perNode: Record<string, { stepline: PerNode; workflows: PerNode; raw: PerNode }>;
+	cost: {
+		d1RowsPerRun: number;
+		runObjectRowsPerNode: number;
+		tenantObjectRowsPerRun: number;
+		fetchesPerNode: number;
+		d1QueriesPerRun: number;
+	};
+	steplineCpuMsPerRun: number;
+	workflowsCpuMsPerRun: number;
+	[key: string]: unknown;
+}
+
+export function summarize(
+	results: Record<string, unknown>,
+	runs: number,
+	chainRuns: number,
+): Summary {
+	const lines: string[] = [];
+	const row = (...cells: (string | number)[]) => lines.push(`| ${cells.join(" | ")} |`);
+	row("figure", "Stepline", "Workflows", "raw DO", "Stepline ÷ Workflows", "Stepline ÷ raw");
+	row("---", "---", "---", "---", "---", "---");
+	const perNode: Summary["perNode"] = {};
+	for (const kind of ["condition", "webhook"]) {
+		const rounds = results[kind] as NodeRound[];
+		const s = perNodeMedian(rounds, (r) => r.stepline, NODES, runs);
+		const w = perNodeMedian(rounds, (r) => r.peer, NODES, runs);
+		const raw = perNodeMedian(rounds, (r) => r.raw, NODES, runs);
+		perNode[kind] = { stepline: s, workflows: w, raw };
+		for (const m of ["wallMs", "cpuMs"] as const) {
+			row(
+				`${kind}: ${m === "wallMs" ? "wall" : "CPU"} ms / node`,
+				s[m],
+				w[m],
+				raw[m],
+				round(s[m] / w[m], 2),
+				round(s[m] / raw[m], 2),
+			);
+		}
+	}
+	const chain = results.chain200 as NodeRound[] | undefined;
+	const summary: Record<string, unknown> = {};
+	if (chain) {
+		const c200 = perNodeMedian(chain, (r) => r.stepline, 200, chainRuns);
+		const c10 = perNode.condition?.stepline as PerNode;
+		summary.chain200 = {
+			...c200,
+			ratioTo10Wall: round(c200.wallMs / c10.wallMs, 2),
+			ratioTo10Cpu: round(c200.cpuMs / c10.cpuMs, 2),
+		};
+		row(
+			"200-node chain: wall ms / node",
+			c200.wallMs,
+			"",
+			"",
+			"",
+			`${round(c200.wallMs / c10.wallMs, 2)} × the 10-node`,
+		);
+		row(
+			"200-node chain: CPU ms / node",
+			c200.cpuMs,
+			"",
+			"",
+			"",
+			`${round(c200.cpuMs / c10.cpuMs, 2)} × the 10-node`,
+		);
+	}
+	const lat = results.latency as { stepline: number[]; peer: number[] };
+	for (const p of [50, 99]) {
+		const s = round(percentile(lat.stepline, p), 1);
+		const w = round(percentile(lat.peer, p), 1);
+		row(`single 10-node run, p${p} ms`, s, w, "", round(s / w, 2), "");
+	}
+	summary.latency = {
+		stepline: { p50: percentile(lat.stepline, 50), p99: percentile(lat.stepline, 99) },
+		workflows: { p50: percentile(lat.peer, 50), p99: percentile(lat.peer, 99) },
+	};
+	const tp = results.throughput as Record<string, { starts: LoadSample[]; empty: LoadSample[] }>;
+	summary.throughput = {};
+	for (const [connections, t] of Object.entries(tp)) {
+		const starts = round(median(t.starts.map((s) => s.perSecond)), 0);
+		const empty = round(median(t.empty.map((s) => s.perSecond)), 0);
+		const p99 = median(t.starts.map((s) => s.p99Ms));
+		const bad = t.starts.reduce((a, s) => a + s.non2xx + s.errors, 0);
+		(summary.throughput as Record<string, unknown>)[connections] = {
+			startsPerSecond: starts,
+			emptyPerSecond: empty,
+			ratio: round(starts / empty, 2),
+			startP99Ms: p99,
+			non2xxOrErrors: bad,
+		};
+		row(
+			`starts/s at ${connections} connections (p99 ${p99} ms${bad ? `, ${bad} non-2xx/errors` : ""})`,
+			starts,
+			"",
+			`empty route ${empty}`,
+			"",
+			`${round(starts / empty, 2)} of the ceiling`,
+		);
+	}
+	const cond = results.condition as NodeRound[];
+	const hook = results.webhook as NodeRound[];
+	const cost = {
+		d1RowsPerRun: round(median(cond.map((r) => r.counters.d1RowsWritten / runs)), 2),
+		d1QueriesPerRun: round(median(cond.map((r) => r.counters.d1Queries / runs)), 2),
+		runObjectRowsPerNode: round(
+			median(cond.map((r) => r.counters.runObjectRows / (runs * NODES))),
+			2,
+		),
+		tenantObjectRowsPerRun: round(median(cond.map((r) => r.counters.tenantObjectRows / runs)), 2),
+		fetchesPerNode: round(median(hook.map((r) => r.counters.fetches / (runs * NODES))), 2),
+		webhookRunObjectRowsPerNode: round(
+			median(hook.map((r) => r.counters.runObjectRows / (runs * NODES))),
+			2,
+		),
+	};
+	row("D1 rows written / run (condition)", cost.d1RowsPerRun, "", "", "", "");
+	row(
+		"DO rows written / node (RunObject; condition | webhook)",
+		`${cost.runObjectRowsPerNode} \\| ${cost.webhookRunObjectRowsPerNode}`,
+		"",
+		"",
+		"",
+		"",
+	);
+	row("TenantObject rows written / run", cost.tenantObjectRowsPerRun, "", "", "", "");
+	row("subrequests (fetch) / WEBHOOK node", cost.fetchesPerNode, "", "", "", "");
+	return {
+		...summary,
+		table: lines.join("\n"),
+		perNode,
+		cost,
+		steplineCpuMsPerRun: (perNode.condition?.stepline.cpuMs ?? 0) * NODES,
+		workflowsCpuMsPerRun: (perNode.condition?.workflows.cpuMs ?? 0) * NODES,
+	};
+}
+
+/**
+ * Dollars per million 10-node condition runs, beyond the included monthly allowances, from
+ * the published prices (README "Performance" cites the pages). Local workerd CPU stands in for
+ * production CPU; DO duration and storage GB-months are left out on both sides.
+ */
+export function costPerRun(s: Summary) {
+	const PRICE = {
+		workerRequest: 0.3,
+		cpuMs: 0.02 / 1e6,
+		d1Row: 1 / 1e6,
+		doRow: 1 / 1e6,
+		doRequest: 0.15 / 1e6,
+	};
+	const million = 1e6;
+	const stepline = {
+		requests: PRICE.workerRequest,
+		cpu: s.steplineCpuMsPerRun * PRICE.cpuMs * million,
+		d1Writes: s.cost.d1RowsPerRun * PRICE.d1Row * million,
+		doWrites:
+			(s.cost.runObjectRowsPerNode * NODES + s.cost.tenantObjectRowsPerRun) * PRICE.doRow * million,
+	};
+	const workflows = {
+		requests: PRICE.workerRequest,
+		cpu: s.workflowsCpuMsPerRun * PRICE.cpuMs * million,
+	};
+	const total = (o: Record<string, number>) =>
+		round(
+			Object.values(o).reduce((a, b) => a + b, 0),
+			2,
+		);
+	const fmt = (o: Record<string, number>) =>
+		Object.entries(o)
+			.map(([k, v]) => `${k} $${round(v, 2)}`)
+			.join(", ");
+	return {
+		stepline: { ...stepline, total: total(stepline) },
+		workflows: { ...workflows, total: total(workflows) },
+		table: `$ per million 10-node condition runs (marginal prices):\n  Stepline  $${total(stepline)}  (${fmt(stepline)})\n  Workflows $${total(workflows)}  (${fmt(workflows)}; storage GB-month not included)`,
+	};
+}

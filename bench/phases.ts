@@ -1,0 +1,145 @@
+// The benchmark phases. Each returns raw per-round samples; bench/run.ts takes medians, ratios
+// and prints. Stepline and its peers are interleaved round by round (A B C A B C), so a
+// machine that gets busier during the run hurts both sides alike.
+import { randomUUID } from "node:crypto";
+import autocannon from "autocannon";
+import type { DevProcess } from "../test/support/dev-process";
+import type { BenchClient, Counters } from "./lib/client";
+import { cpuMs } from "./lib/cpu";
+import { chainDefinition, type Kind, parkedDefinition } from "./lib/workflows";
+
+export interface Sample {
+	wallMs: number;
+	cpuMs: number;
+}
+
+export async function measure(dev: DevProcess, work: () => Promise<unknown>): Promise<Sample> {
+	const pids = dev.workerdPids();
+	const cpu0 = cpuMs(pids);
+	const t0 = performance.now();
+	await work();
+	const wallMs = performance.now() - t0;
+	return { wallMs, cpuMs: cpuMs(pids) - cpu0 };
+}
+
+export interface NodeRound {
+	stepline: Sample;
+	peer: Sample;
+	raw: Sample;
+	counters: CostDelta;
+}
+
+export interface CostDelta {
+	d1RowsWritten: number;
+	d1Queries: number;
+	runObjectRows: number;
+	tenantObjectRows: number;
+	fetches: number;
+}
+
+function delta(a: Counters, b: Counters): CostDelta {
+	return {
+		d1RowsWritten: b.d1RowsWritten - a.d1RowsWritten,
+		d1Queries: b.d1Queries - a.d1Queries,
+		runObjectRows: (b.doRowsWritten.RunObject ?? 0) - (a.doRowsWritten.RunObject ?? 0),
+		tenantObjectRows: (b.doRowsWritten.TenantObject ?? 0) - (a.doRowsWritten.TenantObject ?? 0),
+		fetches: b.fetches - a.fetches,
+	};
+}
+
+/** Per-node overhead: `runs` runs of an `nodes`-node chain on each system, `rounds` times. */
+export async function perNode(
+	dev: DevProcess,
+	client: BenchClient,
+	opts: { kind: Kind; runs: number; nodes: number; rounds: number; url: string; peers: boolean },
+): Promise<NodeRound[]> {
+	const url = opts.kind === "webhook" ? opts.url : undefined;
+	const rounds: NodeRound[] = [];
+	for (let r = 0; r < opts.rounds; r++) {
+		const workflow = `${opts.kind}_${opts.nodes}_${randomUUID().slice(0, 8)}`;
+		await client.json(
+			"POST",
+			"/v1/workflows",
+			chainDefinition(workflow, opts.kind, opts.nodes, opts.url),
+		);
+		const before = await client.counters();
+		const stepline = await measure(dev, () => client.steplineBatch(workflow, opts.runs));
+		const counters = delta(before, await client.counters());
+		const none = { wallMs: Number.NaN, cpuMs: Number.NaN };
+		const peer = opts.peers
+			? await measure(dev, () => client.peerBatch(opts.runs, opts.nodes, url))
+			: none;
+		const raw = opts.peers
+			? await measure(dev, () => client.raw(opts.runs, opts.nodes, url))
+			: none;
+		rounds.push({ stepline, peer, raw, counters });
+	}
+	return rounds;
+}
+
+/** POST → COMPLETED for single runs, alternating Stepline and Workflows. */
+export async function latency(client: BenchClient, count: number, nodes: number) {
+	const workflow = `latency_${randomUUID().slice(0, 8)}`;
+	await client.json("POST", "/v1/workflows", chainDefinition(workflow, "condition", nodes, ""));
+	const stepline: number[] = [];
+	const peer: number[] = [];
+	for (let i = 0; i < count; i++) {
+		stepline.push(await client.steplineOne(workflow));
+		peer.push(await client.peerOne(nodes));
+	}
+	return { stepline, peer };
+}
+
+export interface LoadSample {
+	perSecond: number;
+	p99Ms: number;
+	non2xx: number;
+	errors: number;
+}
+
+async function cannon(opts: autocannon.Options): Promise<LoadSample> {
+	const result = await autocannon(opts);
+	return {
+		perSecond: result.requests.average,
+		p99Ms: result.latency.p99,
+		non2xx: result.non2xx,
+		errors: result.errors + result.timeouts,
+	};
+}
+
+/** Start throughput (unique Idempotency-Keys) against the empty-route ceiling, interleaved. */
+export async function throughput(
+	client: BenchClient,
+	connections: number,
+	seconds: number,
+	rounds: number,
+) {
+	const workflow = `parked_${randomUUID().slice(0, 8)}`;
+	await client.json("POST", "/v1/workflows", parkedDefinition(workflow));
+	const starts: LoadSample[] = [];
+	const empty: LoadSample[] = [];
+	for (let r = 0; r < rounds; r++) {
+		starts.push(
+			await cannon({
+				url: `${client.base}/v1/workflows/${workflow}/runs`,
+				method: "POST",
+				connections,
+				duration: seconds,
+				headers: { authorization: `Bearer ${client.token}`, "content-type": "application/json" },
+				body: JSON.stringify({ inputs: {} }),
+				requests: [
+					{
+						setupRequest: (req) => ({
+							...req,
+							headers: { ...req.headers, "idempotency-key": randomUUID() },
+						}),
+					},
+				],
+			}),
+		);
+		empty.push(
+			await cannon({ url: `${client.base}/__bench/empty`, connections, duration: seconds }),
+		);
+	}
+	return { starts, empty };
+}

@@ -1,0 +1,108 @@
+// `npm run bench [-- --quick]`: Stepline against Cloudflare Workflows and a raw committing
+// Durable Object, all in one `wrangler dev` (bench/wrangler.bench.toml), with a loopback
+// receiver. Prints a table and writes bench/results/latest.json. Figures are medians of
+// interleaved rounds; nothing here asserts a time, it reports ratios.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { parseArgs } from "node:util";
+import { createDevProcess, type DevProcess } from "../test/support/dev-process";
+import { BenchClient } from "./lib/client";
+import { startBenchReceiver } from "./lib/receiver";
+import { costPerRun, summarize } from "./lib/report";
+import { latency, perNode, throughput } from "./phases";
+
+const { values } = parseArgs({
+	options: { quick: { type: "boolean", default: false }, skip: { type: "string", default: "" } },
+});
+const quick = values.quick === true;
+const skip = new Set((values.skip ?? "").split(",").filter(Boolean));
+const plan = quick
+	? { runs: 50, rounds: 3, latencyRuns: 15, loadSeconds: 3, chainRuns: 2 }
+	: { runs: 200, rounds: 3, latencyRuns: 50, loadSeconds: 10, chainRuns: 10 };
+const t0 = Date.now();
+const log = (m: string) => console.log(`[${((Date.now() - t0) / 1000).toFixed(0)}s] ${m}`);
+
+let dev: DevProcess | undefined;
+const receiver = await startBenchReceiver();
+const watchdog = setTimeout(() => void stop(1, "bench exceeded 30 minutes"), 30 * 60_000);
+
+async function stop(code: number, why?: string) {
+	if (why) console.error(why);
+	clearTimeout(watchdog);
+	await dev?.dispose().catch(() => undefined);
+	await receiver.close();
+	process.exit(code);
+}
+
+try {
+	const loadBefore = loadavg();
+	dev = await createDevProcess({ config: "bench/wrangler.bench.toml" });
+	await dev.start();
+	const client = new BenchClient(dev.baseUrl, await dev.token("bench"));
+	await client.json("PATCH", "/v1/tenant/settings", { maxConcurrentRuns: 100 });
+	log(`wrangler dev up (workerd ${dev.workerdPids().join(",")}); warming up`);
+	const opts = { runs: 10, nodes: 10, rounds: 1, url: receiver.url, peers: true };
+	await perNode(dev, client, { ...opts, kind: "condition" });
+	await perNode(dev, client, { ...opts, kind: "webhook" });
+
+	const results: Record<string, unknown> = {};
+	for (const kind of ["condition", "webhook"] as const) {
+		log(`per-node overhead: ${kind}, ${plan.runs} runs × 10 nodes × ${plan.rounds} rounds`);
+		results[kind] = await perNode(dev, client, {
+			...opts,
+			kind,
+			runs: plan.runs,
+			rounds: plan.rounds,
+		});
+	}
+	if (!skip.has("chain")) {
+		log(`scale: 200-node chain, ${plan.chainRuns} runs × ${plan.rounds} rounds`);
+		const chain = { ...opts, kind: "condition" as const, nodes: 200, peers: false };
+		results.chain200 = await perNode(dev, client, {
+			...chain,
+			runs: plan.chainRuns,
+			rounds: plan.rounds,
+		});
+	}
+	log(`single-run latency: ${plan.latencyRuns} runs each`);
+	results.latency = await latency(client, plan.latencyRuns, 10);
+	results.throughput = {} as Record<string, unknown>;
+	for (const connections of [10, 50]) {
+		log(
+			`start throughput: ${connections} connections, ${plan.loadSeconds} s × ${plan.rounds} rounds`,
+		);
+		(results.throughput as Record<string, unknown>)[connections] = await throughput(
+			client,
+			connections,
+			plan.loadSeconds,
+			plan.rounds,
+		);
+	}
+	const summary = summarize(results, plan.runs, plan.chainRuns);
+	const report = {
+		date: new Date().toISOString(),
+		quick,
+		machine: { cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, node: process.version },
+		loadavgBefore: loadBefore.map((l) => Number(l.toFixed(2))),
+		loadavgAfter: loadavg().map((l) => Number(l.toFixed(2))),
+		plan,
+		summary,
+		cost: costPerRun(summary),
+		raw: results,
+	};
+	mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
+	writeFileSync(
+		new URL("./results/latest.json", import.meta.url),
+		`${JSON.stringify(report, null, 2)}\n`,
+	);
+	console.log(`\n${summary.table}\n\n${report.cost.table}`);
+	console.log(
+		`\nload average before ${report.loadavgBefore.join(" ")}, after ${report.loadavgAfter.join(" ")}`,
+	);
+	log("wrote bench/results/latest.json");
+	await stop(0);
+} catch (err) {
+	console.error(err);
+	if (dev) console.error(dev.output().slice(-3_000));
+	await stop(1);
+}

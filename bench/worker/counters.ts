@@ -1,0 +1,93 @@
+// Write counters for the cost figures (issue 7: D1 rows written per run, Durable Object
+// storage rows written per node, subrequests per node). They live in the isolate's memory:
+// wrangler dev runs the Worker and its Durable Objects in one isolate, so the bench route
+// /__bench/counters sees every increment. Only deltas across a bench phase are used.
+
+export const counters = {
+	d1Queries: 0,
+	d1RowsWritten: 0,
+	doRowsWritten: { RunObject: 0, TenantObject: 0 } as Record<string, number>,
+	doSqlStatements: { RunObject: 0, TenantObject: 0 } as Record<string, number>,
+	fetches: 0,
+};
+
+type D1Result = { meta?: { rows_written?: number } };
+
+const bindTo = <T extends object>(target: T, prop: PropertyKey) => {
+	const value = Reflect.get(target, prop);
+	return typeof value === "function" ? value.bind(target) : value;
+};
+
+function countResult(result: unknown): void {
+	counters.d1Queries++;
+	counters.d1RowsWritten += (result as D1Result)?.meta?.rows_written ?? 0;
+}
+
+function wrapStatement(stmt: D1PreparedStatement): D1PreparedStatement {
+	return new Proxy(stmt, {
+		get(target, prop) {
+			if (prop === "bind") return (...args: unknown[]) => wrapStatement(target.bind(...args));
+			if (prop === "run" || prop === "all")
+				return async (...args: []) => {
+					const result = await (target[prop] as () => Promise<unknown>)(...args);
+					countResult(result);
+					return result;
+				};
+			return bindTo(target, prop);
+		},
+	});
+}
+
+/** env.DB that counts queries and the rows D1 reports written (indexes included, as billed). */
+export function countingD1(db: D1Database): D1Database {
+	return new Proxy(db, {
+		get(target, prop) {
+			if (prop === "prepare") return (sql: string) => wrapStatement(target.prepare(sql));
+			if (prop === "batch")
+				return async (stmts: D1PreparedStatement[]) => {
+					const results = await target.batch(stmts);
+					for (const r of results) countResult(r);
+					return results;
+				};
+			return bindTo(target, prop);
+		},
+	});
+}
+
+/**
+ * Makes ctx.storage.sql count each statement's rowsWritten for the class. The ctx itself must
+ * stay the runtime's object (the DurableObject base class checks its type), so the `sql`
+ * property of its storage is replaced in place by a counting proxy.
+ */
+export function countingCtx(ctx: DurableObjectState, name: string): DurableObjectState {
+	const sql = ctx.storage.sql;
+	const countingSql = new Proxy(sql, {
+		get(target, prop) {
+			if (prop !== "exec") return bindTo(target, prop);
+			return (query: string, ...bindings: unknown[]) => {
+				const cursor = target.exec(query, ...bindings);
+				counters.doSqlStatements[name] = (counters.doSqlStatements[name] ?? 0) + 1;
+				// Read after the caller has consumed the cursor (same tick, before any await).
+				queueMicrotask(() => {
+					counters.doRowsWritten[name] = (counters.doRowsWritten[name] ?? 0) + cursor.rowsWritten;
+				});
+				return cursor;
+			};
+		},
+	});
+	Object.defineProperty(ctx.storage, "sql", { value: countingSql, configurable: true });
+	return ctx;
+}
+
+export function countingEnv<E extends { DB: D1Database }>(env: E): E {
+	return { ...env, DB: countingD1(env.DB) };
+}
+
+/** Counts outgoing fetches (subrequests) from the whole isolate. */
+export function countFetches(): void {
+	const original = globalThis.fetch;
+	globalThis.fetch = ((...args: Parameters<typeof fetch>) => {
+		counters.fetches++;
+		return original(...args);
+	}) as typeof fetch;
+}

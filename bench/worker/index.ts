@@ -1,0 +1,91 @@
+// The bench Worker (bench/wrangler.bench.toml only): Stepline's Worker and Durable Objects
+// unchanged except for counting wrappers around their storage and D1, plus the peers and a
+// few unauthenticated /__bench routes the driver (bench/run.ts) uses. Loopback only.
+import { Hono } from "hono";
+import { RunObject as ProductRunObject } from "../../durable-objects";
+import { TenantObject as ProductTenantObject } from "../../durable-objects/tenant";
+import product from "../../worker/index";
+import { counters, countFetches, countingCtx, countingEnv } from "./counters";
+import type { PeerParams } from "./peer-workflow";
+import type { RawSteps } from "./raw-steps";
+
+export { PeerWorkflow } from "./peer-workflow";
+export { RawSteps } from "./raw-steps";
+
+interface BenchEnv extends Env {
+	RAW_STEPS: DurableObjectNamespace<RawSteps>;
+	PEER_WORKFLOW: Workflow<PeerParams>;
+}
+
+countFetches();
+
+export class RunObject extends ProductRunObject {
+	constructor(ctx: DurableObjectState, env: Env) {
+		super(countingCtx(ctx, "RunObject"), countingEnv(env));
+	}
+}
+
+export class TenantObject extends ProductTenantObject {
+	constructor(ctx: DurableObjectState, env: Env) {
+		super(countingCtx(ctx, "TenantObject"), countingEnv(env));
+	}
+}
+
+const bench = new Hono<{ Bindings: BenchEnv }>().basePath("/__bench");
+
+// The ceiling for start throughput: the cheapest response this Worker can give.
+bench.get("/empty", (c) => c.text("ok"));
+
+bench.get("/counters", (c) => c.json(counters));
+
+bench.post("/wf/create", async (c) => {
+	const { count, steps, url } = await c.req.json<{ count: number; steps: number; url?: string }>();
+	const ids: string[] = [];
+	for (let i = 0; i < count; i += 100) {
+		const batch = Array.from({ length: Math.min(100, count - i) }, (_, j) => ({
+			params: { steps, n: i + j, ...(url ? { url } : {}) },
+		}));
+		const created = await c.env.PEER_WORKFLOW.createBatch(batch);
+		ids.push(...created.map((w) => w.id));
+	}
+	return c.json({ ids });
+});
+
+/** The ids among `ids` that have not finished yet (and any that errored). */
+bench.post("/wf/pending", async (c) => {
+	const { ids } = await c.req.json<{ ids: string[] }>();
+	const statuses = await Promise.all(
+		ids.map(
+			async (id) => [id, (await (await c.env.PEER_WORKFLOW.get(id)).status()).status] as const,
+		),
+	);
+	return c.json({
+		pending: statuses.filter(([, s]) => s !== "complete" && s !== "errored").map(([id]) => id),
+		errored: statuses.filter(([, s]) => s === "errored").map(([id]) => id),
+	});
+});
+
+/** The raw limit: `runs` bare objects each committing `steps` steps, all at once. */
+bench.post("/raw", async (c) => {
+	const { runs, steps, url, round } = await c.req.json<{
+		runs: number;
+		steps: number;
+		url?: string;
+		round: string;
+	}>();
+	await Promise.all(
+		Array.from({ length: runs }, (_, i) =>
+			c.env.RAW_STEPS.get(c.env.RAW_STEPS.idFromName(`${round}:${i}`)).run(steps, url ?? null),
+		),
+	);
+	return c.json({ ok: true });
+});
+
+export default {
+	fetch(request, env, ctx) {
+		if (new URL(request.url).pathname.startsWith("/__bench/"))
+			return bench.fetch(request, env, ctx);
+		return product.fetch(request, countingEnv(env), ctx);
+	},
+	scheduled: product.scheduled,
+} satisfies ExportedHandler<BenchEnv>;
