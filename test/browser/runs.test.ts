@@ -116,6 +116,16 @@ describe("admin page: runs", () => {
 			.waitFor({ timeout: 15_000 });
 		await expect(page.getByRole("button", { name: "Cancel run" }).count()).resolves.toBe(0);
 		await shotBothWidths(watched!, "14-run-cancelled");
+
+		// A cancelled run can be retried (the API documents the route): a new run opens.
+		await page.getByRole("button", { name: "Retry run" }).click();
+		const retry = page.getByRole("dialog", { name: "Retry this run?" });
+		await retry.getByRole("button", { name: "Retry run" }).click();
+		await page.waitForURL(
+			(url) => /#\/runs\/run_[0-9a-f]{32}$/.test(url.hash) && !url.hash.includes(runId),
+		);
+		await page.getByText(`Retry of`).waitFor();
+		await page.getByRole("link", { name: runId }).waitFor();
 	});
 
 	it("hides another member's run of a private workflow (404 page, not listed)", async () => {

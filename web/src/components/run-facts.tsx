@@ -36,7 +36,10 @@ export function RunFacts({ run }: { run: Run }) {
 					<TimeText iso={run.endedAt} />
 				</dd>
 				<dt>Duration</dt>
-				<dd>{run.startedAt ? durationBetween(run.startedAt, run.endedAt) : "—"}</dd>
+				<dd>
+					{run.startedAt ? durationBetween(run.startedAt, run.endedAt) : "—"}
+					{run.startedAt && !run.endedAt && " so far"}
+				</dd>
 				{run.retryOf && (
 					<>
 						<dt>Retry of</dt>

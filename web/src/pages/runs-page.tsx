@@ -16,7 +16,10 @@ const PAGE_SIZE = 25;
 const REFRESH_MS = 5000;
 
 /** datetime-local has no zone: it is the viewer's local time, sent to the API as an instant. */
-const instant = (local?: string) => (local ? new Date(local).toISOString() : undefined);
+function instant(local?: string): string | undefined {
+	const time = local ? new Date(local) : undefined;
+	return time && !Number.isNaN(time.getTime()) ? time.toISOString() : undefined; // ignore a hand-edited URL's nonsense
+}
 
 function listUrl(filters: Filters, cursor: string | undefined) {
 	return `/v1/workflows/runs${query({

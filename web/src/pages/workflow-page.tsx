@@ -35,6 +35,11 @@ export function WorkflowPage({ identifier, session }: Props) {
 
 	return (
 		<section>
+			<p class="crumbs">
+				<a href="#/workflows">Workflows</a> /
+			</p>
+			{/* Outside the resource so the heading (and focus on navigation) exists while loading. */}
+			<h1 tabIndex={-1}>{workflow.data?.definition.title ?? identifier}</h1>
 			<Resource resource={workflow} what="the workflow">
 				{(latest) => {
 					const shown = chosen !== null && older.data ? older.data : latest;
@@ -43,10 +48,6 @@ export function WorkflowPage({ identifier, session }: Props) {
 					const canStart = session.claims.role !== "viewer";
 					return (
 						<>
-							<p class="crumbs">
-								<a href="#/workflows">Workflows</a> /
-							</p>
-							<h1 tabIndex={-1}>{definition.title ?? identifier}</h1>
 							<p class="muted mono">{identifier}</p>
 							{definition.description && <p>{definition.description}</p>}
 							<div class="toolbar">
