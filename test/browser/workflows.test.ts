@@ -59,6 +59,18 @@ describe("admin page: sign-in and workflows", () => {
 		await page.getByRole("link", { name: "Deploy a service" }).waitFor();
 		await shotBothWidths(watched, "01-workflows");
 
+		// Keyboard: Tab reaches the search box (a visible focus ring) without a mouse.
+		const search = page.getByRole("searchbox", { name: "Search" });
+		for (
+			let i = 0;
+			i < 8 && !(await search.evaluate((el) => el === el.ownerDocument.activeElement));
+			i++
+		) {
+			await page.keyboard.press("Tab");
+		}
+		expect(await search.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+		await watched.shot("01-keyboard-focus-1280");
+
 		await page.getByLabel("Search").fill("nothing-matches");
 		await page.getByText("No workflow matches").waitFor();
 	});
