@@ -31,7 +31,7 @@ export interface NodeRound {
 
 export interface CostDelta {
 	d1RowsWritten: number;
-	d1Queries: number;
+	d1WriteStatements: number;
 	runObjectRows: number;
 	tenantObjectRows: number;
 	fetches: number;
@@ -40,7 +40,7 @@ export interface CostDelta {
 function delta(a: Counters, b: Counters): CostDelta {
 	return {
 		d1RowsWritten: b.d1RowsWritten - a.d1RowsWritten,
-		d1Queries: b.d1Queries - a.d1Queries,
+		d1WriteStatements: b.d1WriteStatements - a.d1WriteStatements,
 		runObjectRows: (b.doRowsWritten.RunObject ?? 0) - (a.doRowsWritten.RunObject ?? 0),
 		tenantObjectRows: (b.doRowsWritten.TenantObject ?? 0) - (a.doRowsWritten.TenantObject ?? 0),
 		fetches: b.fetches - a.fetches,

@@ -10,6 +10,7 @@ import { BenchClient } from "./lib/client";
 import { startBenchReceiver } from "./lib/receiver";
 import { costPerRun, summarize } from "./lib/report";
 import { latency, perNode, throughput } from "./phases";
+import { historyScale, indexScale } from "./scale";
 
 const { values } = parseArgs({
 	options: { quick: { type: "boolean", default: false }, skip: { type: "string", default: "" } },
@@ -17,8 +18,8 @@ const { values } = parseArgs({
 const quick = values.quick === true;
 const skip = new Set((values.skip ?? "").split(",").filter(Boolean));
 const plan = quick
-	? { runs: 50, rounds: 3, latencyRuns: 15, loadSeconds: 3, chainRuns: 2 }
-	: { runs: 200, rounds: 3, latencyRuns: 50, loadSeconds: 10, chainRuns: 10 };
+	? { runs: 50, rounds: 3, latencyRuns: 15, loadSeconds: 3, chainRuns: 3, indexRows: 100_000 }
+	: { runs: 200, rounds: 3, latencyRuns: 50, loadSeconds: 10, chainRuns: 10, indexRows: 1_000_000 };
 const t0 = Date.now();
 const log = (m: string) => console.log(`[${((Date.now() - t0) / 1000).toFixed(0)}s] ${m}`);
 
@@ -56,8 +57,9 @@ try {
 		});
 	}
 	if (!skip.has("chain")) {
+		// MAX_NODES is 200 including the trigger: the longest chain is trigger + 199 nodes.
 		log(`scale: 200-node chain, ${plan.chainRuns} runs × ${plan.rounds} rounds`);
-		const chain = { ...opts, kind: "condition" as const, nodes: 200, peers: false };
+		const chain = { ...opts, kind: "condition" as const, nodes: 199, peers: false };
 		results.chain200 = await perNode(dev, client, {
 			...chain,
 			runs: plan.chainRuns,
@@ -77,6 +79,14 @@ try {
 			plan.loadSeconds,
 			plan.rounds,
 		);
+	}
+	if (!skip.has("history")) {
+		log("scale: one run with ~10,000 history events");
+		results.history = await historyScale(client, receiver.url);
+	}
+	if (!skip.has("index")) {
+		log(`scale: seeding ${plan.indexRows} index rows`);
+		results.index = await indexScale(client, "bench", plan.indexRows);
 	}
 	const summary = summarize(results, plan.runs, plan.chainRuns);
 	const report = {

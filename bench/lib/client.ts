@@ -130,6 +130,7 @@ export class BenchClient {
 
 export interface Counters {
 	d1Queries: number;
+	d1WriteStatements: number;
 	d1RowsWritten: number;
 	doRowsWritten: Record<string, number>;
 	doSqlStatements: Record<string, number>;

@@ -67,7 +67,7 @@ export function summarize(
 	const chain = results.chain200 as NodeRound[] | undefined;
 	const summary: Record<string, unknown> = {};
 	if (chain) {
-		const c200 = perNodeMedian(chain, (r) => r.stepline, 200, chainRuns);
+		const c200 = perNodeMedian(chain, (r) => r.stepline, 199, chainRuns);
 		const c10 = perNode.condition?.stepline as PerNode;
 		summary.chain200 = {
 			...c200,
@@ -124,11 +124,36 @@ export function summarize(
 			`${round(starts / empty, 2)} of the ceiling`,
 		);
 	}
+	const history = results.history as Record<string, number> | undefined;
+	if (history) {
+		summary.history = history;
+		row(
+			`events page (100) of a ${history.events}-event run: first, deep p50 ms`,
+			`${round(history.firstPageP50Ms ?? 0, 1)}, ${round(history.deepPageP50Ms ?? 0, 1)}`,
+			"",
+			"",
+			"",
+			`deep ÷ first ${round(history.deepOverFirst ?? 0, 2)}`,
+		);
+		row(`full read of that run, p50 ms`, round(history.fullReadP50Ms ?? 0, 1), "", "", "", "");
+	}
+	const index = results.index as Record<string, number> | undefined;
+	if (index) {
+		summary.index = index;
+		row(
+			`list runs over ${index.rows} index rows, by workflow + status, p50 ms`,
+			round(index.filteredP50Ms ?? 0, 1),
+			"",
+			"",
+			"",
+			`unfiltered ${round(index.unfilteredP50Ms ?? 0, 1)}, status only ${round(index.statusOnlyP50Ms ?? 0, 1)}`,
+		);
+	}
 	const cond = results.condition as NodeRound[];
 	const hook = results.webhook as NodeRound[];
 	const cost = {
 		d1RowsPerRun: round(median(cond.map((r) => r.counters.d1RowsWritten / runs)), 2),
-		d1QueriesPerRun: round(median(cond.map((r) => r.counters.d1Queries / runs)), 2),
+		d1QueriesPerRun: round(median(cond.map((r) => r.counters.d1WriteStatements / runs)), 2),
 		runObjectRowsPerNode: round(
 			median(cond.map((r) => r.counters.runObjectRows / (runs * NODES))),
 			2,
@@ -140,7 +165,14 @@ export function summarize(
 			2,
 		),
 	};
-	row("D1 rows written / run (condition)", cost.d1RowsPerRun, "", "", "", "");
+	row(
+		"D1 rows written / run (condition; incl. index entries)",
+		cost.d1RowsPerRun,
+		"",
+		"",
+		"",
+		`${cost.d1QueriesPerRun} write statements / run`,
+	);
 	row(
 		"DO rows written / node (RunObject; condition | webhook)",
 		`${cost.runObjectRowsPerNode} \\| ${cost.webhookRunObjectRowsPerNode}`,

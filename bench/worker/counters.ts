@@ -5,6 +5,8 @@
 
 export const counters = {
 	d1Queries: 0,
+	/** Statements that wrote anything (the index upserts; reads from polling are not). */
+	d1WriteStatements: 0,
 	d1RowsWritten: 0,
 	doRowsWritten: { RunObject: 0, TenantObject: 0 } as Record<string, number>,
 	doSqlStatements: { RunObject: 0, TenantObject: 0 } as Record<string, number>,
@@ -20,7 +22,9 @@ const bindTo = <T extends object>(target: T, prop: PropertyKey) => {
 
 function countResult(result: unknown): void {
 	counters.d1Queries++;
-	counters.d1RowsWritten += (result as D1Result)?.meta?.rows_written ?? 0;
+	const written = (result as D1Result)?.meta?.rows_written ?? 0;
+	if (written > 0) counters.d1WriteStatements++;
+	counters.d1RowsWritten += written;
 }
 
 function wrapStatement(stmt: D1PreparedStatement): D1PreparedStatement {

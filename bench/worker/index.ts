@@ -81,6 +81,29 @@ bench.post("/raw", async (c) => {
 	return c.json({ ok: true });
 });
 
+/**
+ * Scale: seeds `rows` index rows for `tenant` (50 workflows, 90 % COMPLETED) with one
+ * INSERT … SELECT over a recursive counter, starting after `from`. Bench data only.
+ */
+bench.post("/seed", async (c) => {
+	const { tenant, from, rows } = await c.req.json<{ tenant: string; from: number; rows: number }>();
+	await c.env.DB.prepare(
+		`INSERT INTO runs (id, tenant_id, workflow_id, workflow_identifier, workflow_title, version, status,
+		   result, initiated_by, requested_by, visible_to_all, entity_id, created_at, started_at, ended_at,
+		   wake_at, updated_at, index_version)
+		 WITH RECURSIVE seq(x) AS (SELECT ?1 UNION ALL SELECT x + 1 FROM seq WHERE x < ?2)
+		 SELECT printf('run_seed%024d', x), ?3, 'wf_seed_' || (x % 50), 'seed_' || (x % 50), 'seed', 1,
+		   CASE WHEN x % 10 = 0 THEN 'IN_PROGRESS' ELSE 'COMPLETED' END,
+		   CASE WHEN x % 10 = 0 THEN NULL ELSE 'SUCCESS' END,
+		   'user_' || (x % 100), 'user_' || (x % 100), 0, NULL, 1700000000000 + x * 1000,
+		   1700000000000 + x * 1000, NULL, NULL, 1700000000000 + x * 1000, 1
+		 FROM seq`,
+	)
+		.bind(from + 1, from + rows, tenant)
+		.run();
+	return c.json({ ok: true });
+});
+
 export default {
 	fetch(request, env, ctx) {
 		if (new URL(request.url).pathname.startsWith("/__bench/"))

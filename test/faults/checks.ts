@@ -77,8 +77,10 @@ export function indexProblems(index: RunSummary[], runs: RunView[]): string[] {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Polls until every run is COMPLETED, running the sweeper between polls (the only way a run
- * whose alarm was lost moves again). Returns the runs' final views.
+ * Waits until every run is COMPLETED, running the sweeper between polls (the only way a run
+ * whose alarm was lost moves again). The index is polled first because it is cheap; objects
+ * are read when it says nothing is left (or every 10th poll, in case the index is what is
+ * wrong). Returns the runs' final views, always read from their objects.
  */
 export async function waitAllCompleted(
 	api: Api,
@@ -88,11 +90,21 @@ export async function waitAllCompleted(
 ): Promise<RunView[]> {
 	const deadline = Date.now() + deadlineMs;
 	const done = new Map<string, RunView>();
-	for (;;) {
-		const pending = ids.filter((id) => !done.has(id));
-		for (let i = 0; i < pending.length; i += 25) {
-			const views = await Promise.all(pending.slice(i, i + 25).map((id) => api.getRun(id)));
-			for (const v of views) if (v.status === "COMPLETED") done.set(v.id, v);
+	for (let poll = 0; ; poll++) {
+		let indexed = 0;
+		for (const status of ["QUEUED", "IN_PROGRESS", "WAITING"]) {
+			const page = await api.call<{ data: unknown[] }>(
+				"GET",
+				`/v1/workflows/runs?status=${status}&limit=100`,
+			);
+			indexed += page.data.length;
+		}
+		if (indexed === 0 || poll % 10 === 9 || Date.now() > deadline) {
+			const pending = ids.filter((id) => !done.has(id));
+			for (let i = 0; i < pending.length; i += 25) {
+				const views = await Promise.all(pending.slice(i, i + 25).map((id) => api.getRun(id)));
+				for (const v of views) if (v.status === "COMPLETED") done.set(v.id, v);
+			}
 		}
 		const left = ids.length - done.size;
 		if (left === 0) return ids.map((id) => done.get(id) as RunView);
@@ -100,7 +112,8 @@ export async function waitAllCompleted(
 			const stuck = ids.filter((id) => !done.has(id)).slice(0, 10);
 			throw new Error(`${left} runs not COMPLETED before the deadline, e.g. ${stuck.join(", ")}`);
 		}
-		log(`${left} runs still running; sweeping`);
+		if (poll % 5 === 0)
+			log(`index: ${indexed >= 100 ? "100+" : indexed} runs not completed; sweeping`);
 		await api.sweep();
 		await sleep(2_000);
 	}

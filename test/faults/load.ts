@@ -81,7 +81,7 @@ export async function loadTest(
 	const finals = await waitAllCompleted(
 		api,
 		started.map((r) => r.id),
-		360_000,
+		Math.max(180_000, count * 1_000),
 		log,
 	);
 	const seconds = (Date.now() - t0) / 1000;

@@ -7,10 +7,16 @@ import { crashTest } from "./crash";
 import { type FaultReceiver, startFaultReceiver } from "./fault-receiver";
 import { loadTest } from "./load";
 
-const HARD_LIMIT_MS = 10 * 60_000;
 const { values } = parseArgs({
-	options: { only: { type: "string" }, runs: { type: "string", default: "1000" } },
+	options: {
+		only: { type: "string" },
+		// CI default: 300 load-test runs fit the 10-minute bound on 2 busy cores; the issue's
+		// 1,000 is `--runs 1000 --minutes 30` (README "Performance" has the measured time).
+		runs: { type: "string", default: "300" },
+		minutes: { type: "string", default: "10" },
+	},
 });
+const HARD_LIMIT_MS = Number(values.minutes) * 60_000;
 const t0 = Date.now();
 const log = (m: string) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}`);
 
@@ -20,6 +26,13 @@ async function cleanup() {
 	await dev?.kill9().catch(() => undefined);
 	await dev?.dispose().catch(() => undefined);
 	await Promise.all(receivers.map((r) => r.close()));
+}
+// Ctrl-C or a CI timeout: take wrangler and workerd down too, never leave them behind.
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+	process.once(signal, async () => {
+		await cleanup();
+		process.exit(130);
+	});
 }
 const watchdog = setTimeout(async () => {
 	console.error(`✖ test:faults exceeded ${HARD_LIMIT_MS / 60_000} minutes; stopping`);
