@@ -92,15 +92,22 @@ export async function latency(client: BenchClient, count: number, nodes: number)
 
 export interface LoadSample {
 	perSecond: number;
+	/** workerd CPU ms per request answered during the load. */
+	cpuMsPerRequest: number;
 	p99Ms: number;
 	non2xx: number;
 	errors: number;
 }
 
-async function cannon(opts: autocannon.Options): Promise<LoadSample> {
-	const result = await autocannon(opts);
+async function cannon(dev: DevProcess, opts: autocannon.Options): Promise<LoadSample> {
+	let result: autocannon.Result | undefined;
+	const sample = await measure(dev, async () => {
+		result = await autocannon(opts);
+	});
+	if (!result) throw new Error("autocannon gave no result");
 	return {
 		perSecond: result.requests.average,
+		cpuMsPerRequest: sample.cpuMs / Math.max(1, result.requests.total),
 		p99Ms: result.latency.p99,
 		non2xx: result.non2xx,
 		errors: result.errors + result.timeouts,
@@ -109,6 +116,7 @@ async function cannon(opts: autocannon.Options): Promise<LoadSample> {
 
 /** Start throughput (unique Idempotency-Keys) against the empty-route ceiling, interleaved. */
 export async function throughput(
+	dev: DevProcess,
 	client: BenchClient,
 	connections: number,
 	seconds: number,
@@ -120,7 +128,7 @@ export async function throughput(
 	const empty: LoadSample[] = [];
 	for (let r = 0; r < rounds; r++) {
 		starts.push(
-			await cannon({
+			await cannon(dev, {
 				url: `${client.base}/v1/workflows/${workflow}/runs`,
 				method: "POST",
 				connections,
@@ -138,7 +146,7 @@ export async function throughput(
 			}),
 		);
 		empty.push(
-			await cannon({ url: `${client.base}/__bench/empty`, connections, duration: seconds }),
+			await cannon(dev, { url: `${client.base}/__bench/empty`, connections, duration: seconds }),
 		);
 	}
 	return { starts, empty };

@@ -59,7 +59,7 @@ try {
 	if (!skip.has("chain")) {
 		// MAX_NODES is 200 including the trigger: the longest chain is trigger + 199 nodes.
 		log(`scale: 200-node chain, ${plan.chainRuns} runs × ${plan.rounds} rounds`);
-		const chain = { ...opts, kind: "condition" as const, nodes: 199, peers: false };
+		const chain = { ...opts, kind: "condition" as const, nodes: 199 };
 		results.chain200 = await perNode(dev, client, {
 			...chain,
 			runs: plan.chainRuns,
@@ -74,6 +74,7 @@ try {
 			`start throughput: ${connections} connections, ${plan.loadSeconds} s × ${plan.rounds} rounds`,
 		);
 		(results.throughput as Record<string, unknown>)[connections] = await throughput(
+			dev,
 			client,
 			connections,
 			plan.loadSeconds,
@@ -82,7 +83,7 @@ try {
 	}
 	if (!skip.has("history")) {
 		log("scale: one run with ~10,000 history events");
-		results.history = await historyScale(client, receiver.url);
+		results.history = await historyScale(client, receiver.url, 5);
 	}
 	if (!skip.has("index")) {
 		log(`scale: seeding ${plan.indexRows} index rows`);

@@ -68,7 +68,10 @@ export function summarize(
 	const summary: Record<string, unknown> = {};
 	if (chain) {
 		const c200 = perNodeMedian(chain, (r) => r.stepline, 199, chainRuns);
+		const w200 = perNodeMedian(chain, (r) => r.peer, 199, chainRuns);
+		const r200 = perNodeMedian(chain, (r) => r.raw, 199, chainRuns);
 		const c10 = perNode.condition?.stepline as PerNode;
+		perNode.chain199 = { stepline: c200, workflows: w200, raw: r200 };
 		summary.chain200 = {
 			...c200,
 			ratioTo10Wall: round(c200.wallMs / c10.wallMs, 2),
@@ -107,6 +110,8 @@ export function summarize(
 		const starts = round(median(t.starts.map((s) => s.perSecond)), 0);
 		const empty = round(median(t.empty.map((s) => s.perSecond)), 0);
 		const p99 = median(t.starts.map((s) => s.p99Ms));
+		const cpuStart = round(median(t.starts.map((s) => s.cpuMsPerRequest)), 2);
+		const cpuEmpty = round(median(t.empty.map((s) => s.cpuMsPerRequest)), 2);
 		const bad = t.starts.reduce((a, s) => a + s.non2xx + s.errors, 0);
 		(summary.throughput as Record<string, unknown>)[connections] = {
 			startsPerSecond: starts,
@@ -114,9 +119,11 @@ export function summarize(
 			ratio: round(starts / empty, 2),
 			startP99Ms: p99,
 			non2xxOrErrors: bad,
+			cpuMsPerStart: cpuStart,
+			cpuMsPerEmpty: cpuEmpty,
 		};
 		row(
-			`starts/s at ${connections} connections (p99 ${p99} ms${bad ? `, ${bad} non-2xx/errors` : ""})`,
+			`starts/s at ${connections} connections (p99 ${p99} ms${bad ? `, ${bad} non-2xx/errors` : ""}; workerd CPU ms per start ${cpuStart}, per empty request ${cpuEmpty})`,
 			starts,
 			"",
 			`empty route ${empty}`,
