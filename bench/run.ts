@@ -7,8 +7,9 @@ import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { createDevProcess, type DevProcess } from "../test/support/dev-process";
 import { BenchClient } from "./lib/client";
+import { costPerRun } from "./lib/cost";
 import { startBenchReceiver } from "./lib/receiver";
-import { costPerRun, summarize } from "./lib/report";
+import { summarize } from "./lib/report";
 import { latency, perNode, throughput } from "./phases";
 import { historyScale, indexScale } from "./scale";
 

@@ -5,7 +5,7 @@ import { execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { descendants, freePort, killGroup, waitGroupGone } from "../e2e/processes";
@@ -27,27 +27,47 @@ export interface DevProcessOptions {
 }
 
 /**
- * The product's wrangler.toml minus [assets]: the API under test does not need the admin page
+ * A copy of a wrangler config (the product's wrangler.toml by default) with `main` replaced,
+ * paths made absolute and [assets] dropped: the API under test does not need the admin page
  * build (web/dist), and a missing build would stop `wrangler dev` from starting at all.
  */
-function productConfigWithoutAssets(dir: string): string {
-	const lines = readFileSync(join(repoRoot, "wrangler.toml"), "utf8").split("\n");
+function writeConfig(source: string, main: string, target: string): string {
+	const sourceDir = dirname(source);
+	const lines = readFileSync(source, "utf8").split("\n");
 	const out: string[] = [];
 	let skipping = false;
 	for (const line of lines) {
 		if (/^\s*\[/.test(line)) skipping = /^\s*\[assets\]/.test(line);
 		if (!skipping) out.push(line);
 	}
+	const migrations = /^migrations_dir\s*=\s*"(.*)"$/m.exec(out.join("\n"))?.[1] ?? "migrations";
 	const text = out
 		.join("\n")
-		.replace(/^main\s*=.*$/m, `main = ${JSON.stringify(join(repoRoot, "worker/index.ts"))}`)
+		.replace(/^main\s*=.*$/m, `main = ${JSON.stringify(main)}`)
 		.replace(
 			/^migrations_dir\s*=.*$/m,
-			`migrations_dir = ${JSON.stringify(join(repoRoot, "migrations"))}`,
+			`migrations_dir = ${JSON.stringify(resolve(sourceDir, migrations))}`,
 		);
-	const path = join(dir, "wrangler.toml");
-	writeFileSync(path, text);
-	return path;
+	writeFileSync(target, text);
+	return target;
+}
+
+/**
+ * Bundles the Worker once (wrangler's own build, `deploy --dry-run`) and returns a config that
+ * serves that bundle with --no-bundle. Other engineers editing sources while a test or bench
+ * runs would otherwise make `wrangler dev` reload mid-request; this freezes the code under test.
+ */
+async function frozenConfig(dir: string, config: string | undefined): Promise<string> {
+	const source = resolve(repoRoot, config ?? "wrangler.toml");
+	const main = /^main\s*=\s*"(.*)"$/m.exec(readFileSync(source, "utf8"))?.[1] ?? "worker/index.ts";
+	const buildConfig = writeConfig(source, resolve(dirname(source), main), join(dir, "build.toml"));
+	const outdir = join(dir, "bundle");
+	await execFileAsync(
+		process.execPath,
+		[wranglerBin, "deploy", "--dry-run", "-c", buildConfig, "--outdir", outdir],
+		{ cwd: repoRoot, env: childEnv },
+	);
+	return writeConfig(source, join(outdir, "index.js"), join(dir, "wrangler.toml"));
 }
 
 export interface DevProcess {
@@ -75,7 +95,7 @@ export async function createDevProcess(opts: DevProcessOptions = {}): Promise<De
 	};
 	const lines = Object.entries({ ...vars, ...opts.vars }).map(([k, v]) => `${k}=${v}`);
 	writeFileSync(devVars, `${lines.join("\n")}\n`, { mode: 0o600 });
-	const configArgs = ["-c", opts.config ?? productConfigWithoutAssets(dir)];
+	const configArgs = ["-c", await frozenConfig(dir, opts.config)];
 	await execFileAsync(
 		process.execPath,
 		[wranglerBin, "d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir].concat(
@@ -99,7 +119,7 @@ export async function createDevProcess(opts: DevProcessOptions = {}): Promise<De
 		async start(timeoutMs = 90_000) {
 			const args = [wranglerBin, "dev", ...configArgs, "--port", String(port), "--ip", "127.0.0.1"];
 			args.push("--inspector-port", String(inspectorPort), "--persist-to", persistDir);
-			args.push("--env-file", devVars, "--show-interactive-dev-session=false");
+			args.push("--env-file", devVars, "--show-interactive-dev-session=false", "--no-bundle");
 			if (opts.testScheduled) args.push("--test-scheduled");
 			const child = spawn(process.execPath, args, {
 				cwd: repoRoot,
