@@ -98,6 +98,8 @@ try {
 		loadavgBefore: loadBefore.map((l) => Number(l.toFixed(2))),
 		loadavgAfter: loadavg().map((l) => Number(l.toFixed(2))),
 		plan,
+		// Workflows status reads local wrangler answered "restarted mid-request" (then retried).
+		restartedStatusReads: client.restartedReads,
 		summary,
 		cost: costPerRun(summary),
 		raw: results,

@@ -114,9 +114,7 @@ export class BenchClient {
 			url,
 		});
 		for (;;) {
-			const { pending } = await this.json<{ pending: string[] }>("POST", "/__bench/wf/pending", {
-				ids,
-			});
+			const { pending } = await this.pending(ids);
 			if (pending.length === 0) return performance.now() - t0;
 			ids = pending;
 			await sleep(5);
