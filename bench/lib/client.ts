@@ -70,6 +70,22 @@ export class BenchClient {
 		}
 	}
 
+	/** Status reads the local runtime answered with "restarted mid-request" (retried, reported). */
+	restartedReads = 0;
+
+	/** A read-only status poll; local wrangler sometimes answers 503 "restarted mid-request". */
+	async pending(ids: string[]): Promise<{ pending: string[]; errored: string[] }> {
+		for (let attempt = 0; ; attempt++) {
+			try {
+				return await this.json("POST", "/__bench/wf/pending", { ids });
+			} catch (err) {
+				if (attempt >= 5 || !String(err).includes("restarted mid-request")) throw err;
+				this.restartedReads++;
+				await sleep(200);
+			}
+		}
+	}
+
 	async peerBatch(count: number, steps: number, url?: string): Promise<void> {
 		let { ids } = await this.json<{ ids: string[] }>("POST", "/__bench/wf/create", {
 			count,
@@ -77,11 +93,7 @@ export class BenchClient {
 			url,
 		});
 		for (;;) {
-			const { pending, errored } = await this.json<{ pending: string[]; errored: string[] }>(
-				"POST",
-				"/__bench/wf/pending",
-				{ ids },
-			);
+			const { pending, errored } = await this.pending(ids);
 			if (errored.length > 0) throw new Error(`${errored.length} Workflows instances errored`);
 			if (pending.length === 0) return;
 			ids = pending;
