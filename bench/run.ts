@@ -28,6 +28,9 @@ let dev: DevProcess | undefined;
 const receiver = await startBenchReceiver();
 const watchdog = setTimeout(() => void stop(1, "bench exceeded 30 minutes"), 30 * 60_000);
 
+// Ctrl-C or a timeout: take wrangler and workerd down too, never leave them behind.
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void stop(130));
+
 async function stop(code: number, why?: string) {
 	if (why) console.error(why);
 	clearTimeout(watchdog);

@@ -53,18 +53,25 @@ export class BenchClient {
 		for (;;) {
 			let done = 0;
 			let failed = 0;
+			let example = "";
 			let cursor: string | null = null;
 			do {
 				const c: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : "";
-				const page: { data: { result: string }[]; nextCursor: string | null } = await this.json(
-					"GET",
-					`/v1/workflows/runs?workflowIdentifiers=${workflow}&status=COMPLETED&limit=100${c}`,
-				);
+				const page: { data: { id: string; result: string }[]; nextCursor: string | null } =
+					await this.json(
+						"GET",
+						`/v1/workflows/runs?workflowIdentifiers=${workflow}&status=COMPLETED&limit=100${c}`,
+					);
 				done += page.data.length;
-				failed += page.data.filter((r) => r.result !== "SUCCESS").length;
+				const bad = page.data.filter((r) => r.result !== "SUCCESS");
+				failed += bad.length;
+				if (bad[0]) example = bad[0].id;
 				cursor = page.nextCursor;
 			} while (cursor);
-			if (failed > 0) throw new Error(`${failed} runs of ${workflow} did not succeed`);
+			if (failed > 0) {
+				const run = await this.json<{ error: unknown }>("GET", `/v1/workflows/runs/${example}`);
+				throw new Error(`${failed} runs of ${workflow} failed, e.g. ${JSON.stringify(run.error)}`);
+			}
 			if (done >= runs) return;
 			await sleep(POLL_MS);
 		}

@@ -16,7 +16,9 @@ export async function startBenchReceiver(): Promise<{
 			res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
 		});
 	});
-	server.keepAliveTimeout = 5_000;
+	// Longer than any client's idle pool: a socket the server closes while workerd reuses it
+	// would surface as a network error that is the receiver's fault, not the engine's.
+	server.keepAliveTimeout = 120_000;
 	await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
 	const { port } = server.address() as AddressInfo;
 	return {

@@ -18,7 +18,12 @@ export function chainDefinition(identifier: string, kind: Kind, nodes: number, u
 							options: [{ identifier: "yes", expression: ".inputs.n >= 0" }],
 						},
 					}
-				: { identifier: id, config: { type: "WEBHOOK", url, method: "POST", body: { node: id } } },
+				: {
+						identifier: id,
+						config: { type: "WEBHOOK", url, method: "POST", body: { node: id } },
+						// step.do retries by default; give the webhook node retries too.
+						retry: { maxAttempts: 3, backoff: "constant", initialDelay: "100ms" },
+					},
 		);
 		connections.push({
 			identifier: `c${i}`,
