@@ -2,7 +2,7 @@
 // Durable Object, all in one `wrangler dev` (bench/wrangler.bench.toml), with a loopback
 // receiver. Prints a table and writes bench/results/latest.json. Figures are medians of
 // interleaved rounds; nothing here asserts a time, it reports ratios.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { createDevProcess, type DevProcess } from "../test/support/dev-process";
@@ -14,7 +14,12 @@ import { latency, perNode, throughput } from "./phases";
 import { historyScale, indexScale } from "./scale";
 
 const { values } = parseArgs({
-	options: { quick: { type: "boolean", default: false }, skip: { type: "string", default: "" } },
+	options: {
+		quick: { type: "boolean", default: false },
+		skip: { type: "string", default: "" },
+		// Re-derive the summary and table from the raw rounds in bench/results/latest.json.
+		"from-json": { type: "boolean", default: false },
+	},
 });
 const quick = values.quick === true;
 const skip = new Set((values.skip ?? "").split(",").filter(Boolean));
@@ -23,6 +28,16 @@ const plan = quick
 	: { runs: 200, rounds: 3, latencyRuns: 50, loadSeconds: 10, chainRuns: 10, indexRows: 1_000_000 };
 const t0 = Date.now();
 const log = (m: string) => console.log(`[${((Date.now() - t0) / 1000).toFixed(0)}s] ${m}`);
+
+if (values["from-json"]) {
+	const file = new URL("./results/latest.json", import.meta.url);
+	const saved = JSON.parse(readFileSync(file, "utf8"));
+	saved.summary = summarize(saved.raw, saved.plan.runs, saved.plan.chainRuns);
+	saved.cost = costPerRun(saved.summary);
+	writeFileSync(file, `${JSON.stringify(saved, null, 2)}\n`);
+	console.log(`${saved.summary.table}\n\n${saved.cost.table}`);
+	process.exit(0);
+}
 
 let dev: DevProcess | undefined;
 const receiver = await startBenchReceiver();
