@@ -94,6 +94,8 @@ export interface LoadSample {
 	perSecond: number;
 	/** workerd CPU ms per request answered during the load. */
 	cpuMsPerRequest: number;
+	/** How many answers had each status (the non-2xx are worth reading). */
+	statusCodes: Record<string, number>;
 	p99Ms: number;
 	non2xx: number;
 	errors: number;
@@ -108,6 +110,9 @@ async function cannon(dev: DevProcess, opts: autocannon.Options): Promise<LoadSa
 	return {
 		perSecond: result.requests.average,
 		cpuMsPerRequest: sample.cpuMs / Math.max(1, result.requests.total),
+		statusCodes: Object.fromEntries<number>(
+			Object.entries(result.statusCodeStats ?? {}).map(([code, v]) => [code, v?.count ?? 0]),
+		),
 		p99Ms: result.latency.p99,
 		non2xx: result.non2xx,
 		errors: result.errors + result.timeouts,
