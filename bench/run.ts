@@ -119,7 +119,7 @@ try {
 		);
 	}
 	if (!skip.has("history")) {
-		log("scale: one run with ~10,000 history events");
+		log(`scale: one run with ~${plan.historyNodes * 2_000} history events`);
 		results.history = await historyScale(client, receiver.url, plan.historyNodes);
 	}
 	if (!skip.has("index")) {
