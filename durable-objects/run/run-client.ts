@@ -1,6 +1,7 @@
 import type { HistoryEvent } from "../../engine/run";
 import { runObjectName, type StartRunInput } from "./run-meta";
-import type { CancelResult, RetryPlanResult } from "./run-object";
+import type { CancelResult } from "./run-object";
+import type { RetryPlanResult } from "./run-retry";
 import type { RunView } from "./run-view";
 
 /**

@@ -1,5 +1,5 @@
 import type { WorkflowDefinition } from "../../engine/definition";
-import type { JsonObject, RunReuse } from "../../engine/run";
+import type { JsonObject, RunReuse, StartEvent } from "../../engine/run";
 
 /**
  * What a run object knows besides the engine state, written once when the run is created:
@@ -46,3 +46,16 @@ export const runObjectName = (tenantId: string, runId: string) => `${tenantId}:$
 
 /** Run ids are unguessable: 122 random bits from crypto.randomUUID. */
 export const newRunId = (): string => `run_${crypto.randomUUID().replaceAll("-", "")}`;
+
+/** The engine's start event for a run, from its creation record (a retry carries its reuse). */
+export function startEventOf(meta: RunMeta): StartEvent {
+	return {
+		type: "start",
+		runId: meta.runId,
+		workflow: { identifier: meta.workflow.identifier, version: meta.workflow.version },
+		initiator: meta.initiator,
+		inputs: meta.inputs,
+		...(meta.trigger ? { trigger: meta.trigger } : {}),
+		...(meta.reuse ? { reuse: meta.reuse } : {}),
+	};
+}

@@ -1,18 +1,13 @@
 import { DurableObject } from "cloudflare:workers";
-import { planRetry, type RunEvent, type Transition } from "../../engine/run";
+import type { RunEvent, Transition } from "../../engine/run";
 import { type Admission, NEW_ADMISSION, RELEASE_RETRY_MS, tenantSlots } from "./run-admission";
-import type { RunMeta, StartRunInput } from "./run-meta";
+import { type RunMeta, type StartRunInput, startEventOf } from "./run-meta";
+import { type RetryPlanResult, retryPlanFor } from "./run-retry";
 import { RunShell } from "./run-shell";
 import { RunStreams } from "./run-streams";
 import { queuedView, type RunView, runView } from "./run-view";
 
-export type RetryPlanResult =
-	| {
-			kind: "retry";
-			restartFrom: string[];
-			start: Omit<StartRunInput, "runId" | "initiator" | "requestedBy">;
-	  }
-	| { kind: "refused"; reason: string };
+export type { RetryPlanResult };
 
 export type CancelResult =
 	| { kind: "cancelled"; run: RunView }
@@ -78,33 +73,14 @@ export class RunObject extends DurableObject<Env> {
 	}
 
 	/**
-	 * What a retry of this run would reuse and rerun (engine `planRetry`), with everything the
-	 * new run needs to start on the same pinned version and inputs.
+	 * What a retry of this run would reuse and rerun, with everything the new run needs to start
+	 * on the same pinned version and inputs (see run-retry.ts).
 	 */
 	async planRetry(fromNode: string | null): Promise<RetryPlanResult> {
 		const meta = this.shell.loadMeta();
 		const state = this.shell.loadState();
 		if (!meta) return { kind: "refused", reason: "the run does not exist" };
-		if (!state)
-			return {
-				kind: "refused",
-				reason: `run ${meta.runId} never started, so there is nothing to retry`,
-			};
-		const plan = planRetry(this.shell.loadPlan(meta), state, fromNode);
-		if (plan.kind === "refused") return plan;
-		const { runId: _runId, createdAt: _createdAt, reuse: _reuse, ...rest } = meta;
-		return {
-			kind: "retry",
-			restartFrom: plan.restartFrom,
-			start: {
-				...rest,
-				definition: meta.definition as unknown as Record<string, unknown>,
-				inputs: state.header.inputs as Record<string, unknown>,
-				...(state.header.trigger ? { trigger: state.header.trigger } : {}),
-				retryOf: meta.runId,
-				reuse: plan.reuse as unknown as Record<string, unknown>,
-			},
-		};
+		return retryPlanFor(meta, state, state ? this.shell.loadPlan(meta) : null, fromNode);
 	}
 
 	/** Links a retry back to this run (`retries` in the view). Repeats add nothing. */
@@ -230,18 +206,7 @@ export class RunObject extends DurableObject<Env> {
 		const meta = this.shell.loadMeta();
 		if (!meta) return;
 		const granted = { ...this.loadAdmission(), holdsSlot: true, waitingForSlot: null };
-		const event: RunEvent =
-			waiting === "start"
-				? {
-						type: "start",
-						runId: meta.runId,
-						workflow: { identifier: meta.workflow.identifier, version: meta.workflow.version },
-						initiator: meta.initiator,
-						inputs: meta.inputs,
-						...(meta.trigger ? { trigger: meta.trigger } : {}),
-						...(meta.reuse ? { reuse: meta.reuse } : {}),
-					}
-				: { type: "timer_due" };
+		const event: RunEvent = waiting === "start" ? startEventOf(meta) : { type: "timer_due" };
 		const applied = this.shell.apply(event, () => this.saveAdmission(granted));
 		// A resume that found nothing due commits nothing; record the slot anyway.
 		if (!applied || applied.ignored) {
