@@ -94,7 +94,7 @@ export class RunShell {
 			// One transaction: state rows, history batch and outbox land together or not at all.
 			this.ctx.storage.transactionSync(() => {
 				alsoWrite?.();
-				this.store.persist(transition, outbox);
+				this.store.persist(transition, outbox === this.loadOutbox() ? null : outbox);
 			});
 			this.outbox = outbox;
 		} catch (err) {

@@ -116,7 +116,7 @@ export class RunStore {
 	 * Writes one transition: only the rows the engine says changed, the new history batch and
 	 * the outbox. The caller runs this inside `transactionSync`, so all of it lands or none.
 	 */
-	persist(transition: Transition, outbox: OutboxState): void {
+	persist(transition: Transition, outbox: OutboxState | null): void {
 		const writes = transitionWrites(transition);
 		if (writes.header) {
 			this.sql.exec(
@@ -135,7 +135,8 @@ export class RunStore {
 				JSON.stringify(writes.history),
 			);
 		}
-		this.putMeta("outbox", outbox);
+		// Most steps change nothing the index serves: then the outbox row is not rewritten.
+		if (outbox) this.putMeta("outbox", outbox);
 	}
 
 	private writeRow(write: RowWrite): void {
