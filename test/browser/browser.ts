@@ -93,3 +93,13 @@ export async function shotBothWidths(watched: WatchedPage, name: string) {
 	await watched.shot(`${name}-390`);
 	await watched.page.setViewportSize(WIDTHS.laptop);
 }
+
+/**
+ * Closes a scenario's page and returns the console errors and page errors it saw: every
+ * browser scenario ends with `expect(await closeWatched(watched)).toEqual([])`.
+ */
+export async function closeWatched(watched: WatchedPage | undefined): Promise<string[]> {
+	const problems = watched?.problems ?? [];
+	await watched?.page.close();
+	return problems;
+}

@@ -5,6 +5,7 @@ import type { DevServer } from "../e2e/harness";
 import { startDevServer } from "../e2e/harness";
 import {
 	type BrowserSession,
+	closeWatched,
 	launchChromium,
 	openPage,
 	shotBothWidths,
@@ -56,8 +57,8 @@ afterAll(async () => {
 });
 
 afterEach(async () => {
-	const problems = watched?.problems ?? [];
-	await watched?.page.close();
+	// Every scenario fails on console errors or uncaught exceptions in the page.
+	const problems = await closeWatched(watched);
 	watched = undefined;
 	expect(problems).toEqual([]);
 });

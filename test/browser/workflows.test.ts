@@ -5,6 +5,7 @@ import type { DevServer } from "../e2e/harness";
 import { startDevServer } from "../e2e/harness";
 import {
 	type BrowserSession,
+	closeWatched,
 	launchChromium,
 	openPage,
 	shotBothWidths,
@@ -31,8 +32,7 @@ afterAll(async () => {
 
 afterEach(async () => {
 	// Every scenario fails on console errors or uncaught exceptions in the page.
-	const problems = watched?.problems ?? [];
-	await watched?.page.close();
+	const problems = await closeWatched(watched);
 	watched = undefined;
 	expect(problems).toEqual([]);
 });

@@ -12,10 +12,35 @@ const call = (url: string) => ({
 	config: { type: "WEBHOOK", url, method: "POST", body: { n: "{{ .inputs.n }}" } },
 });
 
+/** A fresh tenant and its admin; `limit` sets maxConcurrentRuns (null keeps the default 5). */
+async function tenantWithLimit(limit: number | null) {
+	const tenant = uniqueTenant("adm");
+	const admin = await as({ tenant, sub: "admin@x" });
+	if (limit !== null) {
+		await admin.call("/v1/tenant/settings", {
+			method: "PATCH",
+			body: { maxConcurrentRuns: limit },
+		});
+	}
+	return { tenant, admin };
+}
+
+/** trigger → one WEBHOOK call to `url`: a run that holds its slot while the call is in flight. */
+function createSlowCall(admin: Awaited<ReturnType<typeof as>>, url: string) {
+	return admin.call("/v1/workflows", {
+		method: "POST",
+		body: {
+			identifier: "slow_call",
+			title: "B",
+			nodes: [trigger, call(url)],
+			connections: [{ identifier: "c1", sourceIdentifier: "trigger", targetIdentifier: "call" }],
+		},
+	});
+}
+
 describe("tenant admission", () => {
 	it("never has more than the limit in progress, and starts queued runs first-in first-out", async () => {
-		const tenant = uniqueTenant("adm");
-		const admin = await as({ tenant, sub: "admin@x" });
+		const { tenant, admin } = await tenantWithLimit(null);
 		const fast = await hook([{ status: 200, delayMs: 50 }]);
 		// Slow enough that the busy runs still hold every slot while the test wakes the others.
 		const slow = await hook([{ status: 200, delayMs: 2500 }]);
@@ -35,15 +60,7 @@ describe("tenant admission", () => {
 				],
 			},
 		});
-		await admin.call("/v1/workflows", {
-			method: "POST",
-			body: {
-				identifier: "slow_call",
-				title: "B",
-				nodes: [trigger, call(slow.url)],
-				connections: [{ identifier: "c1", sourceIdentifier: "trigger", targetIdentifier: "call" }],
-			},
-		});
+		await createSlowCall(admin, slow.url);
 		const startRun = async (workflow: string, n: number) =>
 			(
 				await admin.call(`/v1/workflows/${workflow}/runs`, {
@@ -93,19 +110,9 @@ describe("tenant admission", () => {
 	}, 30_000);
 
 	it("never starts a run that was cancelled while queued", async () => {
-		const tenant = uniqueTenant("adm");
-		const admin = await as({ tenant, sub: "admin@x" });
-		await admin.call("/v1/tenant/settings", { method: "PATCH", body: { maxConcurrentRuns: 1 } });
+		const { tenant, admin } = await tenantWithLimit(1);
 		const slow = await hook([{ status: 200, delayMs: 300 }]);
-		await admin.call("/v1/workflows", {
-			method: "POST",
-			body: {
-				identifier: "slow_call",
-				title: "B",
-				nodes: [trigger, call(slow.url)],
-				connections: [{ identifier: "c1", sourceIdentifier: "trigger", targetIdentifier: "call" }],
-			},
-		});
+		await createSlowCall(admin, slow.url);
 		const first = await admin.call("/v1/workflows/slow_call/runs", {
 			method: "POST",
 			body: { inputs: { n: 1 } },
@@ -131,9 +138,7 @@ describe("tenant admission", () => {
 	});
 
 	it("takes a waiting run out of the queue when it is cancelled before it could resume", async () => {
-		const tenant = uniqueTenant("adm");
-		const admin = await as({ tenant, sub: "admin@x" });
-		await admin.call("/v1/tenant/settings", { method: "PATCH", body: { maxConcurrentRuns: 1 } });
+		const { tenant, admin } = await tenantWithLimit(1);
 		// The busy run holds the only slot for longer than the test looks.
 		const slow = await hook([{ status: 200, delayMs: 4000 }]);
 		await admin.call("/v1/workflows", {
