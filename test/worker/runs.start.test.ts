@@ -121,7 +121,12 @@ describe("POST /v1/workflows/{identifier}/runs", () => {
 			method: "POST",
 			body: { inputs: { message: "x" }, version: 9 },
 		});
-		expectProblem(missing, 404, "not_found");
+		expect(expectProblem(missing, 404, "not_found").detail).toContain("Version 9");
+		const latest = await admin.call(`/v1/workflows/${identifier}/runs`, {
+			method: "POST",
+			body: { inputs: { message: "x" } },
+		});
+		expect(latest.body.workflow.version).toBe(2);
 	});
 
 	describe("security", () => {

@@ -51,6 +51,56 @@ export async function getVersion(
 		.get();
 }
 
+const startTargets = new WeakMap<Database, ReturnType<typeof prepareStartTarget>>();
+
+function prepareStartTarget(db: Database) {
+	return db
+		.select({
+			id: workflows.id,
+			title: workflows.title,
+			version: workflowVersions.version,
+			definition: workflowVersions.definition,
+		})
+		.from(workflows)
+		.innerJoin(
+			workflowVersions,
+			and(
+				eq(workflowVersions.workflowId, workflows.id),
+				eq(
+					workflowVersions.version,
+					sql`coalesce(${sql.placeholder("version")}, ${workflows.latestVersion})`,
+				),
+			),
+		)
+		.where(
+			and(
+				eq(workflows.tenantId, sql.placeholder("tenantId")),
+				eq(workflows.identifier, sql.placeholder("identifier")),
+				isNull(workflows.deletedAt),
+			),
+		)
+		.prepare();
+}
+
+/**
+ * What starting a run needs: the live workflow and one version's definition (the latest when
+ * `version` is null), in one D1 round trip with a query prepared once per isolate. Null when
+ * the workflow is missing or deleted, or has no such version.
+ */
+export async function findStartTarget(
+	db: Database,
+	tenantId: string,
+	identifier: string,
+	version: number | null,
+) {
+	let query = startTargets.get(db);
+	if (!query) {
+		query = prepareStartTarget(db);
+		startTargets.set(db, query);
+	}
+	return (await query.get({ tenantId, identifier, version })) ?? null;
+}
+
 /** LIKE wildcards in user text are matched literally. */
 const likeContains = (text: string) => `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 

@@ -25,17 +25,23 @@ export async function startRun(
 		throw new ApiError("forbidden", "Only admins may start a run as another user (runAs).");
 	}
 	const db = database(env.DB);
-	const workflow = await workflowsRepo.findLiveWorkflow(db, principal.tenantId, identifier);
-	if (!workflow) throw notFound(`Workflow "${identifier}"`);
-	const versionNumber = body.version ?? workflow.latestVersion;
-	const version = await workflowsRepo.getVersion(
+	const target = await workflowsRepo.findStartTarget(
 		db,
 		principal.tenantId,
-		workflow.id,
-		versionNumber,
+		identifier,
+		body.version ?? null,
 	);
-	if (!version) throw notFound(`Version ${versionNumber} of workflow "${identifier}"`);
-	const definition = version.definition as unknown as WorkflowDefinition;
+	if (!target) {
+		const exists =
+			body.version !== undefined &&
+			(await workflowsRepo.findLiveWorkflow(db, principal.tenantId, identifier));
+		throw notFound(
+			exists ? `Version ${body.version} of workflow "${identifier}"` : `Workflow "${identifier}"`,
+		);
+	}
+	const workflow = target;
+	const versionNumber = target.version;
+	const definition = target.definition as unknown as WorkflowDefinition;
 
 	const trigger = pickTrigger(definition, body.triggerIdentifier);
 	assertMayExecute(principal, trigger);
