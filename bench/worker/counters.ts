@@ -83,8 +83,16 @@ export function countingCtx(ctx: DurableObjectState, name: string): DurableObjec
 	return ctx;
 }
 
+const countingDatabases = new WeakMap<D1Database, D1Database>();
+
+/** The same counting wrapper for the same binding, so the product's per-binding caches still hit. */
 export function countingEnv<E extends { DB: D1Database }>(env: E): E {
-	return { ...env, DB: countingD1(env.DB) };
+	let db = countingDatabases.get(env.DB);
+	if (!db) {
+		db = countingD1(env.DB);
+		countingDatabases.set(env.DB, db);
+	}
+	return { ...env, DB: db };
 }
 
 /** Counts outgoing fetches (subrequests) from the whole isolate. */

@@ -80,6 +80,8 @@ export interface DevProcess {
 	workerdPid(): number | null;
 	/** Every workerd in the group (wrangler may run more than one). */
 	workerdPids(): number[];
+	/** The DevTools inspector port of the Worker (bench/profile.ts takes CPU profiles there). */
+	inspectorPort: number;
 	token(tenant: string, role?: string): Promise<string>;
 	output(): string;
 	starts: number;
@@ -115,6 +117,7 @@ export async function createDevProcess(opts: DevProcessOptions = {}): Promise<De
 
 	const self: DevProcess = {
 		baseUrl,
+		inspectorPort,
 		starts: 0,
 		async start(timeoutMs = 90_000) {
 			const args = [wranglerBin, "dev", ...configArgs, "--port", String(port), "--ip", "127.0.0.1"];
