@@ -34,6 +34,8 @@ export interface CostDelta {
 	d1WriteStatements: number;
 	runObjectRows: number;
 	tenantObjectRows: number;
+	/** RunObject + TenantObject requests (RPC calls, fetches, alarms). */
+	doRequests: number;
 	fetches: number;
 }
 
@@ -43,6 +45,11 @@ function delta(a: Counters, b: Counters): CostDelta {
 		d1WriteStatements: b.d1WriteStatements - a.d1WriteStatements,
 		runObjectRows: (b.doRowsWritten.RunObject ?? 0) - (a.doRowsWritten.RunObject ?? 0),
 		tenantObjectRows: (b.doRowsWritten.TenantObject ?? 0) - (a.doRowsWritten.TenantObject ?? 0),
+		doRequests:
+			(b.doRequests?.RunObject ?? 0) +
+			(b.doRequests?.TenantObject ?? 0) -
+			(a.doRequests?.RunObject ?? 0) -
+			(a.doRequests?.TenantObject ?? 0),
 		fetches: b.fetches - a.fetches,
 	};
 }

@@ -151,5 +151,6 @@ export interface Counters {
 	d1RowsWritten: number;
 	doRowsWritten: Record<string, number>;
 	doSqlStatements: Record<string, number>;
+	doRequests: Record<string, number>;
 	fetches: number;
 }

@@ -5,8 +5,9 @@
 //   D1: $1.00 per million rows written  https://developers.cloudflare.com/d1/platform/pricing/
 //   SQLite Durable Objects: $1.00 per million rows written
 //     https://developers.cloudflare.com/durable-objects/platform/pricing/
-// Not counted, on either side: Durable Object requests ($0.15/M; Stepline makes several RPCs
-// per run) and duration, storage GB-months. Local workerd CPU includes local D1's SQLite work,
+//   Durable Object requests (each RPC call and alarm): $0.15 per million (same page)
+// Not counted, on either side: Durable Object duration (wall-clock GB-s while an object is
+// active) and storage GB-months. Local workerd CPU includes local D1's SQLite work,
 // which production bills as D1 rows instead, so Stepline's CPU line is an overestimate.
 import type { Summary } from "./report";
 import { round } from "./stats";
@@ -16,7 +17,8 @@ const NODES = 10;
 /**
  * Dollars per million 10-node condition runs, beyond the included monthly allowances, from
  * the published prices (README "Performance" cites the pages). Local workerd CPU stands in for
- * production CPU; DO duration and storage GB-months are left out on both sides.
+ * production CPU; DO duration and storage GB-months are left out on both sides. Workflows'
+ * own Durable Object use is inside its price.
  */
 export function costPerRun(s: Summary) {
 	const PRICE = {
@@ -24,6 +26,7 @@ export function costPerRun(s: Summary) {
 		cpuMs: 0.02 / 1e6,
 		d1Row: 1 / 1e6,
 		doRow: 1 / 1e6,
+		doRequest: 0.15 / 1e6,
 	};
 	const million = 1e6;
 	const stepline = {
@@ -32,6 +35,7 @@ export function costPerRun(s: Summary) {
 		d1Writes: s.cost.d1RowsPerRun * PRICE.d1Row * million,
 		doWrites:
 			(s.cost.runObjectRowsPerNode * NODES + s.cost.tenantObjectRowsPerRun) * PRICE.doRow * million,
+		doRequests: (s.cost.doRequestsPerRun || 0) * PRICE.doRequest * million,
 	};
 	const workflows = {
 		requests: PRICE.workerRequest,

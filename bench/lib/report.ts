@@ -31,6 +31,7 @@ export interface Summary {
 		tenantObjectRowsPerRun: number;
 		fetchesPerNode: number;
 		d1QueriesPerRun: number;
+		doRequestsPerRun: number;
 	};
 	steplineCpuMsPerRun: number;
 	workflowsCpuMsPerRun: number;
@@ -161,6 +162,11 @@ export function summarize(
 		),
 		tenantObjectRowsPerRun: round(median(cond.map((r) => r.counters.tenantObjectRows / runs)), 2),
 		fetchesPerNode: round(median(hook.map((r) => r.counters.fetches / (runs * NODES))), 2),
+		// Older result files have no request counts: NaN, not a made-up 0.
+		doRequestsPerRun: round(
+			median(cond.map((r) => (r.counters.doRequests ?? Number.NaN) / runs)),
+			2,
+		),
 		webhookRunObjectRowsPerNode: round(
 			median(hook.map((r) => r.counters.runObjectRows / (runs * NODES))),
 			2,
@@ -183,6 +189,22 @@ export function summarize(
 		"",
 	);
 	row("TenantObject rows written / run", cost.tenantObjectRowsPerRun, "", "", "", "");
+	row(
+		"DO rows written / node, RunObject + TenantObject (condition)",
+		round(cost.runObjectRowsPerNode + cost.tenantObjectRowsPerRun / NODES, 2),
+		"",
+		"",
+		"",
+		"",
+	);
+	row(
+		"Durable Object requests / run (RPC calls + alarms, condition)",
+		cost.doRequestsPerRun,
+		"",
+		"",
+		"",
+		"",
+	);
 	row("subrequests (fetch) / WEBHOOK node", cost.fetchesPerNode, "", "", "", "");
 	return {
 		...summary,

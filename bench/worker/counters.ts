@@ -10,6 +10,8 @@ export const counters = {
 	d1RowsWritten: 0,
 	doRowsWritten: { RunObject: 0, TenantObject: 0 } as Record<string, number>,
 	doSqlStatements: { RunObject: 0, TenantObject: 0 } as Record<string, number>,
+	/** Billed Durable Object requests: every RPC method call, fetch and alarm invocation. */
+	doRequests: { RunObject: 0, TenantObject: 0 } as Record<string, number>,
 	fetches: 0,
 };
 
@@ -102,4 +104,28 @@ export function countFetches(): void {
 		counters.fetches++;
 		return original(...args);
 	}) as typeof fetch;
+}
+
+/**
+ * Counts every call into the class's RPC methods, fetch and alarm (each is one billed Durable
+ * Object request). The wrappers sit on the bench subclass's prototype, where RPC finds them.
+ */
+export function countRequests(
+	subclass: { prototype: object },
+	product: { prototype: object },
+	name: string,
+): void {
+	for (const method of Object.getOwnPropertyNames(product.prototype)) {
+		if (method === "constructor") continue;
+		const original = Reflect.get(product.prototype, method);
+		if (typeof original !== "function") continue;
+		Object.defineProperty(subclass.prototype, method, {
+			value(this: unknown, ...args: unknown[]) {
+				counters.doRequests[name] = (counters.doRequests[name] ?? 0) + 1;
+				return original.apply(this, args);
+			},
+			configurable: true,
+			writable: true,
+		});
+	}
 }

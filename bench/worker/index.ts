@@ -5,7 +5,7 @@ import { Hono } from "hono";
 import { RunObject as ProductRunObject } from "../../durable-objects";
 import { TenantObject as ProductTenantObject } from "../../durable-objects/tenant";
 import product from "../../worker/index";
-import { counters, countFetches, countingCtx, countingEnv } from "./counters";
+import { counters, countFetches, countingCtx, countingEnv, countRequests } from "./counters";
 import type { PeerParams } from "./peer-workflow";
 import type { RawSteps } from "./raw-steps";
 
@@ -30,6 +30,9 @@ export class TenantObject extends ProductTenantObject {
 		super(countingCtx(ctx, "TenantObject"), countingEnv(env));
 	}
 }
+
+countRequests(RunObject, ProductRunObject, "RunObject");
+countRequests(TenantObject, ProductTenantObject, "TenantObject");
 
 const bench = new Hono<{ Bindings: BenchEnv }>().basePath("/__bench");
 
