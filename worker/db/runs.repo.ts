@@ -43,6 +43,11 @@ interface AccessPath {
  * it takes the primary key's `tenant_id = ?` for selective and would walk a whole tenant to
  * find a rare workflow. A partial index is only usable when the query repeats its condition
  * as written, hence the literal `status <> 'COMPLETED'` (a bound value would not match).
+ * Filters without an index of their own (initiator, entity, result, search, COMPLETED, a
+ * member's visibility) are checked row by row along the path: quick while matches are common,
+ * a walk through the tenant's runs when none match (two index rows per run buy one ordering
+ * besides time, and workflow is it). With a workflow and an unfinished status both given, the
+ * status index wins: unfinished runs stay few while a workflow's history keeps growing.
  */
 function accessPath(f: RunFilter): AccessPath {
 	const unfinished = sql`${runs.status} <> 'COMPLETED'`;
