@@ -18,6 +18,9 @@ const { values } = parseArgs({
 	options: {
 		quick: { type: "boolean", default: false },
 		skip: { type: "string", default: "" },
+		// `--only index`: just the D1 index figures (rows written per run, listings over
+		// plan.indexRows seeded rows), without the peers; prints them, writes no result file.
+		only: { type: "string", default: "" },
 		// Re-derive the summary and table from the raw rounds in bench/results/latest.json.
 		"from-json": { type: "boolean", default: false },
 	},
@@ -78,6 +81,27 @@ try {
 	await dev.start();
 	const client = new BenchClient(dev.baseUrl, await dev.token("bench"));
 	await client.json("PATCH", "/v1/tenant/settings", { maxConcurrentRuns: 100 });
+	if (values.only === "index") {
+		log("index only: D1 rows written per run, 10 runs × 10 condition nodes, Stepline only");
+		const opts = { kind: "condition" as const, runs: 10, nodes: 10, rounds: 1, url: receiver.url };
+		await perNode(dev, client, { ...opts, peers: false });
+		const [round] = await perNode(dev, client, { ...opts, peers: false });
+		log(`scale: seeding ${plan.indexRows} index rows`);
+		const index = await indexScale(client, "bench", plan.indexRows);
+		const counters = round?.counters;
+		console.log(
+			JSON.stringify(
+				{
+					d1RowsWrittenPerRun: counters ? counters.d1RowsWritten / opts.runs : null,
+					d1WriteStatementsPerRun: counters ? counters.d1WriteStatements / opts.runs : null,
+					index,
+				},
+				null,
+				2,
+			),
+		);
+		await stop(0);
+	} else if (values.only) await stop(1, `--only knows "index", not "${values.only}"`);
 	log(`wrangler dev up (workerd ${dev.workerdPids().join(",")}); warming up`);
 	const opts = { runs: 10, nodes: 10, rounds: 1, url: receiver.url, peers: true };
 	await perNode(dev, client, { ...opts, kind: "condition" });

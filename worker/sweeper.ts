@@ -16,14 +16,20 @@ export function stuckAfterMs(env: Env): number {
 }
 
 /**
+ * Unfinished runs past their wake-up time, across tenants, most overdue first. The condition
+ * repeats the partial index's own (`status <> 'COMPLETED'`, as a literal) so SQLite may read
+ * runs_unfinished_due: finished runs, the vast majority, are not in it.
+ */
+export const DUE_RUNS_SQL =
+	"SELECT id, tenant_id FROM runs WHERE status <> 'COMPLETED' AND wake_at < ? ORDER BY wake_at LIMIT ?";
+
+/**
  * The cron sweeper (DESIGN §4 rule 6). D1 is only an index, so this cannot repair a run; it
  * pokes the run's object, which acts on whatever is due and rewrites its index entry.
  * Poking a healthy run is harmless: its alarm logic is idempotent.
  */
 export async function sweepStuckRuns(env: Env, now: number): Promise<number> {
-	const { results } = await env.DB.prepare(
-		"SELECT id, tenant_id FROM runs WHERE status <> 'COMPLETED' AND wake_at < ? ORDER BY wake_at LIMIT ?",
-	)
+	const { results } = await env.DB.prepare(DUE_RUNS_SQL)
 		.bind(now - stuckAfterMs(env), BATCH)
 		.all<{ id: string; tenant_id: string }>();
 	await Promise.allSettled(results.map((row) => runObject(env, row.tenant_id, row.id).poke()));

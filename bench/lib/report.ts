@@ -148,7 +148,7 @@ export function summarize(
 			"",
 			"",
 			"",
-			`unfiltered ${round(index.unfilteredP50Ms ?? 0, 1)}, status only ${round(index.statusOnlyP50Ms ?? 0, 1)}`,
+			`unfiltered ${round(index.unfilteredP50Ms ?? 0, 1)}, status only ${round(index.statusOnlyP50Ms ?? 0, 1)}, workflow only ${round(index.workflowOnlyP50Ms ?? 0, 1)}`,
 		);
 	}
 	const cond = results.condition as NodeRound[];

@@ -93,7 +93,10 @@ bench.post("/raw", async (c) => {
 
 /**
  * Scale: seeds `rows` index rows for `tenant` (50 workflows, 90 % COMPLETED) with one
- * INSERT … SELECT over a recursive counter, starting after `from`. Bench data only.
+ * INSERT … SELECT over a recursive counter, starting after `from`. Bench data only. The
+ * counter starts as an INTEGER on purpose: D1 binds JavaScript numbers as REAL, and a REAL
+ * counter made every name 'seed_7.0', so the bench's `seed_7` filter matched nothing and
+ * timed a search through the whole tenant instead of a listing.
  */
 bench.post("/seed", async (c) => {
 	const { tenant, from, rows } = await c.req.json<{ tenant: string; from: number; rows: number }>();
@@ -101,7 +104,7 @@ bench.post("/seed", async (c) => {
 		`INSERT INTO runs (id, tenant_id, workflow_id, workflow_identifier, workflow_title, version, status,
 		   result, initiated_by, requested_by, visible_to_all, entity_id, created_at, started_at, ended_at,
 		   wake_at, updated_at, index_version)
-		 WITH RECURSIVE seq(x) AS (SELECT ?1 UNION ALL SELECT x + 1 FROM seq WHERE x < ?2)
+		 WITH RECURSIVE seq(x) AS (SELECT CAST(?1 AS INTEGER) UNION ALL SELECT x + 1 FROM seq WHERE x < ?2)
 		 SELECT printf('run_seed%024d', x), ?3, 'wf_seed_' || (x % 50), 'seed_' || (x % 50), 'seed', 1,
 		   CASE WHEN x % 10 = 0 THEN 'IN_PROGRESS' ELSE 'COMPLETED' END,
 		   CASE WHEN x % 10 = 0 THEN NULL ELSE 'SUCCESS' END,

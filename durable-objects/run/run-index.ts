@@ -62,21 +62,25 @@ export function indexEntry(
 
 /**
  * The guarded upsert: a flush that arrives late (an older version after a newer one, or a
- * retry after a crash) changes nothing, so flushing is safe to repeat in any order.
+ * retry after a crash) changes nothing, so flushing is safe to repeat in any order. The row's
+ * key is (tenant_id, created_at, id): created_at is fixed when the run is created, so every
+ * flush of a run lands on the same row. Only status, result and wake_at feed an index, so an
+ * update rewrites index entries only when one of them changes.
  */
 const UPSERT = `
 INSERT INTO runs (id, tenant_id, workflow_id, workflow_identifier, workflow_title, version, status, result,
   initiated_by, requested_by, visible_to_all, entity_id, created_at, started_at, ended_at, wake_at, updated_at,
   index_version)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
-ON CONFLICT (id) DO UPDATE SET
+ON CONFLICT (tenant_id, created_at, id) DO UPDATE SET
   status = excluded.status, result = excluded.result, started_at = excluded.started_at,
   ended_at = excluded.ended_at, wake_at = excluded.wake_at, updated_at = excluded.updated_at,
   index_version = excluded.index_version
 WHERE excluded.index_version >= runs.index_version`;
 
-export async function writeIndexEntry(db: D1Database, e: RunIndexEntry): Promise<void> {
-	await db
+/** Returns the rows D1 reports written (index entries included, as billed). */
+export async function writeIndexEntry(db: D1Database, e: RunIndexEntry): Promise<number> {
+	const { meta } = await db
 		.prepare(UPSERT)
 		.bind(
 			e.id,
@@ -99,6 +103,7 @@ export async function writeIndexEntry(db: D1Database, e: RunIndexEntry): Promise
 			e.indexVersion,
 		)
 		.run();
+	return meta.rows_written;
 }
 
 /** Which header changes are worth an index write: what list filters and the sweeper read. */

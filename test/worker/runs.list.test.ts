@@ -1,7 +1,6 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { database } from "../../worker/db/client";
-import { listRunsQuery, type RunFilter } from "../../worker/db/runs.repo";
+import { listRunsQueries, type RunFilter } from "../../worker/db/runs.repo";
 import { as, expectProblem, uniqueTenant } from "./helpers";
 
 const tenant = uniqueTenant("list");
@@ -150,29 +149,47 @@ describe("GET /v1/workflows/runs", () => {
 		}
 	});
 
-	it("uses an index for every filter combination (query plans)", async () => {
-		const db = database(env.DB);
-		const filters: Partial<RunFilter>[] = [
-			{},
-			{ workflowIdentifiers: ["deploy"] },
-			{ workflowIdentifiers: ["deploy", "audit"], status: "COMPLETED" },
-			{ status: "WAITING" },
-			{ result: "FAILED" },
-			{ initiatedBy: "bob@x" },
-			{ entityId: "svc-1" },
-			{ startedAfter: T0, startedBefore: T0 + 1000 },
-			{ search: "dep" },
-			{ status: "COMPLETED", initiatedBy: "bob@x", entityId: "svc-1", search: "x" },
+	it("reads every filter combination from the index it names, in order (query plans)", async () => {
+		const PRIMARY_KEY = "SEARCH runs USING PRIMARY KEY (tenant_id=?";
+		const BY_WORKFLOW =
+			"SEARCH runs USING INDEX runs_tenant_workflow_created (tenant_id=? AND workflow_identifier=?";
+		const BY_UNFINISHED_STATUS =
+			"SEARCH runs USING INDEX runs_unfinished_tenant_status_created (tenant_id=? AND status=?";
+		const cases: [Partial<RunFilter>, string, number][] = [
+			[{}, PRIMARY_KEY, 1],
+			[{ workflowIdentifiers: ["deploy"] }, BY_WORKFLOW, 1],
+			[{ workflowIdentifiers: ["deploy", "audit"], status: "COMPLETED" }, BY_WORKFLOW, 2],
+			[{ status: "WAITING" }, BY_UNFINISHED_STATUS, 1],
+			[{ workflowIdentifiers: ["deploy"], status: "QUEUED" }, BY_UNFINISHED_STATUS, 1],
+			[{ unfinished: true }, BY_UNFINISHED_STATUS, 3],
+			[{ workflowIdentifiers: ["deploy"], unfinished: true }, BY_WORKFLOW, 1],
+			[{ status: "COMPLETED" }, PRIMARY_KEY, 1],
+			[{ result: "FAILED" }, PRIMARY_KEY, 1],
+			[{ initiatedBy: "bob@x" }, PRIMARY_KEY, 1],
+			[{ entityId: "svc-1" }, PRIMARY_KEY, 1],
+			[{ startedAfter: T0, startedBefore: T0 + 1000 }, PRIMARY_KEY, 1],
+			[{ search: "dep" }, PRIMARY_KEY, 1],
+			[
+				{ status: "COMPLETED", initiatedBy: "bob@x", entityId: "svc-1", search: "x" },
+				PRIMARY_KEY,
+				1,
+			],
 		];
-		for (const filter of filters) {
+		for (const [filter, expected, statements] of cases) {
 			for (const visibleTo of [null, "bob@x"]) {
-				const { sql, params } = listRunsQuery(db, tenant, { ...filter, visibleTo }, 20);
-				const plan = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
-					.bind(...params)
-					.all<{ detail: string }>();
-				const details = plan.results.map((r) => r.detail).join(" | ");
-				expect(details, JSON.stringify(filter)).toMatch(/USING (COVERING )?INDEX runs_tenant_/);
-				expect(details, JSON.stringify(filter)).not.toMatch(/SCAN runs(?! USING)/);
+				const queries = listRunsQueries(tenant, { ...filter, visibleTo }, 20);
+				expect(queries, JSON.stringify(filter)).toHaveLength(statements);
+				for (const { sql, params } of queries) {
+					const plan = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
+						.bind(...params)
+						.all<{ detail: string }>();
+					const details = plan.results.map((r) => r.detail);
+					// One search of the named index, seeking to the cursor; no scan, no sort.
+					expect(details, JSON.stringify(filter)).toEqual([expect.stringContaining(expected)]);
+					expect(details[0], JSON.stringify(filter)).toMatch(
+						/\(created_at,id\)<\(\?,\?\)|created_at<\?/,
+					);
+				}
 			}
 		}
 	});

@@ -1,0 +1,85 @@
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { type RunIndexEntry, writeIndexEntry } from "../../durable-objects/run/run-index";
+import { database } from "../../worker/db/client";
+import { listRuns } from "../../worker/db/runs.repo";
+import { DUE_RUNS_SQL } from "../../worker/sweeper";
+import { uniqueTenant } from "./helpers";
+
+const T0 = Date.parse("2026-03-01T00:00:00Z");
+
+function entry(tenantId: string, id: string, changes: Partial<RunIndexEntry>): RunIndexEntry {
+	return {
+		id,
+		tenantId,
+		workflowId: "wf_1",
+		workflowIdentifier: "deploy",
+		workflowTitle: "Deploy",
+		version: 1,
+		status: "IN_PROGRESS",
+		result: null,
+		initiatedBy: "alice@x",
+		requestedBy: "alice@x",
+		visibleToAll: false,
+		entityId: null,
+		createdAt: T0,
+		startedAt: T0,
+		endedAt: null,
+		wakeAt: T0,
+		updatedAt: T0,
+		indexVersion: 1,
+		...changes,
+	};
+}
+
+const finished = { status: "COMPLETED", result: "SUCCESS", endedAt: T0 + 50, wakeAt: null };
+
+const listIds = async (tenantId: string, filter: { status?: string; unfinished?: boolean }) =>
+	(await listRuns(database(env.DB), tenantId, { ...filter, visibleTo: null }, { limit: 20 })).map(
+		(r) => r.id,
+	);
+
+describe("the D1 runs index", () => {
+	it("costs two rows written for a run indexed once, already finished", async () => {
+		const tenant = uniqueTenant("index");
+		// D1 bills the table row and each index entry written; a finished run is in no partial index.
+		expect(await writeIndexEntry(env.DB, entry(tenant, "run_once", { ...finished }))).toBe(2);
+		expect(await listIds(tenant, {})).toEqual(["run_once"]);
+		expect(await listIds(tenant, { status: "COMPLETED" })).toEqual(["run_once"]);
+	});
+
+	it("lists a waiting run by status while it waits, and keeps one row through every flush", async () => {
+		const tenant = uniqueTenant("index");
+		await writeIndexEntry(env.DB, entry(tenant, "run_waits", {}));
+		await writeIndexEntry(
+			env.DB,
+			entry(tenant, "run_waits", { status: "WAITING", wakeAt: T0 + 3_600_000, indexVersion: 2 }),
+		);
+		expect(await listIds(tenant, { status: "WAITING" })).toEqual(["run_waits"]);
+		expect(await listIds(tenant, { unfinished: true })).toEqual(["run_waits"]);
+
+		await writeIndexEntry(env.DB, entry(tenant, "run_waits", { ...finished, indexVersion: 3 }));
+		// A late flush of an older version changes nothing.
+		const stale = entry(tenant, "run_waits", { status: "WAITING", indexVersion: 2 });
+		expect(await writeIndexEntry(env.DB, stale)).toBe(0);
+
+		expect(await listIds(tenant, { status: "WAITING" })).toEqual([]);
+		expect(await listIds(tenant, { unfinished: true })).toEqual([]);
+		expect(await listIds(tenant, { status: "COMPLETED" })).toEqual(["run_waits"]);
+		const rows = await env.DB.prepare("SELECT status FROM runs WHERE tenant_id = ?")
+			.bind(tenant)
+			.all<{ status: string }>();
+		expect(rows.results).toEqual([{ status: "COMPLETED" }]);
+	});
+
+	it("finds due runs for the sweeper through the index of unfinished runs only", async () => {
+		const plan = await env.DB.prepare(`EXPLAIN QUERY PLAN ${DUE_RUNS_SQL}`)
+			.bind(T0, 100)
+			.all<{ detail: string }>();
+		expect(plan.results.map((r) => r.detail)).toEqual([
+			expect.stringMatching(
+				/^SEARCH runs USING (COVERING )?INDEX runs_unfinished_due \(wake_at<\?\)$/,
+			),
+		]);
+	});
+});
