@@ -80,6 +80,7 @@ try {
 	dev = await createDevProcess({ config: "bench/wrangler.bench.toml" });
 	await dev.start();
 	const client = new BenchClient(dev.baseUrl, await dev.token("bench"));
+	const member = new BenchClient(dev.baseUrl, await dev.token("bench", "member"));
 	await client.json("PATCH", "/v1/tenant/settings", { maxConcurrentRuns: 100 });
 	if (values.only === "index") {
 		log("index only: D1 rows written per run, 10 runs × 10 condition nodes, Stepline only");
@@ -87,7 +88,7 @@ try {
 		await perNode(dev, client, { ...opts, peers: false });
 		const [round] = await perNode(dev, client, { ...opts, peers: false });
 		log(`scale: seeding ${plan.indexRows} index rows`);
-		const index = await indexScale(client, "bench", plan.indexRows);
+		const index = await indexScale(client, "bench", plan.indexRows, member);
 		const counters = round?.counters;
 		console.log(
 			JSON.stringify(
@@ -148,7 +149,7 @@ try {
 	}
 	if (!skip.has("index")) {
 		log(`scale: seeding ${plan.indexRows} index rows`);
-		results.index = await indexScale(client, "bench", plan.indexRows);
+		results.index = await indexScale(client, "bench", plan.indexRows, member);
 	}
 	const summary = summarize(results, plan.runs, plan.chainRuns);
 	const report = {

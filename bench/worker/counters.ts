@@ -8,6 +8,8 @@ export const counters = {
 	/** Statements that wrote anything (the index upserts; reads from polling are not). */
 	d1WriteStatements: 0,
 	d1RowsWritten: 0,
+	/** Rows D1 reports read (billed like writes, per row examined, not per row returned). */
+	d1RowsRead: 0,
 	doRowsWritten: { RunObject: 0, TenantObject: 0 } as Record<string, number>,
 	doSqlStatements: { RunObject: 0, TenantObject: 0 } as Record<string, number>,
 	/** Billed Durable Object requests: every RPC method call, fetch and alarm invocation. */
@@ -15,7 +17,7 @@ export const counters = {
 	fetches: 0,
 };
 
-type D1Result = { meta?: { rows_written?: number } };
+type D1Result = { meta?: { rows_written?: number; rows_read?: number } };
 
 const bindTo = <T extends object>(target: T, prop: PropertyKey) => {
 	const value = Reflect.get(target, prop);
@@ -27,6 +29,7 @@ function countResult(result: unknown): void {
 	const written = (result as D1Result)?.meta?.rows_written ?? 0;
 	if (written > 0) counters.d1WriteStatements++;
 	counters.d1RowsWritten += written;
+	counters.d1RowsRead += (result as D1Result)?.meta?.rows_read ?? 0;
 }
 
 function wrapStatement(stmt: D1PreparedStatement): D1PreparedStatement {
