@@ -29,13 +29,27 @@ export interface RunCursor {
 const UNFINISHED_STATUSES = ["QUEUED", "IN_PROGRESS", "WAITING"];
 
 /**
+ * Index rows one listing page may examine, at most (split across the ranges of its access
+ * path, each range reading at least a page). Filters checked row by row (below) cost nothing
+ * while matches are common, but when almost nothing matches a page would otherwise read the
+ * whole tenant. A page that spends its budget returns the matches found so far and a cursor
+ * after the last row examined, like DynamoDB's Limit and LastEvaluatedKey. Such a page reads
+ * its rows three times (see listRunsPage): 15,000 rows read, tens of milliseconds locally,
+ * where a tenant of 1,000,000 runs walked whole took hundreds. 5,000 still fills a 20-run page
+ * in one request for a filter that matches one run in 250.
+ */
+export const PAGE_SCAN_BUDGET = 5_000;
+
+/**
  * Where a listing reads from. Every source is ordered (tenant_id, [key,] created_at, id), so
  * each range (one per workflow or per status) yields its runs newest first and stops after a
  * page; several ranges are merged. `index: null` is the table itself (its primary key).
+ * `serves` says which filters the ranges already apply, so they are not checked again.
  */
 interface AccessPath {
 	index: string | null;
 	ranges: SQL[];
+	serves: "status" | "workflows" | "unfinished" | null;
 }
 
 /**
@@ -45,9 +59,10 @@ interface AccessPath {
  * as written, hence the literal `status <> 'COMPLETED'` (a bound value would not match).
  * Filters without an index of their own (initiator, entity, result, search, COMPLETED, a
  * member's visibility) are checked row by row along the path: quick while matches are common,
- * a walk through the tenant's runs when none match (two index rows per run buy one ordering
- * besides time, and workflow is it). With a workflow and an unfinished status both given, the
- * status index wins: unfinished runs stay few while a workflow's history keeps growing.
+ * bounded by PAGE_SCAN_BUDGET per page when none match (two index rows per run buy one
+ * ordering besides time, and workflow is it). With a workflow and an unfinished status both
+ * given, the status index wins: unfinished runs stay few while a workflow's history keeps
+ * growing.
  */
 function accessPath(f: RunFilter): AccessPath {
 	const unfinished = sql`${runs.status} <> 'COMPLETED'`;
@@ -55,39 +70,49 @@ function accessPath(f: RunFilter): AccessPath {
 		return {
 			index: "runs_unfinished_tenant_status_created",
 			ranges: [and(eq(runs.status, f.status), unfinished) as SQL],
+			serves: "status",
 		};
 	if (f.workflowIdentifiers?.length)
 		return {
 			index: "runs_tenant_workflow_created",
 			ranges: [...new Set(f.workflowIdentifiers)].map((w) => eq(runs.workflowIdentifier, w)),
+			serves: "workflows",
 		};
 	if (f.unfinished && f.status === undefined)
 		return {
 			index: "runs_unfinished_tenant_status_created",
 			ranges: UNFINISHED_STATUSES.map((s) => and(eq(runs.status, s), unfinished) as SQL),
+			serves: "unfinished",
 		};
-	return { index: null, ranges: [sql`1`] };
+	return { index: null, ranges: [sql`1`], serves: null };
 }
 
 const likeContains = (text: string) => `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 
-/**
- * The conditions checked row by row along the access path; those the path already implies
- * are harmless repeats. created_at bounds and the cursor are ranges on every path.
- */
-function rowFilter(tenantId: string, f: RunFilter, after?: RunCursor): SQL | undefined {
+/** The conditions every source seeks by: tenant, created_at bounds and the cursor. */
+function seekConditions(tenantId: string, f: RunFilter, after?: RunCursor): SQL | undefined {
 	return and(
 		eq(runs.tenantId, tenantId),
-		f.workflowIdentifiers?.length
+		f.startedAfter !== undefined ? gte(runs.createdAt, f.startedAfter) : undefined,
+		f.startedBefore !== undefined ? lt(runs.createdAt, f.startedBefore) : undefined,
+		// A row value, so SQLite seeks straight to the cursor instead of reading up to it.
+		after ? sql`(${runs.createdAt}, ${runs.id}) < (${after.createdAt}, ${after.id})` : undefined,
+	);
+}
+
+/** The conditions checked row by row along the access path (undefined: none, the path is exact). */
+function rowChecks(f: RunFilter, path: AccessPath): SQL | undefined {
+	return and(
+		f.workflowIdentifiers?.length && path.serves !== "workflows"
 			? inArray(runs.workflowIdentifier, f.workflowIdentifiers)
 			: undefined,
-		f.status ? eq(runs.status, f.status) : undefined,
+		f.status && path.serves !== "status" ? eq(runs.status, f.status) : undefined,
 		f.result ? eq(runs.result, f.result) : undefined,
 		f.initiatedBy ? eq(runs.initiatedBy, f.initiatedBy) : undefined,
 		f.entityId ? eq(runs.entityId, f.entityId) : undefined,
-		f.startedAfter !== undefined ? gte(runs.createdAt, f.startedAfter) : undefined,
-		f.startedBefore !== undefined ? lt(runs.createdAt, f.startedBefore) : undefined,
-		f.unfinished ? ne(runs.status, "COMPLETED") : undefined,
+		f.unfinished && path.serves !== "unfinished" && path.serves !== "status"
+			? ne(runs.status, "COMPLETED")
+			: undefined,
 		f.search
 			? or(
 					sql`${runs.workflowIdentifier} LIKE ${likeContains(f.search)} ESCAPE '\\'`,
@@ -101,22 +126,48 @@ function rowFilter(tenantId: string, f: RunFilter, after?: RunCursor): SQL | und
 					eq(runs.visibleToAll, true),
 				)
 			: undefined,
-		// A row value, so SQLite seeks straight to the cursor instead of reading up to it.
-		after ? sql`(${runs.createdAt}, ${runs.id}) < (${after.createdAt}, ${after.id})` : undefined,
 	);
 }
 
-/** One SELECT per range of the access path, each newest first and at most `limit` rows. */
-function listStatements(tenantId: string, filter: RunFilter, limit: number, after?: RunCursor) {
+interface RangeRead {
+	/** At most `limit` matching rows of the range, newest first. */
+	page: SQL;
+	/** The row at position `budget` (where a page that found too few stopped), if it exists. */
+	stop: SQL | null;
+}
+
+/**
+ * One read per range of the access path. With a `budget` and row checks, the page reads the
+ * range in a subquery that stops after `budget` rows (it still seeks by the cursor in the named
+ * index), and the outer query keeps the matches. Only when that finds fewer than `limit` does
+ * the caller ask, with `stop`, where the budget ran out: a window function numbering the rows
+ * could tell in the same statement, but its buffer makes D1 count (and bill) every row read
+ * three times, on every page, to answer a question most pages never ask.
+ */
+function listStatements(
+	tenantId: string,
+	filter: RunFilter,
+	limit: number,
+	after: RunCursor | undefined,
+	budget: number | null,
+): RangeRead[] {
 	const path = accessPath(filter);
 	const source = path.index
 		? sql`${runs} INDEXED BY ${sql.identifier(path.index)}`
 		: sql`${runs} NOT INDEXED`;
-	const conditions = rowFilter(tenantId, filter, after);
-	return path.ranges.map(
-		(range) =>
-			sql`SELECT * FROM ${source} WHERE ${range} AND ${conditions} ORDER BY ${runs.createdAt} DESC, ${runs.id} DESC LIMIT ${limit}`,
-	);
+	const seek = seekConditions(tenantId, filter, after);
+	const checks = rowChecks(filter, path);
+	const newestFirst = sql`ORDER BY ${runs.createdAt} DESC, ${runs.id} DESC`;
+	if (budget === null || checks === undefined)
+		return path.ranges.map((range) => ({
+			page: sql`SELECT * FROM ${source} WHERE ${range} AND ${and(seek, checks)} ${newestFirst} LIMIT ${limit}`,
+			stop: null,
+		}));
+	const perRange = Math.max(limit, Math.ceil(budget / path.ranges.length));
+	return path.ranges.map((range) => ({
+		page: sql`SELECT * FROM (SELECT *, ${checks} AS matches FROM ${source} WHERE ${range} AND ${seek} ${newestFirst} LIMIT ${perRange}) WHERE matches LIMIT ${limit}`,
+		stop: sql`SELECT ${runs.createdAt}, ${runs.id} FROM ${source} WHERE ${range} AND ${seek} ${newestFirst} LIMIT 1 OFFSET ${perRange - 1}`,
+	}));
 }
 
 const dialect = new SQLiteSyncDialect();
@@ -132,9 +183,28 @@ function fromDriver(raw: Record<string, unknown>): RunIndexRow {
 	return row as RunIndexRow;
 }
 
-const newestFirst = (a: RunIndexRow, b: RunIndexRow) =>
+const compareNewestFirst = (a: RunCursor, b: RunCursor) =>
 	b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+const newestFirst = (a: RunIndexRow, b: RunIndexRow) => compareNewestFirst(a, b);
+const keyOf = (row: RunIndexRow): RunCursor => ({ createdAt: row.createdAt, id: row.id });
 
+/** Runs the statements in one round trip (several ranges travel in one batch). */
+async function run(db: Database, statements: SQL[]) {
+	if (statements.length === 0) return [];
+	// Straight to D1: drizzle's batch cannot run raw statements.
+	const d1 = db.$client;
+	const prepared = statements.map((s) => {
+		const { sql, params } = dialect.sqlToQuery(s);
+		return d1.prepare(sql).bind(...params);
+	});
+	const results =
+		prepared.length === 1
+			? [await (prepared[0] as D1PreparedStatement).all<Record<string, unknown>>()]
+			: await d1.batch<Record<string, unknown>>(prepared);
+	return results.map((r) => r.results);
+}
+
+/** Every matching run up to `limit`, however many rows that reads (bulk cancel). */
 export async function listRuns(
 	db: Database,
 	tenantId: string,
@@ -142,27 +212,102 @@ export async function listRuns(
 	page: { limit: number; after?: RunCursor },
 ): Promise<RunIndexRow[]> {
 	if (filter.unfinished && filter.status === "COMPLETED") return [];
-	// Straight to D1: drizzle's batch cannot run raw statements. Several ranges (workflows,
-	// statuses) travel in one batch, and they never overlap.
-	const d1 = db.$client;
-	const statements = listStatements(tenantId, filter, page.limit, page.after).map((s) => {
-		const { sql, params } = dialect.sqlToQuery(s);
-		return d1.prepare(sql).bind(...params);
-	});
-	const pages =
-		statements.length === 1
-			? [await (statements[0] as D1PreparedStatement).all<Record<string, unknown>>()]
-			: await d1.batch<Record<string, unknown>>(statements);
-	return pages
-		.flatMap((p) => p.results)
+	const statements = listStatements(tenantId, filter, page.limit, page.after, null);
+	// The ranges never overlap: merging is a sort.
+	return (
+		await run(
+			db,
+			statements.map((s) => s.page),
+		)
+	)
+		.flat()
 		.map(fromDriver)
 		.sort(newestFirst)
 		.slice(0, page.limit);
 }
 
-/** The statements a listing runs (one per range), for query-plan checks in tests. */
-export function listRunsQueries(tenantId: string, filter: RunFilter, limit: number) {
-	return listStatements(tenantId, filter, limit, { createdAt: Date.now(), id: "run_" }).map((s) =>
-		dialect.sqlToQuery(s),
+export interface RunPage {
+	rows: RunIndexRow[];
+	/** Where the next page starts; null when every matching run has been returned. */
+	next: RunCursor | null;
+	/** The budget ran out before the page filled: matches are sparse here. */
+	short: boolean;
+}
+
+/**
+ * One listing page that examines at most about `budget` index rows (PAGE_SCAN_BUDGET; tests
+ * pass a small one). When the budget runs out before `limit` matches are found, the page holds
+ * the matches so far (maybe none) and `next` is the last row examined, so paging on sees every
+ * match exactly once, in order. With several ranges each stops at its own row; the page ends at
+ * the newest of those stops (everything newer has been examined in every range), and matches
+ * read beyond it are left for the next page. `short`: the previous page ran out of budget, so
+ * this one likely will too and reads its stop in the first round trip.
+ */
+export async function listRunsPage(
+	db: Database,
+	tenantId: string,
+	filter: RunFilter,
+	page: { limit: number; after?: RunCursor; budget?: number; short?: boolean },
+): Promise<RunPage> {
+	if (filter.unfinished && filter.status === "COMPLETED")
+		return { rows: [], next: null, short: false };
+	// One more than the page, to know whether a full page is the last.
+	const wanted = page.limit + 1;
+	const statements = listStatements(
+		tenantId,
+		filter,
+		wanted,
+		page.after,
+		page.budget ?? PAGE_SCAN_BUDGET,
 	);
+	const straightToStop = page.short === true && statements.every((s) => s.stop);
+	const firstTry = straightToStop
+		? statements.map(() => [])
+		: await run(
+				db,
+				statements.map((s) => s.page),
+			);
+	// Ranges that found too few: read again with the row where the budget ran out, both in one
+	// batch (one snapshot), so a run leaving the range between round trips (an unfinished
+	// status finishing) cannot move that row past one the page never examined.
+	const short = statements.flatMap((s, i) =>
+		s.stop && (firstTry[i]?.length ?? 0) < wanted ? [{ i, page: s.page, stop: s.stop }] : [],
+	);
+	const again = await run(
+		db,
+		short.flatMap((s) => [s.page, s.stop]),
+	);
+	const pages = firstTry.map((raws) => raws.map(fromDriver));
+	const stops: RunCursor[] = [];
+	for (const [j, { i }] of short.entries()) {
+		pages[i] = (again[2 * j] ?? []).map(fromDriver);
+		const row = again[2 * j + 1]?.[0];
+		if (row) stops.push({ createdAt: Number(row.created_at), id: String(row.id) });
+	}
+	for (const matches of pages)
+		if (matches.length >= wanted) stops.push(keyOf(matches[wanted - 1] as RunIndexRow));
+	// The page ends where the range that read least far stopped: everything newer has been
+	// examined in every range; matches beyond it are the next page's.
+	const stop = stops.sort(compareNewestFirst)[0];
+	const examined = pages
+		.flat()
+		.filter((row) => !stop || compareNewestFirst(row, stop) <= 0)
+		.sort(newestFirst);
+	if (examined.length > page.limit) {
+		const rows = examined.slice(0, page.limit);
+		return { rows, next: keyOf(rows.at(-1) as RunIndexRow), short: false };
+	}
+	return { rows: examined, next: stop ?? null, short: stop !== undefined };
+}
+
+/**
+ * What a listing page may run, per range of its access path: the page read, and the read of
+ * where its budget ran out (null when nothing is checked row by row). For query-plan checks.
+ */
+export function listRunsQueries(tenantId: string, filter: RunFilter, limit: number) {
+	const after = { createdAt: Date.now(), id: "run_" };
+	return listStatements(tenantId, filter, limit + 1, after, PAGE_SCAN_BUDGET).map((s) => ({
+		page: dialect.sqlToQuery(s.page),
+		stop: s.stop ? dialect.sqlToQuery(s.stop) : null,
+	}));
 }

@@ -2,7 +2,7 @@ import type { RouteConfig, RouteHandler } from "@hono/zod-openapi";
 import { newRunId, runObject, runObjectName } from "../../../durable-objects";
 import { assertRole } from "../../auth/middleware";
 import { database } from "../../db/client";
-import { listRuns as listIndexedRuns, type RunCursor } from "../../db/runs.repo";
+import { listRuns as listIndexedRuns, listRunsPage, type RunCursor } from "../../db/runs.repo";
 import type { RunIndexRow } from "../../db/schema";
 import type { AppEnv } from "../../env";
 import { ApiError, validationFailed } from "../../errors/api-error";
@@ -73,11 +73,13 @@ export const cancelRun: Handler<typeof routes.cancelRun> = async (c) => {
 	}
 };
 
-const isRunCursor = (v: unknown): v is { t: number; i: string } =>
+/** `s: 1`: the page that issued it ran out of its scan budget (the next one likely will too). */
+const isRunCursor = (v: unknown): v is { t: number; i: string; s?: 1 } =>
 	typeof v === "object" &&
 	v !== null &&
 	Number.isInteger((v as { t?: unknown }).t) &&
-	typeof (v as { i?: unknown }).i === "string";
+	typeof (v as { i?: unknown }).i === "string" &&
+	[undefined, 1].includes((v as { s?: unknown }).s as 1 | undefined);
 
 export const summary = (row: RunIndexRow) => ({
 	id: row.id,
@@ -98,20 +100,21 @@ export const listRuns: Handler<typeof routes.listRuns> = async (c) => {
 	const after: RunCursor | undefined = decoded
 		? { createdAt: decoded.t, id: decoded.i }
 		: undefined;
-	const rows = await listIndexedRuns(
+	// At most PAGE_SCAN_BUDGET index rows per page: a short or empty page with a cursor means
+	// the budget ran out before the page filled, and the client pages on.
+	const page = await listRunsPage(
 		database(c.env.DB),
 		principal.tenantId,
 		{ ...filters, visibleTo: principal.role === "admin" ? null : principal.subject },
-		{ limit: limit + 1, after },
+		{ limit, after, short: decoded?.s === 1 },
 	);
-	const page = rows.slice(0, limit);
-	const last = page.at(-1);
+	const next = page.next && {
+		t: page.next.createdAt,
+		i: page.next.id,
+		...(page.short ? { s: 1 } : {}),
+	};
 	return c.json(
-		{
-			data: page.map(summary),
-			nextCursor:
-				rows.length > limit && last ? encodeCursor({ t: last.createdAt, i: last.id }) : null,
-		},
+		{ data: page.rows.map(summary), nextCursor: next ? encodeCursor(next) : null },
 		200,
 	);
 };
