@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { PAGE_SCAN_BUDGET } from "../../db/runs.repo";
 import { json, problemResponses, SECURITY } from "../openapi";
 import {
 	BulkCancelResult,
@@ -51,6 +52,7 @@ export const listRuns = createRoute({
 	tags,
 	security: SECURITY,
 	summary: "List runs you may see, newest first",
+	description: `Cursor paging: pass \`nextCursor\` back as \`cursor\` until it is null. Each page examines about ${PAGE_SCAN_BUDGET} runs at most, so filters the index cannot narrow (initiator, entity, result, search, status COMPLETED, a member's visibility) stay fast when almost nothing matches: a page may then hold fewer runs than \`limit\`, or none, with a non-null \`nextCursor\`. That is normal and means "keep paging": the next page resumes after the last run examined, so every match still comes exactly once, newest first. Only a null \`nextCursor\` means there is nothing more.`,
 	request: { query: ListRunsQuery },
 	responses: { 200: json(RunList, "One page of runs."), ...problemResponses(401, 422, 500) },
 });

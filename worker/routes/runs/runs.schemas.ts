@@ -198,7 +198,9 @@ export const RunFilters = z.object({
 
 export const ListRunsQuery = RunFilters.extend({
 	limit: z.coerce.number().int().min(1).max(100).default(20),
-	cursor: z.string().max(512).optional(),
+	cursor: z.string().max(512).optional().openapi({
+		description: "The previous page's `nextCursor`, unchanged.",
+	}),
 });
 
 export const RunSummary = Run.pick({
@@ -215,7 +217,13 @@ export const RunSummary = Run.pick({
 	.openapi("RunSummary");
 
 export const RunList = z
-	.object({ data: z.array(RunSummary), nextCursor: z.string().nullable() })
+	.object({
+		data: z.array(RunSummary),
+		nextCursor: z.string().nullable().openapi({
+			description:
+				"Where the next page starts; null only when no more runs match. A page that examined its limit of runs before filling may be short or empty and still carry one: keep paging.",
+		}),
+	})
 	.openapi("RunList");
 
 export const BulkCancelResult = z
