@@ -78,11 +78,14 @@ export function RunsPage({ query: params }: { query: URLSearchParams }) {
 				{(data) =>
 					data.data.length === 0 ? (
 						<Empty>
-							{cursors.length > 0
-								? "No older runs."
-								: Object.values(filters).some(Boolean)
-									? "No runs match these filters."
-									: "No runs yet. Start one from a workflow's page."}
+							{data.nextCursor
+								? // A page searches a bounded stretch of runs; a cursor means older ones remain.
+									"None of the runs this page searched match. Older runs may: press Older."
+								: cursors.length > 0
+									? "No older runs."
+									: Object.values(filters).some(Boolean)
+										? "No runs match these filters."
+										: "No runs yet. Start one from a workflow's page."}
 						</Empty>
 					) : (
 						<RunsTable runs={data.data} />
