@@ -15,9 +15,13 @@ export interface Admission {
 	releaseRetryAt: number | null;
 }
 
+/**
+ * A run as created: it waits for its first slot. Nothing stores this value — a run object
+ * with a creation record and no stored admission is in it — so creating a run writes one row.
+ */
 export const NEW_ADMISSION: Admission = {
 	holdsSlot: false,
-	waitingForSlot: null,
+	waitingForSlot: "start",
 	cancelledBeforeStart: null,
 	releaseRetryAt: null,
 };

@@ -22,7 +22,6 @@ export type CancelResult =
 export class RunObject extends DurableObject<Env> {
 	private readonly shell: RunShell;
 	private readonly streams = new RunStreams();
-	private admission: Admission | undefined;
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
@@ -44,10 +43,9 @@ export class RunObject extends DurableObject<Env> {
 				reuse: input.reuse as RunMeta["reuse"],
 				createdAt: Date.now(),
 			};
+			// Its admission is NEW_ADMISSION (waiting for its first slot) until one is stored.
+			this.shell.store.putMeta("run", meta);
 			this.shell.setMeta(meta);
-			this.saveAdmission({ ...NEW_ADMISSION, waitingForSlot: "start" }, () =>
-				this.shell.store.putMeta("run", meta),
-			);
 			await this.requestSlot();
 			// The caller may list runs right after starting one: land the first index write first.
 			await this.shell.flush();
@@ -207,7 +205,8 @@ export class RunObject extends DurableObject<Env> {
 		if (!meta) return;
 		const granted = { ...this.loadAdmission(), holdsSlot: true, waitingForSlot: null };
 		const event: RunEvent = waiting === "start" ? startEventOf(meta) : { type: "timer_due" };
-		const applied = this.shell.apply(event, () => this.saveAdmission(granted));
+		// The grant is written with the transition it lets through (its log row).
+		const applied = this.shell.apply(event, { admission: granted });
 		// A resume that found nothing due commits nothing; record the slot anyway.
 		if (!applied || applied.ignored) {
 			this.saveAdmission(granted);
@@ -249,16 +248,11 @@ export class RunObject extends DurableObject<Env> {
 	}
 
 	private loadAdmission(): Admission {
-		this.admission ??= this.shell.store.getMeta<Admission>("admission") ?? NEW_ADMISSION;
-		return this.admission;
+		return this.shell.control<Admission>("admission") ?? NEW_ADMISSION;
 	}
 
 	private saveAdmission(admission: Admission, alsoWrite?: () => void): void {
-		this.ctx.storage.transactionSync(() => {
-			alsoWrite?.();
-			this.shell.store.putMeta("admission", admission);
-		});
-		this.admission = admission;
+		this.shell.saveControl("admission", admission, alsoWrite);
 	}
 
 	private view(): RunView {
