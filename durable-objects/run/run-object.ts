@@ -1,9 +1,17 @@
 import { DurableObject } from "cloudflare:workers";
 import type { RunEvent, Transition } from "../../engine/run";
-import { type Admission, NEW_ADMISSION, RELEASE_RETRY_MS, tenantSlots } from "./run-admission";
+import {
+	type Admission,
+	NEW_ADMISSION,
+	RELEASE_RETRY_MS,
+	released,
+	stopsWorking,
+	tenantSlots,
+} from "./run-admission";
 import { type RunMeta, type StartRunInput, startEventOf } from "./run-meta";
 import { type RetryPlanResult, retryPlanFor } from "./run-retry";
 import { RunShell } from "./run-shell";
+import type { Controls } from "./run-store";
 import { RunStreams } from "./run-streams";
 import { queuedView, type RunView, runView } from "./run-view";
 
@@ -22,12 +30,15 @@ export type CancelResult =
 export class RunObject extends DurableObject<Env> {
 	private readonly shell: RunShell;
 	private readonly streams = new RunStreams();
+	/** The transition being committed releases the slot (see admissionAfter). */
+	private releaseDue = false;
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
 		this.shell = new RunShell(
 			ctx,
 			env,
+			(t, given) => this.admissionAfter(t, given),
 			(t) => this.afterCommit(t),
 			() => this.loadAdmission().releaseRetryAt,
 		);
@@ -214,27 +225,42 @@ export class RunObject extends DurableObject<Env> {
 		}
 	}
 
-	/** After each transition: push its events to streams; a run that stopped working gives its slot back. */
+	/**
+	 * A transition that stops the run working (it now waits, or ended) gives its slot back: the
+	 * release is committed with the transition itself, and the tenant is told after the commit.
+	 */
+	private admissionAfter(transition: Transition, given: Controls): Controls {
+		this.releaseDue = false;
+		const admission = (given.admission as Admission | undefined) ?? this.loadAdmission();
+		if (!stopsWorking(admission, transition.state.header.status)) return {};
+		this.releaseDue = true;
+		return { admission: released(admission) };
+	}
+
+	/** After each transition: push its events to streams; tell the tenant of a released slot. */
 	private afterCommit(transition: Transition | null): void {
 		if (transition) this.streams.publish(transition.history, transition.ended);
+		if (transition && this.releaseDue) {
+			this.releaseDue = false;
+			this.ctx.waitUntil(this.tellTenantReleased());
+			return;
+		}
+		// Nothing committed (a resume that found nothing due): release the usual way.
 		const status = this.shell.loadState()?.header.status;
-		const { holdsSlot, waitingForSlot } = this.loadAdmission();
-		// A finished run also leaves the queue it may be in (cancelled while waiting to resume).
-		const stoppedWorking = holdsSlot && (status === "WAITING" || status === "COMPLETED");
-		if (stoppedWorking || (status === "COMPLETED" && waitingForSlot !== null)) {
+		if (!transition && status && stopsWorking(this.loadAdmission(), status)) {
 			this.ctx.waitUntil(this.releaseSlot());
 		}
 	}
 
 	private async releaseSlot(): Promise<void> {
+		if (!this.shell.loadMeta()) return;
+		this.saveAdmission(released(this.loadAdmission()));
+		await this.tellTenantReleased();
+	}
+
+	private async tellTenantReleased(): Promise<void> {
 		const meta = this.shell.loadMeta();
 		if (!meta) return;
-		this.saveAdmission({
-			...this.loadAdmission(),
-			holdsSlot: false,
-			waitingForSlot: null,
-			releaseRetryAt: null,
-		});
 		try {
 			await tenantSlots(this.env, meta.tenantId).releaseSlot(meta.tenantId, meta.runId);
 		} catch (err) {

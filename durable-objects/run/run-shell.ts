@@ -41,6 +41,11 @@ export class RunShell {
 	constructor(
 		private readonly ctx: DurableObjectState,
 		private readonly env: Env,
+		/**
+		 * Control values a transition changes besides those the caller gave (`given`), decided
+		 * once the engine has advanced: they are committed in the transition's own log row.
+		 */
+		private readonly controlsFor: (transition: Transition, given: Controls) => Controls,
 		/** Called after each committed transition (the object releases its tenant slot there). */
 		private readonly afterCommit: (transition: Transition) => void,
 		/** Extra times the one alarm must wake for (a retried slot release). */
@@ -132,7 +137,7 @@ export class RunShell {
 		return wake !== null && wake <= now;
 	}
 
-	/** `controls`: values that change with this transition (written in its log row) only if it applies. */
+	/** `controls`: values that change with this transition (in its log row), if it applies. */
 	apply(event: RunEvent, controls: Controls = {}): Transition | null {
 		const meta = this.loadMeta();
 		const state = event.type === "start" ? null : this.loadState();
@@ -153,8 +158,9 @@ export class RunShell {
 				transition.wakeAt,
 				now,
 			);
-			const all: Controls = { ...this.load().controls, ...controls, outbox };
-			const changed: Controls = { ...this.unstoredControls(), ...controls };
+			const given: Controls = { ...controls, ...this.controlsFor(transition, controls) };
+			const all: Controls = { ...this.load().controls, ...given, outbox };
+			const changed: Controls = { ...this.unstoredControls(), ...given };
 			if (outbox !== this.storedControls.outbox) changed.outbox = outbox;
 			// One transaction, one log row: state changes, history batch and controls together.
 			this.ctx.storage.transactionSync(() => this.store.persist(transition, changed, all));

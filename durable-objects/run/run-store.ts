@@ -28,13 +28,13 @@ import type { RunMeta } from "./run-meta";
  * tables, not more: creating each one is a row write too). The tables of the earlier layout (`meta`, `header`, `nodes`, …) are refused,
  * not misread.
  */
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS run_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS run_log (
-	first_seq INTEGER NOT NULL, version INTEGER NOT NULL, last_seq INTEGER NOT NULL,
-	events TEXT NOT NULL, changes TEXT NOT NULL, PRIMARY KEY (first_seq, version)
-) WITHOUT ROWID;
-`;
+const SCHEMA = [
+	"CREATE TABLE IF NOT EXISTS run_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
+	`CREATE TABLE IF NOT EXISTS run_log (
+		first_seq INTEGER NOT NULL, version INTEGER NOT NULL, last_seq INTEGER NOT NULL,
+		events TEXT NOT NULL, changes TEXT NOT NULL, PRIMARY KEY (first_seq, version)
+	) WITHOUT ROWID`,
+];
 
 /**
  * When a snapshot is rewritten: once the log after the last one holds `maxReplayRows` rows, or
@@ -127,7 +127,8 @@ export class RunStore {
 				"this run was stored in the earlier row-per-node layout, which this version does not read",
 			);
 		}
-		storage.sql.exec(SCHEMA);
+		// One statement per exec: a cursor reports only its last statement's rows written.
+		for (const statement of SCHEMA) storage.sql.exec(statement);
 	}
 
 	private get sql() {
