@@ -46,12 +46,19 @@ export interface SnapshotPolicy {
 	maxReplayRows: number;
 	/** Characters per snapshot row: well under the 2 MB row limit even at 4 bytes a character. */
 	chunkChars: number;
+	/**
+	 * A transition whose changed rows serialise longer than this is not logged row by row (its
+	 * log row would risk the 2 MB row limit, e.g. two nodes each holding a 1 MB response):
+	 * a snapshot at that transition is written instead, in chunks.
+	 */
+	maxLoggedChangeChars: number;
 }
 
 const DEFAULT_SNAPSHOT_POLICY: SnapshotPolicy = {
 	minReplayBytes: 256 * 1024,
 	maxReplayRows: 500,
 	chunkChars: 256 * 1024,
+	maxLoggedChangeChars: 256 * 1024,
 };
 const REPLAY_TO_SNAPSHOT_RATIO = 2;
 
@@ -84,7 +91,16 @@ interface LoggedChanges {
 	header: RunHeader | null;
 	rows: RowWrite[];
 	controls: Controls;
+	/** Too large to log: the snapshot at this transition holds its changes (never replayed). */
+	inSnapshot?: true;
 }
+
+const IN_SNAPSHOT = JSON.stringify({
+	header: null,
+	rows: [],
+	controls: {},
+	inSnapshot: true,
+} satisfies LoggedChanges);
 
 interface Snapshot {
 	version: number;
@@ -179,6 +195,7 @@ export class RunStore {
 		);
 		for (const row of rows) {
 			const changes = JSON.parse(row.changes) as LoggedChanges;
+			if (changes.inSnapshot) throw new Error(`log row ${row.version} has no snapshot to load`);
 			state = applyWrites(state, { header: changes.header, rows: changes.rows, history: [] });
 			for (const [name, value] of Object.entries(changes.controls) as [ControlName, unknown][]) {
 				controls[name] = value;
@@ -212,6 +229,8 @@ export class RunStore {
 	 * inside `transactionSync`, so all of it lands or none.
 	 */
 	persist(transition: Transition, changedControls: Controls, allControls: Controls): void {
+		// Read where the log stands first: a first load must not see this transition's row.
+		const position = this.logPosition();
 		const writes = transitionWrites(transition);
 		const { header } = transition.state;
 		const changes: LoggedChanges = {
@@ -221,19 +240,19 @@ export class RunStore {
 		};
 		const events = JSON.stringify(writes.history);
 		const changesJson = JSON.stringify(changes);
+		const tooLarge = changesJson.length > this.policy.maxLoggedChangeChars;
 		this.sql.exec(
 			"INSERT INTO run_log (first_seq, version, last_seq, events, changes) VALUES (?, ?, ?, ?, ?)",
 			writes.history[0]?.seq ?? header.lastSeq + 1,
 			header.version,
 			header.lastSeq,
 			events,
-			changesJson,
+			tooLarge ? IN_SNAPSHOT : changesJson,
 		);
-		const position = this.logPosition();
 		position.version = header.version;
 		position.rowsSinceSnapshot++;
 		position.bytesSinceSnapshot += changesJson.length;
-		if (this.snapshotDue(position)) this.writeSnapshot(transition.state, allControls);
+		if (tooLarge || this.snapshotDue(position)) this.writeSnapshot(transition.state, allControls);
 	}
 
 	private snapshotDue(position: LogPosition): boolean {
@@ -249,6 +268,7 @@ export class RunStore {
 	 * after it. Also for rewriting the state outside a transition (tests that move timers).
 	 */
 	writeSnapshot(state: RunState, controls: Controls): void {
+		const position = this.logPosition();
 		const snapshot: Snapshot = {
 			version: state.header.version,
 			lastSeq: state.header.lastSeq,
@@ -267,7 +287,6 @@ export class RunStore {
 			snapshotKey(chunks),
 			SNAPSHOT_END,
 		);
-		const position = this.logPosition();
 		position.version = state.header.version;
 		position.rowsSinceSnapshot = 0;
 		position.bytesSinceSnapshot = 0;

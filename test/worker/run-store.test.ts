@@ -37,8 +37,14 @@ const freshStorage = <T>(use: (storage: DurableObjectStorage) => T) =>
 describe("RunStore", () => {
 	it("rebuilds the exact state and history from storage after every transition, across snapshots", async () => {
 		await freshStorage((storage) => {
-			// Tiny thresholds: snapshots every few transitions, each in several rows.
-			const policy = { minReplayBytes: 4_000, maxReplayRows: 5, chunkChars: 1_500 };
+			// Tiny thresholds: snapshots every few transitions, each in several rows, and the
+			// largest transitions (the start, the forEach's end) kept in a snapshot, not logged.
+			const policy = {
+				minReplayBytes: 4_000,
+				maxReplayRows: 5,
+				chunkChars: 1_500,
+				maxLoggedChangeChars: 2_000,
+			};
 			const store = new RunStore(storage, policy);
 			const driver = new Driver(forEachRun, {
 				script: { "each#2": [{ status: 503 }, { status: 200, body: { ok: true } }] },
@@ -68,6 +74,10 @@ describe("RunStore", () => {
 			expect(driver.state?.header.result).toBe("SUCCESS");
 			// The run really went through several multi-row snapshots.
 			expect(Math.max(...snapshotRows)).toBeGreaterThan(1);
+			const unlogged = storage.sql
+				.exec<{ n: number }>("SELECT count(*) AS n FROM run_log WHERE changes LIKE '%inSnapshot%'")
+				.one().n;
+			expect(unlogged).toBeGreaterThan(0);
 
 			const all = store.historyAfter(0, 100_000);
 			expect(all).toEqual(JSON.parse(JSON.stringify(driver.history)));
