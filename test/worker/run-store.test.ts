@@ -104,6 +104,30 @@ describe("RunStore", () => {
 		});
 	});
 
+	it("pages past transitions that wrote no events", async () => {
+		await freshStorage((storage) => {
+			const store = new RunStore(storage);
+			const log = (firstSeq: number, version: number, seqs: number[]) =>
+				storage.sql.exec(
+					"INSERT INTO run_log (first_seq, version, last_seq, events, changes) VALUES (?, ?, ?, ?, '{}')",
+					firstSeq,
+					version,
+					seqs.at(-1) ?? firstSeq - 1,
+					JSON.stringify(seqs.map((seq) => ({ seq }))),
+				);
+			log(1, 1, [1]);
+			log(2, 2, []);
+			log(2, 3, []);
+			log(2, 4, [2]);
+			log(3, 5, [3]);
+			const seqs = (after: number, limit: number) =>
+				store.historyAfter(after, limit).map((e) => e.seq);
+			expect(seqs(0, 2)).toEqual([1, 2]);
+			expect(seqs(1, 2)).toEqual([2, 3]);
+			expect(seqs(0, 10)).toEqual([1, 2, 3]);
+		});
+	});
+
 	it("refuses storage in the earlier layout instead of misreading it", async () => {
 		await freshStorage((storage) => {
 			storage.sql.exec("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
