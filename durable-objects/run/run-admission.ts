@@ -1,3 +1,4 @@
+import type { RunStatus } from "../../engine/run";
 import type { AcquireResult } from "../tenant/admission";
 
 /**
@@ -15,12 +16,32 @@ export interface Admission {
 	releaseRetryAt: number | null;
 }
 
+/**
+ * A run as created: it waits for its first slot. Nothing stores this value — a run object
+ * with a creation record and no stored admission is in it — so creating a run writes one row.
+ */
 export const NEW_ADMISSION: Admission = {
 	holdsSlot: false,
-	waitingForSlot: null,
+	waitingForSlot: "start",
 	cancelledBeforeStart: null,
 	releaseRetryAt: null,
 };
+
+/**
+ * Does a run in `status` give its slot back? One that holds a slot and stopped working (it
+ * waits, or ended), and a finished run still queued (cancelled while waiting to resume).
+ */
+export const stopsWorking = (admission: Admission, status: RunStatus): boolean =>
+	(admission.holdsSlot && (status === "WAITING" || status === "COMPLETED")) ||
+	(status === "COMPLETED" && admission.waitingForSlot !== null);
+
+/** The admission once the slot is given back (and the run out of any queue). */
+export const released = (admission: Admission): Admission => ({
+	...admission,
+	holdsSlot: false,
+	waitingForSlot: null,
+	releaseRetryAt: null,
+});
 
 /** The narrow TenantObject surface a run uses (see durable-objects/tenant/tenant-object.ts). */
 export interface TenantSlots {

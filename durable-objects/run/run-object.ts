@@ -1,9 +1,17 @@
 import { DurableObject } from "cloudflare:workers";
 import type { RunEvent, Transition } from "../../engine/run";
-import { type Admission, NEW_ADMISSION, RELEASE_RETRY_MS, tenantSlots } from "./run-admission";
+import {
+	type Admission,
+	NEW_ADMISSION,
+	RELEASE_RETRY_MS,
+	released,
+	stopsWorking,
+	tenantSlots,
+} from "./run-admission";
 import { type RunMeta, type StartRunInput, startEventOf } from "./run-meta";
 import { type RetryPlanResult, retryPlanFor } from "./run-retry";
 import { RunShell } from "./run-shell";
+import type { Controls } from "./run-store";
 import { RunStreams } from "./run-streams";
 import { queuedView, type RunView, runView } from "./run-view";
 
@@ -22,13 +30,15 @@ export type CancelResult =
 export class RunObject extends DurableObject<Env> {
 	private readonly shell: RunShell;
 	private readonly streams = new RunStreams();
-	private admission: Admission | undefined;
+	/** The transition being committed releases the slot (see admissionAfter). */
+	private releaseDue = false;
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
 		this.shell = new RunShell(
 			ctx,
 			env,
+			(t, given) => this.admissionAfter(t, given),
 			(t) => this.afterCommit(t),
 			() => this.loadAdmission().releaseRetryAt,
 		);
@@ -44,10 +54,9 @@ export class RunObject extends DurableObject<Env> {
 				reuse: input.reuse as RunMeta["reuse"],
 				createdAt: Date.now(),
 			};
+			// Its admission is NEW_ADMISSION (waiting for its first slot) until one is stored.
+			this.shell.store.putMeta("run", meta);
 			this.shell.setMeta(meta);
-			this.saveAdmission({ ...NEW_ADMISSION, waitingForSlot: "start" }, () =>
-				this.shell.store.putMeta("run", meta),
-			);
 			await this.requestSlot();
 			// The caller may list runs right after starting one: land the first index write first.
 			await this.shell.flush();
@@ -207,7 +216,8 @@ export class RunObject extends DurableObject<Env> {
 		if (!meta) return;
 		const granted = { ...this.loadAdmission(), holdsSlot: true, waitingForSlot: null };
 		const event: RunEvent = waiting === "start" ? startEventOf(meta) : { type: "timer_due" };
-		const applied = this.shell.apply(event, () => this.saveAdmission(granted));
+		// The grant is written with the transition it lets through (its log row).
+		const applied = this.shell.apply(event, { admission: granted });
 		// A resume that found nothing due commits nothing; record the slot anyway.
 		if (!applied || applied.ignored) {
 			this.saveAdmission(granted);
@@ -215,27 +225,42 @@ export class RunObject extends DurableObject<Env> {
 		}
 	}
 
-	/** After each transition: push its events to streams; a run that stopped working gives its slot back. */
+	/**
+	 * A transition that stops the run working (it now waits, or ended) gives its slot back: the
+	 * release is committed with the transition itself, and the tenant is told after the commit.
+	 */
+	private admissionAfter(transition: Transition, given: Controls): Controls {
+		this.releaseDue = false;
+		const admission = (given.admission as Admission | undefined) ?? this.loadAdmission();
+		if (!stopsWorking(admission, transition.state.header.status)) return {};
+		this.releaseDue = true;
+		return { admission: released(admission) };
+	}
+
+	/** After each transition: push its events to streams; tell the tenant of a released slot. */
 	private afterCommit(transition: Transition | null): void {
 		if (transition) this.streams.publish(transition.history, transition.ended);
+		if (transition && this.releaseDue) {
+			this.releaseDue = false;
+			this.ctx.waitUntil(this.tellTenantReleased());
+			return;
+		}
+		// Nothing committed (a resume that found nothing due): release the usual way.
 		const status = this.shell.loadState()?.header.status;
-		const { holdsSlot, waitingForSlot } = this.loadAdmission();
-		// A finished run also leaves the queue it may be in (cancelled while waiting to resume).
-		const stoppedWorking = holdsSlot && (status === "WAITING" || status === "COMPLETED");
-		if (stoppedWorking || (status === "COMPLETED" && waitingForSlot !== null)) {
+		if (!transition && status && stopsWorking(this.loadAdmission(), status)) {
 			this.ctx.waitUntil(this.releaseSlot());
 		}
 	}
 
 	private async releaseSlot(): Promise<void> {
+		if (!this.shell.loadMeta()) return;
+		this.saveAdmission(released(this.loadAdmission()));
+		await this.tellTenantReleased();
+	}
+
+	private async tellTenantReleased(): Promise<void> {
 		const meta = this.shell.loadMeta();
 		if (!meta) return;
-		this.saveAdmission({
-			...this.loadAdmission(),
-			holdsSlot: false,
-			waitingForSlot: null,
-			releaseRetryAt: null,
-		});
 		try {
 			await tenantSlots(this.env, meta.tenantId).releaseSlot(meta.tenantId, meta.runId);
 		} catch (err) {
@@ -249,16 +274,11 @@ export class RunObject extends DurableObject<Env> {
 	}
 
 	private loadAdmission(): Admission {
-		this.admission ??= this.shell.store.getMeta<Admission>("admission") ?? NEW_ADMISSION;
-		return this.admission;
+		return this.shell.control<Admission>("admission") ?? NEW_ADMISSION;
 	}
 
 	private saveAdmission(admission: Admission, alsoWrite?: () => void): void {
-		this.ctx.storage.transactionSync(() => {
-			alsoWrite?.();
-			this.shell.store.putMeta("admission", admission);
-		});
-		this.admission = admission;
+		this.shell.saveControl("admission", admission, alsoWrite);
 	}
 
 	private view(): RunView {

@@ -12,7 +12,14 @@ import { performHttpCall } from "./http-call";
 import type { RunHeaderLike } from "./run-index";
 import type { RunMeta } from "./run-meta";
 import { flushOutbox, queueIndexWrite } from "./run-outbox";
-import { type OutboxState, RunStore } from "./run-store";
+import {
+	type ControlName,
+	type Controls,
+	EMPTY_OUTBOX,
+	type LoadedRun,
+	type OutboxState,
+	RunStore,
+} from "./run-store";
 
 /**
  * The shell around the pure engine (DESIGN §3, §4): load → advance → persist the transition in
@@ -23,8 +30,10 @@ export class RunShell {
 	readonly store: RunStore;
 	private meta: RunMeta | null | undefined;
 	private plan: Plan | undefined;
-	private state: RunState | null | undefined;
-	private outbox: OutboxState | undefined;
+	/** The state and control values as committed, plus control changes not written yet. */
+	private loaded: LoadedRun | undefined;
+	/** Control values as last written; a newer value rides along with the next transition. */
+	private storedControls: Controls = {};
 	private alarmAt: number | null | undefined;
 	private readonly inFlight = new Map<string, AbortController>();
 	private flushing: Promise<void> | null = null;
@@ -32,6 +41,11 @@ export class RunShell {
 	constructor(
 		private readonly ctx: DurableObjectState,
 		private readonly env: Env,
+		/**
+		 * Control values a transition changes besides those the caller gave (`given`), decided
+		 * once the engine has advanced: they are committed in the transition's own log row.
+		 */
+		private readonly controlsFor: (transition: Transition, given: Controls) => Controls,
 		/** Called after each committed transition (the object releases its tenant slot there). */
 		private readonly afterCommit: (transition: Transition) => void,
 		/** Extra times the one alarm must wake for (a retried slot release). */
@@ -54,14 +68,66 @@ export class RunShell {
 		return this.plan;
 	}
 
+	private load(): LoadedRun {
+		if (!this.loaded) {
+			this.loaded = this.store.load();
+			this.storedControls = { ...this.loaded.controls };
+		}
+		return this.loaded;
+	}
+
+	/** Drops every cached value (after a failed transaction): the next read reloads. */
+	private forget(): void {
+		this.loaded = undefined;
+		this.store.forgetPosition();
+	}
+
 	loadState(): RunState | null {
-		if (this.state === undefined) this.state = this.store.loadState();
-		return this.state;
+		return this.load().state;
 	}
 
 	loadOutbox(): OutboxState {
-		this.outbox ??= this.store.outbox();
-		return this.outbox;
+		return (this.load().controls.outbox as OutboxState | undefined) ?? EMPTY_OUTBOX;
+	}
+
+	control<T>(name: ControlName): T | undefined {
+		return this.load().controls[name] as T | undefined;
+	}
+
+	/** Writes a control value now, in its own transaction (with `alsoWrite`, if given). */
+	saveControl(name: ControlName, value: unknown, alsoWrite?: () => void): void {
+		this.load();
+		this.ctx.storage.transactionSync(() => {
+			alsoWrite?.();
+			this.store.putControl(name, value);
+		});
+		this.setControl(name, value, true);
+	}
+
+	private setControl(name: ControlName, value: unknown, stored: boolean): void {
+		this.load().controls[name] = value;
+		if (stored) this.storedControls[name] = value;
+	}
+
+	/** Control values changed since they were last written (they go with the next transition). */
+	private unstoredControls(): Controls {
+		const changed: Controls = {};
+		const { controls } = this.load();
+		for (const name of Object.keys(controls) as ControlName[]) {
+			if (controls[name] !== this.storedControls[name]) changed[name] = controls[name];
+		}
+		return changed;
+	}
+
+	/**
+	 * Writes the whole state and control values now, so later loads start from them (tests use
+	 * it after editing the cached state, e.g. to make a timer due).
+	 */
+	snapshotNow(): void {
+		const { state, controls } = this.load();
+		if (!state) return;
+		this.ctx.storage.transactionSync(() => this.store.writeSnapshot(state, controls));
+		this.storedControls = { ...controls };
 	}
 
 	/** Is any engine timer due now? (An alarm can also fire for an outbox or slot retry.) */
@@ -71,7 +137,8 @@ export class RunShell {
 		return wake !== null && wake <= now;
 	}
 
-	apply(event: RunEvent, alsoWrite?: () => void): Transition | null {
+	/** `controls`: values that change with this transition (in its log row), if it applies. */
+	apply(event: RunEvent, controls: Controls = {}): Transition | null {
 		const meta = this.loadMeta();
 		const state = event.type === "start" ? null : this.loadState();
 		if (!meta || (event.type !== "start" && !state)) return null;
@@ -91,19 +158,20 @@ export class RunShell {
 				transition.wakeAt,
 				now,
 			);
-			// One transaction: state rows, history batch and outbox land together or not at all.
-			this.ctx.storage.transactionSync(() => {
-				alsoWrite?.();
-				this.store.persist(transition, outbox === this.loadOutbox() ? null : outbox);
-			});
-			this.outbox = outbox;
+			const given: Controls = { ...controls, ...this.controlsFor(transition, controls) };
+			const all: Controls = { ...this.load().controls, ...given, outbox };
+			const changed: Controls = { ...this.unstoredControls(), ...given };
+			if (outbox !== this.storedControls.outbox) changed.outbox = outbox;
+			// One transaction, one log row: state changes, history batch and controls together.
+			this.ctx.storage.transactionSync(() => this.store.persist(transition, changed, all));
+			this.load().state = transition.state;
+			for (const [name, value] of Object.entries(all) as [ControlName, unknown][])
+				this.setControl(name, value, true);
 		} catch (err) {
 			// advance updates the state in place; after a failure the cache may be half-changed.
-			this.state = undefined;
-			this.outbox = undefined;
+			this.forget();
 			throw err;
 		}
-		this.state = transition.state;
 		this.afterCommit(transition);
 		this.armAlarm();
 		for (const effect of transition.effects) this.perform(effect);
@@ -116,11 +184,7 @@ export class RunShell {
 		const meta = this.loadMeta();
 		if (!meta) return;
 		const outbox = queueIndexWrite(this.loadOutbox(), meta, header, null, Date.now(), force);
-		this.ctx.storage.transactionSync(() => {
-			alsoWrite?.();
-			this.store.putMeta("outbox", outbox);
-		});
-		this.outbox = outbox;
+		this.saveControl("outbox", outbox, alsoWrite);
 		this.flushSoon();
 	}
 
@@ -181,9 +245,15 @@ export class RunShell {
 		const meta = this.loadMeta();
 		const state = this.loadState();
 		if (!meta || !state) return;
-		this.setOutbox(
-			queueIndexWrite(this.loadOutbox(), meta, state.header, nextWake(state), Date.now(), true),
+		const outbox = queueIndexWrite(
+			this.loadOutbox(),
+			meta,
+			state.header,
+			nextWake(state),
+			Date.now(),
+			true,
 		);
+		this.saveControl("outbox", outbox);
 	}
 
 	flushSoon(): void {
@@ -196,22 +266,21 @@ export class RunShell {
 			try {
 				while (this.loadOutbox().pending) {
 					const result = await flushOutbox(this.env.DB, () => this.loadOutbox(), Date.now);
-					this.setOutbox(result.outbox);
 					if (result.kind === "failed") {
+						// Kept at once: the retry schedule must survive an eviction.
+						this.saveControl("outbox", result.outbox);
 						console.error("run index flush failed; retrying from the alarm", result.error);
 						this.armAlarm();
 						return;
 					}
+					// A confirmed write is recorded with the next transition: if it is lost, the
+					// entry is written to D1 again, which the guarded upsert ignores.
+					this.setControl("outbox", result.outbox, false);
 				}
 			} finally {
 				this.flushing = null;
 			}
 		})();
 		return this.flushing;
-	}
-
-	private setOutbox(outbox: OutboxState): void {
-		this.store.putMeta("outbox", outbox);
-		this.outbox = outbox;
 	}
 }

@@ -1,12 +1,9 @@
 import {
-	type ConnectionState,
+	applyWrites,
 	type HistoryEvent,
-	type ItemRun,
-	type NodeRun,
 	type RowWrite,
 	type RunHeader,
 	type RunState,
-	type Timer,
 	type Transition,
 	transitionWrites,
 } from "../../engine/run";
@@ -14,19 +11,56 @@ import type { RunIndexEntry } from "./run-index";
 import type { RunMeta } from "./run-meta";
 
 /**
- * The run's own SQLite storage: one row per node run, item run, settled connection and timer,
- * so a step writes only what changed. History is stored one row per transition (a batch of
- * events with consecutive seqs): a step's several events cost one row write, not one each.
+ * The run's own SQLite storage, laid out so one transition costs one row write (Durable
+ * Objects bill rows written, index entries included):
+ *
+ * - `run_log`: one row per transition, holding its history batch and the state rows it changed
+ *   (plus any control value — admission, outbox — that changed with it). History pages seek
+ *   on `first_seq`; the state is the last snapshot plus a replay of the log rows after it.
+ * - `run_meta`: the creation record, retries, control values written outside a transition
+ *   (each stamped with the transition it follows, so replay never lets an older log row
+ *   override a newer direct write), and the snapshot: the whole state at one transition, in
+ *   chunks (a row holds at most 2 MB). The snapshot is rewritten only once the log after it
+ *   outweighs it, so a long run loads in time proportional to its state and a snapshot costs
+ *   a small fraction of a row per transition.
+ *
+ * Both tables are WITHOUT ROWID: one row per write, not a row plus an index entry (and two
+ * tables, not more: creating each one is a row write too). The tables of the earlier layout (`meta`, `header`, `nodes`, …) are refused,
+ * not misread.
  */
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS header (id INTEGER PRIMARY KEY CHECK (id = 1), value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS nodes (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS items (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS connections (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS timers (key TEXT PRIMARY KEY, at INTEGER NOT NULL, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS history (first_seq INTEGER PRIMARY KEY, last_seq INTEGER NOT NULL, events TEXT NOT NULL);
-`;
+const SCHEMA = [
+	"CREATE TABLE IF NOT EXISTS run_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
+	`CREATE TABLE IF NOT EXISTS run_log (
+		first_seq INTEGER NOT NULL, version INTEGER NOT NULL, last_seq INTEGER NOT NULL,
+		events TEXT NOT NULL, changes TEXT NOT NULL, PRIMARY KEY (first_seq, version)
+	) WITHOUT ROWID`,
+];
+
+/**
+ * When a snapshot is rewritten: once the log after the last one holds `maxReplayRows` rows, or
+ * more bytes of state changes than both `minReplayBytes` and twice the snapshot. Each logged byte then pays for
+ * at most about one snapshot byte, and a load reads O(state) whatever the run's length.
+ */
+export interface SnapshotPolicy {
+	minReplayBytes: number;
+	maxReplayRows: number;
+	/** Characters per snapshot row: well under the 2 MB row limit even at 4 bytes a character. */
+	chunkChars: number;
+	/**
+	 * A transition whose changed rows serialise longer than this is not logged row by row (its
+	 * log row would risk the 2 MB row limit, e.g. two nodes each holding a 1 MB response):
+	 * a snapshot at that transition is written instead, in chunks.
+	 */
+	maxLoggedChangeChars: number;
+}
+
+const DEFAULT_SNAPSHOT_POLICY: SnapshotPolicy = {
+	minReplayBytes: 256 * 1024,
+	maxReplayRows: 500,
+	chunkChars: 256 * 1024,
+	maxLoggedChangeChars: 256 * 1024,
+};
+const REPLAY_TO_SNAPSHOT_RATIO = 2;
 
 /** The outbox: the newest index entry not yet confirmed written to D1, and the last one that was. */
 export interface OutboxState {
@@ -44,9 +78,73 @@ export const EMPTY_OUTBOX: OutboxState = {
 	failures: 0,
 };
 
+/** Snapshot chunk keys sort in chunk order and below SNAPSHOT_END ('/' follows '.'). */
+const snapshotKey = (chunk: number) => `snapshot.${String(chunk).padStart(6, "0")}`;
+const SNAPSHOT_END = "snapshot/";
+
+/** Small values the object keeps beside the engine state and changes with its transitions. */
+export type ControlName = "admission" | "outbox";
+export type Controls = Partial<Record<ControlName, unknown>>;
+
+/** What one transition's log row holds besides its history batch. */
+interface LoggedChanges {
+	header: RunHeader | null;
+	rows: RowWrite[];
+	controls: Controls;
+	/** Too large to log: the snapshot at this transition holds its changes (never replayed). */
+	inSnapshot?: true;
+}
+
+const IN_SNAPSHOT = JSON.stringify({
+	header: null,
+	rows: [],
+	controls: {},
+	inSnapshot: true,
+} satisfies LoggedChanges);
+
+interface Snapshot {
+	version: number;
+	lastSeq: number;
+	state: RunState;
+	controls: Controls;
+}
+
+/** Everything stored, as of the newest committed transition. */
+export interface LoadedRun {
+	state: RunState | null;
+	controls: Controls;
+}
+
+/** Where the log stands: what the next snapshot decision and stamps need. */
+interface LogPosition {
+	/** Version of the newest committed transition (0 before the first). */
+	version: number;
+	rowsSinceSnapshot: number;
+	bytesSinceSnapshot: number;
+	snapshotBytes: number;
+}
+
 export class RunStore {
-	constructor(private readonly storage: DurableObjectStorage) {
-		storage.sql.exec(SCHEMA);
+	private position: LogPosition | undefined;
+	private readonly policy: SnapshotPolicy;
+
+	constructor(
+		private readonly storage: DurableObjectStorage,
+		policy: Partial<SnapshotPolicy> = {},
+	) {
+		this.policy = { ...DEFAULT_SNAPSHOT_POLICY, ...policy };
+		const earlier = storage.sql
+			.exec<{ name: string }>(
+				"SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'meta'",
+			)
+			.toArray();
+		if (earlier.length > 0) {
+			throw new Error(
+				"this run was stored in the earlier row-per-node layout, which this version does not read",
+			);
+		}
+		// One statement per exec: a cursor reports only its last statement's rows written.
+		for (const statement of SCHEMA) storage.sql.exec(statement);
 	}
 
 	private get sql() {
@@ -55,128 +153,205 @@ export class RunStore {
 
 	getMeta<T>(key: string): T | null {
 		const row = this.sql
-			.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", key)
+			.exec<{ value: string }>("SELECT value FROM run_meta WHERE key = ?", key)
 			.toArray()[0];
 		return row ? (JSON.parse(row.value) as T) : null;
 	}
 
 	putMeta(key: string, value: unknown): void {
-		this.sql.exec(
-			"INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-			key,
-			JSON.stringify(value),
-		);
+		this.putRaw(key, JSON.stringify(value));
+	}
+
+	private putRaw(key: string, value: string): void {
+		this.sql.exec("INSERT OR REPLACE INTO run_meta (key, value) VALUES (?, ?)", key, value);
 	}
 
 	runMeta(): RunMeta | null {
 		return this.getMeta<RunMeta>("run");
 	}
 
-	outbox(): OutboxState {
-		return this.getMeta<OutboxState>("outbox") ?? EMPTY_OUTBOX;
+	/**
+	 * Rebuilds the state and control values: the snapshot, then every log row after it, then
+	 * any control written directly after the transition it is stamped with.
+	 */
+	load(): LoadedRun {
+		const { snapshot, bytes } = this.readSnapshot();
+		let state = snapshot?.state ?? null;
+		const controls: Controls = { ...snapshot?.controls };
+		const controlVersion: Partial<Record<ControlName, number>> = {};
+		for (const name of Object.keys(controls) as ControlName[])
+			controlVersion[name] = snapshot?.version ?? 0;
+		const position: LogPosition = {
+			version: snapshot?.version ?? 0,
+			rowsSinceSnapshot: 0,
+			bytesSinceSnapshot: 0,
+			snapshotBytes: bytes,
+		};
+		const rows = this.sql.exec<{ version: number; changes: string }>(
+			`SELECT version, changes FROM run_log
+			 WHERE first_seq >= ? AND version > ? ORDER BY first_seq, version`,
+			(snapshot?.lastSeq ?? 0) + 1,
+			position.version,
+		);
+		for (const row of rows) {
+			const changes = JSON.parse(row.changes) as LoggedChanges;
+			if (changes.inSnapshot) throw new Error(`log row ${row.version} has no snapshot to load`);
+			state = applyWrites(state, { header: changes.header, rows: changes.rows, history: [] });
+			for (const [name, value] of Object.entries(changes.controls) as [ControlName, unknown][]) {
+				controls[name] = value;
+				controlVersion[name] = row.version;
+			}
+			position.version = row.version;
+			position.rowsSinceSnapshot++;
+			position.bytesSinceSnapshot += row.changes.length;
+		}
+		for (const row of this.sql.exec<{ key: string; value: string }>(
+			"SELECT key, value FROM run_meta WHERE key >= 'control.' AND key < 'control/'",
+		)) {
+			const name = row.key.slice("control.".length) as ControlName;
+			const stored = JSON.parse(row.value) as { stamp: number; value: unknown };
+			// Written after transition `stamp` committed: newer than that transition's log row.
+			if (stored.stamp >= (controlVersion[name] ?? 0)) controls[name] = stored.value;
+		}
+		this.position = position;
+		return { state, controls };
 	}
 
-	/** Rebuilds the engine state from rows: the same shape the engine left in memory. */
-	loadState(): RunState | null {
-		const header = this.sql
-			.exec<{ value: string }>("SELECT value FROM header WHERE id = 1")
-			.toArray()[0];
-		if (!header) return null;
-		const state: RunState = {
-			header: JSON.parse(header.value) as RunHeader,
-			nodes: {},
-			items: {},
-			connections: {},
-			timers: {},
-		};
-		for (const row of this.sql.exec<{ key: string; value: string }>(
-			"SELECT key, value FROM nodes",
-		)) {
-			state.nodes[row.key] = JSON.parse(row.value) as NodeRun;
-		}
-		for (const row of this.sql.exec<{ key: string; value: string }>(
-			"SELECT key, value FROM items",
-		)) {
-			state.items[row.key] = JSON.parse(row.value) as ItemRun;
-		}
-		for (const row of this.sql.exec<{ key: string; value: string }>(
-			"SELECT key, value FROM connections",
-		)) {
-			state.connections[row.key] = JSON.parse(row.value) as ConnectionState;
-		}
-		for (const row of this.sql.exec<{ key: string; value: string }>(
-			"SELECT key, value FROM timers",
-		)) {
-			state.timers[row.key] = JSON.parse(row.value) as Timer;
-		}
-		return state;
+	/** A control value written outside a transition (its own small transaction). */
+	putControl(name: ControlName, value: unknown): void {
+		this.putMeta(`control.${name}`, { stamp: this.logPosition().version, value });
 	}
 
 	/**
-	 * Writes one transition: only the rows the engine says changed, the new history batch and
-	 * the outbox. The caller runs this inside `transactionSync`, so all of it lands or none.
+	 * Writes one transition as one log row: the rows the engine says changed, its history batch
+	 * and the control values that changed with it. Now and then a snapshot follows (see
+	 * `snapshotDue`); `allControls` is what it records besides the state. The caller runs this
+	 * inside `transactionSync`, so all of it lands or none.
 	 */
-	persist(transition: Transition, outbox: OutboxState | null): void {
+	persist(transition: Transition, changedControls: Controls, allControls: Controls): void {
+		// Read where the log stands first: a first load must not see this transition's row.
+		const position = this.logPosition();
 		const writes = transitionWrites(transition);
-		if (writes.header) {
-			this.sql.exec(
-				"INSERT OR REPLACE INTO header (id, value) VALUES (1, ?)",
-				JSON.stringify(writes.header),
-			);
-		}
-		for (const write of writes.rows) this.writeRow(write);
-		const first = writes.history[0];
-		const last = writes.history.at(-1);
-		if (first && last) {
-			this.sql.exec(
-				"INSERT INTO history (first_seq, last_seq, events) VALUES (?, ?, ?)",
-				first.seq,
-				last.seq,
-				JSON.stringify(writes.history),
-			);
-		}
-		// Most steps change nothing the index serves: then the outbox row is not rewritten.
-		if (outbox) this.putMeta("outbox", outbox);
+		const { header } = transition.state;
+		const changes: LoggedChanges = {
+			header: writes.header,
+			rows: writes.rows,
+			controls: changedControls,
+		};
+		const events = JSON.stringify(writes.history);
+		const changesJson = JSON.stringify(changes);
+		const tooLarge = changesJson.length > this.policy.maxLoggedChangeChars;
+		this.sql.exec(
+			"INSERT INTO run_log (first_seq, version, last_seq, events, changes) VALUES (?, ?, ?, ?, ?)",
+			writes.history[0]?.seq ?? header.lastSeq + 1,
+			header.version,
+			header.lastSeq,
+			events,
+			tooLarge ? IN_SNAPSHOT : changesJson,
+		);
+		position.version = header.version;
+		position.rowsSinceSnapshot++;
+		position.bytesSinceSnapshot += changesJson.length;
+		if (tooLarge || this.snapshotDue(position)) this.writeSnapshot(transition.state, allControls);
 	}
 
-	private writeRow(write: RowWrite): void {
-		const { table, key, value } = write;
-		if (value === null) {
-			this.sql.exec(`DELETE FROM ${table} WHERE key = ?`, key);
-		} else if (table === "timers") {
-			this.sql.exec(
-				"INSERT OR REPLACE INTO timers (key, at, value) VALUES (?, ?, ?)",
-				key,
-				value.at,
-				JSON.stringify(value),
-			);
-		} else {
-			this.sql.exec(
-				`INSERT OR REPLACE INTO ${table} (key, value) VALUES (?, ?)`,
-				key,
-				JSON.stringify(value),
-			);
+	private snapshotDue(position: LogPosition): boolean {
+		if (position.rowsSinceSnapshot >= this.policy.maxReplayRows) return true;
+		return (
+			position.bytesSinceSnapshot >
+			Math.max(this.policy.minReplayBytes, REPLAY_TO_SNAPSHOT_RATIO * position.snapshotBytes)
+		);
+	}
+
+	/**
+	 * Records the whole state as of the newest transition; later loads replay only the log rows
+	 * after it. Also for rewriting the state outside a transition (tests that move timers).
+	 */
+	writeSnapshot(state: RunState, controls: Controls): void {
+		const position = this.logPosition();
+		const snapshot: Snapshot = {
+			version: state.header.version,
+			lastSeq: state.header.lastSeq,
+			state,
+			controls,
+		};
+		const json = JSON.stringify(snapshot);
+		let chunks = 0;
+		const size = this.policy.chunkChars;
+		for (let at = 0; at < json.length; at += size) {
+			this.putRaw(snapshotKey(chunks++), json.slice(at, at + size));
 		}
+		// A smaller snapshot than the last one leaves its tail chunks behind: drop them.
+		this.sql.exec(
+			"DELETE FROM run_meta WHERE key >= ? AND key < ?",
+			snapshotKey(chunks),
+			SNAPSHOT_END,
+		);
+		position.version = state.header.version;
+		position.rowsSinceSnapshot = 0;
+		position.bytesSinceSnapshot = 0;
+		position.snapshotBytes = json.length;
+	}
+
+	private readSnapshot(): { snapshot: Snapshot | null; bytes: number } {
+		const chunks = this.sql
+			.exec<{ value: string }>(
+				"SELECT value FROM run_meta WHERE key >= ? AND key < ? ORDER BY key",
+				snapshotKey(0),
+				SNAPSHOT_END,
+			)
+			.toArray();
+		if (chunks.length === 0) return { snapshot: null, bytes: 0 };
+		const json = chunks.map((c) => c.value).join("");
+		return { snapshot: JSON.parse(json) as Snapshot, bytes: json.length };
+	}
+
+	private logPosition(): LogPosition {
+		if (!this.position) this.load();
+		return this.position as LogPosition;
+	}
+
+	/** After a failed transaction the position may count a row that never landed. */
+	forgetPosition(): void {
+		this.position = undefined;
 	}
 
 	/** History events with seq > after, at most `limit`, in order. */
 	historyAfter(after: number, limit: number): HistoryEvent[] {
 		const events: HistoryEvent[] = [];
-		// Start at the batch holding seq after+1 (a primary-key seek), so paging deep into a long
+		// Start at the row holding seq after+1 (a primary-key seek), so paging deep into a long
 		// history costs the same as reading its first page.
-		const rows = this.sql.exec<{ events: string }>(
-			`SELECT events FROM history
-			 WHERE first_seq >= (SELECT coalesce(max(first_seq), 0) FROM history WHERE first_seq <= ?)
-			 ORDER BY first_seq LIMIT ?`,
-			after + 1,
-			limit,
-		);
-		for (const row of rows) {
-			for (const event of JSON.parse(row.events) as HistoryEvent[]) {
-				if (event.seq <= after) continue;
-				events.push(event);
-				if (events.length >= limit) return events;
+		let rows = this.sql
+			.exec<{ first_seq: number; version: number; events: string }>(
+				`SELECT first_seq, version, events FROM run_log
+				 WHERE first_seq >= (SELECT coalesce(max(first_seq), 0) FROM run_log WHERE first_seq <= ?)
+				 ORDER BY first_seq, version LIMIT ?`,
+				after + 1,
+				limit,
+			)
+			.toArray();
+		while (rows.length > 0) {
+			for (const row of rows) {
+				for (const event of JSON.parse(row.events) as HistoryEvent[]) {
+					if (event.seq <= after) continue;
+					events.push(event);
+					if (events.length >= limit) return events;
+				}
 			}
+			// Only rows without events (none today) leave the page short: read on past them.
+			const last = rows.at(-1) as { first_seq: number; version: number };
+			rows =
+				rows.length < limit
+					? []
+					: this.sql
+							.exec<{ first_seq: number; version: number; events: string }>(
+								`SELECT first_seq, version, events FROM run_log
+					 WHERE (first_seq, version) > (?, ?) ORDER BY first_seq, version LIMIT ?`,
+								last.first_seq,
+								last.version,
+								limit,
+							)
+							.toArray();
 		}
 		return events;
 	}

@@ -148,14 +148,12 @@ export async function waitForIndex(runId: string, status: string) {
  * so a test can fire a 1-hour delay at once instead of sleeping or racing a 1 ms alarm.
  */
 export async function makeTimersDue(stub: Stub) {
-	await runInDurableObject(stub, (instance: RunObject, state) => {
+	await runInDurableObject(stub, (instance: RunObject) => {
 		const now = Date.now() - 1;
-		state.storage.sql.exec(
-			"UPDATE timers SET at = ?, value = json_set(value, '$.at', ?)",
-			now,
-			now,
-		);
-		const cached = (instance as unknown as { shell: { state?: RunState | null } }).shell.state;
-		for (const timer of Object.values(cached?.timers ?? {})) timer.at = now;
+		const shell = (
+			instance as unknown as { shell: { loadState(): RunState | null; snapshotNow(): void } }
+		).shell;
+		for (const timer of Object.values(shell.loadState()?.timers ?? {})) timer.at = now;
+		shell.snapshotNow();
 	});
 }

@@ -1,6 +1,7 @@
 import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { RunObject } from "../../durable-objects";
+import { type OutboxState, RunStore } from "../../durable-objects/run/run-store";
 import { sweepStuckRuns } from "../../worker/sweeper";
 import {
 	definition,
@@ -146,13 +147,14 @@ describe("RunObject: durable execution", () => {
 		});
 		const { stub } = await startRun(def);
 		// Read straight from storage, not from the object's memory.
-		const stored = await runInDurableObject(stub, (_: RunObject, state) =>
-			state.storage.sql.exec<{ value: string }>("SELECT value FROM nodes WHERE key = 'call'").one(),
-		);
-		const call = JSON.parse(stored.value);
+		const call = await runInDurableObject(stub, (_: RunObject, state) => {
+			const stored = new RunStore(state.storage).load().state?.nodes.call;
+			if (!stored) throw new Error("no stored node run for call");
+			return stored;
+		});
 		expect(call.status).toBe("IN_PROGRESS");
 		expect(call.attempts).toHaveLength(1);
-		expect(call.attempts[0].endedAt).toBeNull();
+		expect(call.attempts[0]?.endedAt).toBeNull();
 		await waitForRun(stub, finished);
 	});
 
@@ -189,11 +191,10 @@ describe("RunObject: durable execution", () => {
 			runId = started.runId;
 			const outbox = await runInDurableObject(started.stub, async (_: RunObject, state) => {
 				for (let i = 0; i < 100; i++) {
-					const row = state.storage.sql
-						.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'outbox'")
-						.toArray()[0];
-					const value = row && JSON.parse(row.value);
-					if (value?.failures > 0) return value;
+					const value = new RunStore(state.storage).load().controls.outbox as
+						| OutboxState
+						| undefined;
+					if (value && value.failures > 0) return value;
 					await new Promise((r) => setTimeout(r, 10));
 				}
 				throw new Error("flush never failed");

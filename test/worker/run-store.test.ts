@@ -1,0 +1,137 @@
+import { env, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { newRunId, type RunObject, runObjectName } from "../../durable-objects";
+import { RunStore } from "../../durable-objects/run/run-store";
+import { Driver } from "../../engine/run/test/driver";
+
+/** trigger → each (forEach over 30 items, 4 at a time, the 3rd item fails once) → done. */
+const forEachRun = {
+	identifier: "store_each",
+	title: "store_each",
+	nodes: [
+		{ identifier: "trigger", config: { type: "SELF_SERVE_TRIGGER" } },
+		{
+			identifier: "each",
+			config: { type: "WEBHOOK", url: "https://example.com/hook", method: "POST" },
+			forEach: { items: "[range(30)]", concurrency: 4 },
+			retry: { maxAttempts: 2, backoff: "constant", initialDelay: "1s" },
+		},
+		{
+			identifier: "done",
+			config: { type: "CONDITION", options: [{ identifier: "yes", expression: "true" }] },
+		},
+	],
+	connections: [
+		{ identifier: "c1", sourceIdentifier: "trigger", targetIdentifier: "each" },
+		{ identifier: "c2", sourceIdentifier: "each", targetIdentifier: "done" },
+	],
+};
+
+/** Some run object's storage, used directly (the object itself is never started). */
+const freshStorage = <T>(use: (storage: DurableObjectStorage) => T) =>
+	runInDurableObject(
+		env.RUN_OBJECT.get(env.RUN_OBJECT.idFromName(runObjectName("acme", newRunId()))),
+		(_: RunObject, state) => use(state.storage),
+	);
+
+describe("RunStore", () => {
+	it("rebuilds the exact state and history from storage after every transition, across snapshots", async () => {
+		await freshStorage((storage) => {
+			// Tiny thresholds: snapshots every few transitions, each in several rows, and the
+			// largest transitions (the start, the forEach's end) kept in a snapshot, not logged.
+			const policy = {
+				minReplayBytes: 4_000,
+				maxReplayRows: 5,
+				chunkChars: 1_500,
+				maxLoggedChangeChars: 2_000,
+			};
+			const store = new RunStore(storage, policy);
+			const driver = new Driver(forEachRun, {
+				script: { "each#2": [{ status: 503 }, { status: 200, body: { ok: true } }] },
+			}).start();
+			let persisted = 0;
+			const snapshotRows = new Set<number>();
+			const check = () => {
+				for (const t of driver.transitions.slice(persisted)) {
+					if (t.ignored !== null) continue;
+					// A control value that changes with every transition rides in its log row.
+					const admission = `after v${t.state.header.version}`;
+					storage.transactionSync(() => store.persist(t, { admission }, { admission }));
+				}
+				persisted = driver.transitions.length;
+				// A new store reads storage only, like the object after an eviction.
+				const loaded = new RunStore(storage, policy).load();
+				expect(loaded.state).toEqual(JSON.parse(JSON.stringify(driver.state)));
+				expect(loaded.controls.admission).toBe(`after v${driver.state?.header.version}`);
+				snapshotRows.add(
+					storage.sql
+						.exec<{ n: number }>("SELECT count(*) AS n FROM run_meta WHERE key LIKE 'snapshot.%'")
+						.one().n,
+				);
+			};
+			check();
+			while (driver.state?.header.status !== "COMPLETED" && driver.step()) check();
+			expect(driver.state?.header.result).toBe("SUCCESS");
+			// The run really went through several multi-row snapshots.
+			expect(Math.max(...snapshotRows)).toBeGreaterThan(1);
+			const unlogged = storage.sql
+				.exec<{ n: number }>("SELECT count(*) AS n FROM run_log WHERE changes LIKE '%inSnapshot%'")
+				.one().n;
+			expect(unlogged).toBeGreaterThan(0);
+
+			const all = store.historyAfter(0, 100_000);
+			expect(all).toEqual(JSON.parse(JSON.stringify(driver.history)));
+			expect(all.map((e) => e.seq)).toEqual(all.map((_, i) => i + 1));
+			// Pages from any point continue exactly where asked.
+			for (const after of [0, 1, 7, 40, all.length - 3]) {
+				expect(store.historyAfter(after, 10)).toEqual(all.slice(after, after + 10));
+			}
+			expect(store.historyAfter(all.length, 10)).toEqual([]);
+		});
+	});
+
+	it("prefers a control value written after a transition over the one in its log row", async () => {
+		await freshStorage((storage) => {
+			const store = new RunStore(storage);
+			const driver = new Driver(forEachRun).start();
+			const [started] = driver.transitions;
+			if (!started) throw new Error("no start transition");
+			storage.transactionSync(() =>
+				store.persist(started, { admission: "granted" }, { admission: "granted" }),
+			);
+			store.putControl("admission", "released");
+			expect(new RunStore(storage).load().controls.admission).toBe("released");
+		});
+	});
+
+	it("pages past transitions that wrote no events", async () => {
+		await freshStorage((storage) => {
+			const store = new RunStore(storage);
+			const log = (firstSeq: number, version: number, seqs: number[]) =>
+				storage.sql.exec(
+					"INSERT INTO run_log (first_seq, version, last_seq, events, changes) VALUES (?, ?, ?, ?, '{}')",
+					firstSeq,
+					version,
+					seqs.at(-1) ?? firstSeq - 1,
+					JSON.stringify(seqs.map((seq) => ({ seq }))),
+				);
+			log(1, 1, [1]);
+			log(2, 2, []);
+			log(2, 3, []);
+			log(2, 4, [2]);
+			log(3, 5, [3]);
+			const seqs = (after: number, limit: number) =>
+				store.historyAfter(after, limit).map((e) => e.seq);
+			expect(seqs(0, 2)).toEqual([1, 2]);
+			expect(seqs(1, 2)).toEqual([2, 3]);
+			expect(seqs(0, 10)).toEqual([1, 2, 3]);
+		});
+	});
+
+	it("refuses storage in the earlier layout instead of misreading it", async () => {
+		await freshStorage((storage) => {
+			storage.sql.exec("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+			expect(() => new RunStore(storage)).toThrow(/earlier row-per-node layout/);
+		});
+	});
+});
