@@ -110,7 +110,7 @@ describe("tenant admission", () => {
 	}, 30_000);
 
 	it("never starts a run that was cancelled while queued", async () => {
-		const { tenant, admin } = await tenantWithLimit(1);
+		const { admin } = await tenantWithLimit(1);
 		const slow = await hook([{ status: 200, delayMs: 300 }]);
 		await createSlowCall(admin, slow.url);
 		const first = await admin.call("/v1/workflows/slow_call/runs", {
