@@ -58,7 +58,8 @@ async function main(): Promise<number> {
 		const result = await loadTest(dev, receiver, Number(values.runs), log);
 		log(
 			`load: ${result.runs} runs done in ${result.seconds.toFixed(1)} s ` +
-				`(${(result.runs / result.seconds).toFixed(1)} runs/s); at most ${result.maxOpenRuns} ` +
+				`(${(result.runs / result.seconds).toFixed(1)} runs/s, workerd CPU ${result.cpuSeconds.toFixed(1)} s); ` +
+				`at most ${result.maxOpenRuns} ` +
 				`runs calling the receiver at once; index showed at most ${result.maxIndexedInProgress} IN_PROGRESS`,
 		);
 		failed += report("load test", result.problems);
