@@ -122,11 +122,11 @@ export function decideAcquire(
 }
 
 /**
- * The queued runs (oldest first) that free slots go to now. Lowering the limit never takes a
+ * How many of the oldest queued runs free slots go to now. Lowering the limit never takes a
  * slot away: runs above the new limit finish, and nobody is granted until the count is below it.
  */
-export function runsToGrant(queue: readonly string[], inProgress: number, limit: number): string[] {
-	return queue.slice(0, Math.max(0, limit - inProgress));
+export function freeSlots(inProgress: number, limit: number): number {
+	return Math.max(0, limit - inProgress);
 }
 
 /** Why a settings patch cannot be applied, or the settings it gives. */
@@ -154,6 +154,18 @@ export function applySettingsPatch(
 /** A failed "your slot is ready" call is retried after 1 s, 2 s, 4 s … capped at a minute. */
 export const notificationRetryDelay = (attempts: number): number =>
 	Math.min(1000 * 2 ** Math.max(0, attempts - 1), 60_000);
+
+/**
+ * Expired keys are deleted by a sweep that reads every key (an index on the expiry would cost a
+ * second storage row for every key written). Sweeps are at least this far apart: at most 96 a
+ * day, two reads of each key apiece, and a row read is billed at a thousandth of a row written.
+ * An expired key is already treated as absent, so a late sweep only keeps a dead row longer.
+ */
+export const IDEMPOTENCY_SWEEP_INTERVAL_MS = 15 * 60_000;
+
+/** When a key that expires at `expiresAt` is swept: at its expiry, or the next allowed sweep. */
+export const sweepTimeFor = (expiresAt: number, nextSweepAllowed: number): number =>
+	Math.max(expiresAt, nextSweepAllowed);
 
 /**
  * The one alarm's time: the earliest due timer, at least 1 ms ahead (local workerd sometimes

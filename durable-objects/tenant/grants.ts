@@ -18,32 +18,33 @@ function withTimeout<T>(call: Promise<T>, ms: number): Promise<T> {
 
 /**
  * One delivery round: calls slotGranted for every notification never tried or due for a retry,
- * all at once (in grant order), and again for rows added while it ran, each row once. A success
- * deletes only the row it delivered (by id), so a newer grant of the same run is still told;
- * a failure postpones the row, and the object's alarm tries again when it is due.
+ * all at once (in grant order), and again for grants made while it ran, each grant once. A
+ * success clears only the grant it delivered (by its seq), so a newer grant of the same run is
+ * still told; a failure postpones it, and the object's alarm tries again when it is due.
  */
 export async function deliverGrants(
 	store: TenantStore,
 	tenantId: string,
 	notifier: SlotNotifier,
 ): Promise<void> {
+	// A grant's seq is never reused while the object lives, so it names one notification.
 	const tried = new Set<number>();
 	for (;;) {
 		const now = Date.now();
 		const batch = store
 			.notifications()
-			.filter((n) => !tried.has(n.id) && (n.attempts === 0 || n.dueAt <= now));
+			.filter((n) => !tried.has(n.grantSeq) && (n.attempts === 0 || n.dueAt <= now));
 		if (batch.length === 0) return;
 		await Promise.all(
 			batch.map(async (n) => {
-				tried.add(n.id);
+				tried.add(n.grantSeq);
 				try {
 					await withTimeout(notifier(tenantId, n.runId), NOTIFY_TIMEOUT_MS);
-					store.deleteNotification(n.id);
+					store.clearNotification(n.runId, n.grantSeq);
 				} catch (err) {
 					console.error("slotGranted failed; retrying from the alarm", n.runId, String(err));
 					const attempts = n.attempts + 1;
-					store.postponeNotification(n.id, attempts, Date.now() + notificationRetryDelay(attempts));
+					store.postponeNotification(n, attempts, Date.now() + notificationRetryDelay(attempts));
 				}
 			}),
 		);

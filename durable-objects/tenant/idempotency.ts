@@ -28,15 +28,17 @@ export function begin(
 	return result;
 }
 
+/** Stores the response unless another was stored first; true when it was stored. */
 export function complete(
 	store: TenantStore,
 	key: string,
 	fingerprint: string,
 	response: StoredResponse,
 	now: number,
-): void {
-	if (!shouldStore(store.idempotencyEntry(key), fingerprint, now)) return;
+): boolean {
+	if (!shouldStore(store.idempotencyEntry(key), fingerprint, now)) return false;
 	store.putDone(key, fingerprint, now + IDEMPOTENCY_TTL_MS, response);
+	return true;
 }
 
 /** Only an in-flight key is forgotten, so a late or repeated abandon never drops a response. */

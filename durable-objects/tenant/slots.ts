@@ -1,10 +1,12 @@
-import { type AcquireResult, decideAcquire, runsToGrant, type WithdrawResult } from "./admission";
+import { type AcquireResult, decideAcquire, freeSlots, type WithdrawResult } from "./admission";
 import type { TenantStore } from "./tenant-store";
 
 /**
  * Concurrency admission over the tenant's rows: who holds one of the IN_PROGRESS slots, who
  * waits, and in which order. Each function reads and writes synchronously; the object runs one
- * call at a time, so no other call sees a half-made decision.
+ * call at a time, so no other call sees a half-made decision. None reads the whole queue: the
+ * counts are kept by the store, and a grant reads only the oldest queued rows it hands slots to,
+ * so taking and giving back a slot costs the same with a thousand runs queued as with none.
  */
 
 /**
@@ -13,26 +15,24 @@ import type { TenantStore } from "./tenant-store";
  */
 const NOTIFY_GRACE_MS = 10_000;
 
-export function acquire(store: TenantStore, runId: string, now: number): AcquireResult {
-	const counts = {
-		inProgress: store.countSlots("in_progress"),
-		queued: store.countSlots("queued"),
-	};
-	const limit = store.settings().maxConcurrentRuns;
-	const decision = decideAcquire(store.slotState(runId), counts, limit);
+export function acquire(store: TenantStore, runId: string): AcquireResult {
+	const slot = store.slotOf(runId);
+	const counts = { inProgress: store.countInProgress(), queued: store.countQueued() };
+	const decision = decideAcquire(slot?.state ?? null, counts, store.settings().maxConcurrentRuns);
 	switch (decision.kind) {
 		case "already_granted":
 			// The run asked and learned it holds the slot: a pending notification is redundant.
-			store.deleteNotifications(runId);
+			store.clearNotification(runId);
 			return { kind: "granted" };
 		case "grant":
-			store.insertSlot(runId, "in_progress", now);
+			store.addHolder(runId, null);
 			return { kind: "granted" };
 		case "enqueue":
-			store.insertSlot(runId, "queued", now);
-			return { kind: "queued", position: store.queuePosition(runId) };
+			store.enqueue(runId);
+			return { kind: "queued", position: store.countQueued() };
 		case "already_queued":
-			return { kind: "queued", position: store.queuePosition(runId) };
+			// The one read that grows with the queue: a queued run asking again counts who is ahead.
+			return { kind: "queued", position: store.queuePosition(slot?.seq ?? 0) };
 		default: {
 			const unknown: never = decision;
 			throw new Error(`unknown acquire decision ${JSON.stringify(unknown)}`);
@@ -42,21 +42,21 @@ export function acquire(store: TenantStore, runId: string, now: number): Acquire
 
 /**
  * Frees the run's slot (or its place in the queue) and hands free slots on. Deleting what is
- * not there is a no-op, so a repeated release changes nothing.
+ * not there is a no-op, so a repeated release changes nothing. A holder's pending notification
+ * goes with its row.
  */
 export function release(store: TenantStore, runId: string, now: number): void {
 	store.transaction(() => {
-		store.deleteSlot(runId);
-		store.deleteNotifications(runId);
+		if (!store.deleteHolder(runId)) store.deleteQueued(runId);
 		grantQueued(store, now);
 	});
 }
 
 export function withdraw(store: TenantStore, runId: string): WithdrawResult {
-	const state = store.slotState(runId);
+	const state = store.slotOf(runId)?.state ?? null;
 	switch (state) {
 		case "queued":
-			store.deleteSlot(runId, "queued");
+			store.deleteQueued(runId);
 			return { kind: "withdrawn" };
 		case "in_progress":
 			return { kind: "holds_slot" };
@@ -70,18 +70,16 @@ export function withdraw(store: TenantStore, runId: string): WithdrawResult {
 }
 
 /**
- * Moves the oldest queued runs into free slots, each with a notification row to deliver.
- * Called inside the transaction that freed the slots, so a grant and its row land together.
+ * Moves the oldest queued runs into free slots, each with a notification to deliver. Called
+ * inside the transaction that freed the slots, so a grant and its notification land together.
  */
 export function grantQueued(store: TenantStore, now: number): string[] {
-	const granted = runsToGrant(
-		store.runs("queued"),
-		store.countSlots("in_progress"),
-		store.settings().maxConcurrentRuns,
-	);
-	for (const runId of granted) {
-		store.markInProgress(runId, now);
-		store.addNotification(runId, now + NOTIFY_GRACE_MS);
+	const free = freeSlots(store.countInProgress(), store.settings().maxConcurrentRuns);
+	if (free === 0 || store.countQueued() === 0) return [];
+	const granted = store.oldestQueued(free);
+	for (const { runId } of granted) {
+		store.deleteQueued(runId);
+		store.addHolder(runId, now + NOTIFY_GRACE_MS);
 	}
-	return granted;
+	return granted.map((g) => g.runId);
 }

@@ -44,6 +44,10 @@ import {
 	alarmTime,
 	applySettingsPatch,
 	type BeginResult,
+	IDEMPOTENCY_SWEEP_INTERVAL_MS,
+	IDEMPOTENCY_TTL_MS,
+	IN_FLIGHT_LEASE_MS,
+	sweepTimeFor,
 	type TenantSettings,
 	type TenantSettingsPatch,
 	type WithdrawResult,
@@ -64,7 +68,15 @@ export interface TenantStats {
 export class TenantObject extends DurableObject<Env> {
 	private readonly store: TenantStore;
 	private tenantId: string | null | undefined;
-	private alarmAt: number | null | undefined;
+	/** The stored alarm's time, read on load and kept in step with every set and delete. */
+	private alarmAt: number | null = null;
+	/**
+	 * When expired keys must next be swept (null: no key is stored). Until this object has swept
+	 * once, a stored alarm may be the one that sweeps keys written before it loaded.
+	 */
+	private keysSweepAt: number | null = null;
+	/** Sweeps read every key: not again before this (in memory: a restart may sweep early once). */
+	private nextSweepAllowed = 0;
 	private delivering: Promise<void> | null = null;
 	/** How granted runs are told. Tests swap it (through runInDurableObject) to record calls. */
 	notifier: SlotNotifier;
@@ -73,6 +85,10 @@ export class TenantObject extends DurableObject<Env> {
 		super(ctx, env);
 		this.store = new TenantStore(ctx.storage);
 		this.notifier = runObjectNotifier(env);
+		void ctx.blockConcurrencyWhile(async () => {
+			this.alarmAt = await ctx.storage.getAlarm();
+			this.keysSweepAt = this.alarmAt;
+		});
 	}
 
 	async beginIdempotent(
@@ -83,7 +99,7 @@ export class TenantObject extends DurableObject<Env> {
 	): Promise<BeginResult> {
 		this.bind(tenantId);
 		const result = idempotency.begin(this.store, key, fingerprint, now);
-		this.armAlarm();
+		if (result.kind === "proceed") this.keyStored(now + IN_FLIGHT_LEASE_MS);
 		return result;
 	}
 
@@ -97,19 +113,22 @@ export class TenantObject extends DurableObject<Env> {
 		now: number = Date.now(),
 	): Promise<void> {
 		this.bind(tenantId);
-		idempotency.complete(this.store, key, fingerprint, { status, body, headers }, now);
-		this.armAlarm();
+		const response = { status, body, headers };
+		if (idempotency.complete(this.store, key, fingerprint, response, now)) {
+			this.keyStored(now + IDEMPOTENCY_TTL_MS);
+		}
 	}
 
 	async abandonIdempotent(tenantId: string, key: string): Promise<void> {
 		this.bind(tenantId);
+		// The key's row is gone; a sweep planned for it finds nothing, which costs one alarm.
 		idempotency.abandon(this.store, key);
-		this.armAlarm();
 	}
 
-	async acquireSlot(tenantId: string, runId: string, now: number): Promise<AcquireResult> {
+	/** `now` is part of the RPC contract; admission needs no clock (the queue is ordered by seq). */
+	async acquireSlot(tenantId: string, runId: string, _now: number): Promise<AcquireResult> {
 		this.bind(tenantId);
-		return slots.acquire(this.store, runId, now);
+		return slots.acquire(this.store, runId);
 	}
 
 	async releaseSlot(tenantId: string, runId: string): Promise<void> {
@@ -151,16 +170,22 @@ export class TenantObject extends DurableObject<Env> {
 	async stats(tenantId: string): Promise<TenantStats> {
 		this.bind(tenantId);
 		return {
-			inProgress: this.store.runs("in_progress"),
-			queued: this.store.runs("queued"),
+			inProgress: this.store.inProgressRuns(),
+			queued: this.store.queuedRuns(),
 			pendingNotifications: this.store.notifications().map((n) => n.runId),
 		};
 	}
 
-	/** Alarms are at-least-once: this prunes what has expired and retries what is due, no more. */
+	/** Alarms are at-least-once: this sweeps expired keys and retries what is due, no more. */
 	override async alarm(): Promise<void> {
 		this.alarmAt = null;
-		this.store.pruneIdempotency(Date.now());
+		const now = Date.now();
+		const sweepDue = this.keysSweepAt !== null && this.keysSweepAt <= now;
+		if (sweepDue || now >= this.nextSweepAllowed) {
+			const earliest = this.store.sweepIdempotency(now);
+			this.nextSweepAllowed = now + IDEMPOTENCY_SWEEP_INTERVAL_MS;
+			this.keysSweepAt = earliest === null ? null : sweepTimeFor(earliest, this.nextSweepAllowed);
+		}
 		await this.deliver();
 		this.armAlarm();
 	}
@@ -192,12 +217,17 @@ export class TenantObject extends DurableObject<Env> {
 		return this.delivering;
 	}
 
-	/** Keeps the one alarm at the earliest of: a key's expiry, a notification's retry. */
+	/** A key was written that expires at `expiresAt`: make sure a sweep will delete it. */
+	private keyStored(expiresAt: number): void {
+		const at = sweepTimeFor(expiresAt, this.nextSweepAllowed);
+		if (this.keysSweepAt !== null && this.keysSweepAt <= at) return;
+		this.keysSweepAt = at;
+		this.armAlarm();
+	}
+
+	/** Keeps the one alarm at the earliest of: the next key sweep, a notification's retry. */
 	private armAlarm(): void {
-		const at = alarmTime(
-			[this.store.nextIdempotencyExpiry(), this.store.nextNotificationDue()],
-			Date.now(),
-		);
+		const at = alarmTime([this.keysSweepAt, this.store.nextNotificationDue()], Date.now());
 		if (at === this.alarmAt) return;
 		this.alarmAt = at;
 		if (at === null) void this.ctx.storage.deleteAlarm();

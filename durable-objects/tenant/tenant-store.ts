@@ -5,39 +5,63 @@ import {
 	type StoredResponse,
 	type TenantSettings,
 } from "./admission";
+import { migrateFirstLayout } from "./tenant-store-migration";
 
 /**
  * The TenantObject's SQLite storage. Everything the object decides from lives here, never only
- * in memory, so slot counts, the queue's order and stored responses survive restarts and
- * evictions (DESIGN §4 rule 7). Every method is one synchronous statement or a few inside the
- * caller's transaction: the object is single-threaded and nothing interleaves a sync call.
+ * in memory, so slots, the queue's order and stored responses survive restarts and evictions
+ * (DESIGN §4 rule 7); the few counts kept in memory are rebuilt from these rows on load.
+ *
+ * Rows are laid out for the storage rows each run writes (billed per row, and every index is a
+ * row of its own): the per-key and per-slot tables are WITHOUT ROWID with no second index, so
+ * taking a key, storing its response, taking a slot and giving it back write one row each.
+ * Only the queue, which must be found both by run and in order, pays for a second index.
  */
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS idempotency (
+CREATE TABLE IF NOT EXISTS idempotency_keys (
 	key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, state TEXT NOT NULL,
-	expires_at INTEGER NOT NULL, response TEXT);
-CREATE INDEX IF NOT EXISTS idempotency_expiry ON idempotency (expires_at);
-CREATE TABLE IF NOT EXISTS slots (
-	run_id TEXT PRIMARY KEY, state TEXT NOT NULL, seq INTEGER NOT NULL, since INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS slots_order ON slots (state, seq);
-CREATE TABLE IF NOT EXISTS notifications (
-	id INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL UNIQUE,
-	attempts INTEGER NOT NULL, due_at INTEGER NOT NULL);
+	expires_at INTEGER NOT NULL, response TEXT) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS slot_holders (
+	run_id TEXT PRIMARY KEY, grant_seq INTEGER NOT NULL,
+	notify_attempts INTEGER, notify_due_at INTEGER) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS slot_queue (seq INTEGER PRIMARY KEY, run_id TEXT NOT NULL UNIQUE);
 `;
 
 type Row = Record<string, SqlStorageValue>;
 
+/** Where a run stands with the tenant; `seq` orders the queue and tells grants apart. */
+export interface SlotRow {
+	state: SlotState;
+	seq: number;
+}
+
+/** A granted run not yet told, keyed by the grant it is about. */
 export interface PendingNotification {
-	id: number;
 	runId: string;
+	grantSeq: number;
 	attempts: number;
 	dueAt: number;
 }
 
+interface SlotCounts {
+	inProgress: number;
+	queued: number;
+	/** Above every seq in either table: seq only grows among the rows that exist. */
+	nextSeq: number;
+}
+
 export class TenantStore {
+	/** A cache of the slot tables' sizes; null until first needed and after a failed write. */
+	private counts: SlotCounts | null = null;
+	/** The next seq handed out before the counts were last dropped: seqs never go back. */
+	private seqFloor = 1;
+
 	constructor(private readonly storage: DurableObjectStorage) {
-		storage.sql.exec(SCHEMA);
+		storage.transactionSync(() => {
+			storage.sql.exec(SCHEMA);
+			migrateFirstLayout(storage.sql);
+		});
 	}
 
 	private all<T extends Row>(query: string, ...bindings: SqlStorageValue[]): T[] {
@@ -48,8 +72,22 @@ export class TenantStore {
 		return this.all<T>(query, ...bindings)[0];
 	}
 
+	/** Rows written by one statement (a DELETE that matched nothing writes none). */
+	private write(query: string, ...bindings: SqlStorageValue[]): number {
+		const cursor = this.storage.sql.exec(query, ...bindings);
+		cursor.toArray();
+		return cursor.rowsWritten;
+	}
+
+	/** All or nothing; a body that throws also drops the cached counts, rebuilt on next use. */
 	transaction<T>(body: () => T): T {
-		return this.storage.transactionSync(body);
+		try {
+			return this.storage.transactionSync(body);
+		} catch (err) {
+			this.seqFloor = Math.max(this.seqFloor, this.counts?.nextSeq ?? 0);
+			this.counts = null;
+			throw err;
+		}
 	}
 
 	// ── meta ──
@@ -79,7 +117,7 @@ export class TenantStore {
 			state: string;
 			expires_at: number;
 			response: string | null;
-		}>("SELECT fingerprint, state, expires_at, response FROM idempotency WHERE key = ?", key);
+		}>("SELECT fingerprint, state, expires_at, response FROM idempotency_keys WHERE key = ?", key);
 		if (!row) return null;
 		const base = { fingerprint: row.fingerprint, expiresAt: row.expires_at };
 		if (row.state === "done" && row.response !== null) {
@@ -90,7 +128,7 @@ export class TenantStore {
 
 	putInFlight(key: string, fingerprint: string, expiresAt: number): void {
 		this.storage.sql.exec(
-			`INSERT OR REPLACE INTO idempotency (key, fingerprint, state, expires_at, response)
+			`INSERT OR REPLACE INTO idempotency_keys (key, fingerprint, state, expires_at, response)
 			 VALUES (?, ?, 'in_flight', ?, NULL)`,
 			key,
 			fingerprint,
@@ -100,7 +138,7 @@ export class TenantStore {
 
 	putDone(key: string, fingerprint: string, expiresAt: number, response: StoredResponse): void {
 		this.storage.sql.exec(
-			`INSERT OR REPLACE INTO idempotency (key, fingerprint, state, expires_at, response)
+			`INSERT OR REPLACE INTO idempotency_keys (key, fingerprint, state, expires_at, response)
 			 VALUES (?, ?, 'done', ?, ?)`,
 			key,
 			fingerprint,
@@ -111,118 +149,175 @@ export class TenantStore {
 
 	/** Forgets a key only while it is in flight: a stored response is never dropped early. */
 	deleteInFlight(key: string): void {
-		this.storage.sql.exec("DELETE FROM idempotency WHERE key = ? AND state = 'in_flight'", key);
+		this.storage.sql.exec(
+			"DELETE FROM idempotency_keys WHERE key = ? AND state = 'in_flight'",
+			key,
+		);
 	}
 
-	pruneIdempotency(now: number): void {
-		this.storage.sql.exec("DELETE FROM idempotency WHERE expires_at <= ?", now);
-	}
-
-	nextIdempotencyExpiry(): number | null {
+	/**
+	 * Deletes expired keys and returns the earliest expiry left (null: no keys). There is no
+	 * index on the expiry (it would be a second row for every key written), so this reads every
+	 * key: the object calls it from the alarm, at most once per sweep interval.
+	 */
+	sweepIdempotency(now: number): number | null {
+		this.storage.sql.exec("DELETE FROM idempotency_keys WHERE expires_at <= ?", now);
 		return (
-			this.one<{ t: number | null }>("SELECT MIN(expires_at) AS t FROM idempotency")?.t ?? null
+			this.one<{ t: number | null }>("SELECT MIN(expires_at) AS t FROM idempotency_keys")?.t ?? null
 		);
 	}
 
 	// ── slots ──
 
-	slotState(runId: string): SlotState | null {
-		const row = this.one<{ state: string }>("SELECT state FROM slots WHERE run_id = ?", runId);
-		return (row?.state as SlotState | undefined) ?? null;
+	private slotCounts(): SlotCounts {
+		if (this.counts) return this.counts;
+		type Size = { n: number; top: number | null };
+		const holders = this.one<Size>("SELECT COUNT(*) AS n, MAX(grant_seq) AS top FROM slot_holders");
+		const queue = this.one<Size>("SELECT COUNT(*) AS n, MAX(seq) AS top FROM slot_queue");
+		this.counts = {
+			inProgress: holders?.n ?? 0,
+			queued: queue?.n ?? 0,
+			nextSeq: Math.max(holders?.top ?? 0, queue?.top ?? 0, this.seqFloor - 1) + 1,
+		};
+		return this.counts;
 	}
 
-	countSlots(state: SlotState): number {
-		return (
-			this.one<{ n: number }>("SELECT COUNT(*) AS n FROM slots WHERE state = ?", state)?.n ?? 0
-		);
+	countInProgress(): number {
+		return this.slotCounts().inProgress;
 	}
 
-	/** Run ids in the given state, oldest first (for the queue: the order they will start in). */
-	runs(state: SlotState): string[] {
-		return this.all<{ run_id: string }>(
-			"SELECT run_id FROM slots WHERE state = ? ORDER BY seq",
-			state,
-		).map((r) => r.run_id);
+	countQueued(): number {
+		return this.slotCounts().queued;
 	}
 
-	/** 1-based place in the queue: how many queued runs are ahead of this one, plus one. */
-	queuePosition(runId: string): number {
-		return (
-			this.one<{ n: number }>(
-				`SELECT COUNT(*) AS n FROM slots WHERE state = 'queued'
-				 AND seq <= (SELECT seq FROM slots WHERE run_id = ?)`,
-				runId,
-			)?.n ?? 0
-		);
-	}
-
-	/** A new row goes after every existing one: seq only grows among the rows that exist. */
-	insertSlot(runId: string, state: SlotState, now: number): void {
-		this.storage.sql.exec(
-			`INSERT INTO slots (run_id, state, seq, since)
-			 VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM slots), ?)`,
-			runId,
-			state,
-			now,
-		);
-	}
-
-	markInProgress(runId: string, now: number): void {
-		this.storage.sql.exec(
-			"UPDATE slots SET state = 'in_progress', since = ? WHERE run_id = ?",
-			now,
+	slotOf(runId: string): SlotRow | null {
+		const holder = this.one<{ seq: number }>(
+			"SELECT grant_seq AS seq FROM slot_holders WHERE run_id = ?",
 			runId,
 		);
+		if (holder) return { state: "in_progress", seq: holder.seq };
+		const queued = this.one<{ seq: number }>("SELECT seq FROM slot_queue WHERE run_id = ?", runId);
+		return queued ? { state: "queued", seq: queued.seq } : null;
 	}
 
-	deleteSlot(runId: string, onlyIn?: SlotState): void {
-		if (onlyIn) {
-			this.storage.sql.exec("DELETE FROM slots WHERE run_id = ? AND state = ?", runId, onlyIn);
-		} else {
-			this.storage.sql.exec("DELETE FROM slots WHERE run_id = ?", runId);
-		}
+	/** Run ids holding a slot, in grant order (at most the limit: a short read). */
+	inProgressRuns(): string[] {
+		return this.all<{ run_id: string }>("SELECT run_id FROM slot_holders ORDER BY grant_seq").map(
+			(r) => r.run_id,
+		);
 	}
 
-	// ── notifications ──
+	/** The whole queue, oldest first (inspection only: it reads every queued row). */
+	queuedRuns(): string[] {
+		return this.oldestQueued(-1).map((r) => r.runId);
+	}
+
+	/** The `limit` oldest queued runs (limit -1: all), read in queue order from the seq key. */
+	oldestQueued(limit: number): { seq: number; runId: string }[] {
+		return this.all<{ seq: number; run_id: string }>(
+			"SELECT seq, run_id FROM slot_queue ORDER BY seq LIMIT ?",
+			limit,
+		).map((r) => ({ seq: r.seq, runId: r.run_id }));
+	}
 
 	/**
-	 * A run's pending "your slot is ready" call. A new grant replaces an older row with a new id,
-	 * so a delivery that finishes late deletes only the row it delivered, never a newer one.
+	 * 1-based place in the queue of the run queued as `seq`. Counts the rows ahead of it along the
+	 * seq key; only a run asking again while queued needs this (a new run is last: `countQueued`).
 	 */
-	addNotification(runId: string, dueAt: number): void {
-		this.deleteNotifications(runId);
-		this.storage.sql.exec(
-			"INSERT INTO notifications (run_id, attempts, due_at) VALUES (?, 0, ?)",
-			runId,
-			dueAt,
+	queuePosition(seq: number): number {
+		return (
+			this.one<{ n: number }>("SELECT COUNT(*) AS n FROM slot_queue WHERE seq <= ?", seq)?.n ?? 0
 		);
 	}
 
-	/** In grant order (ids only grow). */
+	/** Puts the run at the end of the queue. */
+	enqueue(runId: string): void {
+		const counts = this.slotCounts();
+		this.write("INSERT INTO slot_queue (seq, run_id) VALUES (?, ?)", counts.nextSeq, runId);
+		counts.nextSeq++;
+		counts.queued++;
+	}
+
+	/**
+	 * Gives the run a slot. `notifyAt`: it was waiting in the queue and must be told, no later
+	 * than then (null: it asked and is answered now). The grant's seq is new, so a notification
+	 * delivered late for an older grant of the same run never clears this one.
+	 */
+	addHolder(runId: string, notifyAt: number | null): void {
+		const counts = this.slotCounts();
+		this.write(
+			`INSERT INTO slot_holders (run_id, grant_seq, notify_attempts, notify_due_at)
+			 VALUES (?, ?, ?, ?)`,
+			runId,
+			counts.nextSeq,
+			notifyAt === null ? null : 0,
+			notifyAt,
+		);
+		counts.nextSeq++;
+		counts.inProgress++;
+	}
+
+	/** Frees the run's slot; false when it held none. */
+	deleteHolder(runId: string): boolean {
+		const counts = this.slotCounts();
+		const deleted = this.write("DELETE FROM slot_holders WHERE run_id = ?", runId) > 0;
+		if (deleted) counts.inProgress--;
+		return deleted;
+	}
+
+	/** Takes the run out of the queue; false when it was not queued. */
+	deleteQueued(runId: string): boolean {
+		const counts = this.slotCounts();
+		const deleted = this.write("DELETE FROM slot_queue WHERE run_id = ?", runId) > 0;
+		if (deleted) counts.queued--;
+		return deleted;
+	}
+
+	// ── notifications (kept on the slot holder's row: a grant and its notice are one row) ──
+
+	/** Granted runs not yet told, in grant order. */
 	notifications(): PendingNotification[] {
-		return this.all<{ id: number; run_id: string; attempts: number; due_at: number }>(
-			"SELECT id, run_id, attempts, due_at FROM notifications ORDER BY id",
-		).map((r) => ({ id: r.id, runId: r.run_id, attempts: r.attempts, dueAt: r.due_at }));
+		return this.all<{
+			run_id: string;
+			grant_seq: number;
+			notify_attempts: number;
+			notify_due_at: number;
+		}>(
+			`SELECT run_id, grant_seq, notify_attempts, notify_due_at FROM slot_holders
+			 WHERE notify_due_at IS NOT NULL ORDER BY grant_seq`,
+		).map((r) => ({
+			runId: r.run_id,
+			grantSeq: r.grant_seq,
+			attempts: r.notify_attempts,
+			dueAt: r.notify_due_at,
+		}));
 	}
 
-	deleteNotification(id: number): void {
-		this.storage.sql.exec("DELETE FROM notifications WHERE id = ?", id);
-	}
-
-	deleteNotifications(runId: string): void {
-		this.storage.sql.exec("DELETE FROM notifications WHERE run_id = ?", runId);
-	}
-
-	postponeNotification(id: number, attempts: number, dueAt: number): void {
+	/** The run knows it holds its slot: nothing left to tell (a no-op when nothing is pending). */
+	clearNotification(runId: string, grantSeq?: number): void {
 		this.storage.sql.exec(
-			"UPDATE notifications SET attempts = ?, due_at = ? WHERE id = ?",
+			`UPDATE slot_holders SET notify_attempts = NULL, notify_due_at = NULL
+			 WHERE run_id = ? AND notify_due_at IS NOT NULL AND (? IS NULL OR grant_seq = ?)`,
+			runId,
+			grantSeq ?? null,
+			grantSeq ?? null,
+		);
+	}
+
+	postponeNotification(n: PendingNotification, attempts: number, dueAt: number): void {
+		this.storage.sql.exec(
+			`UPDATE slot_holders SET notify_attempts = ?, notify_due_at = ?
+			 WHERE run_id = ? AND grant_seq = ? AND notify_due_at IS NOT NULL`,
 			attempts,
 			dueAt,
-			id,
+			n.runId,
+			n.grantSeq,
 		);
 	}
 
 	nextNotificationDue(): number | null {
-		return this.one<{ t: number | null }>("SELECT MIN(due_at) AS t FROM notifications")?.t ?? null;
+		return (
+			this.one<{ t: number | null }>("SELECT MIN(notify_due_at) AS t FROM slot_holders")?.t ?? null
+		);
 	}
 }

@@ -77,18 +77,21 @@ export function indexProblems(index: RunSummary[], runs: RunView[]): string[] {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Waits until every run is COMPLETED, running the sweeper between polls (the only way a run
- * whose alarm was lost moves again). The index is polled first because it is cheap; objects
- * are read when it says nothing is left (or every 10th poll, in case the index is what is
- * wrong). Returns the runs' final views, always read from their objects.
+ * Waits until every run is COMPLETED, running the sweeper between polls, or every
+ * `sweepEveryMs` (the only way a run whose alarm was lost moves again). The index is polled
+ * first because it is cheap; objects are read when it says nothing is left (or every 10th
+ * poll, in case the index is what is wrong). Returns the runs' final views, always read from
+ * their objects.
  */
 export async function waitAllCompleted(
 	api: Api,
 	ids: string[],
 	deadlineMs: number,
 	log: (msg: string) => void,
+	sweepEveryMs = 0,
 ): Promise<RunView[]> {
 	const deadline = Date.now() + deadlineMs;
+	let lastSweep = 0;
 	const done = new Map<string, RunView>();
 	for (let poll = 0; ; poll++) {
 		let indexed = 0;
@@ -114,7 +117,10 @@ export async function waitAllCompleted(
 		}
 		if (poll % 5 === 0)
 			log(`index: ${indexed >= 100 ? "100+" : indexed} runs not completed; sweeping`);
-		await api.sweep();
+		if (Date.now() - lastSweep >= sweepEveryMs) {
+			lastSweep = Date.now();
+			await api.sweep();
+		}
 		await sleep(2_000);
 	}
 }

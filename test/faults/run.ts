@@ -1,5 +1,5 @@
 // `npm run test:faults` [-- --only crash|load] [--runs N]: the crash test, then the load test,
-// against one throwaway `wrangler dev` on loopback. Bounded: a hard 10-minute timer tears
+// against one throwaway `wrangler dev` on loopback. Bounded: a hard 15-minute timer tears
 // everything down and fails, and every process started here is killed by process group.
 import { parseArgs } from "node:util";
 import { createDevProcess, type DevProcess } from "../support/dev-process";
@@ -10,10 +10,11 @@ import { loadTest } from "./load";
 const { values } = parseArgs({
 	options: {
 		only: { type: "string" },
-		// CI default: 300 load-test runs fit the 10-minute bound on 2 busy cores; the issue's
-		// 1,000 is `--runs 1000 --minutes 30` (README "Performance" has the measured time).
-		runs: { type: "string", default: "300" },
-		minutes: { type: "string", default: "10" },
+		// The issue's 1,000 load-test runs: the whole of test:faults took 5.6 min on this 2-core
+		// machine (crash test 100 s, load test 225 s), but 12 min while other work shared it, so
+		// the hard limit leaves room for a busy machine. `--runs 300` is the quick run.
+		runs: { type: "string", default: "1000" },
+		minutes: { type: "string", default: "15" },
 	},
 });
 const HARD_LIMIT_MS = Number(values.minutes) * 60_000;
@@ -58,7 +59,8 @@ async function main(): Promise<number> {
 		const result = await loadTest(dev, receiver, Number(values.runs), log);
 		log(
 			`load: ${result.runs} runs done in ${result.seconds.toFixed(1)} s ` +
-				`(${(result.runs / result.seconds).toFixed(1)} runs/s); at most ${result.maxOpenRuns} ` +
+				`(${(result.runs / result.seconds).toFixed(1)} runs/s, workerd CPU ${result.cpuSeconds.toFixed(1)} s); ` +
+				`at most ${result.maxOpenRuns} ` +
 				`runs calling the receiver at once; index showed at most ${result.maxIndexedInProgress} IN_PROGRESS`,
 		);
 		failed += report("load test", result.problems);

@@ -151,10 +151,12 @@ describe("TenantObject: concurrency admission", () => {
 		await vi.waitFor(async () => {
 			const rows = await runInDurableObject(stub, (_, state) =>
 				state.storage.sql
-					.exec<{ run_id: string; attempts: number }>("SELECT run_id, attempts FROM notifications")
+					.exec<{ run_id: string; notify_attempts: number }>(
+						"SELECT run_id, notify_attempts FROM slot_holders WHERE notify_due_at IS NOT NULL",
+					)
 					.toArray(),
 			);
-			expect(rows).toEqual([{ run_id: "run_6", attempts: 1 }]);
+			expect(rows).toEqual([{ run_id: "run_6", notify_attempts: 1 }]);
 		});
 		expect((await stub.stats(id)).pendingNotifications).toEqual(["run_6"]);
 		const alarm = await runInDurableObject(stub, (_, state) => state.storage.getAlarm());
@@ -165,7 +167,10 @@ describe("TenantObject: concurrency admission", () => {
 		await evictDurableObject(stub);
 		await record();
 		await runInDurableObject(stub, (_, state) => {
-			state.storage.sql.exec("UPDATE notifications SET due_at = ?", Date.now() - 1);
+			state.storage.sql.exec(
+				"UPDATE slot_holders SET notify_due_at = ? WHERE notify_due_at IS NOT NULL",
+				Date.now() - 1,
+			);
 		});
 		expect(await runDurableObjectAlarm(stub)).toBe(true);
 		expect(notified).toEqual(["run_6"]);
