@@ -110,18 +110,20 @@ export function countFetches(): void {
 }
 
 /**
- * Counts every call into the class's RPC methods, fetch and alarm (each is one billed Durable
- * Object request). The wrappers sit on the bench subclass's prototype, where RPC finds them.
+ * Counts calls into the class's RPC entry points, fetch and alarm (each is one billed Durable
+ * Object request). Only the names given: a wrapper on a method the object also calls on itself
+ * would count internal calls as requests. The wrappers sit on the bench subclass's prototype,
+ * where RPC finds them.
  */
 export function countRequests(
 	subclass: { prototype: object },
 	product: { prototype: object },
 	name: string,
+	entryPoints: string[],
 ): void {
-	for (const method of Object.getOwnPropertyNames(product.prototype)) {
-		if (method === "constructor") continue;
+	for (const method of entryPoints) {
 		const original = Reflect.get(product.prototype, method);
-		if (typeof original !== "function") continue;
+		if (typeof original !== "function") throw new Error(`${name} has no method ${method}`);
 		Object.defineProperty(subclass.prototype, method, {
 			value(this: unknown, ...args: unknown[]) {
 				counters.doRequests[name] = (counters.doRequests[name] ?? 0) + 1;

@@ -31,8 +31,31 @@ export class TenantObject extends ProductTenantObject {
 	}
 }
 
-countRequests(RunObject, ProductRunObject, "RunObject");
-countRequests(TenantObject, ProductTenantObject, "TenantObject");
+// The public methods the Worker and the other object call (durable-objects/*/…-object.ts).
+countRequests(RunObject, ProductRunObject, "RunObject", [
+	"start",
+	"slotGranted",
+	"getRun",
+	"planRetry",
+	"recordRetry",
+	"fetch",
+	"getEvents",
+	"cancel",
+	"alarm",
+	"poke",
+]);
+countRequests(TenantObject, ProductTenantObject, "TenantObject", [
+	"beginIdempotent",
+	"completeIdempotent",
+	"abandonIdempotent",
+	"acquireSlot",
+	"releaseSlot",
+	"withdraw",
+	"getSettings",
+	"updateSettings",
+	"stats",
+	"alarm",
+]);
 
 const bench = new Hono<{ Bindings: BenchEnv }>().basePath("/__bench");
 
