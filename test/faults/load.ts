@@ -10,7 +10,7 @@ import { verify } from "./crash";
 import type { FaultReceiver } from "./fault-receiver";
 import { chainWorkflow } from "./workflows";
 
-const LIMIT = 5;
+const LIMIT = 10;
 const FAILURE_RATE = 0.1;
 /**
  * test:faults lowers the sweeper's "stuck" threshold to 3 s for the crash test. Here runs
