@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import autocannon from "autocannon";
 import type { DevProcess } from "../test/support/dev-process";
 import type { BenchClient, Counters } from "./lib/client";
-import { cpuMs } from "./lib/cpu";
+import { type CpuSplit, cpuByRole, cpuMs } from "./lib/cpu";
 import { chainDefinition, type Kind, parkedDefinition } from "./lib/workflows";
 
 export interface Sample {
@@ -101,6 +101,8 @@ export interface LoadSample {
 	perSecond: number;
 	/** workerd CPU ms per request answered during the load. */
 	cpuMsPerRequest: number;
+	/** The same per request, by process (Worker vs wrangler's dev proxy) and user vs kernel. */
+	cpuByRolePerRequest?: Record<"worker" | "proxy", CpuSplit>;
 	/** How many answers had each status (the non-2xx are worth reading). */
 	statusCodes: Record<string, number>;
 	p99Ms: number;
@@ -110,13 +112,21 @@ export interface LoadSample {
 
 async function cannon(dev: DevProcess, opts: autocannon.Options): Promise<LoadSample> {
 	let result: autocannon.Result | undefined;
+	const before = cpuByRole(dev.workerdPids());
 	const sample = await measure(dev, async () => {
 		result = await autocannon(opts);
 	});
+	const after = cpuByRole(dev.workerdPids());
 	if (!result) throw new Error("autocannon gave no result");
+	const requests = Math.max(1, result.requests.total);
+	const perRequest = (role: "worker" | "proxy"): CpuSplit => ({
+		userMs: (after[role].userMs - before[role].userMs) / requests,
+		kernelMs: (after[role].kernelMs - before[role].kernelMs) / requests,
+	});
 	return {
 		perSecond: result.requests.average,
-		cpuMsPerRequest: sample.cpuMs / Math.max(1, result.requests.total),
+		cpuMsPerRequest: sample.cpuMs / requests,
+		cpuByRolePerRequest: { worker: perRequest("worker"), proxy: perRequest("proxy") },
 		statusCodes: Object.fromEntries<number>(
 			Object.entries(result.statusCodeStats ?? {}).map(([code, v]) => [code, v?.count ?? 0]),
 		),

@@ -7,6 +7,48 @@ import { readFileSync } from "node:fs";
 const TICKS_PER_SECOND =
 	Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
 
+/** One process's CPU split into user and kernel time, in ms. */
+export interface CpuSplit {
+	userMs: number;
+	kernelMs: number;
+}
+
+function readSplit(pid: number): CpuSplit | null {
+	try {
+		const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+		const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+		return {
+			userMs: (Number(fields[11]) * 1000) / TICKS_PER_SECOND,
+			kernelMs: (Number(fields[12]) * 1000) / TICKS_PER_SECOND,
+		};
+	} catch {
+		return null;
+	}
+}
+
+/**
+ * CPU by role: `wrangler dev` runs two workerd processes, the Worker under test (the one with
+ * an inspector) and wrangler's own dev proxy in front of it, which production does not have.
+ */
+export function cpuByRole(pids: number[]): Record<"worker" | "proxy", CpuSplit> {
+	const out = { worker: { userMs: 0, kernelMs: 0 }, proxy: { userMs: 0, kernelMs: 0 } };
+	for (const pid of pids) {
+		let role: "worker" | "proxy" = "worker";
+		try {
+			role = readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("--inspector-addr")
+				? "worker"
+				: "proxy";
+		} catch {
+			continue;
+		}
+		const split = readSplit(pid);
+		if (!split) continue;
+		out[role].userMs += split.userMs;
+		out[role].kernelMs += split.kernelMs;
+	}
+	return out;
+}
+
 export function cpuMs(pids: number[]): number {
 	let ticks = 0;
 	for (const pid of pids) {

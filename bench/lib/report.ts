@@ -108,6 +108,18 @@ export function summarize(
 		const cpuStart = round(median(t.starts.map((s) => s.cpuMsPerRequest)), 2);
 		const cpuEmpty = round(median(t.empty.map((s) => s.cpuMsPerRequest)), 2);
 		const bad = t.starts.reduce((a, s) => a + s.non2xx + s.errors, 0);
+		// Older result files have no split: NaN, not a made-up 0.
+		const split = (pick: (s: LoadSample) => number | undefined) =>
+			round(median(t.starts.map((s) => pick(s) ?? Number.NaN)), 2);
+		const byRole = {
+			workerUserMs: split((s) => s.cpuByRolePerRequest?.worker.userMs),
+			workerKernelMs: split((s) => s.cpuByRolePerRequest?.worker.kernelMs),
+			proxyMs: split(
+				(s) =>
+					s.cpuByRolePerRequest &&
+					s.cpuByRolePerRequest.proxy.userMs + s.cpuByRolePerRequest.proxy.kernelMs,
+			),
+		};
 		(summary.throughput as Record<string, unknown>)[connections] = {
 			startsPerSecond: starts,
 			emptyPerSecond: empty,
@@ -116,6 +128,7 @@ export function summarize(
 			non2xxOrErrors: bad,
 			cpuMsPerStart: cpuStart,
 			cpuMsPerEmpty: cpuEmpty,
+			cpuPerStartByRole: byRole,
 		};
 		row(
 			`starts/s at ${connections} connections (p99 ${p99} ms${bad ? `, ${bad} non-2xx/errors` : ""}; workerd CPU ms per start ${cpuStart}, per empty request ${cpuEmpty})`,
@@ -124,6 +137,14 @@ export function summarize(
 			`empty route ${empty}`,
 			"",
 			`${round(starts / empty, 2)} of the ceiling`,
+		);
+		row(
+			`CPU ms per start at ${connections} connections, by process: the Worker's workerd (user + kernel), wrangler's dev proxy`,
+			`${byRole.workerUserMs} + ${byRole.workerKernelMs}, ${byRole.proxyMs}`,
+			"",
+			"",
+			"",
+			"",
 		);
 	}
 	const history = results.history as Record<string, number> | undefined;
