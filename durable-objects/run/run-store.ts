@@ -9,6 +9,15 @@ import {
 } from "../../engine/run";
 import type { RunIndexEntry } from "./run-index";
 import type { RunMeta } from "./run-meta";
+import {
+	DEFAULT_SNAPSHOT_POLICY,
+	type LogPosition,
+	readSnapshotChunks,
+	type Snapshot,
+	type SnapshotPolicy,
+	snapshotDue,
+	writeSnapshotChunks,
+} from "./run-snapshot";
 
 /**
  * The run's own SQLite storage, laid out so one transition costs one row write (Durable
@@ -36,32 +45,6 @@ const SCHEMA = [
 	) WITHOUT ROWID`,
 ];
 
-/**
- * When a snapshot is rewritten: once the log after the last one holds `maxReplayRows` rows, or
- * more bytes of state changes than both `minReplayBytes` and twice the snapshot. Each logged byte then pays for
- * at most about one snapshot byte, and a load reads O(state) whatever the run's length.
- */
-export interface SnapshotPolicy {
-	minReplayBytes: number;
-	maxReplayRows: number;
-	/** Characters per snapshot row: well under the 2 MB row limit even at 4 bytes a character. */
-	chunkChars: number;
-	/**
-	 * A transition whose changed rows serialise longer than this is not logged row by row (its
-	 * log row would risk the 2 MB row limit, e.g. two nodes each holding a 1 MB response):
-	 * a snapshot at that transition is written instead, in chunks.
-	 */
-	maxLoggedChangeChars: number;
-}
-
-const DEFAULT_SNAPSHOT_POLICY: SnapshotPolicy = {
-	minReplayBytes: 256 * 1024,
-	maxReplayRows: 500,
-	chunkChars: 256 * 1024,
-	maxLoggedChangeChars: 256 * 1024,
-};
-const REPLAY_TO_SNAPSHOT_RATIO = 2;
-
 /** The outbox: the newest index entry not yet confirmed written to D1, and the last one that was. */
 export interface OutboxState {
 	pending: RunIndexEntry | null;
@@ -77,10 +60,6 @@ export const EMPTY_OUTBOX: OutboxState = {
 	retryAt: null,
 	failures: 0,
 };
-
-/** Snapshot chunk keys sort in chunk order and below SNAPSHOT_END ('/' follows '.'). */
-const snapshotKey = (chunk: number) => `snapshot.${String(chunk).padStart(6, "0")}`;
-const SNAPSHOT_END = "snapshot/";
 
 /** Small values the object keeps beside the engine state and changes with its transitions. */
 export type ControlName = "admission" | "outbox";
@@ -102,26 +81,10 @@ const IN_SNAPSHOT = JSON.stringify({
 	inSnapshot: true,
 } satisfies LoggedChanges);
 
-interface Snapshot {
-	version: number;
-	lastSeq: number;
-	state: RunState;
-	controls: Controls;
-}
-
 /** Everything stored, as of the newest committed transition. */
 export interface LoadedRun {
 	state: RunState | null;
 	controls: Controls;
-}
-
-/** Where the log stands: what the next snapshot decision and stamps need. */
-interface LogPosition {
-	/** Version of the newest committed transition (0 before the first). */
-	version: number;
-	rowsSinceSnapshot: number;
-	bytesSinceSnapshot: number;
-	snapshotBytes: number;
 }
 
 export class RunStore {
@@ -159,11 +122,11 @@ export class RunStore {
 	}
 
 	putMeta(key: string, value: unknown): void {
-		this.putRaw(key, JSON.stringify(value));
-	}
-
-	private putRaw(key: string, value: string): void {
-		this.sql.exec("INSERT OR REPLACE INTO run_meta (key, value) VALUES (?, ?)", key, value);
+		this.sql.exec(
+			"INSERT OR REPLACE INTO run_meta (key, value) VALUES (?, ?)",
+			key,
+			JSON.stringify(value),
+		);
 	}
 
 	runMeta(): RunMeta | null {
@@ -175,7 +138,7 @@ export class RunStore {
 	 * any control written directly after the transition it is stamped with.
 	 */
 	load(): LoadedRun {
-		const { snapshot, bytes } = this.readSnapshot();
+		const { snapshot, bytes } = readSnapshotChunks(this.sql);
 		let state = snapshot?.state ?? null;
 		const controls: Controls = { ...snapshot?.controls };
 		const controlVersion: Partial<Record<ControlName, number>> = {};
@@ -225,7 +188,7 @@ export class RunStore {
 	/**
 	 * Writes one transition as one log row: the rows the engine says changed, its history batch
 	 * and the control values that changed with it. Now and then a snapshot follows (see
-	 * `snapshotDue`); `allControls` is what it records besides the state. The caller runs this
+	 * `snapshotDue` in run-snapshot.ts); `allControls` is what it records besides the state. The caller runs this
 	 * inside `transactionSync`, so all of it lands or none.
 	 */
 	persist(transition: Transition, changedControls: Controls, allControls: Controls): void {
@@ -252,15 +215,8 @@ export class RunStore {
 		position.version = header.version;
 		position.rowsSinceSnapshot++;
 		position.bytesSinceSnapshot += changesJson.length;
-		if (tooLarge || this.snapshotDue(position)) this.writeSnapshot(transition.state, allControls);
-	}
-
-	private snapshotDue(position: LogPosition): boolean {
-		if (position.rowsSinceSnapshot >= this.policy.maxReplayRows) return true;
-		return (
-			position.bytesSinceSnapshot >
-			Math.max(this.policy.minReplayBytes, REPLAY_TO_SNAPSHOT_RATIO * position.snapshotBytes)
-		);
+		if (tooLarge || snapshotDue(position, this.policy))
+			this.writeSnapshot(transition.state, allControls);
 	}
 
 	/**
@@ -276,34 +232,11 @@ export class RunStore {
 			controls,
 		};
 		const json = JSON.stringify(snapshot);
-		let chunks = 0;
-		const size = this.policy.chunkChars;
-		for (let at = 0; at < json.length; at += size) {
-			this.putRaw(snapshotKey(chunks++), json.slice(at, at + size));
-		}
-		// A smaller snapshot than the last one leaves its tail chunks behind: drop them.
-		this.sql.exec(
-			"DELETE FROM run_meta WHERE key >= ? AND key < ?",
-			snapshotKey(chunks),
-			SNAPSHOT_END,
-		);
+		writeSnapshotChunks(this.sql, json, this.policy.chunkChars);
 		position.version = state.header.version;
 		position.rowsSinceSnapshot = 0;
 		position.bytesSinceSnapshot = 0;
 		position.snapshotBytes = json.length;
-	}
-
-	private readSnapshot(): { snapshot: Snapshot | null; bytes: number } {
-		const chunks = this.sql
-			.exec<{ value: string }>(
-				"SELECT value FROM run_meta WHERE key >= ? AND key < ? ORDER BY key",
-				snapshotKey(0),
-				SNAPSHOT_END,
-			)
-			.toArray();
-		if (chunks.length === 0) return { snapshot: null, bytes: 0 };
-		const json = chunks.map((c) => c.value).join("");
-		return { snapshot: JSON.parse(json) as Snapshot, bytes: json.length };
 	}
 
 	private logPosition(): LogPosition {

@@ -1,0 +1,89 @@
+import type { RunState } from "../../engine/run";
+import type { Controls } from "./run-store";
+
+/**
+ * The snapshot half of a run's storage (see run-store.ts): when the whole state is rewritten,
+ * and how it is split into `run_meta` rows and read back. The log half stays in RunStore.
+ */
+
+/**
+ * When a snapshot is rewritten: once the log after the last one holds `maxReplayRows` rows, or
+ * more bytes of state changes than both `minReplayBytes` and twice the snapshot. Each logged byte then pays for
+ * at most about one snapshot byte, and a load reads O(state) whatever the run's length.
+ */
+export interface SnapshotPolicy {
+	minReplayBytes: number;
+	maxReplayRows: number;
+	/** Characters per snapshot row: well under the 2 MB row limit even at 4 bytes a character. */
+	chunkChars: number;
+	/**
+	 * A transition whose changed rows serialise longer than this is not logged row by row (its
+	 * log row would risk the 2 MB row limit, e.g. two nodes each holding a 1 MB response):
+	 * a snapshot at that transition is written instead, in chunks.
+	 */
+	maxLoggedChangeChars: number;
+}
+
+export const DEFAULT_SNAPSHOT_POLICY: SnapshotPolicy = {
+	minReplayBytes: 256 * 1024,
+	maxReplayRows: 500,
+	chunkChars: 256 * 1024,
+	maxLoggedChangeChars: 256 * 1024,
+};
+const REPLAY_TO_SNAPSHOT_RATIO = 2;
+
+export interface Snapshot {
+	version: number;
+	lastSeq: number;
+	state: RunState;
+	controls: Controls;
+}
+
+/** Where the log stands: what the next snapshot decision and stamps need. */
+export interface LogPosition {
+	/** Version of the newest committed transition (0 before the first). */
+	version: number;
+	rowsSinceSnapshot: number;
+	bytesSinceSnapshot: number;
+	snapshotBytes: number;
+}
+
+/** Snapshot chunk keys sort in chunk order and below SNAPSHOT_END ('/' follows '.'). */
+const snapshotKey = (chunk: number) => `snapshot.${String(chunk).padStart(6, "0")}`;
+const SNAPSHOT_END = "snapshot/";
+
+/** Is the log since the last snapshot long enough that the next transition should write one? */
+export function snapshotDue(position: LogPosition, policy: SnapshotPolicy): boolean {
+	if (position.rowsSinceSnapshot >= policy.maxReplayRows) return true;
+	return (
+		position.bytesSinceSnapshot >
+		Math.max(policy.minReplayBytes, REPLAY_TO_SNAPSHOT_RATIO * position.snapshotBytes)
+	);
+}
+
+/** Stores a serialised snapshot as `chunkChars`-sized rows (a row holds at most 2 MB). */
+export function writeSnapshotChunks(sql: SqlStorage, json: string, chunkChars: number): void {
+	let chunks = 0;
+	for (let at = 0; at < json.length; at += chunkChars) {
+		sql.exec(
+			"INSERT OR REPLACE INTO run_meta (key, value) VALUES (?, ?)",
+			snapshotKey(chunks++),
+			json.slice(at, at + chunkChars),
+		);
+	}
+	// A smaller snapshot than the last one leaves its tail chunks behind: drop them.
+	sql.exec("DELETE FROM run_meta WHERE key >= ? AND key < ?", snapshotKey(chunks), SNAPSHOT_END);
+}
+
+export function readSnapshotChunks(sql: SqlStorage): { snapshot: Snapshot | null; bytes: number } {
+	const chunks = sql
+		.exec<{ value: string }>(
+			"SELECT value FROM run_meta WHERE key >= ? AND key < ? ORDER BY key",
+			snapshotKey(0),
+			SNAPSHOT_END,
+		)
+		.toArray();
+	if (chunks.length === 0) return { snapshot: null, bytes: 0 };
+	const json = chunks.map((c) => c.value).join("");
+	return { snapshot: JSON.parse(json) as Snapshot, bytes: json.length };
+}
