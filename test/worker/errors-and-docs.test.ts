@@ -54,6 +54,7 @@ describe("OpenAPI", () => {
 			"/v1/workflows/runs/{runId}/stream",
 			"/v1/workflows/{identifier}",
 			"/v1/workflows/{identifier}/runs",
+			"/v1/workflows/{identifier}/runs/batch",
 			"/v1/workflows/{identifier}/runs/{runId}",
 			"/v1/workflows/{identifier}/versions",
 			"/v1/workflows/{identifier}/versions/{version}",

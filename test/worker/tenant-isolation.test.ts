@@ -19,6 +19,7 @@ const BODIES: Record<string, unknown> = {
 	"patch /v1/workflows/{identifier}": { title: "hijacked" },
 	"patch /v1/tenant/settings": { maxConcurrentRuns: 7 },
 	"post /v1/workflows/{identifier}/runs": { inputs: { service: "api" } },
+	"post /v1/workflows/{identifier}/runs/batch": { runs: [{ inputs: { service: "api" } }] },
 	"post /v1/workflows/runs/cancel": {},
 	"post /v1/workflows/runs/{runId}/retry": {},
 };

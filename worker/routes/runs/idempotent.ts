@@ -21,10 +21,11 @@ export interface StoredReply {
 export async function idempotent(
 	c: Context<AppEnv>,
 	body: unknown,
-	work: () => Promise<StoredReply>,
+	/** `replay`: the key and request fingerprint, for work that derives stable ids from them. */
+	work: (replay: { key: string; fingerprint: string } | null) => Promise<StoredReply>,
 ): Promise<Response> {
 	const header = parseIdempotencyKey(c.req.header("idempotency-key"));
-	if (header.kind === "none") return reply(c, await work());
+	if (header.kind === "none") return reply(c, await work(null));
 	if (header.kind === "invalid") {
 		throw validationFailed([
 			{ in: "header", pointer: "/Idempotency-Key", message: `Idempotency-Key ${header.message}.` },
@@ -76,7 +77,7 @@ export async function idempotent(
 	}
 	let result: StoredReply;
 	try {
-		result = await work();
+		result = await work({ key: header.key, fingerprint });
 	} catch (err) {
 		await tenant.abandonIdempotent(tenantId, header.key);
 		throw err;

@@ -15,4 +15,5 @@ export const runsRouter = createRouter()
 	.openapi(routes.cancelRun, handlers.cancelRun)
 	.openapi(routes.retryRun, handlers.retryRun)
 	.openapi(routes.startRun, handlers.startRun)
+	.openapi(routes.startRunBatch, handlers.startRunBatch)
 	.openapi(routes.getWorkflowRun, handlers.getWorkflowRun);

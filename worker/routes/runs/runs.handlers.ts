@@ -1,5 +1,5 @@
 import type { RouteConfig, RouteHandler } from "@hono/zod-openapi";
-import { newRunId, runObject, runObjectName } from "../../../durable-objects";
+import { newRunId, type RunView, runObject, runObjectName } from "../../../durable-objects";
 import { assertRole } from "../../auth/middleware";
 import { database } from "../../db/client";
 import { listRuns as listIndexedRuns, listRunsPage, type RunCursor } from "../../db/runs.repo";
@@ -10,6 +10,7 @@ import { decodeCursor, encodeCursor } from "../../lib/cursor";
 import { assertCanAct, visibleRun } from "./access";
 import { idempotent } from "./idempotent";
 import type * as routes from "./runs.routes";
+import { batchRunIds, startRunBatch as startBatch } from "./start-batch";
 import { startRun as start } from "./start-run";
 
 type Handler<R extends RouteConfig> = RouteHandler<R, AppEnv>;
@@ -25,6 +26,18 @@ export const startRun: Handler<typeof routes.startRun> = async (c) => {
 	return idempotent(c, body, async () => {
 		const run = await start(c.env, principal, { identifier, body });
 		return { status: 202, body: run, headers: { Location: runLocation(run.id) } };
+	}) as never;
+};
+
+export const startRunBatch: Handler<typeof routes.startRunBatch> = async (c) => {
+	const principal = c.get("principal");
+	assertRole(principal, "member", "start runs");
+	const { identifier } = c.req.valid("param");
+	const body = c.req.valid("json");
+	return idempotent(c, body, async (replay) => {
+		const ids = await batchRunIds(principal.tenantId, body.runs.length, replay);
+		const runs = await startBatch(c.env, principal, identifier, body.runs, ids);
+		return { status: 202, body: { data: runs.map(viewSummary) }, headers: {} };
 	}) as never;
 };
 
@@ -91,6 +104,23 @@ export const summary = (row: RunIndexRow) => ({
 	createdAt: iso(row.createdAt) ?? "",
 	startedAt: iso(row.startedAt),
 	endedAt: iso(row.endedAt),
+});
+
+/** A started run as the listing shows it (a batch answers with these, not whole runs). */
+const viewSummary = (run: RunView) => ({
+	id: run.id,
+	status: run.status,
+	result: run.result,
+	workflow: {
+		identifier: run.workflow.identifier,
+		title: run.workflow.title,
+		version: run.workflow.version,
+	},
+	initiator: run.initiator,
+	entityId: run.scope.type === "ENTITY" ? run.scope.entityId : null,
+	createdAt: run.createdAt,
+	startedAt: run.startedAt,
+	endedAt: run.endedAt,
 });
 
 export const listRuns: Handler<typeof routes.listRuns> = async (c) => {

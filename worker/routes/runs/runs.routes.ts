@@ -7,10 +7,12 @@ import {
 	ListRunsQuery,
 	RetryBody,
 	Run,
+	RunBatch,
 	RunEventPage,
 	RunFilters,
 	RunIdParam,
 	RunList,
+	StartRunBatchBody,
 	StartRunBody,
 	WorkflowParam,
 	WorkflowRunParams,
@@ -42,6 +44,25 @@ export const startRun = createRoute({
 	},
 	responses: {
 		202: json(Run, "Started or queued; `Location` points at the run."),
+		...problemResponses(400, 401, 403, 404, 409, 413, 422, 500),
+	},
+});
+
+export const startRunBatch = createRoute({
+	method: "post",
+	path: "/{identifier}/runs/batch",
+	tags,
+	security: SECURITY,
+	summary: "Start several runs of one workflow",
+	description:
+		"Each item is what `POST …/runs` takes. Every item is checked before any run exists: one bad item is a 422 naming it (`/runs/2/inputs/service`) and nothing starts. Then every run starts (or queues behind the tenant's limit) at once. With an Idempotency-Key the whole batch is one request: a retry replays the first answer, and a retry after a failure part-way starts only the runs that are missing, never one twice.",
+	request: {
+		params: WorkflowParam,
+		headers: IdempotencyHeader,
+		body: { required: true, content: { "application/json": { schema: StartRunBatchBody } } },
+	},
+	responses: {
+		202: json(RunBatch, "Started or queued, in request order."),
 		...problemResponses(400, 401, 403, 404, 409, 413, 422, 500),
 	},
 });

@@ -70,6 +70,19 @@ export const StartRunBody = z
 	})
 	.openapi("StartRun");
 
+/** As many runs as Cloudflare Workflows' `createBatch` takes in one call. */
+export const MAX_BATCH_RUNS = 100;
+
+export const StartRunBatchBody = z
+	.strictObject({
+		runs: z
+			.array(StartRunBody)
+			.min(1)
+			.max(MAX_BATCH_RUNS)
+			.openapi({ description: `1 to ${MAX_BATCH_RUNS} runs, each what \`POST …/runs\` takes.` }),
+	})
+	.openapi("StartRunBatch");
+
 const Time = z.string().openapi({ format: "date-time" });
 const ErrorInfo = z.object({ code: z.string(), message: z.string() }).nullable();
 
@@ -225,6 +238,10 @@ export const RunList = z
 		}),
 	})
 	.openapi("RunList");
+
+export const RunBatch = z
+	.object({ data: z.array(RunSummary).openapi({ description: "The runs, in request order." }) })
+	.openapi("RunBatch");
 
 export const BulkCancelResult = z
 	.object({

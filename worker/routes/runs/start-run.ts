@@ -1,5 +1,5 @@
 import type { z } from "@hono/zod-openapi";
-import { newRunId, type RunView, runObject } from "../../../durable-objects";
+import { newRunId, type RunView, runObject, type StartRunInput } from "../../../durable-objects";
 import type { WorkflowDefinition, WorkflowNode } from "../../../engine/definition";
 import type { Principal } from "../../auth/principal";
 import { database } from "../../db/client";
@@ -14,36 +14,49 @@ export interface StartRequest {
 	retryOf?: string;
 }
 
-/** Everything before a run exists is checked here; any failure is a 4xx and no run is created. */
-export async function startRun(
+/** A workflow version a run can start on, as read from D1. */
+export interface StartTarget {
+	workflow: { id: string; identifier: string; title: string; version: number };
+	definition: WorkflowDefinition;
+}
+
+/** The version to start (the latest unless one is pinned); 404 naming what is missing. */
+export async function findTarget(
 	env: Env,
-	principal: Principal,
-	request: StartRequest,
-): Promise<RunView> {
-	const { identifier, body } = request;
-	if (body.runAs !== undefined && principal.role !== "admin") {
-		throw new ApiError("forbidden", "Only admins may start a run as another user (runAs).");
-	}
+	tenantId: string,
+	identifier: string,
+	version: number | null,
+): Promise<StartTarget> {
 	const db = database(env.DB);
-	const target = await workflowsRepo.findStartTarget(
-		db,
-		principal.tenantId,
-		identifier,
-		body.version ?? null,
-	);
+	const target = await workflowsRepo.findStartTarget(db, tenantId, identifier, version);
 	if (!target) {
 		const exists =
-			body.version !== undefined &&
-			(await workflowsRepo.findLiveWorkflow(db, principal.tenantId, identifier));
+			version !== null && (await workflowsRepo.findLiveWorkflow(db, tenantId, identifier));
 		throw notFound(
-			exists ? `Version ${body.version} of workflow "${identifier}"` : `Workflow "${identifier}"`,
+			exists ? `Version ${version} of workflow "${identifier}"` : `Workflow "${identifier}"`,
 		);
 	}
-	const workflow = target;
-	const versionNumber = target.version;
-	const definition = target.definition as unknown as WorkflowDefinition;
+	return {
+		workflow: { id: target.id, identifier, title: target.title, version: target.version },
+		definition: target.definition as unknown as WorkflowDefinition,
+	};
+}
 
-	const trigger = pickTrigger(definition, body.triggerIdentifier);
+/**
+ * Everything before a run exists is checked here (runAs, trigger, permission, inputs); any
+ * failure is a 4xx and no run is created. `at` prefixes the body pointers of input errors
+ * (a batch names the item: `/runs/2`).
+ */
+export function checkStart(
+	principal: Principal,
+	target: StartTarget,
+	request: StartRequest,
+	runId: string,
+	at = "",
+): StartRunInput {
+	const { body } = request;
+	assertMayRunAs(principal, body);
+	const trigger = pickTrigger(target.definition, body.triggerIdentifier, at);
 	assertMayExecute(principal, trigger);
 	const field = body.initialContext !== undefined ? "initialContext" : "inputs";
 	const checked = validateRunInputs(
@@ -54,18 +67,16 @@ export async function startRun(
 		throw validationFailed(
 			checked.errors.map((e) => ({
 				in: "body" as const,
-				pointer: `/${field}${e.pointer}`,
+				pointer: `${at}/${field}${e.pointer}`,
 				message: e.message,
 			})),
 		);
 	}
-
-	const runId = newRunId();
-	return runObject(env, principal.tenantId, runId).start({
+	return {
 		runId,
 		tenantId: principal.tenantId,
-		workflow: { id: workflow.id, identifier, title: workflow.title, version: versionNumber },
-		definition: definition as unknown as Record<string, unknown>,
+		workflow: target.workflow,
+		definition: target.definition as unknown as Record<string, unknown>,
 		initiator: body.runAs ?? principal.subject,
 		requestedBy: principal.subject,
 		inputs: checked.inputs,
@@ -73,11 +84,30 @@ export async function startRun(
 		scope: body.scope ?? { type: "GLOBAL" },
 		notificationRecipients: body.notificationRecipients ?? [],
 		retryOf: request.retryOf ?? null,
-	});
+	};
+}
+
+/** Starts one run: the version lookup, the checks, then the run's own object. */
+export async function startRun(
+	env: Env,
+	principal: Principal,
+	request: StartRequest,
+): Promise<RunView> {
+	assertMayRunAs(principal, request.body);
+	const version = request.body.version ?? null;
+	const target = await findTarget(env, principal.tenantId, request.identifier, version);
+	const runId = newRunId();
+	return runObject(env, principal.tenantId, runId).start(
+		checkStart(principal, target, request, runId),
+	);
 }
 
 /** The API starts self-serve triggers; the default is the first one. */
-function pickTrigger(definition: WorkflowDefinition, wanted: string | undefined): WorkflowNode {
+function pickTrigger(
+	definition: WorkflowDefinition,
+	wanted: string | undefined,
+	at: string,
+): WorkflowNode {
 	const selfServe = definition.nodes.filter((n) => n.config.type === "SELF_SERVE_TRIGGER");
 	if (wanted === undefined) {
 		const first = selfServe[0];
@@ -85,7 +115,7 @@ function pickTrigger(definition: WorkflowDefinition, wanted: string | undefined)
 		throw validationFailed([
 			{
 				in: "body",
-				pointer: "",
+				pointer: at,
 				message: "This workflow has no SELF_SERVE_TRIGGER, so it cannot be started from the API.",
 			},
 		]);
@@ -95,10 +125,17 @@ function pickTrigger(definition: WorkflowDefinition, wanted: string | undefined)
 	throw validationFailed([
 		{
 			in: "body",
-			pointer: "/triggerIdentifier",
+			pointer: `${at}/triggerIdentifier`,
 			message: `No SELF_SERVE_TRIGGER node "${wanted}" in this version; self-serve triggers: ${selfServe.map((n) => n.identifier).join(", ") || "none"}.`,
 		},
 	]);
+}
+
+/** Checked before the version lookup too, so a member's runAs is 403 even for a missing workflow. */
+export function assertMayRunAs(principal: Principal, body: StartRequest["body"]): void {
+	if (body.runAs !== undefined && principal.role !== "admin") {
+		throw new ApiError("forbidden", "Only admins may start a run as another user (runAs).");
+	}
 }
 
 /** A trigger's permission policy names roles and users; without one, members and admins may execute. */
