@@ -23,7 +23,10 @@ export async function measure(dev: DevProcess, work: () => Promise<unknown>): Pr
 }
 
 export interface NodeRound {
+	/** Stepline started through `POST …/runs/batch`, as the peer starts through createBatch. */
 	stepline: Sample;
+	/** Stepline started with one `POST …/runs` per run: the whole API path every time. */
+	steplineEach?: Sample;
 	peer: Sample;
 	raw: Sample;
 	counters: CostDelta;
@@ -54,24 +57,41 @@ function delta(a: Counters, b: Counters): CostDelta {
 	};
 }
 
-/** Per-node overhead: `runs` runs of an `nodes`-node chain on each system, `rounds` times. */
+/**
+ * Per-node overhead: `runs` runs of an `nodes`-node chain on each system, `rounds` times, in
+ * the order batch-started Stepline, Workflows, raw and (with `each`) Stepline with one POST
+ * per run. Counters (rows, requests) are taken over the one-POST-per-run starts when there
+ * are some: that is the costlier path (an Idempotency-Key per run), so cost stays an upper bound.
+ */
 export async function perNode(
 	dev: DevProcess,
 	client: BenchClient,
-	opts: { kind: Kind; runs: number; nodes: number; rounds: number; url: string; peers: boolean },
+	opts: {
+		kind: Kind;
+		runs: number;
+		nodes: number;
+		rounds: number;
+		url: string;
+		peers: boolean;
+		each?: boolean;
+	},
 ): Promise<NodeRound[]> {
 	const url = opts.kind === "webhook" ? opts.url : undefined;
+	const newWorkflow = async () => {
+		const workflow = `${opts.kind}_${opts.nodes}_${randomUUID().slice(0, 8)}`;
+		const definition = chainDefinition(workflow, opts.kind, opts.nodes, opts.url);
+		await client.json("POST", "/v1/workflows", definition);
+		return workflow;
+	};
+	const counted = async (work: () => Promise<unknown>) => {
+		const before = await client.counters();
+		const sample = await measure(dev, work);
+		return { sample, counters: delta(before, await client.counters()) };
+	};
 	const rounds: NodeRound[] = [];
 	for (let r = 0; r < opts.rounds; r++) {
-		const workflow = `${opts.kind}_${opts.nodes}_${randomUUID().slice(0, 8)}`;
-		await client.json(
-			"POST",
-			"/v1/workflows",
-			chainDefinition(workflow, opts.kind, opts.nodes, opts.url),
-		);
-		const before = await client.counters();
-		const stepline = await measure(dev, () => client.steplineBatch(workflow, opts.runs));
-		const counters = delta(before, await client.counters());
+		const batched = await newWorkflow();
+		const stepline = await counted(() => client.steplineBatched(batched, opts.runs));
 		const none = { wallMs: Number.NaN, cpuMs: Number.NaN };
 		const peer = opts.peers
 			? await measure(dev, () => client.peerBatch(opts.runs, opts.nodes, url))
@@ -79,7 +99,19 @@ export async function perNode(
 		const raw = opts.peers
 			? await measure(dev, () => client.raw(opts.runs, opts.nodes, url))
 			: none;
-		rounds.push({ stepline, peer, raw, counters });
+		if (!opts.each) {
+			rounds.push({ stepline: stepline.sample, peer, raw, counters: stepline.counters });
+			continue;
+		}
+		const single = await newWorkflow();
+		const each = await counted(() => client.steplineEach(single, opts.runs));
+		rounds.push({
+			stepline: stepline.sample,
+			steplineEach: each.sample,
+			peer,
+			raw,
+			counters: each.counters,
+		});
 	}
 	return rounds;
 }
@@ -112,11 +144,12 @@ export interface LoadSample {
 
 async function cannon(dev: DevProcess, opts: autocannon.Options): Promise<LoadSample> {
 	let result: autocannon.Result | undefined;
-	const before = cpuByRole(dev.workerdPids());
+	const port = Number(new URL(dev.baseUrl).port);
+	const before = cpuByRole(dev.workerdPids(), port);
 	const sample = await measure(dev, async () => {
 		result = await autocannon(opts);
 	});
-	const after = cpuByRole(dev.workerdPids());
+	const after = cpuByRole(dev.workerdPids(), port);
 	if (!result) throw new Error("autocannon gave no result");
 	const requests = Math.max(1, result.requests.total);
 	const perRequest = (role: "worker" | "proxy"): CpuSplit => ({
@@ -148,6 +181,7 @@ export async function throughput(
 	await client.json("POST", "/v1/workflows", parkedDefinition(workflow));
 	const starts: LoadSample[] = [];
 	const empty: LoadSample[] = [];
+	const newObject: LoadSample[] = [];
 	for (let r = 0; r < rounds; r++) {
 		starts.push(
 			await cannon(dev, {
@@ -170,6 +204,13 @@ export async function throughput(
 		empty.push(
 			await cannon(dev, { url: `${client.base}/__bench/empty`, connections, duration: seconds }),
 		);
+		newObject.push(
+			await cannon(dev, {
+				url: `${client.base}/__bench/new-object`,
+				connections,
+				duration: seconds,
+			}),
+		);
 	}
-	return { starts, empty };
+	return { starts, empty, newObject };
 }

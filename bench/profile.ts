@@ -115,7 +115,7 @@ try {
 	const workflow = `profile_${randomUUID().slice(0, 8)}`;
 	await client.json("POST", "/v1/workflows", chainDefinition(workflow, "condition", nodes, ""));
 	// Warm up (code loaded, JIT), then profile a batch.
-	await client.steplineBatch(workflow, 20);
+	await client.steplineEach(workflow, 20);
 	const inspector = await connect(dev.inspectorPort);
 	await inspector.send("Profiler.enable");
 	await inspector.send("Profiler.setSamplingInterval", { interval: 200 });
@@ -123,7 +123,7 @@ try {
 	const t0 = performance.now();
 	const second = `${workflow}_b`;
 	await client.json("POST", "/v1/workflows", chainDefinition(second, "condition", nodes, ""));
-	await client.steplineBatch(second, runs);
+	await client.steplineEach(second, runs);
 	const wall = performance.now() - t0;
 	const { profile } = await inspector.send<{ profile: Profile }>("Profiler.stop");
 	inspector.close();

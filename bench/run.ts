@@ -23,6 +23,9 @@ const { values } = parseArgs({
 		only: { type: "string", default: "" },
 		// Re-derive the summary and table from the raw rounds in bench/results/latest.json.
 		"from-json": { type: "boolean", default: false },
+		// Measure under the `wrangler dev` command as it is, DevTools inspector attached (the
+		// default measures wrangler's dev server without it; test/support/dev-server.mjs says why).
+		inspector: { type: "boolean", default: false },
 	},
 });
 const quick = values.quick === true;
@@ -77,7 +80,10 @@ async function stop(code: number, why?: string) {
 
 try {
 	const loadBefore = loadavg();
-	dev = await createDevProcess({ config: "bench/wrangler.bench.toml" });
+	dev = await createDevProcess({
+		config: "bench/wrangler.bench.toml",
+		inspector: values.inspector === true,
+	});
 	await dev.start();
 	const client = new BenchClient(dev.baseUrl, await dev.token("bench"));
 	const member = new BenchClient(dev.baseUrl, await dev.token("bench", "member"));
@@ -105,8 +111,8 @@ try {
 	} else if (values.only) await stop(1, `--only knows "index", not "${values.only}"`);
 	log(`wrangler dev up (workerd ${dev.workerdPids().join(",")}); warming up`);
 	const opts = { runs: 10, nodes: 10, rounds: 1, url: receiver.url, peers: true };
-	await perNode(dev, client, { ...opts, kind: "condition" });
-	await perNode(dev, client, { ...opts, kind: "webhook" });
+	await perNode(dev, client, { ...opts, kind: "condition", each: true });
+	await perNode(dev, client, { ...opts, kind: "webhook", each: true });
 
 	const results: Record<string, unknown> = {};
 	for (const kind of ["condition", "webhook"] as const) {
@@ -114,6 +120,7 @@ try {
 		results[kind] = await perNode(dev, client, {
 			...opts,
 			kind,
+			each: true,
 			runs: plan.runs,
 			rounds: plan.rounds,
 		});
@@ -159,6 +166,12 @@ try {
 		loadavgBefore: loadBefore.map((l) => Number(l.toFixed(2))),
 		loadavgAfter: loadavg().map((l) => Number(l.toFixed(2))),
 		plan,
+		// How wrangler served the Worker: with its DevTools inspector (the `wrangler dev`
+		// command) or without (its dev server API); see test/support/dev-server.mjs.
+		inspector: values.inspector === true,
+		// Per-node "stepline" rounds start through POST …/runs/batch (since 2026-12-03; before,
+		// one POST per run, now "steplineEach").
+		startMode: "batch",
 		// Workflows status reads local wrangler answered "restarted mid-request" (then retried).
 		restartedStatusReads: client.restartedReads,
 		summary,

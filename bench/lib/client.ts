@@ -41,8 +41,8 @@ export class BenchClient {
 		);
 	}
 
-	/** Starts `runs` runs (at most `parallel` POSTs in flight) and waits until the index has them all COMPLETED. */
-	async steplineBatch(workflow: string, runs: number, parallel = 20): Promise<void> {
+	/** Starts `runs` runs with one POST each (at most `parallel` in flight), then waits for them. */
+	async steplineEach(workflow: string, runs: number, parallel = 20): Promise<void> {
 		for (let i = 0; i < runs; i += parallel) {
 			await Promise.all(
 				Array.from({ length: Math.min(parallel, runs - i) }, (_, j) =>
@@ -50,6 +50,30 @@ export class BenchClient {
 				),
 			);
 		}
+		await this.waitCompleted(workflow, runs);
+	}
+
+	/**
+	 * Starts `runs` runs through `POST …/runs/batch`, 100 per request one request after the
+	 * other (as the peer's createBatch calls go), then waits for them.
+	 */
+	async steplineBatched(workflow: string, runs: number): Promise<void> {
+		for (let i = 0; i < runs; i += 100) {
+			const items = Array.from({ length: Math.min(100, runs - i) }, (_, j) => ({
+				inputs: { n: i + j },
+			}));
+			await this.json(
+				"POST",
+				`/v1/workflows/${workflow}/runs/batch`,
+				{ runs: items },
+				{ "idempotency-key": randomUUID() },
+			);
+		}
+		await this.waitCompleted(workflow, runs);
+	}
+
+	/** Polls the index until `runs` runs of `workflow` are COMPLETED; throws if any failed. */
+	private async waitCompleted(workflow: string, runs: number): Promise<void> {
 		for (;;) {
 			let done = 0;
 			let failed = 0;

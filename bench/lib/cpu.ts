@@ -27,17 +27,17 @@ function readSplit(pid: number): CpuSplit | null {
 }
 
 /**
- * CPU by role: `wrangler dev` runs two workerd processes, the Worker under test (the one with
- * an inspector) and wrangler's own dev proxy in front of it, which production does not have.
+ * CPU by role: wrangler's dev server runs two workerd processes, the Worker under test and
+ * wrangler's own proxy in front of it (which production does not have). The proxy is the one
+ * listening on the public `port`; the Worker's process listens on a port of its own.
  */
-export function cpuByRole(pids: number[]): Record<"worker" | "proxy", CpuSplit> {
+export function cpuByRole(pids: number[], port: number): Record<"worker" | "proxy", CpuSplit> {
 	const out = { worker: { userMs: 0, kernelMs: 0 }, proxy: { userMs: 0, kernelMs: 0 } };
+	const publicSocket = new RegExp(`--socket-addr=entry=[^ \\0]*:${port}(\\0|$)`);
 	for (const pid of pids) {
 		let role: "worker" | "proxy" = "worker";
 		try {
-			role = readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("--inspector-addr")
-				? "worker"
-				: "proxy";
+			role = publicSocket.test(readFileSync(`/proc/${pid}/cmdline`, "utf8")) ? "proxy" : "worker";
 		} catch {
 			continue;
 		}

@@ -1,6 +1,6 @@
 // Turns raw rounds into the figures of issue 7: medians per system, ratios against the peers
 // measured in the same run, and a cost estimate from Cloudflare's published prices.
-import type { LoadSample, NodeRound } from "../phases";
+import type { LoadSample, NodeRound, Sample } from "../phases";
 import { median, percentile, round } from "./stats";
 
 const NODES = 10;
@@ -24,7 +24,10 @@ function perNodeMedian(
 
 export interface Summary {
 	table: string;
-	perNode: Record<string, { stepline: PerNode; workflows: PerNode; raw: PerNode }>;
+	perNode: Record<
+		string,
+		{ stepline: PerNode; steplineEach?: PerNode; workflows: PerNode; raw: PerNode }
+	>;
 	cost: {
 		d1RowsPerRun: number;
 		runObjectRowsPerNode: number;
@@ -53,17 +56,33 @@ export function summarize(
 		const s = perNodeMedian(rounds, (r) => r.stepline, NODES, runs);
 		const w = perNodeMedian(rounds, (r) => r.peer, NODES, runs);
 		const raw = perNodeMedian(rounds, (r) => r.raw, NODES, runs);
-		perNode[kind] = { stepline: s, workflows: w, raw };
-		for (const m of ["wallMs", "cpuMs"] as const) {
-			row(
-				`${kind}: ${m === "wallMs" ? "wall" : "CPU"} ms / node`,
-				s[m],
-				w[m],
-				raw[m],
-				round(s[m] / w[m], 2),
-				round(s[m] / raw[m], 2),
-			);
+		const hasEach = rounds.every((r) => r.steplineEach);
+		const each = hasEach
+			? perNodeMedian(rounds, (r) => r.steplineEach as Sample, NODES, runs)
+			: undefined;
+		perNode[kind] = { stepline: s, workflows: w, raw, ...(each ? { steplineEach: each } : {}) };
+		const variants: [string, PerNode][] = [["batch starts", s]];
+		if (each) variants.push(["one POST per run", each]);
+		for (const [how, v] of variants) {
+			for (const m of ["wallMs", "cpuMs"] as const) {
+				row(
+					`${kind}, ${how}: ${m === "wallMs" ? "wall" : "CPU"} ms / node`,
+					v[m],
+					w[m],
+					raw[m],
+					round(v[m] / w[m], 2),
+					round(v[m] / raw[m], 2),
+				);
+			}
 		}
+		row(
+			`${kind}: the raw floor itself, wall and CPU ÷ Workflows`,
+			"",
+			"",
+			"",
+			`${round(raw.wallMs / w.wallMs, 2)}, ${round(raw.cpuMs / w.cpuMs, 2)}`,
+			"",
+		);
 	}
 	const chain = results.chain200 as NodeRound[] | undefined;
 	const summary: Record<string, unknown> = {};
@@ -99,11 +118,16 @@ export function summarize(
 		stepline: { p50: percentile(lat.stepline, 50), p99: percentile(lat.stepline, 99) },
 		workflows: { p50: percentile(lat.peer, 50), p99: percentile(lat.peer, 99) },
 	};
-	const tp = results.throughput as Record<string, { starts: LoadSample[]; empty: LoadSample[] }>;
+	const tp = results.throughput as Record<
+		string,
+		{ starts: LoadSample[]; empty: LoadSample[]; newObject?: LoadSample[] }
+	>;
 	summary.throughput = {};
 	for (const [connections, t] of Object.entries(tp)) {
 		const starts = round(median(t.starts.map((s) => s.perSecond)), 0);
 		const empty = round(median(t.empty.map((s) => s.perSecond)), 0);
+		// Older result files have no new-object ceiling: NaN, not a made-up 0.
+		const newObject = round(median((t.newObject ?? []).map((s) => s.perSecond)), 0);
 		const p99 = median(t.starts.map((s) => s.p99Ms));
 		const cpuStart = round(median(t.starts.map((s) => s.cpuMsPerRequest)), 2);
 		const cpuEmpty = round(median(t.empty.map((s) => s.cpuMsPerRequest)), 2);
@@ -123,7 +147,10 @@ export function summarize(
 		(summary.throughput as Record<string, unknown>)[connections] = {
 			startsPerSecond: starts,
 			emptyPerSecond: empty,
+			newObjectPerSecond: newObject,
 			ratio: round(starts / empty, 2),
+			ratioToNewObject: round(starts / newObject, 2),
+			newObjectRatio: round(newObject / empty, 2),
 			startP99Ms: p99,
 			non2xxOrErrors: bad,
 			cpuMsPerStart: cpuStart,
@@ -137,6 +164,14 @@ export function summarize(
 			`empty route ${empty}`,
 			"",
 			`${round(starts / empty, 2)} of the ceiling`,
+		);
+		row(
+			`a route that only creates one Durable Object, at ${connections} connections: requests/s`,
+			newObject,
+			"",
+			`empty route ${empty}`,
+			"",
+			`${round(newObject / empty, 2)} of the ceiling (starts: ${round(starts / newObject, 2)} of this)`,
 		);
 		row(
 			`CPU ms per start at ${connections} connections, by process: the Worker's workerd (user + kernel), wrangler's dev proxy`,
@@ -232,7 +267,9 @@ export function summarize(
 		table: lines.join("\n"),
 		perNode,
 		cost,
-		steplineCpuMsPerRun: (perNode.condition?.stepline.cpuMs ?? 0) * NODES,
+		// Priced as one request per run, so with the CPU of one POST per run where measured.
+		steplineCpuMsPerRun:
+			(perNode.condition?.steplineEach?.cpuMs ?? perNode.condition?.stepline.cpuMs ?? 0) * NODES,
 		workflowsCpuMsPerRun: (perNode.condition?.workflows.cpuMs ?? 0) * NODES,
 	};
 }

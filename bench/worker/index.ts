@@ -62,6 +62,13 @@ const bench = new Hono<{ Bindings: BenchEnv }>().basePath("/__bench");
 // The ceiling for start throughput: the cheapest response this Worker can give.
 bench.get("/empty", (c) => c.text("ok"));
 
+// The ceiling for a start that creates one Durable Object (what every Stepline run, raw run and
+// Workflows instance does): a brand-new object per request, one call that does nothing.
+bench.get("/new-object", async (c) => {
+	await c.env.RAW_STEPS.get(c.env.RAW_STEPS.newUniqueId()).noop();
+	return c.text("ok");
+});
+
 bench.get("/counters", (c) => c.json(counters));
 
 bench.post("/wf/create", async (c) => {

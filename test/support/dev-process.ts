@@ -12,6 +12,7 @@ import { descendants, freePort, killGroup, waitGroupGone } from "../e2e/processe
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 const wranglerBin = join(repoRoot, "node_modules/wrangler/bin/wrangler.js");
+const devServerScript = join(repoRoot, "test/support/dev-server.mjs");
 const execFileAsync = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // No telemetry, never prompt.
@@ -24,6 +25,12 @@ export interface DevProcessOptions {
 	vars?: Record<string, string>;
 	/** Lets the test call /__scheduled to run the cron sweeper on demand. */
 	testScheduled?: boolean;
+	/**
+	 * false: wrangler's dev server without its DevTools inspector (test/support/dev-server.mjs
+	 * says what that costs); `inspectorPort` then serves nothing. Default: the `wrangler dev`
+	 * command, inspector included.
+	 */
+	inspector?: boolean;
 }
 
 /**
@@ -120,9 +127,25 @@ export async function createDevProcess(opts: DevProcessOptions = {}): Promise<De
 		inspectorPort,
 		starts: 0,
 		async start(timeoutMs = 90_000) {
-			const args = [wranglerBin, "dev", ...configArgs, "--port", String(port), "--ip", "127.0.0.1"];
-			args.push("--inspector-port", String(inspectorPort), "--persist-to", persistDir);
-			args.push("--env-file", devVars, "--show-interactive-dev-session=false", "--no-bundle");
+			const config = configArgs[1] as string;
+			const served = ["--port", String(port), "--persist-to", persistDir, "--env-file", devVars];
+			const args =
+				opts.inspector === false
+					? [devServerScript, "--config", config, ...served]
+					: [
+							wranglerBin,
+							"dev",
+							"-c",
+							config,
+							...served,
+							"--ip",
+							"127.0.0.1",
+							"--no-bundle",
+						].concat([
+							"--inspector-port",
+							String(inspectorPort),
+							"--show-interactive-dev-session=false",
+						]);
 			if (opts.testScheduled) args.push("--test-scheduled");
 			const child = spawn(process.execPath, args, {
 				cwd: repoRoot,
