@@ -2,7 +2,7 @@ import type { HistoryEvent } from "../../engine/run";
 import { runObjectName, type StartRunInput } from "./run-meta";
 import type { CancelResult } from "./run-object";
 import type { RetryPlanResult } from "./run-retry";
-import type { RunView } from "./run-view";
+import type { RunSummaryView, RunView } from "./run-view";
 
 /**
  * The RunObject's RPC surface as plain types. workerd's stub types map every return type
@@ -11,6 +11,7 @@ import type { RunView } from "./run-view";
  */
 export interface RunObjectApi {
 	start(input: StartRunInput): Promise<RunView>;
+	start(input: StartRunInput, reply: "summary"): Promise<RunSummaryView>;
 	getRun(): Promise<RunView | null>;
 	getEvents(after: number, limit: number): Promise<{ events: HistoryEvent[]; lastSeq: number }>;
 	cancel(by: string | null, reason: string | null): Promise<CancelResult>;

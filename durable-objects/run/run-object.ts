@@ -13,7 +13,7 @@ import { type RetryPlanResult, retryPlanFor } from "./run-retry";
 import { RunShell } from "./run-shell";
 import type { Controls } from "./run-store";
 import { RunStreams } from "./run-streams";
-import { queuedView, type RunView, runView } from "./run-view";
+import { queuedView, type RunSummaryView, type RunView, runView, summaryView } from "./run-view";
 
 export type { RetryPlanResult };
 
@@ -44,8 +44,14 @@ export class RunObject extends DurableObject<Env> {
 		);
 	}
 
-	/** Creates the run, then starts it at once or queues it behind the tenant's limit. */
-	async start(input: StartRunInput): Promise<RunView> {
+	/**
+	 * Creates the run, then starts it at once or queues it behind the tenant's limit. Answers
+	 * the whole run, or with `reply: "summary"` its listing row (a batch start needs no more).
+	 */
+	async start(
+		input: StartRunInput,
+		reply: "run" | "summary" = "run",
+	): Promise<RunView | RunSummaryView> {
 		if (!this.shell.loadMeta()) {
 			const meta: RunMeta = {
 				...input,
@@ -61,7 +67,7 @@ export class RunObject extends DurableObject<Env> {
 			// The caller may list runs right after starting one: land the first index write first.
 			await this.shell.flush();
 		}
-		return this.view();
+		return reply === "summary" ? this.summary() : this.view();
 	}
 
 	/** The tenant freed a slot for this run. Delivered at least once: repeats do nothing. */
@@ -279,6 +285,13 @@ export class RunObject extends DurableObject<Env> {
 
 	private saveAdmission(admission: Admission, alsoWrite?: () => void): void {
 		this.shell.saveControl("admission", admission, alsoWrite);
+	}
+
+	private summary(): RunSummaryView {
+		const meta = this.shell.loadMeta();
+		if (!meta) throw new Error("run has no meta");
+		const header = this.shell.loadState()?.header ?? null;
+		return summaryView(meta, header, this.loadAdmission().cancelledBeforeStart);
 	}
 
 	private view(): RunView {

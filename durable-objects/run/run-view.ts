@@ -144,6 +144,39 @@ export function runView(meta: RunMeta, state: RunState, plan: Plan): Omit<RunVie
 	};
 }
 
+/** A run as the runs listing shows it: what a batch start answers, without the node runs. */
+export interface RunSummaryView {
+	id: string;
+	status: RunView["status"];
+	result: RunView["result"];
+	workflow: { identifier: string; title: string; version: number };
+	initiator: string;
+	entityId: string | null;
+	createdAt: string;
+	startedAt: string | null;
+	endedAt: string | null;
+}
+
+/** The summary straight from the creation record and the run's header (no view built). */
+export function summaryView(
+	meta: RunMeta,
+	header: Pick<RunState["header"], "status" | "result" | "startedAt" | "endedAt"> | null,
+	cancelled: { at: number } | null,
+): RunSummaryView {
+	const { identifier, title, version } = meta.workflow;
+	return {
+		id: meta.runId,
+		status: header?.status ?? (cancelled ? "COMPLETED" : "QUEUED"),
+		result: header?.result ?? (cancelled ? "CANCELLED" : null),
+		workflow: { identifier, title, version },
+		initiator: meta.initiator,
+		entityId: meta.scope.type === "ENTITY" ? meta.scope.entityId : null,
+		createdAt: iso(meta.createdAt) ?? "",
+		startedAt: iso(header?.startedAt ?? null),
+		endedAt: header ? iso(header.endedAt) : cancelled ? iso(cancelled.at) : null,
+	};
+}
+
 /** A run the engine has not started: queued behind the tenant's limit, or cancelled while queued. */
 export function queuedView(
 	meta: RunMeta,

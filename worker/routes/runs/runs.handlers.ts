@@ -1,5 +1,5 @@
 import type { RouteConfig, RouteHandler } from "@hono/zod-openapi";
-import { newRunId, type RunView, runObject, runObjectName } from "../../../durable-objects";
+import { newRunId, runObject, runObjectName } from "../../../durable-objects";
 import { assertRole } from "../../auth/middleware";
 import { database } from "../../db/client";
 import { listRuns as listIndexedRuns, listRunsPage, type RunCursor } from "../../db/runs.repo";
@@ -37,7 +37,7 @@ export const startRunBatch: Handler<typeof routes.startRunBatch> = async (c) => 
 	return idempotent(c, body, async (replay) => {
 		const ids = await batchRunIds(principal.tenantId, body.runs.length, replay);
 		const runs = await startBatch(c.env, principal, identifier, body.runs, ids);
-		return { status: 202, body: { data: runs.map(viewSummary) }, headers: {} };
+		return { status: 202, body: { data: runs }, headers: {} };
 	}) as never;
 };
 
@@ -104,23 +104,6 @@ export const summary = (row: RunIndexRow) => ({
 	createdAt: iso(row.createdAt) ?? "",
 	startedAt: iso(row.startedAt),
 	endedAt: iso(row.endedAt),
-});
-
-/** A started run as the listing shows it (a batch answers with these, not whole runs). */
-const viewSummary = (run: RunView) => ({
-	id: run.id,
-	status: run.status,
-	result: run.result,
-	workflow: {
-		identifier: run.workflow.identifier,
-		title: run.workflow.title,
-		version: run.workflow.version,
-	},
-	initiator: run.initiator,
-	entityId: run.scope.type === "ENTITY" ? run.scope.entityId : null,
-	createdAt: run.createdAt,
-	startedAt: run.startedAt,
-	endedAt: run.endedAt,
 });
 
 export const listRuns: Handler<typeof routes.listRuns> = async (c) => {

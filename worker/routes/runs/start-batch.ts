@@ -1,5 +1,10 @@
 import type { z } from "@hono/zod-openapi";
-import { newRunId, type RunView, runObject, type StartRunInput } from "../../../durable-objects";
+import {
+	newRunId,
+	type RunSummaryView,
+	runObject,
+	type StartRunInput,
+} from "../../../durable-objects";
 import type { Principal } from "../../auth/principal";
 import { ApiError, type FieldIssue, validationFailed } from "../../errors/api-error";
 import { sha256Hex } from "../../lib/canonical-json";
@@ -41,7 +46,7 @@ export async function startRunBatch(
 	identifier: string,
 	bodies: Body[],
 	runIds: string[],
-): Promise<RunView[]> {
+): Promise<RunSummaryView[]> {
 	for (const body of bodies) assertMayRunAs(principal, body);
 	const versions = [...new Set(bodies.map((b) => b.version ?? null))];
 	const targets = new Map<number | null, StartTarget>(
@@ -65,6 +70,6 @@ export async function startRunBatch(
 	});
 	if (problems.length > 0) throw validationFailed(problems);
 	return Promise.all(
-		inputs.map((input) => runObject(env, principal.tenantId, input.runId).start(input)),
+		inputs.map((input) => runObject(env, principal.tenantId, input.runId).start(input, "summary")),
 	);
 }
