@@ -1,8 +1,9 @@
 // `npm run bench [-- --quick]`: Stepline against Cloudflare Workflows and a raw committing
-// Durable Object, all in one `wrangler dev` (bench/wrangler.bench.toml), with a loopback
-// receiver. Prints a table and writes bench/results/latest.json (--quick: quick.json, so a
-// smoke run never replaces the full results the README quotes). Figures are medians of
-// interleaved rounds; nothing here asserts a time, it reports ratios.
+// Durable Object, all in one wrangler dev server (bench/wrangler.bench.toml; without the DevTools
+// inspector unless --inspector, see test/support/dev-server.mjs), with a loopback receiver.
+// Prints a table and writes bench/results/latest.json (--quick: quick.json, so a smoke run
+// never replaces the full results the README quotes). Figures are medians of interleaved
+// rounds; nothing here asserts a time, it reports ratios.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
@@ -29,7 +30,9 @@ const { values } = parseArgs({
 	},
 });
 const quick = values.quick === true;
-const resultFile = quick ? "quick.json" : "latest.json";
+// A full run under the wrangler dev command (--inspector) is kept apart from latest.json, which
+// the README's table quotes.
+const resultFile = quick ? "quick.json" : values.inspector ? "inspector.json" : "latest.json";
 const skip = new Set((values.skip ?? "").split(",").filter(Boolean));
 const plan = quick
 	? {
