@@ -132,20 +132,14 @@ export async function createDevProcess(opts: DevProcessOptions = {}): Promise<De
 			const args =
 				opts.inspector === false
 					? [devServerScript, "--config", config, ...served]
-					: [
-							wranglerBin,
-							"dev",
-							"-c",
-							config,
-							...served,
-							"--ip",
-							"127.0.0.1",
-							"--no-bundle",
-						].concat([
-							"--inspector-port",
-							String(inspectorPort),
-							"--show-interactive-dev-session=false",
-						]);
+					: [wranglerBin, "dev", "-c", config, ...served, "--ip", "127.0.0.1", "--no-bundle"];
+			if (opts.inspector !== false) {
+				args.push(
+					"--inspector-port",
+					String(inspectorPort),
+					"--show-interactive-dev-session=false",
+				);
+			}
 			if (opts.testScheduled) args.push("--test-scheduled");
 			const child = spawn(process.execPath, args, {
 				cwd: repoRoot,

@@ -43,9 +43,10 @@ export async function findTarget(
 }
 
 /**
- * Everything before a run exists is checked here (runAs, trigger, permission, inputs); any
- * failure is a 4xx and no run is created. `at` prefixes the body pointers of input errors
- * (a batch names the item: `/runs/2`).
+ * Everything before a run exists is checked here (trigger, permission, inputs); any failure is
+ * a 4xx and no run is created. Callers check runAs first, before the version lookup
+ * (assertMayRunAs). `at` prefixes the body pointers of input errors (a batch names the item:
+ * `/runs/2`).
  */
 export function checkStart(
 	principal: Principal,
@@ -55,7 +56,6 @@ export function checkStart(
 	at = "",
 ): StartRunInput {
 	const { body } = request;
-	assertMayRunAs(principal, body);
 	const trigger = pickTrigger(target.definition, body.triggerIdentifier, at);
 	assertMayExecute(principal, trigger);
 	const field = body.initialContext !== undefined ? "initialContext" : "inputs";
