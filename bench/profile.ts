@@ -1,6 +1,7 @@
 // `npm run bench:profile`: a V8 CPU profile of the Worker isolate (the Worker and its Durable
 // Objects share it under wrangler dev) while it starts and completes runs of a 10-node
-// condition chain. Prints the functions with the most self time and the most total time, and
+// chain (condition nodes, or with `--kind webhook` WEBHOOK nodes calling a loopback receiver;
+// one POST per run, or with `--batch` through POST …/runs/batch). Prints the functions with the most self time and the most total time, and
 // writes the raw profile to bench/results/start.cpuprofile (open it in Chrome DevTools).
 // Local D1 runs in another isolate, so its SQLite work is not in this profile.
 import { randomUUID } from "node:crypto";
@@ -9,6 +10,7 @@ import { parseArgs } from "node:util";
 import WebSocket from "ws";
 import { createDevProcess } from "../test/support/dev-process";
 import { BenchClient } from "./lib/client";
+import { startBenchReceiver } from "./lib/receiver";
 import { chainDefinition } from "./lib/workflows";
 
 const { values } = parseArgs({
@@ -16,11 +18,16 @@ const { values } = parseArgs({
 		runs: { type: "string", default: "300" },
 		nodes: { type: "string", default: "10" },
 		top: { type: "string", default: "40" },
+		kind: { type: "string", default: "condition" },
+		batch: { type: "boolean", default: false },
 	},
 });
 const runs = Number(values.runs);
 const nodes = Number(values.nodes);
 const top = Number(values.top);
+if (values.kind !== "condition" && values.kind !== "webhook")
+	throw new Error(`--kind is condition or webhook, not "${values.kind}"`);
+const kind = values.kind;
 
 interface CallFrame {
 	functionName: string;
@@ -108,12 +115,13 @@ function summarize(profile: Profile) {
 }
 
 const dev = await createDevProcess({ config: "bench/wrangler.bench.toml" });
+const receiver = await startBenchReceiver();
 try {
 	await dev.start();
 	const client = new BenchClient(dev.baseUrl, await dev.token("bench"));
 	await client.json("PATCH", "/v1/tenant/settings", { maxConcurrentRuns: 100 });
 	const workflow = `profile_${randomUUID().slice(0, 8)}`;
-	await client.json("POST", "/v1/workflows", chainDefinition(workflow, "condition", nodes, ""));
+	await client.json("POST", "/v1/workflows", chainDefinition(workflow, kind, nodes, receiver.url));
 	// Warm up (code loaded, JIT), then profile a batch.
 	await client.steplineEach(workflow, 20);
 	const inspector = await connect(dev.inspectorPort);
@@ -122,15 +130,17 @@ try {
 	await inspector.send("Profiler.start");
 	const t0 = performance.now();
 	const second = `${workflow}_b`;
-	await client.json("POST", "/v1/workflows", chainDefinition(second, "condition", nodes, ""));
-	await client.steplineEach(second, runs);
+	await client.json("POST", "/v1/workflows", chainDefinition(second, kind, nodes, receiver.url));
+	if (values.batch) await client.steplineBatched(second, runs);
+	else await client.steplineEach(second, runs);
 	const wall = performance.now() - t0;
 	const { profile } = await inspector.send<{ profile: Profile }>("Profiler.stop");
 	inspector.close();
 	mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
 	writeFileSync(new URL("./results/start.cpuprofile", import.meta.url), JSON.stringify(profile));
-	console.log(`${runs} runs × ${nodes} nodes in ${wall.toFixed(0)} ms\n`);
+	console.log(`${runs} runs × ${nodes} ${kind} nodes in ${wall.toFixed(0)} ms\n`);
 	console.log(summarize(profile));
 } finally {
 	await dev.dispose();
+	await receiver.close();
 }

@@ -11,7 +11,7 @@ import { createDevProcess, type DevProcess } from "../test/support/dev-process";
 import { BenchClient } from "./lib/client";
 import { costPerRun } from "./lib/cost";
 import { startBenchReceiver } from "./lib/receiver";
-import { summarize } from "./lib/report";
+import { perNodeTable, summarize } from "./lib/report";
 import { latency, perNode, throughput } from "./phases";
 import { historyScale, indexScale } from "./scale";
 
@@ -20,7 +20,8 @@ const { values } = parseArgs({
 		quick: { type: "boolean", default: false },
 		skip: { type: "string", default: "" },
 		// `--only index`: just the D1 index figures (rows written per run, listings over
-		// plan.indexRows seeded rows), without the peers; prints them, writes no result file.
+		// plan.indexRows seeded rows), without the peers; `--only per-node`: just the per-node
+		// rounds of (a) and (b) with their peers. Both print, neither writes a result file.
 		only: { type: "string", default: "" },
 		// Re-derive the summary and table from the raw rounds in bench/results/latest.json.
 		"from-json": { type: "boolean", default: false },
@@ -111,7 +112,21 @@ try {
 			),
 		);
 		await stop(0);
-	} else if (values.only) await stop(1, `--only knows "index", not "${values.only}"`);
+	} else if (values.only === "per-node") {
+		// For trying a change: the (a) and (b) rows alone, about a minute with --quick.
+		const opts = { runs: 10, nodes: 10, rounds: 1, url: receiver.url, peers: true };
+		await perNode(dev, client, { ...opts, kind: "condition", each: true });
+		await perNode(dev, client, { ...opts, kind: "webhook", each: true });
+		const results: Record<string, unknown> = {};
+		for (const kind of ["condition", "webhook"] as const) {
+			log(`per-node overhead: ${kind}, ${plan.runs} runs × 10 nodes × ${plan.rounds} rounds`);
+			const perKind = { ...opts, kind, each: true, runs: plan.runs, rounds: plan.rounds };
+			results[kind] = await perNode(dev, client, perKind);
+		}
+		console.log(perNodeTable(results, plan.runs));
+		await stop(0);
+	} else if (values.only)
+		await stop(1, `--only knows "index" and "per-node", not "${values.only}"`);
 	log(`wrangler dev up (workerd ${dev.workerdPids().join(",")}); warming up`);
 	const opts = { runs: 10, nodes: 10, rounds: 1, url: receiver.url, peers: true };
 	await perNode(dev, client, { ...opts, kind: "condition", each: true });

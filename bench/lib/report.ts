@@ -41,15 +41,10 @@ export interface Summary {
 	[key: string]: unknown;
 }
 
-export function summarize(
-	results: Record<string, unknown>,
-	runs: number,
-	chainRuns: number,
-): Summary {
-	const lines: string[] = [];
-	const row = (...cells: (string | number)[]) => lines.push(`| ${cells.join(" | ")} |`);
-	row("figure", "Stepline", "Workflows", "raw DO", "Stepline ÷ Workflows", "Stepline ÷ raw");
-	row("---", "---", "---", "---", "---", "---");
+type Row = (...cells: (string | number)[]) => void;
+
+/** The (a) and (b) rows: batch and one-POST-per-run starts, wall and CPU, and the raw floor. */
+function perNodeRows(results: Record<string, unknown>, runs: number, row: Row) {
 	const perNode: Summary["perNode"] = {};
 	for (const kind of ["condition", "webhook"]) {
 		const rounds = results[kind] as NodeRound[];
@@ -84,6 +79,31 @@ export function summarize(
 			"",
 		);
 	}
+	return perNode;
+}
+
+function tableHead(): { lines: string[]; row: Row } {
+	const lines: string[] = [];
+	const row: Row = (...cells) => lines.push(`| ${cells.join(" | ")} |`);
+	row("figure", "Stepline", "Workflows", "raw DO", "Stepline ÷ Workflows", "Stepline ÷ raw");
+	row("---", "---", "---", "---", "---", "---");
+	return { lines, row };
+}
+
+/** The per-node rows alone (`npm run bench -- --only per-node`). */
+export function perNodeTable(results: Record<string, unknown>, runs: number): string {
+	const { lines, row } = tableHead();
+	perNodeRows(results, runs, row);
+	return lines.join("\n");
+}
+
+export function summarize(
+	results: Record<string, unknown>,
+	runs: number,
+	chainRuns: number,
+): Summary {
+	const { lines, row } = tableHead();
+	const perNode = perNodeRows(results, runs, row);
 	const chain = results.chain200 as NodeRound[] | undefined;
 	const summary: Record<string, unknown> = {};
 	if (chain) {
