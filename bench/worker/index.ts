@@ -49,6 +49,7 @@ countRequests(TenantObject, ProductTenantObject, "TenantObject", [
 	"completeIdempotent",
 	"abandonIdempotent",
 	"acquireSlot",
+	"admitAndRelease",
 	"releaseSlot",
 	"withdraw",
 	"getSettings",

@@ -46,6 +46,7 @@ export const released = (admission: Admission): Admission => ({
 /** The narrow TenantObject surface a run uses (see durable-objects/tenant/tenant-object.ts). */
 export interface TenantSlots {
 	acquireSlot(tenantId: string, runId: string, now: number): Promise<AcquireResult>;
+	admitAndRelease(tenantId: string, runId: string, now: number): Promise<AcquireResult>;
 	releaseSlot(tenantId: string, runId: string): Promise<void>;
 	withdraw(
 		tenantId: string,

@@ -63,7 +63,7 @@ export class RunObject extends DurableObject<Env> {
 			// Its admission is NEW_ADMISSION (waiting for its first slot) until one is stored.
 			this.shell.store.putMeta("run", meta);
 			this.shell.setMeta(meta);
-			await this.requestSlot();
+			await this.admitStart(meta);
 			// The caller may list runs right after starting one: land the first index write first.
 			await this.shell.flush();
 		}
@@ -195,6 +195,42 @@ export class RunObject extends DurableObject<Env> {
 		await this.requestSlot();
 	}
 
+	/**
+	 * A new run's first slot. Its first transition is worked out first: one that ends the run or
+	 * parks it (a delay, a human input) and calls nothing would give the slot back in the same
+	 * commit, so it asks the tenant to admit it without holding one (one call, nothing stored
+	 * there). Otherwise it takes a slot; either way a full tenant queues it instead.
+	 */
+	private async admitStart(meta: RunMeta): Promise<void> {
+		const first = this.shell.advanceStart(startEventOf(meta));
+		if (!first) return;
+		const passing = first.effects.length === 0 && first.state.header.status !== "IN_PROGRESS";
+		const tenant = tenantSlots(this.env, meta.tenantId);
+		const answer = passing
+			? await tenant.admitAndRelease(meta.tenantId, meta.runId, Date.now())
+			: await tenant.acquireSlot(meta.tenantId, meta.runId, Date.now());
+		const admission = this.loadAdmission();
+		if (admission.waitingForSlot !== "start" || this.shell.loadState()) {
+			// Cancelled while the tenant answered: a slot taken for it goes back.
+			if (answer.kind === "granted" && !passing) await this.releaseSlot();
+			return;
+		}
+		if (answer.kind === "queued") {
+			this.shell.writeIndexFor({
+				status: "QUEUED",
+				result: null,
+				startedAt: null,
+				endedAt: null,
+				version: 0,
+			});
+			return;
+		}
+		// The grant is written with the transition it lets through (its log row).
+		const granted = { ...admission, holdsSlot: true, waitingForSlot: null };
+		this.shell.commit(first, { admission: passing ? released(admission) : granted });
+	}
+
+	/** A waiting run's due timer needs a slot before the run resumes. */
 	private async requestSlot(): Promise<void> {
 		const meta = this.shell.loadMeta();
 		const waiting = this.loadAdmission().waitingForSlot;
@@ -204,17 +240,7 @@ export class RunObject extends DurableObject<Env> {
 			meta.runId,
 			Date.now(),
 		);
-		if (answer.kind === "granted") {
-			this.proceed(waiting);
-		} else if (waiting === "start" && !this.shell.loadState()) {
-			this.shell.writeIndexFor({
-				status: "QUEUED",
-				result: null,
-				startedAt: null,
-				endedAt: null,
-				version: 0,
-			});
-		}
+		if (answer.kind === "granted") this.proceed(waiting);
 	}
 
 	private proceed(waiting: "start" | "resume"): void {

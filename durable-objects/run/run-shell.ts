@@ -6,6 +6,7 @@ import {
 	prepare,
 	type RunEvent,
 	type RunState,
+	type StartEvent,
 	type Transition,
 } from "../../engine/run";
 import { performHttpCall } from "./http-call";
@@ -52,6 +53,12 @@ export class RunShell {
 		private readonly extraWake: () => number | null,
 	) {
 		this.store = new RunStore(ctx.storage);
+		// A brand-new object (a run being created) has nothing stored to read.
+		if (this.store.fresh) {
+			this.meta = null;
+			this.loaded = this.store.loadFresh();
+			this.alarmAt = null;
+		}
 	}
 
 	loadMeta(): RunMeta | null {
@@ -142,21 +149,50 @@ export class RunShell {
 		const meta = this.loadMeta();
 		const state = event.type === "start" ? null : this.loadState();
 		if (!meta || (event.type !== "start" && !state)) return null;
-		const now = Date.now();
 		let transition: Transition;
 		try {
-			transition = advance(this.loadPlan(meta), state, event, {
-				now,
-				random: Math.random,
-				allowLoopbackTargets: this.env.ALLOW_LOOPBACK_TARGETS === "true",
-			});
-			if (transition.ignored) return transition;
+			transition = this.advanceEngine(meta, state, event);
+		} catch (err) {
+			// advance updates the state in place; after a failure the cache may be half-changed.
+			this.forget();
+			throw err;
+		}
+		return transition.ignored ? transition : this.commit(transition, controls);
+	}
+
+	/**
+	 * The run's first transition, worked out but not stored: the object asks the tenant for a
+	 * slot knowing whether the run will hold it at all, then commits this (or drops it if the
+	 * run queues). Only a start can wait like this: it builds new state, where every other event
+	 * changes the cached state in place.
+	 */
+	advanceStart(event: StartEvent): Transition | null {
+		const meta = this.loadMeta();
+		return meta ? this.advanceEngine(meta, null, event) : null;
+	}
+
+	private advanceEngine(meta: RunMeta, state: RunState | null, event: RunEvent): Transition {
+		return advance(this.loadPlan(meta), state, event, {
+			now: Date.now(),
+			random: Math.random,
+			allowLoopbackTargets: this.env.ALLOW_LOOPBACK_TARGETS === "true",
+		});
+	}
+
+	/**
+	 * Stores one transition in one storage transaction (its log row carries `controls`, the
+	 * values that change with it), then tells the object, arms the alarm, performs its effects.
+	 */
+	commit(transition: Transition, controls: Controls = {}): Transition {
+		const meta = this.loadMeta();
+		if (!meta) throw new Error("commit before the run's creation record");
+		try {
 			const outbox = queueIndexWrite(
 				this.loadOutbox(),
 				meta,
 				transition.state.header,
 				transition.wakeAt,
-				now,
+				Date.now(),
 			);
 			const given: Controls = { ...controls, ...this.controlsFor(transition, controls) };
 			const all: Controls = { ...this.load().controls, ...given, outbox };
@@ -168,7 +204,6 @@ export class RunShell {
 			for (const [name, value] of Object.entries(all) as [ControlName, unknown][])
 				this.setControl(name, value, true);
 		} catch (err) {
-			// advance updates the state in place; after a failure the cache may be half-changed.
 			this.forget();
 			throw err;
 		}

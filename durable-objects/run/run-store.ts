@@ -91,23 +91,38 @@ export class RunStore {
 	private position: LogPosition | undefined;
 	private readonly policy: SnapshotPolicy;
 
+	/**
+	 * The object had no tables when this store opened: a run being created, with nothing to
+	 * read back (RunShell then skips the reads a load would make).
+	 */
+	readonly fresh: boolean;
+
 	constructor(
 		private readonly storage: DurableObjectStorage,
 		policy: Partial<SnapshotPolicy> = {},
 	) {
 		this.policy = { ...DEFAULT_SNAPSHOT_POLICY, ...policy };
-		const earlier = storage.sql
+		const tables = storage.sql
 			.exec<{ name: string }>(
-				"SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'meta'",
+				"SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('meta', 'run_meta', 'run_log')",
 			)
-			.toArray();
-		if (earlier.length > 0) {
+			.toArray()
+			.map((t) => t.name);
+		if (tables.includes("meta")) {
 			throw new Error(
 				"this run was stored in the earlier row-per-node layout, which this version does not read",
 			);
 		}
+		this.fresh = tables.length === 0;
 		// One statement per exec: a cursor reports only its last statement's rows written.
-		for (const statement of SCHEMA) storage.sql.exec(statement);
+		if (tables.length < SCHEMA.length) for (const statement of SCHEMA) storage.sql.exec(statement);
+	}
+
+	/** What `load` returns for a fresh store, without reading: no state, no controls. */
+	loadFresh(): LoadedRun {
+		if (!this.fresh) throw new Error("loadFresh on a store that held a run");
+		this.position = { version: 0, rowsSinceSnapshot: 0, bytesSinceSnapshot: 0, snapshotBytes: 0 };
+		return { state: null, controls: {} };
 	}
 
 	private get sql() {

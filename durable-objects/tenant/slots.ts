@@ -41,6 +41,37 @@ export function acquire(store: TenantStore, runId: string): AcquireResult {
 }
 
 /**
+ * `acquire` and `release` in one call, for a run whose first step gives the slot straight back
+ * (it ends, or waits, and calls nothing): granted whenever `acquire` would grant at once, and
+ * then nothing is written, since the slot would be freed before anyone could see it taken.
+ * Otherwise the run queues exactly as `acquire` queues it (and later takes a slot as usual).
+ */
+export function admitAndRelease(
+	store: TenantStore,
+	runId: string,
+	now: number,
+): { answer: AcquireResult; freedSlot: boolean } {
+	const slot = store.slotOf(runId);
+	const counts = { inProgress: store.countInProgress(), queued: store.countQueued() };
+	const decision = decideAcquire(slot?.state ?? null, counts, store.settings().maxConcurrentRuns);
+	switch (decision.kind) {
+		case "grant":
+			return { answer: { kind: "granted" }, freedSlot: false };
+		case "already_granted":
+			// It holds a slot from an earlier call (an acquire before a crash): give it back now.
+			release(store, runId, now);
+			return { answer: { kind: "granted" }, freedSlot: true };
+		case "enqueue":
+		case "already_queued":
+			return { answer: acquire(store, runId), freedSlot: false };
+		default: {
+			const unknown: never = decision;
+			throw new Error(`unknown acquire decision ${JSON.stringify(unknown)}`);
+		}
+	}
+}
+
+/**
  * Frees the run's slot (or its place in the queue) and hands free slots on. Deleting what is
  * not there is a no-op, so a repeated release changes nothing. A holder's pending notification
  * goes with its row.

@@ -23,6 +23,10 @@
  * Concurrency admission, at most `maxConcurrentRuns` runs IN_PROGRESS:
  *   acquireSlot(tenantId, runId, now) → { kind: "granted" } | { kind: "queued"; position }
  *     Repeatable: a run holding a slot is granted again, a queued run keeps its place (1-based).
+ *   admitAndRelease(tenantId, runId, now) → the same answers as acquireSlot
+ *     For a run whose first step ends it or parks it with nothing to call: granted whenever
+ *     acquireSlot would grant at once, and then nothing is stored (the slot is taken and given
+ *     back in the same instant); otherwise it queues the run as acquireSlot does.
  *   releaseSlot(tenantId, runId) → void   (the run went WAITING or COMPLETED; repeatable)
  *     Frees its slot or queue place; queued runs are then granted first-in first-out, and each
  *     is told through RunObject.slotGranted(), retried from the alarm until it succeeds (an
@@ -129,6 +133,14 @@ export class TenantObject extends DurableObject<Env> {
 	async acquireSlot(tenantId: string, runId: string, _now: number): Promise<AcquireResult> {
 		this.bind(tenantId);
 		return slots.acquire(this.store, runId);
+	}
+
+	async admitAndRelease(tenantId: string, runId: string, now: number): Promise<AcquireResult> {
+		this.bind(tenantId);
+		const { answer, freedSlot } = slots.admitAndRelease(this.store, runId, now);
+		// A slot held from an earlier call was given back: hand it on.
+		if (freedSlot) this.afterGrant();
+		return answer;
 	}
 
 	async releaseSlot(tenantId: string, runId: string): Promise<void> {

@@ -109,6 +109,68 @@ describe("tenant admission", () => {
 		expect(slowOrder.at(-1)).toBe(11);
 	}, 30_000);
 
+	it("lets a run that ends or waits in its first step through without a slot, but never past a full tenant", async () => {
+		const { tenant, admin } = await tenantWithLimit(1);
+		const slow = await hook([{ status: 200, delayMs: 1500 }]);
+		await createSlowCall(admin, slow.url);
+		await admin.call("/v1/workflows", {
+			method: "POST",
+			body: {
+				identifier: "at_once",
+				title: "Ends or waits at once",
+				nodes: [
+					trigger,
+					{
+						identifier: "check",
+						config: {
+							type: "CONDITION",
+							options: [{ identifier: "wait", expression: ".inputs.n == 1" }],
+						},
+					},
+					{ identifier: "wait", config: { type: "DELAY", duration: "1h" } },
+				],
+				connections: [
+					{ identifier: "c1", sourceIdentifier: "trigger", targetIdentifier: "check" },
+					{
+						identifier: "c2",
+						sourceIdentifier: "check",
+						sourceOptionIdentifier: "wait",
+						targetIdentifier: "wait",
+					},
+				],
+			},
+		});
+		const start = async (workflow: string, n: number) =>
+			(
+				await admin.call(`/v1/workflows/${workflow}/runs`, {
+					method: "POST",
+					body: { inputs: { n } },
+				})
+			).body;
+		const slots = tenantObject((await import("cloudflare:test")).env, tenant);
+
+		// With the slot free: one ends, one parks, and the tenant holds and queues nothing.
+		expect((await start("at_once", 1)).status).toBe("WAITING");
+		expect((await start("at_once", 2)).status).toBe("COMPLETED");
+		expect(await slots.stats(tenant)).toMatchObject({ inProgress: [], queued: [] });
+
+		// With the only slot taken, it queues like any run, and goes through once the slot is free.
+		const busy = await start("slow_call", 3);
+		expect(busy.status).toBe("IN_PROGRESS");
+		const queued = await start("at_once", 4);
+		expect(queued.status).toBe("QUEUED");
+		expect(await slots.stats(tenant)).toMatchObject({ inProgress: [busy.id], queued: [queued.id] });
+		await vi.waitFor(
+			async () => {
+				const run = await admin.call(`/v1/workflows/runs/${queued.id}`);
+				expect(run.body).toMatchObject({ status: "COMPLETED", result: "SUCCESS" });
+			},
+			{ timeout: 5_000, interval: 50 },
+		);
+		expect((await admin.call(`/v1/workflows/runs/${busy.id}`)).body.status).toBe("COMPLETED");
+		expect(await slots.stats(tenant)).toMatchObject({ inProgress: [], queued: [] });
+	});
+
 	it("never starts a run that was cancelled while queued", async () => {
 		const { admin } = await tenantWithLimit(1);
 		const slow = await hook([{ status: 200, delayMs: 300 }]);

@@ -93,6 +93,56 @@ describe("TenantObject: concurrency admission", () => {
 		await vi.waitFor(() => expect(notified).toEqual(["run_6", "run_8"]));
 	});
 
+	it("admits a run that gives its slot straight back without storing a slot, unless it would jump the queue", async () => {
+		const { id, stub, notified } = await tenant();
+		const rowsWritten = () =>
+			runInDurableObject(
+				stub,
+				(_, state) =>
+					state.storage.sql
+						.exec<{ n: number }>(
+							"SELECT (SELECT COUNT(*) FROM slot_holders) + (SELECT COUNT(*) FROM slot_queue) AS n",
+						)
+						.one().n,
+			);
+		await acquireAll(stub, id, runs(1, 4));
+		// One slot is free and nobody waits: granted, and the tenant still holds four.
+		expect(await stub.admitAndRelease(id, "run_p1", Date.now())).toEqual({ kind: "granted" });
+		expect(await stub.admitAndRelease(id, "run_p2", Date.now())).toEqual({ kind: "granted" });
+		expect((await stub.stats(id)).inProgress).toEqual(runs(1, 4));
+		expect(await rowsWritten()).toBe(4);
+
+		// Full: it queues behind the runs already waiting, keeps its place when it asks again, and
+		// takes a slot in its turn like any queued run (it is told, and releases it when done).
+		await acquireAll(stub, id, ["run_5", "run_6"]);
+		expect(await stub.admitAndRelease(id, "run_p3", Date.now())).toEqual({
+			kind: "queued",
+			position: 2,
+		});
+		expect(await stub.admitAndRelease(id, "run_p3", Date.now())).toEqual({
+			kind: "queued",
+			position: 2,
+		});
+		await stub.releaseSlot(id, "run_1");
+		await stub.releaseSlot(id, "run_2");
+		expect((await stub.stats(id)).inProgress).toEqual([
+			"run_3",
+			"run_4",
+			"run_5",
+			"run_6",
+			"run_p3",
+		]);
+		await vi.waitFor(() => expect(notified).toEqual(["run_6", "run_p3"]));
+	});
+
+	it("gives back a slot a run already holds when it asks to pass (a start retried after a crash)", async () => {
+		const { id, stub, notified } = await tenant();
+		await acquireAll(stub, id, runs(1, 6));
+		expect(await stub.admitAndRelease(id, "run_1", Date.now())).toEqual({ kind: "granted" });
+		expect((await stub.stats(id)).inProgress).toEqual(runs(2, 6));
+		await vi.waitFor(() => expect(notified).toEqual(["run_6"]));
+	});
+
 	it("lets a waiting run give its slot back and queue again behind later runs", async () => {
 		const { id, stub } = await tenant();
 		await acquireAll(stub, id, runs(1, 6));
