@@ -255,7 +255,12 @@ export class RunShell {
 		}
 	}
 
-	/** Keeps the one alarm at the earliest of: the next engine timer, an outbox or slot retry. */
+	/**
+	 * Keeps the one alarm no later than the earliest of: the next engine timer, an outbox or slot
+	 * retry; with none left, deletes it. An alarm already set earlier is left where it is: moving
+	 * it later is a storage write (every WEBHOOK attempt's timeout would move it, once per node),
+	 * while an early alarm costs one wake-up that finds nothing due and sets the alarm again.
+	 */
 	armAlarm(): void {
 		const state = this.loadState();
 		const candidates = [
@@ -265,6 +270,8 @@ export class RunShell {
 		].filter((t): t is number => t !== null);
 		const due = candidates.length ? Math.max(Math.min(...candidates), Date.now() + 1) : null;
 		if (due === this.alarmAt) return;
+		const setEarlier = due !== null && this.alarmAt != null && this.alarmAt <= due;
+		if (setEarlier) return;
 		this.alarmAt = due;
 		if (due === null) void this.ctx.storage.deleteAlarm();
 		else void this.ctx.storage.setAlarm(due);

@@ -110,6 +110,42 @@ describe("RunObject: durable execution", () => {
 		expect(alarm).toBeLessThanOrEqual(Date.now() + 3_600_000 + 1_000);
 	});
 
+	it("keeps an alarm that is earlier than the next timer, and an early alarm only sets it again", async () => {
+		const fast = await hook([{ status: 200 }]);
+		const slow = await hook([{ status: 200, delayMs: 1500 }]);
+		const def = definition({
+			identifier: "fast_then_slow",
+			nodes: [
+				trigger(),
+				{ identifier: "fast", config: { type: "WEBHOOK", url: fast.url, method: "POST" } },
+				{ identifier: "slow", config: { type: "WEBHOOK", url: slow.url, method: "POST" } },
+			],
+			connections: [link("c1", "trigger", "fast"), link("c2", "fast", "slow")],
+		});
+		const { stub } = await startRun(def);
+		const stored = () =>
+			runInDurableObject(stub, (_: RunObject, state) => ({
+				alarm: state.storage.getAlarm(),
+				timers: new RunStore(state.storage).load().state?.timers ?? {},
+			}));
+		await waitForRun(stub, (r) => r.nodeRuns.some((n) => n.node === "slow"));
+		const during = await stored();
+		const slowTimeout = during.timers["attempt_timeout:slow"]?.at as number;
+		expect(Object.keys(during.timers)).toEqual(["attempt_timeout:slow"]);
+		// Still set for the first call's timeout: earlier than the only timer left, never later.
+		expect(await during.alarm).toBeLessThan(slowTimeout);
+
+		// It fires early: nothing is due, the call goes on, and the alarm moves to its timeout.
+		await fireAlarm(stub);
+		expect(await (await stored()).alarm).toBe(slowTimeout);
+		const run = await waitForRun(stub, finished);
+		expect(run.result).toBe("SUCCESS");
+		expect(run.nodeRuns.find((n) => n.node === "slow")?.attempts).toHaveLength(1);
+		expect(await slow.deliveries()).toHaveLength(1);
+		// Nothing left to wait for: no alarm.
+		expect(await (await stored()).alarm).toBeNull();
+	});
+
 	it("treats a repeated alarm as one: the second firing changes nothing", async () => {
 		const def = definition({
 			identifier: "two_delays",
