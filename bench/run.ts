@@ -28,12 +28,21 @@ const { values } = parseArgs({
 		// Measure under the `wrangler dev` command as it is, DevTools inspector attached (the
 		// default measures wrangler's dev server without it; test/support/dev-server.mjs says why).
 		inspector: { type: "boolean", default: false },
+		// Keep wrangler's local state (every SQLite file: D1, the objects, Workflows) in memory on
+		// /dev/shm instead of the disk: what the engines cost without the machine's disk (README).
+		tmpfs: { type: "boolean", default: false },
 	},
 });
 const quick = values.quick === true;
 // A full run under the wrangler dev command (--inspector) is kept apart from latest.json, which
 // the README's table quotes.
-const resultFile = quick ? "quick.json" : values.inspector ? "inspector.json" : "latest.json";
+const resultFile = quick
+	? "quick.json"
+	: values.inspector
+		? "inspector.json"
+		: values.tmpfs
+			? "tmpfs.json"
+			: "latest.json";
 const skip = new Set((values.skip ?? "").split(",").filter(Boolean));
 const plan = quick
 	? {
@@ -87,6 +96,7 @@ try {
 	dev = await createDevProcess({
 		config: "bench/wrangler.bench.toml",
 		inspector: values.inspector === true,
+		...(values.tmpfs ? { stateParent: "/dev/shm" } : {}),
 	});
 	await dev.start();
 	const client = new BenchClient(dev.baseUrl, await dev.token("bench"));
@@ -187,6 +197,8 @@ try {
 		// How wrangler served the Worker: with its DevTools inspector (the `wrangler dev`
 		// command) or without (its dev server API); see test/support/dev-server.mjs.
 		inspector: values.inspector === true,
+		// Where wrangler's local state lived: the OS temp directory's disk, or /dev/shm (--tmpfs).
+		state: values.tmpfs ? "tmpfs" : "disk",
 		// Per-node "stepline" rounds start through POST …/runs/batch (since 2026-12-03; before,
 		// one POST per run, now "steplineEach").
 		startMode: "batch",

@@ -31,6 +31,11 @@ export interface DevProcessOptions {
 	 * command, inspector included.
 	 */
 	inspector?: boolean;
+	/**
+	 * Where the temp directory (local D1, Durable Object and Workflows state) is made; default
+	 * the OS temp directory. The bench's --tmpfs puts it on /dev/shm.
+	 */
+	stateParent?: string;
 }
 
 /**
@@ -95,7 +100,7 @@ export interface DevProcess {
 }
 
 export async function createDevProcess(opts: DevProcessOptions = {}): Promise<DevProcess> {
-	const dir = mkdtempSync(join(tmpdir(), "stepline-dev-"));
+	const dir = mkdtempSync(join(opts.stateParent ?? tmpdir(), "stepline-dev-"));
 	const persistDir = join(dir, "state");
 	const devVars = join(dir, "dev.vars");
 	const vars = {
