@@ -1,27 +1,29 @@
 import type { AttemptOutcome, HttpRequestEffect } from "../../engine/run";
 import { RESPONSE_BODY_LIMIT_BYTES } from "../../engine/run";
 
+/** The reason a call is aborted with when its attempt's time is up (abandoning uses another). */
+const TIMED_OUT = new DOMException("The attempt timed out.", "TimeoutError");
+
 /**
  * Performs one outgoing call for the engine and reports how it ended. Redirects are not
  * followed (a 3xx is the response), the body is read up to the limit + 1 byte so the engine
- * can tell "too large", and the call is aborted after the attempt's timeout.
+ * can tell "too large", and the call is aborted after the attempt's timeout. `control` is the
+ * caller's handle to abandon the call; the timeout aborts it too, with its own reason.
  */
 export async function performHttpCall(
 	effect: HttpRequestEffect,
-	abort: AbortSignal,
+	control: AbortController,
 ): Promise<AttemptOutcome> {
 	// A timer we clear ourselves (not AbortSignal.timeout): a timer left pending after the call
 	// keeps the object busy for the whole attempt timeout.
-	const timeout = new AbortController();
-	const timer = setTimeout(() => timeout.abort(), effect.timeoutMs);
-	const signal = AbortSignal.any([abort, timeout.signal]);
+	const timer = setTimeout(() => control.abort(TIMED_OUT), effect.timeoutMs);
 	try {
 		const response = await fetch(effect.request.url, {
 			method: effect.request.method,
 			headers: effect.request.headers,
 			body: effect.request.body,
 			redirect: "manual",
-			signal,
+			signal: control.signal,
 		});
 		const { body, truncated } = await readLimited(response, RESPONSE_BODY_LIMIT_BYTES);
 		const headers: Record<string, string> = {};
@@ -33,8 +35,8 @@ export async function performHttpCall(
 			response: { status: response.status, headers, body, bodyTruncated: truncated },
 		};
 	} catch (err) {
-		if (timeout.signal.aborted) return { kind: "timeout" };
-		if (abort.aborted)
+		if (control.signal.reason === TIMED_OUT) return { kind: "timeout" };
+		if (control.signal.aborted)
 			return { kind: "network_error", code: "abandoned", message: "The call was abandoned." };
 		return { kind: "network_error", code: "network_error", message: describe(err) };
 	} finally {
@@ -47,6 +49,14 @@ async function readLimited(
 	limit: number,
 ): Promise<{ body: string; truncated: boolean }> {
 	if (!response.body) return { body: "", truncated: false };
+	// A declared length within the limit is read in one go (workerd holds an HTTP/1.1 body to
+	// its Content-Length); anything else is streamed and cut at the limit.
+	const declared = Number(response.headers.get("content-length") ?? Number.NaN);
+	if (Number.isSafeInteger(declared) && declared <= limit) {
+		const bytes = new Uint8Array(await response.arrayBuffer());
+		const truncated = bytes.byteLength > limit;
+		return { body: decoder.decode(truncated ? bytes.subarray(0, limit) : bytes), truncated };
+	}
 	const reader = response.body.getReader();
 	const chunks: Uint8Array[] = [];
 	let size = 0;
@@ -68,8 +78,10 @@ async function readLimited(
 		joined.set(chunk, offset);
 		offset += chunk.byteLength;
 	}
-	return { body: new TextDecoder().decode(joined), truncated };
+	return { body: decoder.decode(joined), truncated };
 }
+
+const decoder = new TextDecoder();
 
 function describe(err: unknown): string {
 	const message = err instanceof Error ? err.message : String(err);

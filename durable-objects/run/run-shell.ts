@@ -231,7 +231,7 @@ export class RunShell {
 				this.inFlight.set(key, controller);
 				// "attempt N started" is already committed; a crash from here on is recovered by
 				// the attempt's timeout timer, and the receiver dedupes on the stable Idempotency-Key.
-				const call = performHttpCall(effect, controller.signal).then((outcome) => {
+				const call = performHttpCall(effect, controller).then((outcome) => {
 					this.inFlight.delete(key);
 					this.apply({
 						type: "attempt_result",
