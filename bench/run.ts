@@ -93,20 +93,26 @@ async function stop(code: number, why?: string) {
 
 try {
 	const loadBefore = loadavg();
-	dev = await createDevProcess({
-		config: "bench/wrangler.bench.toml",
-		inspector: values.inspector === true,
-		...(values.tmpfs ? { stateParent: "/dev/shm" } : {}),
-	});
-	await dev.start();
-	const client = new BenchClient(dev.baseUrl, await dev.token("bench"));
-	const member = new BenchClient(dev.baseUrl, await dev.token("bench", "member"));
-	await client.json("PATCH", "/v1/tenant/settings", { maxConcurrentRuns: 100 });
+	/** A wrangler dev server on new, empty state, with the bench tenant's limit at its maximum. */
+	const serve = async () => {
+		dev = await createDevProcess({
+			config: "bench/wrangler.bench.toml",
+			inspector: values.inspector === true,
+			...(values.tmpfs ? { stateParent: "/dev/shm" } : {}),
+		});
+		await dev.start();
+		const server = dev;
+		const admin = new BenchClient(server.baseUrl, await server.token("bench"));
+		await admin.json("PATCH", "/v1/tenant/settings", { maxConcurrentRuns: 100 });
+		const viewer = new BenchClient(server.baseUrl, await server.token("bench", "member"));
+		return { server, admin, viewer };
+	};
+	let { server, admin: client, viewer: member } = await serve();
 	if (values.only === "index") {
 		log("index only: D1 rows written per run, 10 runs × 10 condition nodes, Stepline only");
 		const opts = { kind: "condition" as const, runs: 10, nodes: 10, rounds: 1, url: receiver.url };
-		await perNode(dev, client, { ...opts, peers: false });
-		const [round] = await perNode(dev, client, { ...opts, peers: false });
+		await perNode(server, client, { ...opts, peers: false });
+		const [round] = await perNode(server, client, { ...opts, peers: false });
 		log(`scale: seeding ${plan.indexRows} index rows`);
 		const index = await indexScale(client, "bench", plan.indexRows, member);
 		const counters = round?.counters;
@@ -125,27 +131,27 @@ try {
 	} else if (values.only === "per-node") {
 		// For trying a change: the (a) and (b) rows alone, about a minute with --quick.
 		const opts = { runs: 10, nodes: 10, rounds: 1, url: receiver.url, peers: true };
-		await perNode(dev, client, { ...opts, kind: "condition", each: true });
-		await perNode(dev, client, { ...opts, kind: "webhook", each: true });
+		await perNode(server, client, { ...opts, kind: "condition", each: true });
+		await perNode(server, client, { ...opts, kind: "webhook", each: true });
 		const results: Record<string, unknown> = {};
 		for (const kind of ["condition", "webhook"] as const) {
 			log(`per-node overhead: ${kind}, ${plan.runs} runs × 10 nodes × ${plan.rounds} rounds`);
 			const perKind = { ...opts, kind, each: true, runs: plan.runs, rounds: plan.rounds };
-			results[kind] = await perNode(dev, client, perKind);
+			results[kind] = await perNode(server, client, perKind);
 		}
 		console.log(perNodeTable(results, plan.runs));
 		await stop(0);
 	} else if (values.only)
 		await stop(1, `--only knows "index" and "per-node", not "${values.only}"`);
-	log(`wrangler dev up (workerd ${dev.workerdPids().join(",")}); warming up`);
+	log(`wrangler dev up (workerd ${server.workerdPids().join(",")}); warming up`);
 	const opts = { runs: 10, nodes: 10, rounds: 1, url: receiver.url, peers: true };
-	await perNode(dev, client, { ...opts, kind: "condition", each: true });
-	await perNode(dev, client, { ...opts, kind: "webhook", each: true });
+	await perNode(server, client, { ...opts, kind: "condition", each: true });
+	await perNode(server, client, { ...opts, kind: "webhook", each: true });
 
 	const results: Record<string, unknown> = {};
 	for (const kind of ["condition", "webhook"] as const) {
 		log(`per-node overhead: ${kind}, ${plan.runs} runs × 10 nodes × ${plan.rounds} rounds`);
-		results[kind] = await perNode(dev, client, {
+		results[kind] = await perNode(server, client, {
 			...opts,
 			kind,
 			each: true,
@@ -157,7 +163,7 @@ try {
 		// MAX_NODES is 200 including the trigger: the longest chain is trigger + 199 nodes.
 		log(`scale: 200-node chain, ${plan.chainRuns} runs × ${plan.rounds} rounds`);
 		const chain = { ...opts, kind: "condition" as const, nodes: 199 };
-		results.chain200 = await perNode(dev, client, {
+		results.chain200 = await perNode(server, client, {
 			...chain,
 			runs: plan.chainRuns,
 			rounds: plan.rounds,
@@ -165,13 +171,19 @@ try {
 	}
 	log(`single-run latency: ${plan.latencyRuns} runs each`);
 	results.latency = await latency(client, plan.latencyRuns, 10);
+	// Start throughput on a new server: local workerd keeps the Workflows instances of the
+	// phases above open, and with them the loads below would pass its limit of about 1,800 open
+	// SQLite databases (SQLITE_NOMEM: 500s; seen with --tmpfs, where starts are fastest).
+	await server.dispose();
+	({ server, admin: client, viewer: member } = await serve());
+	log(`new wrangler dev server for the loads (workerd ${server.workerdPids().join(",")})`);
 	results.throughput = {} as Record<string, unknown>;
 	for (const connections of [10, 50]) {
 		log(
 			`start throughput: ${connections} connections, ${plan.loadSeconds} s × ${plan.rounds} rounds`,
 		);
 		(results.throughput as Record<string, unknown>)[connections] = await throughput(
-			dev,
+			server,
 			client,
 			connections,
 			plan.loadSeconds,
