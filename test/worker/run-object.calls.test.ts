@@ -66,6 +66,22 @@ describe("RunObject: outgoing calls", () => {
 		expect(nodeRun(run, "call").error?.code).toBe("response_too_large");
 	});
 
+	it("reads a body of declared length, and still fails one over 1 MiB (declared or chunked)", async () => {
+		const body = { ok: true, note: "é" };
+		const bytes = String(new TextEncoder().encode(JSON.stringify(body)).byteLength);
+		const declared = await hook([{ status: 200, body, headers: { "content-length": bytes } }]);
+		const run = await untilFinished((await startRun(oneCall(declared.url))).stub);
+		expect(run.result).toBe("SUCCESS");
+		expect(nodeRun(run, "call").output).toMatchObject({ status: 200, data: body });
+
+		const size = 1024 * 1024 + 10;
+		const tooLarge = await hook([
+			{ status: 200, bodyBytes: size, headers: { "content-length": String(size) } },
+		]);
+		const failed = await untilFinished((await startRun(oneCall(tooLarge.url))).stub);
+		expect(nodeRun(failed, "call").error?.code).toBe("response_too_large");
+	});
+
 	it("times out an attempt that takes too long", async () => {
 		const receiver = await hook([{ status: 200, delayMs: 2000 }]);
 		const { stub } = await startRun(oneCall(receiver.url, { timeout: "100ms" }));
