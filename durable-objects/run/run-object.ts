@@ -32,6 +32,8 @@ export class RunObject extends DurableObject<Env> {
 	private readonly streams = new RunStreams();
 	/** The transition being committed releases the slot (see admissionAfter). */
 	private releaseDue = false;
+	/** A start's admission in flight: a concurrent start of the same run waits for it. */
+	private admitting: Promise<void> | null = null;
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
@@ -52,8 +54,9 @@ export class RunObject extends DurableObject<Env> {
 		input: StartRunInput,
 		reply: "run" | "summary" = "run",
 	): Promise<RunView | RunSummaryView> {
-		if (!this.shell.loadMeta()) {
-			const meta: RunMeta = {
+		let meta = this.shell.loadMeta();
+		if (!meta) {
+			meta = {
 				...input,
 				definition: input.definition as unknown as RunMeta["definition"],
 				inputs: input.inputs as RunMeta["inputs"],
@@ -63,11 +66,35 @@ export class RunObject extends DurableObject<Env> {
 			// Its admission is NEW_ADMISSION (waiting for its first slot) until one is stored.
 			this.shell.store.putMeta("run", meta);
 			this.shell.setMeta(meta);
-			await this.admitStart(meta);
+			this.admitting = this.admitStart(meta).finally(() => {
+				this.admitting = null;
+			});
+		} else if (!this.admitting && this.admissionUnanswered()) {
+			// Created, then the object went away before the tenant's answer was stored (the
+			// caller saw an error and retried): ask again. Both tenant calls are safe to repeat.
+			this.admitting = this.admitStart(meta).finally(() => {
+				this.admitting = null;
+			});
+		}
+		if (this.admitting) {
+			await this.admitting;
 			// The caller may list runs right after starting one: land the first index write first.
 			await this.shell.flush();
 		}
 		return reply === "summary" ? this.summary() : this.view();
+	}
+
+	/** A created run that has neither started, nor queued (with its index entry), nor been cancelled. */
+	private admissionUnanswered(): boolean {
+		const admission = this.loadAdmission();
+		const outbox = this.shell.loadOutbox();
+		return (
+			!this.shell.loadState() &&
+			admission.waitingForSlot === "start" &&
+			admission.cancelledBeforeStart === null &&
+			outbox.pending === null &&
+			outbox.flushed === null
+		);
 	}
 
 	/** The tenant freed a slot for this run. Delivered at least once: repeats do nothing. */

@@ -6,6 +6,7 @@ import {
 	type RunObjectApi,
 	type RunView,
 	runObjectName,
+	type StartRunInput,
 } from "../../durable-objects";
 import type { WorkflowDefinition } from "../../engine/definition";
 import { validateDefinition } from "../../engine/definition";
@@ -54,7 +55,18 @@ export async function startRun(
 ) {
 	const runId = newRunId();
 	const stub = runStub(tenantId, runId);
-	const view = await api(stub).start({
+	const view = await api(stub).start(startInput(def, runId, inputs, tenantId));
+	return { runId, stub, view, tenantId };
+}
+
+/** What the runs API hands a run object to start `def` as run `runId`. */
+export function startInput(
+	def: WorkflowDefinition,
+	runId: string,
+	inputs: Record<string, unknown> = {},
+	tenantId = "acme",
+): StartRunInput {
+	return {
 		runId,
 		tenantId,
 		workflow: {
@@ -70,8 +82,7 @@ export async function startRun(
 		scope: { type: "GLOBAL" },
 		notificationRecipients: [],
 		retryOf: null,
-	});
-	return { runId, stub, view, tenantId };
+	};
 }
 
 export type Stub = ReturnType<typeof runStub>;

@@ -1,9 +1,10 @@
 import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { RunObject } from "../../durable-objects";
+import { newRunId, type RunObject } from "../../durable-objects";
 import { type OutboxState, RunStore } from "../../durable-objects/run/run-store";
 import { sweepStuckRuns } from "../../worker/sweeper";
 import {
+	api,
 	definition,
 	finished,
 	fireAlarm,
@@ -12,7 +13,9 @@ import {
 	link,
 	makeTimersDue,
 	readRun,
+	runStub,
 	type Stub,
+	startInput,
 	startRun,
 	trigger,
 	waitForIndex,
@@ -144,6 +147,39 @@ describe("RunObject: durable execution", () => {
 		expect(await slow.deliveries()).toHaveLength(1);
 		// Nothing left to wait for: no alarm.
 		expect(await (await stored()).alarm).toBeNull();
+	});
+
+	it("starts a run whose object went away before the tenant answered, when the start is retried", async () => {
+		const receiver = await hook();
+		const def = definition({
+			identifier: "after_crash",
+			nodes: [
+				trigger(),
+				{ identifier: "call", config: { type: "WEBHOOK", url: receiver.url, method: "POST" } },
+			],
+			connections: [link("c1", "trigger", "call")],
+		});
+		const runId = newRunId();
+		const stub = runStub("acme", runId);
+		const input = startInput(def, runId);
+		// What a crash right after the creation record leaves: that record, nothing else.
+		await runInDurableObject(stub, (_: RunObject, state) => {
+			state.storage.sql.exec(
+				"INSERT INTO run_meta (key, value) VALUES ('run', ?)",
+				JSON.stringify({ ...input, createdAt: Date.now() }),
+			);
+		});
+		await evictDurableObject(stub);
+		// Started this time (the receiver may already have answered), not left QUEUED as before.
+		expect(["IN_PROGRESS", "COMPLETED"]).toContain((await api(stub).start(input)).status);
+		const run = await waitForRun(stub, finished);
+		expect(run.result).toBe("SUCCESS");
+		// Retrying again changes nothing: one start, one call.
+		expect((await api(stub).start(input)).status).toBe("COMPLETED");
+		const events = await history(stub);
+		expect(events.filter((e) => e.type === "run_started")).toHaveLength(1);
+		expect(await receiver.deliveries()).toHaveLength(1);
+		await waitForIndex(runId, "COMPLETED");
 	});
 
 	it("treats a repeated alarm as one: the second firing changes nothing", async () => {
