@@ -12,7 +12,7 @@ import { BenchClient } from "./lib/client";
 import { costPerRun } from "./lib/cost";
 import { startBenchReceiver } from "./lib/receiver";
 import { perNodeTable, summarize } from "./lib/report";
-import { latency, perNode, throughput } from "./phases";
+import { latency, type NodeRound, perNode, throughput } from "./phases";
 import { historyScale, indexScale } from "./scale";
 
 const { values } = parseArgs({
@@ -108,6 +108,21 @@ try {
 		return { server, admin, viewer };
 	};
 	let { server, admin: client, viewer: member } = await serve();
+
+	/** Warm-up, then the (a) and (b) rounds: `plan.runs` runs × 10 nodes, with the peers. */
+	const perNodeRounds = async () => {
+		log(`wrangler dev up (workerd ${server.workerdPids().join(",")}); warming up`);
+		const warmUp = { runs: 10, nodes: 10, rounds: 1, url: receiver.url, peers: true, each: true };
+		await perNode(server, client, { ...warmUp, kind: "condition" });
+		await perNode(server, client, { ...warmUp, kind: "webhook" });
+		const rounds: Record<string, NodeRound[]> = {};
+		for (const kind of ["condition", "webhook"] as const) {
+			log(`per-node overhead: ${kind}, ${plan.runs} runs × 10 nodes × ${plan.rounds} rounds`);
+			const perKind = { ...warmUp, kind, runs: plan.runs, rounds: plan.rounds };
+			rounds[kind] = await perNode(server, client, perKind);
+		}
+		return rounds;
+	};
 	if (values.only === "index") {
 		log("index only: D1 rows written per run, 10 runs × 10 condition nodes, Stepline only");
 		const opts = { kind: "condition" as const, runs: 10, nodes: 10, rounds: 1, url: receiver.url };
@@ -129,36 +144,13 @@ try {
 		);
 		await stop(0);
 	} else if (values.only === "per-node") {
-		// For trying a change: the (a) and (b) rows alone, about a minute with --quick.
-		const opts = { runs: 10, nodes: 10, rounds: 1, url: receiver.url, peers: true };
-		await perNode(server, client, { ...opts, kind: "condition", each: true });
-		await perNode(server, client, { ...opts, kind: "webhook", each: true });
-		const results: Record<string, unknown> = {};
-		for (const kind of ["condition", "webhook"] as const) {
-			log(`per-node overhead: ${kind}, ${plan.runs} runs × 10 nodes × ${plan.rounds} rounds`);
-			const perKind = { ...opts, kind, each: true, runs: plan.runs, rounds: plan.rounds };
-			results[kind] = await perNode(server, client, perKind);
-		}
-		console.log(perNodeTable(results, plan.runs));
+		// For trying a change: the (a) and (b) rows alone, about 100 s.
+		console.log(perNodeTable(await perNodeRounds(), plan.runs));
 		await stop(0);
 	} else if (values.only)
 		await stop(1, `--only knows "index" and "per-node", not "${values.only}"`);
-	log(`wrangler dev up (workerd ${server.workerdPids().join(",")}); warming up`);
 	const opts = { runs: 10, nodes: 10, rounds: 1, url: receiver.url, peers: true };
-	await perNode(server, client, { ...opts, kind: "condition", each: true });
-	await perNode(server, client, { ...opts, kind: "webhook", each: true });
-
-	const results: Record<string, unknown> = {};
-	for (const kind of ["condition", "webhook"] as const) {
-		log(`per-node overhead: ${kind}, ${plan.runs} runs × 10 nodes × ${plan.rounds} rounds`);
-		results[kind] = await perNode(server, client, {
-			...opts,
-			kind,
-			each: true,
-			runs: plan.runs,
-			rounds: plan.rounds,
-		});
-	}
+	const results: Record<string, unknown> = await perNodeRounds();
 	if (!skip.has("chain")) {
 		// MAX_NODES is 200 including the trigger: the longest chain is trigger + 199 nodes.
 		log(`scale: 200-node chain, ${plan.chainRuns} runs × ${plan.rounds} rounds`);

@@ -12,6 +12,30 @@ const call = (url: string) => ({
 	config: { type: "WEBHOOK", url, method: "POST", body: { n: "{{ .inputs.n }}" } },
 });
 
+/** trigger → check → wait (1 h), taken when the input n is 1; otherwise the check ends there. */
+const checkThenWait = {
+	nodes: [
+		trigger,
+		{
+			identifier: "check",
+			config: {
+				type: "CONDITION",
+				options: [{ identifier: "wait", expression: ".inputs.n == 1" }],
+			},
+		},
+		{ identifier: "wait", config: { type: "DELAY", duration: "1h" } },
+	],
+	connections: [
+		{ identifier: "c1", sourceIdentifier: "trigger", targetIdentifier: "check" },
+		{
+			identifier: "c2",
+			sourceIdentifier: "check",
+			sourceOptionIdentifier: "wait",
+			targetIdentifier: "wait",
+		},
+	],
+};
+
 /** A fresh tenant and its admin; `limit` sets maxConcurrentRuns (null keeps the default 5). */
 async function tenantWithLimit(limit: number | null) {
 	const tenant = uniqueTenant("adm");
@@ -118,26 +142,8 @@ describe("tenant admission", () => {
 			body: {
 				identifier: "at_once",
 				title: "Ends or waits at once",
-				nodes: [
-					trigger,
-					{
-						identifier: "check",
-						config: {
-							type: "CONDITION",
-							options: [{ identifier: "wait", expression: ".inputs.n == 1" }],
-						},
-					},
-					{ identifier: "wait", config: { type: "DELAY", duration: "1h" } },
-				],
-				connections: [
-					{ identifier: "c1", sourceIdentifier: "trigger", targetIdentifier: "check" },
-					{
-						identifier: "c2",
-						sourceIdentifier: "check",
-						sourceOptionIdentifier: "wait",
-						targetIdentifier: "wait",
-					},
-				],
+				nodes: checkThenWait.nodes,
+				connections: checkThenWait.connections,
 			},
 		});
 		const start = async (workflow: string, n: number) =>
@@ -208,26 +214,9 @@ describe("tenant admission", () => {
 			body: {
 				identifier: "mixed",
 				title: "Mixed",
-				nodes: [
-					trigger,
-					{
-						identifier: "check",
-						config: {
-							type: "CONDITION",
-							options: [{ identifier: "wait", expression: ".inputs.n == 1" }],
-						},
-					},
-					{ identifier: "wait", config: { type: "DELAY", duration: "1h" } },
-					call(slow.url),
-				],
+				nodes: [...checkThenWait.nodes, call(slow.url)],
 				connections: [
-					{ identifier: "c1", sourceIdentifier: "trigger", targetIdentifier: "check" },
-					{
-						identifier: "c2",
-						sourceIdentifier: "check",
-						sourceOptionIdentifier: "wait",
-						targetIdentifier: "wait",
-					},
+					...checkThenWait.connections,
 					{ identifier: "c3", sourceIdentifier: "check", fallback: true, targetIdentifier: "call" },
 				],
 			},
