@@ -1,5 +1,6 @@
-import type { RunStatus } from "../../engine/run";
+import type { RunState, RunStatus, Transition } from "../../engine/run";
 import type { AcquireResult } from "../tenant/admission";
+import type { OutboxState } from "./run-store";
 
 /**
  * The run's side of tenant admission (issue 5 point 7), stored beside the engine state.
@@ -34,6 +35,28 @@ export const NEW_ADMISSION: Admission = {
 export const stopsWorking = (admission: Admission, status: RunStatus): boolean =>
 	(admission.holdsSlot && (status === "WAITING" || status === "COMPLETED")) ||
 	(status === "COMPLETED" && admission.waitingForSlot !== null);
+
+/**
+ * Does a run's first transition need no slot? It ends the run or parks it (a delay, an input)
+ * and calls nothing, so a slot taken for it would be given back in the same commit.
+ */
+export const needsNoSlot = (first: Transition): boolean =>
+	first.effects.length === 0 && first.state.header.status !== "IN_PROGRESS";
+
+/**
+ * Was a created run's admission never answered? Not started, not queued (that writes its
+ * index entry), not cancelled: the object went away while the tenant was answering.
+ */
+export const admissionUnanswered = (
+	admission: Admission,
+	state: RunState | null,
+	outbox: OutboxState,
+): boolean =>
+	state === null &&
+	admission.waitingForSlot === "start" &&
+	admission.cancelledBeforeStart === null &&
+	outbox.pending === null &&
+	outbox.flushed === null;
 
 /** The admission once the slot is given back (and the run out of any queue). */
 export const released = (admission: Admission): Admission => ({

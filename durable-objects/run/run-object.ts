@@ -2,7 +2,9 @@ import { DurableObject } from "cloudflare:workers";
 import type { RunEvent, Transition } from "../../engine/run";
 import {
 	type Admission,
+	admissionUnanswered,
 	NEW_ADMISSION,
+	needsNoSlot,
 	RELEASE_RETRY_MS,
 	released,
 	stopsWorking,
@@ -69,7 +71,10 @@ export class RunObject extends DurableObject<Env> {
 			this.admitting = this.admitStart(meta).finally(() => {
 				this.admitting = null;
 			});
-		} else if (!this.admitting && this.admissionUnanswered()) {
+		} else if (
+			!this.admitting &&
+			admissionUnanswered(this.loadAdmission(), this.shell.loadState(), this.shell.loadOutbox())
+		) {
 			// Created, then the object went away before the tenant's answer was stored (the
 			// caller saw an error and retried): ask again. Both tenant calls are safe to repeat.
 			this.admitting = this.admitStart(meta).finally(() => {
@@ -82,19 +87,6 @@ export class RunObject extends DurableObject<Env> {
 			await this.shell.flush();
 		}
 		return reply === "summary" ? this.summary() : this.view();
-	}
-
-	/** A created run that has neither started, nor queued (with its index entry), nor been cancelled. */
-	private admissionUnanswered(): boolean {
-		const admission = this.loadAdmission();
-		const outbox = this.shell.loadOutbox();
-		return (
-			!this.shell.loadState() &&
-			admission.waitingForSlot === "start" &&
-			admission.cancelledBeforeStart === null &&
-			outbox.pending === null &&
-			outbox.flushed === null
-		);
 	}
 
 	/** The tenant freed a slot for this run. Delivered at least once: repeats do nothing. */
@@ -231,7 +223,7 @@ export class RunObject extends DurableObject<Env> {
 	private async admitStart(meta: RunMeta): Promise<void> {
 		const first = this.shell.advanceStart(startEventOf(meta));
 		if (!first) return;
-		const passing = first.effects.length === 0 && first.state.header.status !== "IN_PROGRESS";
+		const passing = needsNoSlot(first);
 		const tenant = tenantSlots(this.env, meta.tenantId);
 		const answer = passing
 			? await tenant.admitAndRelease(meta.tenantId, meta.runId, Date.now())
