@@ -68,18 +68,14 @@ export class RunObject extends DurableObject<Env> {
 			// Its admission is NEW_ADMISSION (waiting for its first slot) until one is stored.
 			this.shell.store.putMeta("run", meta);
 			this.shell.setMeta(meta);
-			this.admitting = this.admitStart(meta).finally(() => {
-				this.admitting = null;
-			});
+			this.admitOnce(meta);
 		} else if (
 			!this.admitting &&
 			admissionUnanswered(this.loadAdmission(), this.shell.loadState(), this.shell.loadOutbox())
 		) {
 			// Created, then the object went away before the tenant's answer was stored (the
 			// caller saw an error and retried): ask again. Both tenant calls are safe to repeat.
-			this.admitting = this.admitStart(meta).finally(() => {
-				this.admitting = null;
-			});
+			this.admitOnce(meta);
 		}
 		if (this.admitting) {
 			await this.admitting;
@@ -212,6 +208,13 @@ export class RunObject extends DurableObject<Env> {
 		}
 		this.saveAdmission({ ...this.loadAdmission(), waitingForSlot: "resume" });
 		await this.requestSlot();
+	}
+
+	/** Starts admitStart; until it settles, other starts of this run wait for it. */
+	private admitOnce(meta: RunMeta): void {
+		this.admitting = this.admitStart(meta).finally(() => {
+			this.admitting = null;
+		});
 	}
 
 	/**

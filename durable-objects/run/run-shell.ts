@@ -270,8 +270,8 @@ export class RunShell {
 		].filter((t): t is number => t !== null);
 		const due = candidates.length ? Math.max(Math.min(...candidates), Date.now() + 1) : null;
 		if (due === this.alarmAt) return;
-		const setEarlier = due !== null && this.alarmAt != null && this.alarmAt <= due;
-		if (setEarlier) return;
+		const armedEarlier = due !== null && this.alarmAt != null && this.alarmAt <= due;
+		if (armedEarlier) return;
 		this.alarmAt = due;
 		if (due === null) void this.ctx.storage.deleteAlarm();
 		else void this.ctx.storage.setAlarm(due);

@@ -16,9 +16,22 @@ import type { TenantStore } from "./tenant-store";
 const NOTIFY_GRACE_MS = 10_000;
 
 export function acquire(store: TenantStore, runId: string): AcquireResult {
+	return applyAcquire(store, runId, acquireDecision(store, runId));
+}
+
+/** Where the run stands and what acquiring a slot for it decides, from the store's rows. */
+function acquireDecision(store: TenantStore, runId: string) {
 	const slot = store.slotOf(runId);
 	const counts = { inProgress: store.countInProgress(), queued: store.countQueued() };
 	const decision = decideAcquire(slot?.state ?? null, counts, store.settings().maxConcurrentRuns);
+	return { slot, decision };
+}
+
+function applyAcquire(
+	store: TenantStore,
+	runId: string,
+	{ slot, decision }: ReturnType<typeof acquireDecision>,
+): AcquireResult {
 	switch (decision.kind) {
 		case "already_granted":
 			// The run asked and learned it holds the slot: a pending notification is redundant.
@@ -51,23 +64,17 @@ export function admitAndRelease(
 	runId: string,
 	now: number,
 ): { answer: AcquireResult; freedSlot: boolean } {
-	const slot = store.slotOf(runId);
-	const counts = { inProgress: store.countInProgress(), queued: store.countQueued() };
-	const decision = decideAcquire(slot?.state ?? null, counts, store.settings().maxConcurrentRuns);
-	switch (decision.kind) {
+	const decided = acquireDecision(store, runId);
+	switch (decided.decision.kind) {
 		case "grant":
 			return { answer: { kind: "granted" }, freedSlot: false };
 		case "already_granted":
 			// It holds a slot from an earlier call (an acquire before a crash): give it back now.
 			release(store, runId, now);
 			return { answer: { kind: "granted" }, freedSlot: true };
-		case "enqueue":
-		case "already_queued":
-			return { answer: acquire(store, runId), freedSlot: false };
-		default: {
-			const unknown: never = decision;
-			throw new Error(`unknown acquire decision ${JSON.stringify(unknown)}`);
-		}
+		default:
+			// Queued now, or already: exactly as acquire does it.
+			return { answer: applyAcquire(store, runId, decided), freedSlot: false };
 	}
 }
 
