@@ -1,4 +1,5 @@
 import type { HistoryEvent } from "../../engine/run";
+import type { SlotGrantedAnswer } from "../tenant/slot-notifier";
 import { runObjectName, type StartRunInput } from "./run-meta";
 import type { CancelResult } from "./run-object";
 import type { RetryPlanResult } from "./run-retry";
@@ -16,7 +17,7 @@ export interface RunObjectApi {
 	getEvents(after: number, limit: number): Promise<{ events: HistoryEvent[]; lastSeq: number }>;
 	cancel(by: string | null, reason: string | null): Promise<CancelResult>;
 	poke(): Promise<void>;
-	slotGranted(): Promise<void>;
+	slotGranted(): Promise<SlotGrantedAnswer>;
 	planRetry(fromNode: string | null): Promise<RetryPlanResult>;
 	recordRetry(retryRunId: string): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type { RunEvent, Transition } from "../../engine/run";
+import type { SlotGrantedAnswer } from "../tenant/slot-notifier";
 import {
 	type Admission,
 	admissionUnanswered,
@@ -66,7 +67,10 @@ export class RunObject extends DurableObject<Env> {
 				createdAt: Date.now(),
 			};
 			// Its admission is NEW_ADMISSION (waiting for its first slot) until one is stored.
-			this.shell.store.putMeta("run", meta);
+			// The creation record is stored with the run's first write, once the tenant has
+			// answered: if this object dies first, the caller sees the start fail and nothing of
+			// the run is left here; a grant for it finds no run and the tenant takes the slot back.
+			this.shell.store.stageCreation(meta);
 			this.shell.setMeta(meta);
 			this.admitOnce(meta);
 		} else if (
@@ -86,16 +90,16 @@ export class RunObject extends DurableObject<Env> {
 	}
 
 	/** The tenant freed a slot for this run. Delivered at least once: repeats do nothing. */
-	async slotGranted(): Promise<void> {
-		const meta = this.shell.loadMeta();
+	async slotGranted(): Promise<SlotGrantedAnswer> {
+		if (!this.shell.loadMeta()) return { kind: "no_such_run" };
 		const admission = this.loadAdmission();
 		const state = this.shell.loadState();
-		if (!meta || admission.cancelledBeforeStart || state?.header.status === "COMPLETED") {
+		if (admission.cancelledBeforeStart || state?.header.status === "COMPLETED") {
 			await this.releaseSlot();
-			return;
+		} else if (admission.waitingForSlot !== null) {
+			this.proceed(admission.waitingForSlot);
 		}
-		if (admission.waitingForSlot === null) return;
-		this.proceed(admission.waitingForSlot);
+		return { kind: "accepted" };
 	}
 
 	async getRun(): Promise<RunView | null> {

@@ -56,7 +56,7 @@ export class RunShell {
 		// A brand-new object (a run being created) has nothing stored to read.
 		if (this.store.fresh) {
 			this.meta = null;
-			this.loaded = this.store.loadFresh();
+			this.loaded = this.store.load();
 			this.alarmAt = null;
 		}
 	}

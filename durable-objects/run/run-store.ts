@@ -34,8 +34,12 @@ import {
  *   a small fraction of a row per transition.
  *
  * Both tables are WITHOUT ROWID: one row per write, not a row plus an index entry (and two
- * tables, not more: creating each one is a row write too). The tables of the earlier layout (`meta`, `header`, `nodes`, …) are refused,
- * not misread.
+ * tables, not more: creating each one is a row write too). The tables of the earlier layout
+ * (`meta`, `header`, `nodes`, …) are refused, not misread.
+ *
+ * A new run's tables and creation record are written with its first write, in that write's
+ * transaction: creating a run is one storage commit (each commit is a WAL sync on local disk),
+ * and an object that is only ever read (a lookup of an unknown run id) writes nothing.
  */
 const SCHEMA = [
 	"CREATE TABLE IF NOT EXISTS run_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
@@ -96,6 +100,10 @@ export class RunStore {
 	 * read back (RunShell then skips the reads a load would make).
 	 */
 	readonly fresh: boolean;
+	/** No tables yet: reads find nothing, and the first write creates them. */
+	private schemaPending: boolean;
+	/** The creation record given to `stageCreation`, and whether a write has stored it yet. */
+	private creation: { meta: RunMeta; stored: boolean } | null = null;
 
 	constructor(
 		private readonly storage: DurableObjectStorage,
@@ -114,15 +122,35 @@ export class RunStore {
 			);
 		}
 		this.fresh = tables.length === 0;
-		// One statement per exec: a cursor reports only its last statement's rows written.
-		if (tables.length < SCHEMA.length) for (const statement of SCHEMA) storage.sql.exec(statement);
+		this.schemaPending = this.fresh;
+		// A store left with some of the tables (none is known today) gets the rest at once.
+		if (!this.fresh && tables.length < SCHEMA.length) this.createSchema();
 	}
 
-	/** What `load` returns for a fresh store, without reading: no state, no controls. */
-	loadFresh(): LoadedRun {
-		if (!this.fresh) throw new Error("loadFresh on a store that held a run");
-		this.position = { version: 0, rowsSinceSnapshot: 0, bytesSinceSnapshot: 0, snapshotBytes: 0 };
-		return { state: null, controls: {} };
+	private createSchema(): void {
+		// One statement per exec: a cursor reports only its last statement's rows written.
+		for (const statement of SCHEMA) this.storage.sql.exec(statement);
+		this.schemaPending = false;
+	}
+
+	/**
+	 * Every write calls this first, inside its own transaction: the tables, then a staged
+	 * creation record, land with it or not at all.
+	 */
+	private beforeWrite(): void {
+		if (this.schemaPending) this.createSchema();
+		if (this.creation && !this.creation.stored) {
+			this.writeMeta("run", this.creation.meta);
+			this.creation.stored = true;
+		}
+	}
+
+	/**
+	 * Keeps a new run's creation record in memory until the run's first write, which stores it
+	 * in the same transaction (see RunObject.start for why that is safe). Reads see it at once.
+	 */
+	stageCreation(meta: RunMeta): void {
+		this.creation = { meta, stored: false };
 	}
 
 	private get sql() {
@@ -130,6 +158,7 @@ export class RunStore {
 	}
 
 	getMeta<T>(key: string): T | null {
+		if (this.schemaPending) return null;
 		const row = this.sql
 			.exec<{ value: string }>("SELECT value FROM run_meta WHERE key = ?", key)
 			.toArray()[0];
@@ -137,6 +166,11 @@ export class RunStore {
 	}
 
 	putMeta(key: string, value: unknown): void {
+		this.beforeWrite();
+		this.writeMeta(key, value);
+	}
+
+	private writeMeta(key: string, value: unknown): void {
 		this.sql.exec(
 			"INSERT OR REPLACE INTO run_meta (key, value) VALUES (?, ?)",
 			key,
@@ -145,14 +179,19 @@ export class RunStore {
 	}
 
 	runMeta(): RunMeta | null {
-		return this.getMeta<RunMeta>("run");
+		return this.creation?.meta ?? this.getMeta<RunMeta>("run");
 	}
 
 	/**
 	 * Rebuilds the state and control values: the snapshot, then every log row after it, then
-	 * any control written directly after the transition it is stamped with.
+	 * any control written directly after the transition it is stamped with. A store with no
+	 * tables yet reads nothing.
 	 */
 	load(): LoadedRun {
+		if (this.schemaPending) {
+			this.position = { version: 0, rowsSinceSnapshot: 0, bytesSinceSnapshot: 0, snapshotBytes: 0 };
+			return { state: null, controls: {} };
+		}
 		const { snapshot, bytes } = readSnapshotChunks(this.sql);
 		let state = snapshot?.state ?? null;
 		const controls: Controls = { ...snapshot?.controls };
@@ -209,6 +248,7 @@ export class RunStore {
 	persist(transition: Transition, changedControls: Controls, allControls: Controls): void {
 		// Read where the log stands first: a first load must not see this transition's row.
 		const position = this.logPosition();
+		this.beforeWrite();
 		const writes = transitionWrites(transition);
 		const { header } = transition.state;
 		const changes: LoggedChanges = {
@@ -247,6 +287,7 @@ export class RunStore {
 			controls,
 		};
 		const json = JSON.stringify(snapshot);
+		this.beforeWrite();
 		writeSnapshotChunks(this.sql, json, this.policy.chunkChars);
 		position.version = state.header.version;
 		position.rowsSinceSnapshot = 0;
@@ -259,14 +300,23 @@ export class RunStore {
 		return this.position as LogPosition;
 	}
 
-	/** After a failed transaction the position may count a row that never landed. */
+	/**
+	 * After a failed transaction the position may count a row that never landed, and tables or a
+	 * creation record written in it were rolled back: look again at what is stored.
+	 */
 	forgetPosition(): void {
 		this.position = undefined;
+		if (!this.fresh) return;
+		this.schemaPending = !this.sql
+			.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'run_log'")
+			.toArray().length;
+		if (this.creation) this.creation.stored = this.getMeta("run") !== null;
 	}
 
 	/** History events with seq > after, at most `limit`, in order. */
 	historyAfter(after: number, limit: number): HistoryEvent[] {
 		const events: HistoryEvent[] = [];
+		if (this.schemaPending) return events;
 		// Start at the row holding seq after+1 (a primary-key seek), so paging deep into a long
 		// history costs the same as reading its first page.
 		let rows = this.sql

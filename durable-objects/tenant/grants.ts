@@ -1,5 +1,6 @@
 import { notificationRetryDelay } from "./admission";
 import type { SlotNotifier } from "./slot-notifier";
+import { release } from "./slots";
 import type { TenantStore } from "./tenant-store";
 
 /**
@@ -39,8 +40,21 @@ export async function deliverGrants(
 			batch.map(async (n) => {
 				tried.add(n.grantSeq);
 				try {
-					await withTimeout(notifier(tenantId, n.runId), NOTIFY_TIMEOUT_MS);
-					store.clearNotification(n.runId, n.grantSeq);
+					const answer = await withTimeout(notifier(tenantId, n.runId), NOTIFY_TIMEOUT_MS);
+					switch (answer.kind) {
+						case "accepted":
+							store.clearNotification(n.runId, n.grantSeq);
+							break;
+						case "no_such_run":
+							// Nobody will ever give this slot back: free it (its notification goes with
+							// it) and hand it on; this round tells whoever it is granted to.
+							release(store, n.runId, Date.now());
+							break;
+						default: {
+							const unknown: never = answer;
+							throw new Error(`unknown slotGranted answer ${JSON.stringify(unknown)}`);
+						}
+					}
 				} catch (err) {
 					console.error("slotGranted failed; retrying from the alarm", n.runId, String(err));
 					const attempts = n.attempts + 1;

@@ -162,12 +162,10 @@ describe("RunObject: durable execution", () => {
 		const runId = newRunId();
 		const stub = runStub("acme", runId);
 		const input = startInput(def, runId);
-		// What a crash right after the creation record leaves: that record, nothing else.
+		// What an earlier version left after a crash right after the creation record (it stored
+		// that record before asking the tenant): the record, nothing else.
 		await runInDurableObject(stub, (_: RunObject, state) => {
-			state.storage.sql.exec(
-				"INSERT INTO run_meta (key, value) VALUES ('run', ?)",
-				JSON.stringify({ ...input, createdAt: Date.now() }),
-			);
+			new RunStore(state.storage).putMeta("run", { ...input, createdAt: Date.now() });
 		});
 		await evictDurableObject(stub);
 		// Started this time (the receiver may already have answered), not left QUEUED as before.
@@ -180,6 +178,19 @@ describe("RunObject: durable execution", () => {
 		expect(events.filter((e) => e.type === "run_started")).toHaveLength(1);
 		expect(await receiver.deliveries()).toHaveLength(1);
 		await waitForIndex(runId, "COMPLETED");
+	});
+
+	it("writes nothing for a run id that was never started", async () => {
+		const stub = runStub("acme", newRunId());
+		expect(await readRun(stub)).toBeNull();
+		expect(await api(stub).getEvents(0, 10)).toEqual({ events: [], lastSeq: 0 });
+		expect(await api(stub).slotGranted()).toEqual({ kind: "no_such_run" });
+		const tables = await runInDurableObject(stub, (_: RunObject, state) =>
+			state.storage.sql
+				.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE name LIKE 'run_%'")
+				.toArray(),
+		);
+		expect(tables).toEqual([]);
 	});
 
 	it("treats a repeated alarm as one: the second firing changes nothing", async () => {

@@ -1,6 +1,7 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { newRunId, type RunObject, runObjectName } from "../../durable-objects";
+import type { RunMeta } from "../../durable-objects/run/run-meta";
 import { RunStore } from "../../durable-objects/run/run-store";
 import { Driver } from "../../engine/run/test/driver";
 
@@ -34,7 +35,52 @@ const freshStorage = <T>(use: (storage: DurableObjectStorage) => T) =>
 		(_: RunObject, state) => use(state.storage),
 	);
 
+const runTables = (storage: DurableObjectStorage) =>
+	storage.sql
+		.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE name IN ('run_meta', 'run_log')")
+		.toArray()
+		.map((t) => t.name)
+		.sort();
+
+const creationRecord = { runId: "run_created", tenantId: "acme" } as unknown as RunMeta;
+
 describe("RunStore", () => {
+	it("stores a new run's tables and creation record with its first write, and nothing before", async () => {
+		await freshStorage((storage) => {
+			const store = new RunStore(storage);
+			store.stageCreation(creationRecord);
+			expect(store.runMeta()).toEqual(creationRecord);
+			expect(store.historyAfter(0, 10)).toEqual([]);
+			expect(runTables(storage)).toEqual([]);
+			const [started] = new Driver(forEachRun).start().transitions;
+			if (!started) throw new Error("no start transition");
+			storage.transactionSync(() => store.persist(started, {}, {}));
+			const reopened = new RunStore(storage);
+			expect(reopened.runMeta()).toEqual(creationRecord);
+			expect(reopened.load().state).toEqual(started.state);
+		});
+	});
+
+	it("keeps the creation record for the next write when the first one is rolled back", async () => {
+		await freshStorage((storage) => {
+			const store = new RunStore(storage);
+			store.stageCreation(creationRecord);
+			const [started] = new Driver(forEachRun).start().transitions;
+			if (!started) throw new Error("no start transition");
+			expect(() =>
+				storage.transactionSync(() => {
+					store.persist(started, {}, {});
+					throw new Error("the transaction fails after the writes");
+				}),
+			).toThrow(/fails/);
+			store.forgetPosition();
+			expect(runTables(storage)).toEqual([]);
+			expect(new RunStore(storage).runMeta()).toBeNull();
+			storage.transactionSync(() => store.persist(started, {}, {}));
+			expect(new RunStore(storage).runMeta()).toEqual(creationRecord);
+		});
+	});
+
 	it("rebuilds the exact state and history from storage after every transition, across snapshots", async () => {
 		await freshStorage((storage) => {
 			// Tiny thresholds: snapshots every few transitions, each in several rows, and the
@@ -107,6 +153,7 @@ describe("RunStore", () => {
 	it("pages past transitions that wrote no events", async () => {
 		await freshStorage((storage) => {
 			const store = new RunStore(storage);
+			store.putMeta("any", true); // any write creates the tables
 			const log = (firstSeq: number, version: number, seqs: number[]) =>
 				storage.sql.exec(
 					"INSERT INTO run_log (first_seq, version, last_seq, events, changes) VALUES (?, ?, ?, ?, '{}')",

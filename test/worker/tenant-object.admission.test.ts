@@ -24,6 +24,7 @@ async function tenant(control = { failNotifications: false }) {
 				if (tenantId !== id) throw new Error(`notified for ${tenantId}`);
 				if (control.failNotifications) throw new Error("run object unreachable");
 				notified.push(runId);
+				return { kind: "accepted" };
 			};
 		});
 	};
@@ -73,6 +74,21 @@ describe("TenantObject: concurrency admission", () => {
 		await stub.releaseSlot(id, "run_1");
 		expect((await stub.stats(id)).inProgress).toHaveLength(5);
 		expect(notified).toEqual(["run_6", "run_7"]);
+	});
+
+	it("takes back a slot granted to a run whose creation never finished", async () => {
+		// The real RunObjects are told here: no run with these ids was ever stored.
+		const id = uniqueTenant("adm");
+		const stub = tenantObject(env, id);
+		await acquireAll(stub, id, runs(1, 6));
+		await stub.releaseSlot(id, "run_1");
+		await vi.waitFor(async () =>
+			expect(await stub.stats(id)).toEqual({
+				inProgress: ["run_2", "run_3", "run_4", "run_5"],
+				queued: [],
+				pendingNotifications: [],
+			}),
+		);
 	});
 
 	it("never lets a withdrawn (cancelled) queued run start", async () => {
