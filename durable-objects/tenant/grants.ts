@@ -18,7 +18,8 @@ function withTimeout<T>(call: Promise<T>, ms: number): Promise<T> {
 }
 
 /**
- * One delivery round: calls slotGranted for every notification never tried or due for a retry,
+ * One delivery round: calls slotGranted for every notification never tried or due for a retry
+ * (and every holder's check that is due: the same call, see CHECK_HOLDER_AFTER_MS in slots.ts),
  * all at once (in grant order), and again for grants made while it ran, each grant once. A
  * success clears only the grant it delivered (by its seq), so a newer grant of the same run is
  * still told; a failure postpones it, and the object's alarm tries again when it is due.
@@ -34,7 +35,7 @@ export async function deliverGrants(
 		const now = Date.now();
 		const batch = store
 			.notifications()
-			.filter((n) => !tried.has(n.grantSeq) && (n.attempts === 0 || n.dueAt <= now));
+			.filter((n) => !tried.has(n.grantSeq) && ((n.attempts === 0 && !n.check) || n.dueAt <= now));
 		if (batch.length === 0) return;
 		await Promise.all(
 			batch.map(async (n) => {

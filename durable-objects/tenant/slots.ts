@@ -15,8 +15,16 @@ import type { TenantStore } from "./tenant-store";
  */
 const NOTIFY_GRACE_MS = 10_000;
 
-export function acquire(store: TenantStore, runId: string): AcquireResult {
-	return applyAcquire(store, runId, acquireDecision(store, runId));
+/**
+ * A run that took a slot itself is asked once, this long after, whether it stored the grant:
+ * one whose object died between the tenant's answer and its own first write is never stored,
+ * and nothing else would give that slot back. A run that gives its slot back sooner (most do)
+ * deletes the check with its row; a stored run answers the check and keeps the slot.
+ */
+export const CHECK_HOLDER_AFTER_MS = 60_000;
+
+export function acquire(store: TenantStore, runId: string, now: number): AcquireResult {
+	return applyAcquire(store, runId, acquireDecision(store, runId), now);
 }
 
 /** Where the run stands and what acquiring a slot for it decides, from the store's rows. */
@@ -31,6 +39,7 @@ function applyAcquire(
 	store: TenantStore,
 	runId: string,
 	{ slot, decision }: ReturnType<typeof acquireDecision>,
+	now: number,
 ): AcquireResult {
 	switch (decision.kind) {
 		case "already_granted":
@@ -38,7 +47,7 @@ function applyAcquire(
 			store.clearNotification(runId);
 			return { kind: "granted" };
 		case "grant":
-			store.addHolder(runId, null);
+			store.addHolder(runId, { kind: "check", at: now + CHECK_HOLDER_AFTER_MS });
 			return { kind: "granted" };
 		case "enqueue":
 			store.enqueue(runId);
@@ -74,7 +83,7 @@ export function admitAndRelease(
 			return { answer: { kind: "granted" }, freedSlot: true };
 		default:
 			// Queued now, or already: exactly as acquire does it.
-			return { answer: applyAcquire(store, runId, decided), freedSlot: false };
+			return { answer: applyAcquire(store, runId, decided, now), freedSlot: false };
 	}
 }
 
@@ -117,7 +126,7 @@ export function grantQueued(store: TenantStore, now: number): string[] {
 	const granted = store.oldestQueued(free);
 	for (const { runId } of granted) {
 		store.deleteQueued(runId);
-		store.addHolder(runId, now + NOTIFY_GRACE_MS);
+		store.addHolder(runId, { kind: "tell", retryAt: now + NOTIFY_GRACE_MS });
 	}
 	return granted.map((g) => g.runId);
 }

@@ -129,10 +129,12 @@ export class TenantObject extends DurableObject<Env> {
 		idempotency.abandon(this.store, key);
 	}
 
-	/** `now` is part of the RPC contract; admission needs no clock (the queue is ordered by seq). */
+	/** `now` is part of the RPC contract; the tenant's own clock times the holder's check. */
 	async acquireSlot(tenantId: string, runId: string, _now: number): Promise<AcquireResult> {
 		this.bind(tenantId);
-		return slots.acquire(this.store, runId);
+		const answer = slots.acquire(this.store, runId, Date.now());
+		if (answer.kind === "granted") this.armAlarm();
+		return answer;
 	}
 
 	async admitAndRelease(tenantId: string, runId: string, now: number): Promise<AcquireResult> {
@@ -184,7 +186,10 @@ export class TenantObject extends DurableObject<Env> {
 		return {
 			inProgress: this.store.inProgressRuns(),
 			queued: this.store.queuedRuns(),
-			pendingNotifications: this.store.notifications().map((n) => n.runId),
+			pendingNotifications: this.store
+				.notifications()
+				.filter((n) => !n.check)
+				.map((n) => n.runId),
 		};
 	}
 
@@ -237,10 +242,16 @@ export class TenantObject extends DurableObject<Env> {
 		this.armAlarm();
 	}
 
-	/** Keeps the one alarm at the earliest of: the next key sweep, a notification's retry. */
+	/**
+	 * Keeps the one alarm no later than the earliest of: the next key sweep, a notification's
+	 * retry, a holder's check. An alarm already set earlier stays where it is: every slot given
+	 * back would otherwise move it later (its holder's check was the earliest), a storage write
+	 * per run, while an early alarm costs one wake-up that finds nothing due and sets it again.
+	 */
 	private armAlarm(): void {
 		const at = alarmTime([this.keysSweepAt, this.store.nextNotificationDue()], Date.now());
 		if (at === this.alarmAt) return;
+		if (this.alarmAt !== null && (at === null || this.alarmAt <= at)) return;
 		this.alarmAt = at;
 		if (at === null) void this.ctx.storage.deleteAlarm();
 		else void this.ctx.storage.setAlarm(at);

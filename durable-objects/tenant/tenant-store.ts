@@ -42,7 +42,15 @@ export interface PendingNotification {
 	grantSeq: number;
 	attempts: number;
 	dueAt: number;
+	/**
+	 * The run took this slot itself (it asked and was answered): the call, once due, only
+	 * checks that the run stored the grant (see slots.ts, CHECK_HOLDER_AFTER_MS).
+	 */
+	check: boolean;
 }
+
+/** How a new slot holder is to be told: a queued run at once, a run that asked later, as a check. */
+export type HolderNotice = { kind: "tell"; retryAt: number } | { kind: "check"; at: number };
 
 interface SlotCounts {
 	inProgress: number;
@@ -239,19 +247,20 @@ export class TenantStore {
 	}
 
 	/**
-	 * Gives the run a slot. `notifyAt`: it was waiting in the queue and must be told, no later
-	 * than then (null: it asked and is answered now). The grant's seq is new, so a notification
-	 * delivered late for an older grant of the same run never clears this one.
+	 * Gives the run a slot. A run that waited in the queue is told at once (again at `retryAt`
+	 * if that fails); one that asked is answered now and checked on at `at`. The notice lives
+	 * on the holder's row (a check is the row with a due time and no attempts). The grant's seq
+	 * is new, so a notification delivered late for an older grant never clears this one.
 	 */
-	addHolder(runId: string, notifyAt: number | null): void {
+	addHolder(runId: string, notice: HolderNotice): void {
 		const counts = this.slotCounts();
 		this.write(
 			`INSERT INTO slot_holders (run_id, grant_seq, notify_attempts, notify_due_at)
 			 VALUES (?, ?, ?, ?)`,
 			runId,
 			counts.nextSeq,
-			notifyAt === null ? null : 0,
-			notifyAt,
+			notice.kind === "tell" ? 0 : null,
+			notice.kind === "tell" ? notice.retryAt : notice.at,
 		);
 		counts.nextSeq++;
 		counts.inProgress++;
@@ -275,12 +284,12 @@ export class TenantStore {
 
 	// ── notifications (kept on the slot holder's row: a grant and its notice are one row) ──
 
-	/** Granted runs not yet told, in grant order. */
+	/** Granted runs not yet told, and holders still to be checked on, in grant order. */
 	notifications(): PendingNotification[] {
 		return this.all<{
 			run_id: string;
 			grant_seq: number;
-			notify_attempts: number;
+			notify_attempts: number | null;
 			notify_due_at: number;
 		}>(
 			`SELECT run_id, grant_seq, notify_attempts, notify_due_at FROM slot_holders
@@ -288,8 +297,9 @@ export class TenantStore {
 		).map((r) => ({
 			runId: r.run_id,
 			grantSeq: r.grant_seq,
-			attempts: r.notify_attempts,
+			attempts: r.notify_attempts ?? 0,
 			dueAt: r.notify_due_at,
+			check: r.notify_attempts === null,
 		}));
 	}
 

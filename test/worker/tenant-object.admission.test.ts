@@ -91,6 +91,45 @@ describe("TenantObject: concurrency admission", () => {
 		);
 	});
 
+	it("checks once on a run that took a slot itself, and takes the slot back if the run was never stored", async () => {
+		const makeChecksDue = (stub: Stub) =>
+			runInDurableObject(stub, (_, state) => {
+				state.storage.sql.exec(
+					"UPDATE slot_holders SET notify_due_at = ? WHERE notify_due_at IS NOT NULL",
+					Date.now() - 1,
+				);
+			});
+		// A run that answers (the recorder): told once when its check is due, and keeps its slot.
+		const told = await tenant();
+		await acquireAll(told.stub, told.id, ["run_1"]);
+		expect((await told.stub.stats(told.id)).pendingNotifications).toEqual([]);
+		expect(
+			await runInDurableObject(told.stub, (_, state) => state.storage.getAlarm()),
+		).not.toBeNull();
+		await makeChecksDue(told.stub);
+		expect(await runDurableObjectAlarm(told.stub)).toBe(true);
+		expect(told.notified).toEqual(["run_1"]);
+		expect((await told.stub.stats(told.id)).inProgress).toEqual(["run_1"]);
+		const checksLeft = await runInDurableObject(
+			told.stub,
+			(_, state) =>
+				state.storage.sql
+					.exec<{ n: number }>(
+						"SELECT COUNT(*) AS n FROM slot_holders WHERE notify_due_at IS NOT NULL",
+					)
+					.one().n,
+		);
+		expect(checksLeft).toBe(0);
+
+		// The real RunObject of a run whose creation never got stored: the slot comes back.
+		const id = uniqueTenant("adm");
+		const stub = tenantObject(env, id);
+		await acquireAll(stub, id, ["run_lost"]);
+		await makeChecksDue(stub);
+		expect(await runDurableObjectAlarm(stub)).toBe(true);
+		expect(await stub.stats(id)).toEqual({ inProgress: [], queued: [], pendingNotifications: [] });
+	});
+
 	it("never lets a withdrawn (cancelled) queued run start", async () => {
 		const { id, stub, notified } = await tenant();
 		await acquireAll(stub, id, runs(1, 8));
@@ -218,7 +257,7 @@ describe("TenantObject: concurrency admission", () => {
 			const rows = await runInDurableObject(stub, (_, state) =>
 				state.storage.sql
 					.exec<{ run_id: string; notify_attempts: number }>(
-						"SELECT run_id, notify_attempts FROM slot_holders WHERE notify_due_at IS NOT NULL",
+						"SELECT run_id, notify_attempts FROM slot_holders WHERE notify_attempts IS NOT NULL",
 					)
 					.toArray(),
 			);
@@ -228,13 +267,14 @@ describe("TenantObject: concurrency admission", () => {
 		const alarm = await runInDurableObject(stub, (_, state) => state.storage.getAlarm());
 		expect(alarm).not.toBeNull();
 
-		// The run object is reachable again; make the retry due now and let the alarm fire.
+		// The run object is reachable again; make the retry (not the other holders' checks) due
+		// now and let the alarm fire.
 		control.failNotifications = false;
 		await evictDurableObject(stub);
 		await record();
 		await runInDurableObject(stub, (_, state) => {
 			state.storage.sql.exec(
-				"UPDATE slot_holders SET notify_due_at = ? WHERE notify_due_at IS NOT NULL",
+				"UPDATE slot_holders SET notify_due_at = ? WHERE notify_attempts IS NOT NULL",
 				Date.now() - 1,
 			);
 		});
