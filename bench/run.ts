@@ -209,8 +209,9 @@ try {
 		// Per-node "stepline" rounds start through POST …/runs/batch (since 2026-12-03; before,
 		// one POST per run, now "steplineEach").
 		startMode: "batch",
-		// Workflows status reads local wrangler answered "restarted mid-request" (then retried).
-		restartedStatusReads: client.restartedReads,
+		// Requests local wrangler answered "restarted mid-request", sent again (see client.ts):
+		// reads, and starts with an Idempotency-Key. Before 2026-12-03 15:00 only status reads.
+		restartedRequests: client.restartedRequests,
 		summary,
 		cost: costPerRun(summary),
 		raw: results,

@@ -12,24 +12,46 @@ export class BenchClient {
 		readonly token: string,
 	) {}
 
+	/**
+	 * Requests that local wrangler answered 503 "restarted mid-request" and were sent again. Its
+	 * dev proxy sometimes drops a request on a kept-alive connection to workerd that workerd
+	 * closed (workers-sdk#14641: the Worker never restarted). Only requests safe to repeat are
+	 * retried: reads, the read-only status poll, and POSTs with an Idempotency-Key, which the
+	 * product answers once (a retry that finds the first attempt still running gets 409 and
+	 * waits; one that finds it done gets its answer replayed).
+	 */
+	restartedRequests = 0;
+
 	async json<T>(
 		method: string,
 		path: string,
 		body?: unknown,
 		headers: Record<string, string> = {},
+		opts: { readOnly?: boolean } = {},
 	) {
-		const res = await fetch(`${this.base}${path}`, {
-			method,
-			headers: {
-				authorization: `Bearer ${this.token}`,
-				"content-type": "application/json",
-				...headers,
-			},
-			...(body === undefined ? {} : { body: JSON.stringify(body) }),
-		});
-		const text = await res.text();
-		if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`);
-		return JSON.parse(text) as T;
+		const keyed = "idempotency-key" in headers;
+		const repeatable = method === "GET" || opts.readOnly === true || keyed;
+		for (let attempt = 0; ; attempt++) {
+			const res = await fetch(`${this.base}${path}`, {
+				method,
+				headers: {
+					authorization: `Bearer ${this.token}`,
+					"content-type": "application/json",
+					...headers,
+				},
+				...(body === undefined ? {} : { body: JSON.stringify(body) }),
+			});
+			const text = await res.text();
+			const dropped = res.status === 503 && text.includes("restarted mid-request");
+			const stillRunning = res.status === 409 && keyed && attempt > 0;
+			if (repeatable && attempt < 10 && (dropped || stillRunning)) {
+				if (dropped) this.restartedRequests++;
+				await sleep(200);
+				continue;
+			}
+			if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`);
+			return JSON.parse(text) as T;
+		}
 	}
 
 	startRun(workflow: string, n: number) {
@@ -101,20 +123,9 @@ export class BenchClient {
 		}
 	}
 
-	/** Status reads the local runtime answered with "restarted mid-request" (retried, reported). */
-	restartedReads = 0;
-
-	/** A read-only status poll; local wrangler sometimes answers 503 "restarted mid-request". */
-	async pending(ids: string[]): Promise<{ pending: string[]; errored: string[] }> {
-		for (let attempt = 0; ; attempt++) {
-			try {
-				return await this.json("POST", "/__bench/wf/pending", { ids });
-			} catch (err) {
-				if (attempt >= 5 || !String(err).includes("restarted mid-request")) throw err;
-				this.restartedReads++;
-				await sleep(200);
-			}
-		}
+	/** Which of `ids` (Workflows instances) are still running: a read, so safe to repeat. */
+	pending(ids: string[]): Promise<{ pending: string[]; errored: string[] }> {
+		return this.json("POST", "/__bench/wf/pending", { ids }, {}, { readOnly: true });
 	}
 
 	async peerBatch(count: number, steps: number, url?: string): Promise<void> {
