@@ -2,6 +2,7 @@
 // instance and time it, read the counters. Completion is polled the same way for both sides
 // (a cheap list/status read every POLL_MS), so polling costs both the same order of CPU.
 import { randomUUID } from "node:crypto";
+import { apiRequest } from "../../test/support/api-request";
 
 const POLL_MS = 100;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -32,15 +33,7 @@ export class BenchClient {
 		const keyed = "idempotency-key" in headers;
 		const repeatable = method === "GET" || opts.readOnly === true || keyed;
 		for (let attempt = 0; ; attempt++) {
-			const res = await fetch(`${this.base}${path}`, {
-				method,
-				headers: {
-					authorization: `Bearer ${this.token}`,
-					"content-type": "application/json",
-					...headers,
-				},
-				...(body === undefined ? {} : { body: JSON.stringify(body) }),
-			});
+			const res = await apiRequest(this.base, this.token, method, path, body, headers);
 			const text = await res.text();
 			const dropped = res.status === 503 && text.includes("restarted mid-request");
 			const stillRunning = res.status === 409 && keyed && attempt > 0;

@@ -1,6 +1,7 @@
 // A small client for the runs API that survives a server that is down or restarting: every
 // call is retried until it answers or its deadline passes (starts keep their Idempotency-Key,
 // so a retried start can never make a second run).
+import { apiRequest } from "../support/api-request";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -38,19 +39,18 @@ export class Api {
 	) {}
 
 	/** One request, retried on network errors, 409 (key in flight) and 5xx until deadlineMs. */
-	async call<T>(method: string, path: string, body?: unknown, headers = {}, deadlineMs = 120_000) {
+	async call<T>(
+		method: string,
+		path: string,
+		body?: unknown,
+		headers: Record<string, string> = {},
+		deadlineMs = 120_000,
+	) {
 		const deadline = Date.now() + deadlineMs;
 		let last = "";
 		while (Date.now() < deadline) {
 			try {
-				const res = await fetch(`${this.baseUrl}${path}`, {
-					method,
-					headers: {
-						authorization: `Bearer ${this.token}`,
-						"content-type": "application/json",
-						...headers,
-					},
-					...(body === undefined ? {} : { body: JSON.stringify(body) }),
+				const res = await apiRequest(this.baseUrl, this.token, method, path, body, headers, {
 					signal: AbortSignal.timeout(15_000),
 				});
 				const text = await res.text();
