@@ -7,6 +7,7 @@ import {
 	type Transition,
 	transitionWrites,
 } from "../../engine/run";
+import { historyAfter } from "./run-history";
 import type { RunIndexEntry } from "./run-index";
 import type { RunMeta } from "./run-meta";
 import {
@@ -110,12 +111,7 @@ export class RunStore {
 		policy: Partial<SnapshotPolicy> = {},
 	) {
 		this.policy = { ...DEFAULT_SNAPSHOT_POLICY, ...policy };
-		const tables = storage.sql
-			.exec<{ name: string }>(
-				"SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('meta', 'run_meta', 'run_log')",
-			)
-			.toArray()
-			.map((t) => t.name);
+		const tables = this.storedTables();
 		if (tables.includes("meta")) {
 			throw new Error(
 				"this run was stored in the earlier row-per-node layout, which this version does not read",
@@ -125,6 +121,16 @@ export class RunStore {
 		this.schemaPending = this.fresh;
 		// A store left with some of the tables (none is known today) gets the rest at once.
 		if (!this.fresh && tables.length < SCHEMA.length) this.createSchema();
+	}
+
+	/** Which of this layout's tables, and the earlier layout's `meta`, the object has. */
+	private storedTables(): string[] {
+		return this.storage.sql
+			.exec<{ name: string }>(
+				"SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('meta', 'run_meta', 'run_log')",
+			)
+			.toArray()
+			.map((t) => t.name);
 	}
 
 	private createSchema(): void {
@@ -307,50 +313,12 @@ export class RunStore {
 	forgetPosition(): void {
 		this.position = undefined;
 		if (!this.fresh) return;
-		this.schemaPending = !this.sql
-			.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'run_log'")
-			.toArray().length;
+		this.schemaPending = this.storedTables().length === 0;
 		if (this.creation) this.creation.stored = this.getMeta("run") !== null;
 	}
 
-	/** History events with seq > after, at most `limit`, in order. */
+	/** History events with seq > after, at most `limit`, in order (see run-history.ts). */
 	historyAfter(after: number, limit: number): HistoryEvent[] {
-		const events: HistoryEvent[] = [];
-		if (this.schemaPending) return events;
-		// Start at the row holding seq after+1 (a primary-key seek), so paging deep into a long
-		// history costs the same as reading its first page.
-		let rows = this.sql
-			.exec<{ first_seq: number; version: number; events: string }>(
-				`SELECT first_seq, version, events FROM run_log
-				 WHERE first_seq >= (SELECT coalesce(max(first_seq), 0) FROM run_log WHERE first_seq <= ?)
-				 ORDER BY first_seq, version LIMIT ?`,
-				after + 1,
-				limit,
-			)
-			.toArray();
-		while (rows.length > 0) {
-			for (const row of rows) {
-				for (const event of JSON.parse(row.events) as HistoryEvent[]) {
-					if (event.seq <= after) continue;
-					events.push(event);
-					if (events.length >= limit) return events;
-				}
-			}
-			// Only rows without events (none today) leave the page short: read on past them.
-			const last = rows.at(-1) as { first_seq: number; version: number };
-			rows =
-				rows.length < limit
-					? []
-					: this.sql
-							.exec<{ first_seq: number; version: number; events: string }>(
-								`SELECT first_seq, version, events FROM run_log
-					 WHERE (first_seq, version) > (?, ?) ORDER BY first_seq, version LIMIT ?`,
-								last.first_seq,
-								last.version,
-								limit,
-							)
-							.toArray();
-		}
-		return events;
+		return this.schemaPending ? [] : historyAfter(this.sql, after, limit);
 	}
 }
