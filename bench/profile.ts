@@ -125,6 +125,10 @@ try {
 	// Warm up (code loaded, JIT), then profile a batch.
 	await client.steplineEach(workflow, 20);
 	const inspector = await connect(dev.inspectorPort);
+	// wrangler's inspector proxy enables the Network domain on its one session with workerd
+	// (every fetch and D1 query then streams events to wrangler); this client's messages go
+	// through that session, so it can turn the domain off for the profile.
+	await inspector.send("Network.disable");
 	await inspector.send("Profiler.enable");
 	await inspector.send("Profiler.setSamplingInterval", { interval: 200 });
 	await inspector.send("Profiler.start");
