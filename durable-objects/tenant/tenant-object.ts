@@ -82,6 +82,8 @@ export class TenantObject extends DurableObject<Env> {
 	/** Sweeps read every key: not again before this (in memory: a restart may sweep early once). */
 	private nextSweepAllowed = 0;
 	private delivering: Promise<void> | null = null;
+	/** Calls waiting for the next group commit (see `grouped`). */
+	private group: (() => void)[] = [];
 	/** How granted runs are told. Tests swap it (through runInDurableObject) to record calls. */
 	notifier: SlotNotifier;
 
@@ -101,10 +103,12 @@ export class TenantObject extends DurableObject<Env> {
 		fingerprint: string,
 		now: number,
 	): Promise<BeginResult> {
-		this.bind(tenantId);
-		const result = idempotency.begin(this.store, key, fingerprint, now);
-		if (result.kind === "proceed") this.keyStored(now + IN_FLIGHT_LEASE_MS);
-		return result;
+		return this.grouped(() => {
+			this.bind(tenantId);
+			const result = idempotency.begin(this.store, key, fingerprint, now);
+			if (result.kind === "proceed") this.keyStored(now + IN_FLIGHT_LEASE_MS);
+			return result;
+		});
 	}
 
 	async completeIdempotent(
@@ -116,44 +120,56 @@ export class TenantObject extends DurableObject<Env> {
 		headers: Record<string, string>,
 		now: number = Date.now(),
 	): Promise<void> {
-		this.bind(tenantId);
-		const response = { status, body, headers };
-		if (idempotency.complete(this.store, key, fingerprint, response, now)) {
-			this.keyStored(now + IDEMPOTENCY_TTL_MS);
-		}
+		return this.grouped(() => {
+			this.bind(tenantId);
+			const response = { status, body, headers };
+			if (idempotency.complete(this.store, key, fingerprint, response, now)) {
+				this.keyStored(now + IDEMPOTENCY_TTL_MS);
+			}
+		});
 	}
 
 	async abandonIdempotent(tenantId: string, key: string): Promise<void> {
-		this.bind(tenantId);
-		// The key's row is gone; a sweep planned for it finds nothing, which costs one alarm.
-		idempotency.abandon(this.store, key);
+		return this.grouped(() => {
+			this.bind(tenantId);
+			// The key's row is gone; a sweep planned for it finds nothing, which costs one alarm.
+			idempotency.abandon(this.store, key);
+		});
 	}
 
 	/** `now` is part of the RPC contract; the tenant's own clock times the holder's check. */
 	async acquireSlot(tenantId: string, runId: string, _now: number): Promise<AcquireResult> {
-		this.bind(tenantId);
-		const answer = slots.acquire(this.store, runId, Date.now());
-		if (answer.kind === "granted") this.armAlarm();
-		return answer;
+		return this.grouped(() => {
+			this.bind(tenantId);
+			const answer = slots.acquire(this.store, runId, Date.now());
+			if (answer.kind === "granted") this.armAlarm();
+			return answer;
+		});
 	}
 
 	async admitAndRelease(tenantId: string, runId: string, now: number): Promise<AcquireResult> {
-		this.bind(tenantId);
-		const { answer, freedSlot } = slots.admitAndRelease(this.store, runId, now);
-		// A slot held from an earlier call was given back: hand it on.
-		if (freedSlot) this.afterGrant();
-		return answer;
+		return this.grouped(() => {
+			this.bind(tenantId);
+			const { answer, freedSlot } = slots.admitAndRelease(this.store, runId, now);
+			// A slot held from an earlier call was given back: hand it on.
+			if (freedSlot) this.afterGrant();
+			return answer;
+		});
 	}
 
 	async releaseSlot(tenantId: string, runId: string): Promise<void> {
-		this.bind(tenantId);
-		slots.release(this.store, runId, Date.now());
-		this.afterGrant();
+		return this.grouped(() => {
+			this.bind(tenantId);
+			slots.release(this.store, runId, Date.now());
+			this.afterGrant();
+		});
 	}
 
 	async withdraw(tenantId: string, runId: string): Promise<WithdrawResult> {
-		this.bind(tenantId);
-		return slots.withdraw(this.store, runId);
+		return this.grouped(() => {
+			this.bind(tenantId);
+			return slots.withdraw(this.store, runId);
+		});
 	}
 
 	async getSettings(tenantId: string): Promise<TenantSettings> {
@@ -205,6 +221,34 @@ export class TenantObject extends DurableObject<Env> {
 		}
 		await this.deliver();
 		this.armAlarm();
+	}
+
+	/**
+	 * Group commit: `work` runs together with every other call that arrives before the next
+	 * timer tick, back to back in one turn, so all their writes land in one storage commit and
+	 * each answer is sent once that commit is durable (the output gate). Every start and release
+	 * of a tenant goes through this one object; under load its calls share a commit instead of
+	 * queueing one commit each (locally each commit is an fsync on the thread all objects
+	 * share). Each call's work is unchanged: answers and writes are those of running it alone,
+	 * in arrival order; one that throws fails only its own call.
+	 */
+	private grouped<T>(work: () => T): Promise<T> {
+		return new Promise<T>((resolve, reject) => {
+			const waiting = this.group.push(() => {
+				try {
+					resolve(work());
+				} catch (err) {
+					reject(err);
+				}
+			});
+			if (waiting === 1) setTimeout(() => this.runGroup(), 0);
+		});
+	}
+
+	private runGroup(): void {
+		const group = this.group;
+		this.group = [];
+		for (const run of group) run();
 	}
 
 	private bind(tenantId: string): void {

@@ -76,6 +76,35 @@ describe("TenantObject: concurrency admission", () => {
 		expect(notified).toEqual(["run_6", "run_7"]);
 	});
 
+	it("answers calls that arrive together each on its own: a bad one fails alone", async () => {
+		const { id, stub } = await tenant();
+		// Twenty starts at once with a wrongly addressed call among them: the object runs them
+		// in one group commit, and each gets its own answer.
+		const answers = await Promise.allSettled([
+			...runs(1, 10).map((runId) => stub.acquireSlot(id, runId, Date.now())),
+			stub.acquireSlot("someone-else", "run_x", Date.now()),
+			...runs(11, 20).map((runId) => stub.acquireSlot(id, runId, Date.now())),
+		]);
+		expect(answers.map((a) => a.status === "fulfilled" && a.value.kind)).toEqual([
+			...Array(5).fill("granted"),
+			...Array(5).fill("queued"),
+			false,
+			...Array(10).fill("queued"),
+		]);
+		expect(await stub.stats(id)).toMatchObject({ inProgress: runs(1, 5), queued: runs(6, 20) });
+	});
+
+	it("stores what calls that arrive together wrote, in arrival order", async () => {
+		const { id, stub } = await tenant();
+		await Promise.all(runs(1, 20).map((runId) => stub.acquireSlot(id, runId, Date.now())));
+		await Promise.all(runs(1, 3).map((runId) => stub.releaseSlot(id, runId)));
+		await evictDurableObject(stub);
+		expect(await stub.stats(id)).toMatchObject({
+			inProgress: runs(4, 8),
+			queued: runs(9, 20),
+		});
+	});
+
 	it("takes back a slot granted to a run whose creation never finished", async () => {
 		// The real RunObjects are told here: no run with these ids was ever stored.
 		const id = uniqueTenant("adm");
