@@ -60,8 +60,10 @@ function delta(a: Counters, b: Counters): CostDelta {
 /**
  * Per-node overhead: `runs` runs of an `nodes`-node chain on each system, `rounds` times, in
  * the order batch-started Stepline, Workflows, raw and (with `each`) Stepline with one POST
- * per run. Counters (rows, requests) are taken over the one-POST-per-run starts when there
- * are some: that is the costlier path (an Idempotency-Key per run), so cost stays an upper bound.
+ * per run. The timed runs go with the bench Worker's counting wrappers off (the peers have
+ * none); each round then counts rows and requests over one more, untimed Stepline run of the
+ * same size: one POST per run when `each` is set, the costlier path (an Idempotency-Key per
+ * run), so cost stays an upper bound; otherwise batch-started.
  */
 export async function perNode(
 	dev: DevProcess,
@@ -83,35 +85,44 @@ export async function perNode(
 		await client.json("POST", "/v1/workflows", definition);
 		return workflow;
 	};
-	const counted = async (work: () => Promise<unknown>) => {
+	const counted = async (): Promise<CostDelta> => {
+		const workflow = await newWorkflow();
+		await client.setCounting(true);
 		const before = await client.counters();
-		const sample = await measure(dev, work);
-		return { sample, counters: delta(before, await client.counters()) };
+		if (opts.each) await client.steplineEach(workflow, opts.runs);
+		else await client.steplineBatched(workflow, opts.runs);
+		const after = await client.counters();
+		await client.setCounting(false);
+		return delta(before, after);
 	};
 	const rounds: NodeRound[] = [];
-	for (let r = 0; r < opts.rounds; r++) {
-		const batched = await newWorkflow();
-		const stepline = await counted(() => client.steplineBatched(batched, opts.runs));
-		const none = { wallMs: Number.NaN, cpuMs: Number.NaN };
-		const peer = opts.peers
-			? await measure(dev, () => client.peerBatch(opts.runs, opts.nodes, url))
-			: none;
-		const raw = opts.peers
-			? await measure(dev, () => client.raw(opts.runs, opts.nodes, url))
-			: none;
-		if (!opts.each) {
-			rounds.push({ stepline: stepline.sample, peer, raw, counters: stepline.counters });
-			continue;
+	await client.setCounting(false);
+	try {
+		for (let r = 0; r < opts.rounds; r++) {
+			const batched = await newWorkflow();
+			const stepline = await measure(dev, () => client.steplineBatched(batched, opts.runs));
+			const none = { wallMs: Number.NaN, cpuMs: Number.NaN };
+			const peer = opts.peers
+				? await measure(dev, () => client.peerBatch(opts.runs, opts.nodes, url))
+				: none;
+			const raw = opts.peers
+				? await measure(dev, () => client.raw(opts.runs, opts.nodes, url))
+				: none;
+			let steplineEach: Sample | undefined;
+			if (opts.each) {
+				const single = await newWorkflow();
+				steplineEach = await measure(dev, () => client.steplineEach(single, opts.runs));
+			}
+			rounds.push({
+				stepline,
+				...(steplineEach ? { steplineEach } : {}),
+				peer,
+				raw,
+				counters: await counted(),
+			});
 		}
-		const single = await newWorkflow();
-		const each = await counted(() => client.steplineEach(single, opts.runs));
-		rounds.push({
-			stepline: stepline.sample,
-			steplineEach: each.sample,
-			peer,
-			raw,
-			counters: each.counters,
-		});
+	} finally {
+		await client.setCounting(true);
 	}
 	return rounds;
 }

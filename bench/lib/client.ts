@@ -168,6 +168,11 @@ export class BenchClient {
 		}
 	}
 
+	/** Turns the bench Worker's counting wrappers on or off (bench/worker/counters.ts). */
+	setCounting(on: boolean) {
+		return this.json<{ on: boolean }>("PUT", "/__bench/counting", { on });
+	}
+
 	counters() {
 		return this.json<Counters>("GET", "/__bench/counters");
 	}

@@ -5,7 +5,14 @@ import { Hono } from "hono";
 import { RunObject as ProductRunObject } from "../../durable-objects";
 import { TenantObject as ProductTenantObject } from "../../durable-objects/tenant";
 import product from "../../worker/index";
-import { counters, countFetches, countingCtx, countingEnv, countRequests } from "./counters";
+import {
+	counters,
+	countFetches,
+	counting,
+	countingCtx,
+	countingEnv,
+	countRequests,
+} from "./counters";
 import type { PeerParams } from "./peer-workflow";
 import type { RawSteps } from "./raw-steps";
 
@@ -71,6 +78,12 @@ bench.get("/new-object", async (c) => {
 });
 
 bench.get("/counters", (c) => c.json(counters));
+
+// The per-node phase's timed runs are measured with the counting wrappers off.
+bench.put("/counting", async (c) => {
+	counting.on = (await c.req.json<{ on: boolean }>()).on === true;
+	return c.json(counting);
+});
 
 bench.post("/wf/create", async (c) => {
 	const { count, steps, url } = await c.req.json<{ count: number; steps: number; url?: string }>();
