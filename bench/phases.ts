@@ -192,6 +192,8 @@ export async function throughput(
 	connections: number,
 	seconds: number,
 	rounds: number,
+	/** Also measure the stored-object and D1-read ceilings (the bench does at one load only). */
+	storageCeilings: boolean,
 ) {
 	const workflow = `parked_${randomUUID().slice(0, 8)}`;
 	await client.json("POST", "/v1/workflows", parkedDefinition(workflow));
@@ -206,6 +208,8 @@ export async function throughput(
 	const starts: LoadSample[] = [];
 	const empty: LoadSample[] = [];
 	const newObject: LoadSample[] = [];
+	const newObjectWrite: LoadSample[] = [];
+	const d1Read: LoadSample[] = [];
 	for (let r = 0; r < rounds; r++) {
 		starts.push(
 			await cannon(dev, {
@@ -237,9 +241,28 @@ export async function throughput(
 			}),
 		);
 		await settle();
+		if (storageCeilings) {
+			// The same again with one committed step in each new object: what storing costs.
+			newObjectWrite.push(
+				await cannon(dev, {
+					url: `${client.base}/__bench/new-object-write`,
+					connections,
+					amount: Math.max(connections, created),
+				}),
+			);
+			await settle();
+			// One D1 row read per request: the ceiling local D1 puts on any route that reads it.
+			d1Read.push(
+				await cannon(dev, {
+					url: `${client.base}/__bench/d1-read`,
+					connections,
+					duration: seconds,
+				}),
+			);
+		}
 		empty.push(
 			await cannon(dev, { url: `${client.base}/__bench/empty`, connections, duration: seconds }),
 		);
 	}
-	return { starts, empty, newObject };
+	return { starts, empty, newObject, newObjectWrite, d1Read };
 }

@@ -1,7 +1,8 @@
 // `npm run bench:profile`: a V8 CPU profile of the Worker isolate (the Worker and its Durable
 // Objects share it under wrangler dev) while it starts and completes runs of a 10-node
 // chain (condition nodes, or with `--kind webhook` WEBHOOK nodes calling a loopback receiver;
-// one POST per run, or with `--batch` through POST …/runs/batch). Prints the functions with the most self time and the most total time, and
+// one POST per run, or with `--batch` through POST …/runs/batch; `--kind parked` profiles the
+// start-throughput path: runs that park on a 1 h delay, one keyed POST each). Prints the functions with the most self time and the most total time, and
 // writes the raw profile to bench/results/start.cpuprofile (open it in Chrome DevTools).
 // Local D1 runs in another isolate, so its SQLite work is not in this profile.
 import { randomUUID } from "node:crypto";
@@ -11,7 +12,7 @@ import WebSocket from "ws";
 import { createDevProcess } from "../test/support/dev-process";
 import { BenchClient } from "./lib/client";
 import { startBenchReceiver } from "./lib/receiver";
-import { chainDefinition } from "./lib/workflows";
+import { chainDefinition, parkedDefinition } from "./lib/workflows";
 
 const { values } = parseArgs({
 	options: {
@@ -25,9 +26,11 @@ const { values } = parseArgs({
 const runs = Number(values.runs);
 const nodes = Number(values.nodes);
 const top = Number(values.top);
-if (values.kind !== "condition" && values.kind !== "webhook")
-	throw new Error(`--kind is condition or webhook, not "${values.kind}"`);
+if (values.kind !== "condition" && values.kind !== "webhook" && values.kind !== "parked")
+	throw new Error(`--kind is condition, webhook or parked, not "${values.kind}"`);
 const kind = values.kind;
+const definition = (identifier: string, url: string) =>
+	kind === "parked" ? parkedDefinition(identifier) : chainDefinition(identifier, kind, nodes, url);
 
 interface CallFrame {
 	functionName: string;
@@ -121,9 +124,10 @@ try {
 	const client = new BenchClient(dev.baseUrl, await dev.token("bench"));
 	await client.json("PATCH", "/v1/tenant/settings", { maxConcurrentRuns: 100 });
 	const workflow = `profile_${randomUUID().slice(0, 8)}`;
-	await client.json("POST", "/v1/workflows", chainDefinition(workflow, kind, nodes, receiver.url));
+	await client.json("POST", "/v1/workflows", definition(workflow, receiver.url));
 	// Warm up (code loaded, JIT), then profile a batch.
-	await client.steplineEach(workflow, 20);
+	if (kind === "parked") await client.startEach(workflow, 20);
+	else await client.steplineEach(workflow, 20);
 	const inspector = await connect(dev.inspectorPort);
 	// wrangler's inspector proxy enables the Network domain on its one session with workerd
 	// (every fetch and D1 query then streams events to wrangler); this client's messages go
@@ -134,15 +138,19 @@ try {
 	await inspector.send("Profiler.start");
 	const t0 = performance.now();
 	const second = `${workflow}_b`;
-	await client.json("POST", "/v1/workflows", chainDefinition(second, kind, nodes, receiver.url));
-	if (values.batch) await client.steplineBatched(second, runs);
+	await client.json("POST", "/v1/workflows", definition(second, receiver.url));
+	// Parked runs never complete within the profile: only their starts are measured.
+	if (kind === "parked") await client.startEach(second, runs);
+	else if (values.batch) await client.steplineBatched(second, runs);
 	else await client.steplineEach(second, runs);
 	const wall = performance.now() - t0;
 	const { profile } = await inspector.send<{ profile: Profile }>("Profiler.stop");
 	inspector.close();
 	mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
 	writeFileSync(new URL("./results/start.cpuprofile", import.meta.url), JSON.stringify(profile));
-	console.log(`${runs} runs × ${nodes} ${kind} nodes in ${wall.toFixed(0)} ms\n`);
+	console.log(
+		`${runs} runs × ${kind === "parked" ? 1 : nodes} ${kind} nodes in ${wall.toFixed(0)} ms\n`,
+	);
 	console.log(summarize(profile));
 } finally {
 	await dev.dispose();

@@ -183,6 +183,7 @@ try {
 			connections,
 			plan.loadSeconds,
 			plan.rounds,
+			connections === 50,
 		);
 	}
 	if (!skip.has("history")) {

@@ -58,6 +58,12 @@ export class BenchClient {
 
 	/** Starts `runs` runs with one POST each (at most `parallel` in flight), then waits for them. */
 	async steplineEach(workflow: string, runs: number, parallel = 20): Promise<void> {
+		await this.startEach(workflow, runs, parallel);
+		await this.waitCompleted(workflow, runs);
+	}
+
+	/** Starts `runs` runs with one keyed POST each, at most `parallel` in flight. */
+	async startEach(workflow: string, runs: number, parallel = 20): Promise<void> {
 		for (let i = 0; i < runs; i += parallel) {
 			await Promise.all(
 				Array.from({ length: Math.min(parallel, runs - i) }, (_, j) =>
@@ -65,7 +71,6 @@ export class BenchClient {
 				),
 			);
 		}
-		await this.waitCompleted(workflow, runs);
 	}
 
 	/**

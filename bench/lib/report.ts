@@ -140,7 +140,13 @@ export function summarize(
 	};
 	const tp = results.throughput as Record<
 		string,
-		{ starts: LoadSample[]; empty: LoadSample[]; newObject?: LoadSample[] }
+		{
+			starts: LoadSample[];
+			empty: LoadSample[];
+			newObject?: LoadSample[];
+			newObjectWrite?: LoadSample[];
+			d1Read?: LoadSample[];
+		}
 	>;
 	summary.throughput = {};
 	for (const [connections, t] of Object.entries(tp)) {
@@ -148,6 +154,8 @@ export function summarize(
 		const empty = round(median(t.empty.map((s) => s.perSecond)), 0);
 		// Older result files have no new-object ceiling: NaN, not a made-up 0.
 		const newObject = round(median((t.newObject ?? []).map((s) => s.perSecond)), 0);
+		const newObjectWrite = round(median((t.newObjectWrite ?? []).map((s) => s.perSecond)), 0);
+		const d1Read = round(median((t.d1Read ?? []).map((s) => s.perSecond)), 0);
 		const p99 = median(t.starts.map((s) => s.p99Ms));
 		const cpuStart = round(median(t.starts.map((s) => s.cpuMsPerRequest)), 2);
 		const cpuEmpty = round(median(t.empty.map((s) => s.cpuMsPerRequest)), 2);
@@ -171,6 +179,10 @@ export function summarize(
 			ratio: round(starts / empty, 2),
 			ratioToNewObject: round(starts / newObject, 2),
 			newObjectRatio: round(newObject / empty, 2),
+			newObjectWritePerSecond: newObjectWrite,
+			newObjectWriteRatio: round(newObjectWrite / empty, 2),
+			d1ReadPerSecond: d1Read,
+			d1ReadRatio: round(d1Read / empty, 2),
 			startP99Ms: p99,
 			non2xxOrErrors: bad,
 			cpuMsPerStart: cpuStart,
@@ -193,6 +205,25 @@ export function summarize(
 			"",
 			`${round(newObject / empty, 2)} of the ceiling (starts: ${round(starts / newObject, 2)} of this)`,
 		);
+		// Measured at one load only (and absent from older result files): no row without it.
+		if (Number.isFinite(newObjectWrite)) {
+			row(
+				`the same, the new object committing one step (tables created): requests/s`,
+				newObjectWrite,
+				"",
+				`empty route ${empty}`,
+				"",
+				`${round(newObjectWrite / empty, 2)} of the ceiling (starts: ${round(starts / newObjectWrite, 2)} of this)`,
+			);
+			row(
+				`a route that reads one D1 row, at ${connections} connections: requests/s`,
+				d1Read,
+				"",
+				`empty route ${empty}`,
+				"",
+				`${round(d1Read / empty, 2)} of the ceiling (a start reads one row and writes one)`,
+			);
+		}
 		row(
 			`CPU ms per start at ${connections} connections, by process: the Worker's workerd (user + kernel), wrangler's dev proxy`,
 			`${byRole.workerUserMs} + ${byRole.workerKernelMs}, ${byRole.proxyMs}`,

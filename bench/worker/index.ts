@@ -77,6 +77,22 @@ bench.get("/new-object", async (c) => {
 	return c.text("ok");
 });
 
+// The ceiling for a durable start: a brand-new object that creates its tables and commits one
+// step (the least a run that survives a crash must write before its start is answered).
+// Measured beside /new-object so the README can say what storing a run costs on its own.
+bench.get("/new-object-write", async (c) => {
+	await c.env.RAW_STEPS.get(c.env.RAW_STEPS.newUniqueId()).run(1, null);
+	return c.text("ok");
+});
+
+// The ceiling for any route that reads one D1 row (a start reads its workflow version): local
+// D1 is one Durable Object (miniflare's D1DatabaseObject) holding one SQLite database, so every
+// query of every request waits its turn there: this bounds any route that reads D1 at all.
+bench.get("/d1-read", async (c) => {
+	await c.env.DB.prepare("SELECT id FROM workflows LIMIT 1").first();
+	return c.text("ok");
+});
+
 bench.get("/counters", (c) => c.json(counters));
 
 // The per-node phase's timed runs are measured with the counting wrappers off.
