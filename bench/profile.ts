@@ -2,8 +2,9 @@
 // Objects share it under wrangler dev) while it starts and completes runs of a 10-node
 // chain (condition nodes, or with `--kind webhook` WEBHOOK nodes calling a loopback receiver;
 // one POST per run, or with `--batch` through POST …/runs/batch; `--kind parked` profiles the
-// start-throughput path: runs that park on a 1 h delay, one keyed POST each). Prints the functions with the most self time and the most total time, and
-// writes the raw profile to bench/results/start.cpuprofile (open it in Chrome DevTools).
+// start-throughput path: runs that park on a 1 h delay, one keyed POST each). Prints the
+// functions with the most self time and the most total time, and writes the raw profile to
+// bench/results/start.cpuprofile (open it in Chrome DevTools).
 // Local D1 runs in another isolate, so its SQLite work is not in this profile.
 import { randomUUID } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
