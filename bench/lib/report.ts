@@ -179,10 +179,15 @@ export function summarize(
 			ratio: round(starts / empty, 2),
 			ratioToNewObject: round(starts / newObject, 2),
 			newObjectRatio: round(newObject / empty, 2),
-			newObjectWritePerSecond: newObjectWrite,
-			newObjectWriteRatio: round(newObjectWrite / empty, 2),
-			d1ReadPerSecond: d1Read,
-			d1ReadRatio: round(d1Read / empty, 2),
+			// Measured at one load only: the keys appear where it was.
+			...(Number.isFinite(newObjectWrite)
+				? {
+						newObjectWritePerSecond: newObjectWrite,
+						newObjectWriteRatio: round(newObjectWrite / empty, 2),
+						d1ReadPerSecond: d1Read,
+						d1ReadRatio: round(d1Read / empty, 2),
+					}
+				: {}),
 			startP99Ms: p99,
 			non2xxOrErrors: bad,
 			cpuMsPerStart: cpuStart,
