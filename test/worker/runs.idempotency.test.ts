@@ -1,5 +1,10 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { tenantObject } from "../../durable-objects/tenant";
+import { IN_FLIGHT_LEASE_MS } from "../../durable-objects/tenant/admission";
+import { runIdFor } from "../../worker/routes/runs/run-ids";
+import { startRun } from "../../worker/routes/runs/start-run";
+import { requestFingerprint } from "../../worker/runs/idempotency-key";
 import { expectProblem } from "./helpers";
 import { tenantWithWorkflow } from "./runs-helpers";
 
@@ -46,6 +51,39 @@ describe("Idempotency-Key on POST …/runs", () => {
 		);
 		const fixed = await alice.call(`/v1/workflows/${identifier}/runs`, start("key-3"));
 		expect(fixed.status).toBe(202);
+	});
+
+	it("a retry after an attempt that started the run but never answered gets that run, not a second", async () => {
+		const { alice, tenant, identifier } = await tenantWithWorkflow();
+		const path = `/v1/workflows/${identifier}/runs`;
+		const body = { inputs: { message: "hi" } };
+		const key = "key-lost";
+		const fingerprint = await requestFingerprint("POST", path, body);
+		// The first attempt, as a Worker that died mid-request leaves it: the key taken (its
+		// lease has run out since), the run started, and no answer stored.
+		const taken = await tenantObject(env, tenant).beginIdempotent(
+			tenant,
+			key,
+			fingerprint,
+			Date.now() - IN_FLIGHT_LEASE_MS - 1_000,
+		);
+		expect(taken.kind).toBe("proceed");
+		const principal = { tenantId: tenant, subject: "alice@x", role: "member" as const, scopes: [] };
+		const runId = await runIdFor(tenant, { key, fingerprint });
+		const early = await startRun(env, principal, { identifier, body }, runId);
+
+		const retry = await alice.call(path, start(key));
+		expect(retry.status).toBe(202);
+		expect(retry.body.id).toBe(early.id);
+		expect(retry.body.createdAt).toBe(early.createdAt);
+		const rows = await env.DB.prepare("SELECT id FROM runs WHERE tenant_id = ?")
+			.bind(tenant)
+			.all<{ id: string }>();
+		expect(rows.results.map((r) => r.id)).toEqual([early.id]);
+		// The retry's answer is the key's answer now.
+		const again = await alice.call(path, start(key));
+		expect(again.headers.get("idempotent-replayed")).toBe("true");
+		expect(again.body.id).toBe(early.id);
 	});
 
 	it("rejects keys over 255 characters", async () => {

@@ -4,6 +4,7 @@ import { type BeginResult, tenantObject } from "../../../durable-objects/tenant"
 import type { AppEnv } from "../../env";
 import { ApiError, validationFailed } from "../../errors/api-error";
 import { parseIdempotencyKey, requestFingerprint } from "../../runs/idempotency-key";
+import type { Replay } from "./run-ids";
 
 export interface StoredReply {
 	status: ContentfulStatusCode;
@@ -22,7 +23,7 @@ export async function idempotent(
 	c: Context<AppEnv>,
 	body: unknown,
 	/** `replay`: the key and request fingerprint, for work that derives stable ids from them. */
-	work: (replay: { key: string; fingerprint: string } | null) => Promise<StoredReply>,
+	work: (replay: Replay | null) => Promise<StoredReply>,
 ): Promise<Response> {
 	const header = parseIdempotencyKey(c.req.header("idempotency-key"));
 	if (header.kind === "none") return reply(c, await work(null));

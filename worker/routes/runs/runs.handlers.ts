@@ -9,6 +9,7 @@ import { ApiError, validationFailed } from "../../errors/api-error";
 import { decodeCursor, encodeCursor } from "../../lib/cursor";
 import { assertCanAct, visibleRun } from "./access";
 import { idempotent } from "./idempotent";
+import { runIdFor } from "./run-ids";
 import type * as routes from "./runs.routes";
 import { batchRunIds, startRunBatch as startBatch } from "./start-batch";
 import { startRun as start } from "./start-run";
@@ -23,8 +24,9 @@ export const startRun: Handler<typeof routes.startRun> = async (c) => {
 	assertRole(principal, "member", "start runs");
 	const { identifier } = c.req.valid("param");
 	const body = c.req.valid("json") ?? {};
-	return idempotent(c, body, async () => {
-		const run = await start(c.env, principal, { identifier, body });
+	return idempotent(c, body, async (replay) => {
+		const runId = await runIdFor(principal.tenantId, replay);
+		const run = await start(c.env, principal, { identifier, body }, runId);
 		return { status: 202, body: run, headers: { Location: runLocation(run.id) } };
 	}) as never;
 };

@@ -1,37 +1,20 @@
 import type { z } from "@hono/zod-openapi";
-import {
-	newRunId,
-	type RunSummaryView,
-	runObject,
-	type StartRunInput,
-} from "../../../durable-objects";
+import { type RunSummaryView, runObject, type StartRunInput } from "../../../durable-objects";
 import type { Principal } from "../../auth/principal";
 import { ApiError, type FieldIssue, validationFailed } from "../../errors/api-error";
-import { sha256Hex } from "../../lib/canonical-json";
+import { type Replay, runIdFor } from "./run-ids";
 import type { StartRunBody } from "./runs.schemas";
 import { assertMayRunAs, checkStart, findTarget, type StartTarget } from "./start-run";
 
 type Body = z.infer<typeof StartRunBody>;
 
-/**
- * Run ids for a batch. With an Idempotency-Key they are derived from the key and the request's
- * fingerprint, so a retry after a failure part-way (some runs started, then a 500) addresses
- * the same run objects: `start` returns a run that already exists, and the retry starts only
- * the missing ones. A different body under the same key gets other ids (and is refused as a
- * mismatch before that). Without a key every run gets a random id, as a single start does.
- */
-export async function batchRunIds(
+/** Run ids for a batch, in order (see runIdFor: with a key, a retry addresses the same runs). */
+export function batchRunIds(
 	tenantId: string,
 	count: number,
-	replay: { key: string; fingerprint: string } | null,
+	replay: Replay | null,
 ): Promise<string[]> {
-	if (!replay) return Array.from({ length: count }, newRunId);
-	return Promise.all(
-		Array.from({ length: count }, async (_, i) => {
-			const digest = await sha256Hex(`${tenantId}\n${replay.key}\n${replay.fingerprint}\n${i}`);
-			return `run_${digest.slice(0, 32)}`;
-		}),
-	);
+	return Promise.all(Array.from({ length: count }, (_, i) => runIdFor(tenantId, replay, i)));
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { z } from "@hono/zod-openapi";
-import { newRunId, type RunView, runObject, type StartRunInput } from "../../../durable-objects";
+import { type RunView, runObject, type StartRunInput } from "../../../durable-objects";
 import type { WorkflowDefinition, WorkflowNode } from "../../../engine/definition";
 import type { Principal } from "../../auth/principal";
 import { database } from "../../db/client";
@@ -87,16 +87,19 @@ export function checkStart(
 	};
 }
 
-/** Starts one run: the version lookup, the checks, then the run's own object. */
+/**
+ * Starts one run as `runId` (see runIdFor): the version lookup, the checks, then the run's own
+ * object. A run that already exists under that id is answered as it stands.
+ */
 export async function startRun(
 	env: Env,
 	principal: Principal,
 	request: StartRequest,
+	runId: string,
 ): Promise<RunView> {
 	assertMayRunAs(principal, request.body);
 	const version = request.body.version ?? null;
 	const target = await findTarget(env, principal.tenantId, request.identifier, version);
-	const runId = newRunId();
 	return runObject(env, principal.tenantId, runId).start(
 		checkStart(principal, target, request, runId),
 	);
