@@ -69,6 +69,33 @@ describe("POST /v1/workflows/runs/{runId}/retry", () => {
 		]);
 	});
 
+	it("with an Idempotency-Key, a resent retry answers the first retry's run and starts no other", async () => {
+		const { alice, identifier } = await threeSteps(
+			(await hook([{}])).url,
+			(await hook([{ status: 404 }, {}])).url,
+		);
+		const first = (
+			await alice.call(`/v1/workflows/${identifier}/runs`, { method: "POST", body: {} })
+		).body;
+		expect((await finished(alice, first.id)).result).toBe("FAILED");
+		const retry = () =>
+			alice.call(`/v1/workflows/runs/${first.id}/retry`, {
+				method: "POST",
+				body: {},
+				headers: { "idempotency-key": "retry-once" },
+			});
+		const once = await retry();
+		const again = await retry();
+		expect(once.status).toBe(202);
+		expect(again.status).toBe(202);
+		expect(again.headers.get("idempotent-replayed")).toBe("true");
+		expect(again.body.id).toBe(once.body.id);
+		expect(again.headers.get("location")).toBe(`/v1/workflows/runs/${once.body.id}`);
+		expect((await alice.call(`/v1/workflows/runs/${first.id}`)).body.retries).toEqual([
+			once.body.id,
+		]);
+	});
+
 	it("needs fromNode for a successful run, and checks it", async () => {
 		const { alice, identifier } = await threeSteps((await hook()).url, (await hook()).url);
 		const run = (await alice.call(`/v1/workflows/${identifier}/runs`, { method: "POST", body: {} }))

@@ -1,5 +1,5 @@
 import type { RouteConfig, RouteHandler } from "@hono/zod-openapi";
-import { newRunId, runObject, runObjectName } from "../../../durable-objects";
+import { runObject, runObjectName } from "../../../durable-objects";
 import { assertRole } from "../../auth/middleware";
 import { database } from "../../db/client";
 import { listRuns as listIndexedRuns, listRunsPage, type RunCursor } from "../../db/runs.repo";
@@ -199,20 +199,22 @@ export const retryRun: Handler<typeof routes.retryRun> = async (c) => {
 			]);
 		}
 	}
-	const previous = runObject(c.env, principal.tenantId, runId);
-	const plan = await previous.planRetry(fromNode);
-	// The request is well formed, but the run's state does not allow it (still running, succeeded).
-	if (plan.kind === "refused")
-		throw new ApiError("conflict", `This run cannot be retried: ${plan.reason}.`);
-	const retryId = newRunId();
-	// Linked both ways: the new run's retryOf, and the old run's retries list.
-	const run = await runObject(c.env, principal.tenantId, retryId).start({
-		...plan.start,
-		runId: retryId,
-		initiator: principal.subject,
-		requestedBy: principal.subject,
-	});
-	await previous.recordRetry(retryId);
-	c.header("Location", runLocation(retryId));
-	return c.json(run, 202);
+	// With an Idempotency-Key, a resent retry answers the run the first one started (runIdFor).
+	return idempotent(c, c.req.valid("json") ?? {}, async (replay) => {
+		const previous = runObject(c.env, principal.tenantId, runId);
+		const plan = await previous.planRetry(fromNode);
+		// Well formed, but the run's state does not allow it (still running, succeeded).
+		if (plan.kind === "refused")
+			throw new ApiError("conflict", `This run cannot be retried: ${plan.reason}.`);
+		const retryId = await runIdFor(principal.tenantId, replay);
+		// Linked both ways: the new run's retryOf, and the old run's retries list.
+		const run = await runObject(c.env, principal.tenantId, retryId).start({
+			...plan.start,
+			runId: retryId,
+			initiator: principal.subject,
+			requestedBy: principal.subject,
+		});
+		await previous.recordRetry(retryId);
+		return { status: 202, body: run, headers: { Location: runLocation(retryId) } };
+	}) as never;
 };

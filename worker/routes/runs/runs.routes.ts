@@ -160,8 +160,11 @@ export const retryRun = createRoute({
 	tags,
 	security: SECURITY,
 	summary: "Retry a run from its failed node (or from `fromNode`)",
+	description:
+		"Starts a new run of the same version with the same inputs, reusing the outputs of the nodes before the restart point. With an Idempotency-Key, a resent request replays the first answer, and never starts a second retry run.",
 	request: {
 		params: RunIdParam,
+		headers: IdempotencyHeader,
 		body: { required: false, content: { "application/json": { schema: RetryBody } } },
 	},
 	responses: { 202: json(Run, "The new run."), ...problemResponses(401, 403, 404, 409, 422, 500) },
