@@ -94,6 +94,14 @@ describe("POST /v1/workflows/runs/{runId}/retry", () => {
 		expect((await alice.call(`/v1/workflows/runs/${first.id}`)).body.retries).toEqual([
 			once.body.id,
 		]);
+		const tooLong = await alice.call(`/v1/workflows/runs/${first.id}/retry`, {
+			method: "POST",
+			body: {},
+			headers: { "idempotency-key": "k".repeat(256) },
+		});
+		expect(expectProblem(tooLong, 422, "validation_failed").errors?.[0]).toMatchObject({
+			in: "header",
+		});
 	});
 
 	it("needs fromNode for a successful run, and checks it", async () => {
