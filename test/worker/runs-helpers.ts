@@ -1,3 +1,4 @@
+import type { Principal } from "../../worker/auth/principal";
 import { as, uniqueTenant } from "./helpers";
 
 /** A workflow that waits an hour after a condition: runs stay WAITING until a test acts. */
@@ -48,3 +49,11 @@ export async function tenantWithWorkflow(definition: Record<string, unknown> = w
 		throw new Error(`could not create workflow: ${JSON.stringify(created.body)}`);
 	return { tenant, admin, alice, bob, viewer, identifier: definition.identifier as string };
 }
+
+/** tenantWithWorkflow's alice as the Worker sees her, for calling the start functions directly. */
+export const alicePrincipal = (tenantId: string): Principal => ({
+	tenantId,
+	subject: "alice@x",
+	role: "member",
+	scopes: [],
+});

@@ -6,7 +6,7 @@ import { runIdFor } from "../../worker/routes/runs/run-ids";
 import { startRun } from "../../worker/routes/runs/start-run";
 import { requestFingerprint } from "../../worker/runs/idempotency-key";
 import { expectProblem } from "./helpers";
-import { tenantWithWorkflow } from "./runs-helpers";
+import { alicePrincipal, tenantWithWorkflow } from "./runs-helpers";
 
 const start = (key: string, body: unknown = { inputs: { message: "hi" } }) => ({
 	method: "POST",
@@ -68,9 +68,8 @@ describe("Idempotency-Key on POST …/runs", () => {
 			Date.now() - IN_FLIGHT_LEASE_MS - 1_000,
 		);
 		expect(taken.kind).toBe("proceed");
-		const principal = { tenantId: tenant, subject: "alice@x", role: "member" as const, scopes: [] };
 		const runId = await runIdFor(tenant, { key, fingerprint });
-		const early = await startRun(env, principal, { identifier, body }, runId);
+		const early = await startRun(env, alicePrincipal(tenant), { identifier, body }, runId);
 
 		const retry = await alice.call(path, start(key));
 		expect(retry.status).toBe(202);

@@ -4,7 +4,7 @@ import { tenantObject } from "../../durable-objects/tenant";
 import { batchRunIds, startRunBatch } from "../../worker/routes/runs/start-batch";
 import { requestFingerprint } from "../../worker/runs/idempotency-key";
 import { as, call, expectProblem, uniqueTenant } from "./helpers";
-import { tenantWithWorkflow } from "./runs-helpers";
+import { alicePrincipal, tenantWithWorkflow } from "./runs-helpers";
 
 const batch = (runs: unknown[], headers: Record<string, string> = {}) => ({
 	method: "POST",
@@ -135,12 +135,7 @@ describe("POST /v1/workflows/{identifier}/runs/batch", () => {
 			expect((await tenantObj.beginIdempotent(tenant, key, fingerprint, Date.now())).kind).toBe(
 				"proceed",
 			);
-			const principal = {
-				tenantId: tenant,
-				subject: "alice@x",
-				role: "member" as const,
-				scopes: [],
-			};
+			const principal = alicePrincipal(tenant);
 			const [early] = await startRunBatch(
 				env,
 				principal,

@@ -181,7 +181,8 @@ export const bulkCancel: Handler<typeof routes.bulkCancel> = async (c) => {
 export const retryRun: Handler<typeof routes.retryRun> = async (c) => {
 	const principal = c.get("principal");
 	const { runId } = c.req.valid("param");
-	const { fromNode = null } = c.req.valid("json") ?? {};
+	const body = c.req.valid("json") ?? {};
+	const { fromNode = null } = body;
 	const earlier = await visibleRun(c.env, principal, runId);
 	assertCanAct(principal, earlier, "retry runs");
 	if (fromNode !== null) {
@@ -200,7 +201,7 @@ export const retryRun: Handler<typeof routes.retryRun> = async (c) => {
 		}
 	}
 	// With an Idempotency-Key, a resent retry answers the run the first one started (runIdFor).
-	return idempotent(c, c.req.valid("json") ?? {}, async (replay) => {
+	return idempotent(c, body, async (replay) => {
 		const previous = runObject(c.env, principal.tenantId, runId);
 		const plan = await previous.planRetry(fromNode);
 		// Well formed, but the run's state does not allow it (still running, succeeded).
