@@ -32,6 +32,56 @@ describe("problem documents", () => {
 	});
 });
 
+describe("request bodies", () => {
+	const workflow = { identifier: "bodies", nodes: [] };
+
+	it("answers a body of a type the route does not take with a 415 naming Content-Type", async () => {
+		for (const contentType of [
+			"text/plain",
+			"application/x-www-form-urlencoded",
+			"application/xml",
+		]) {
+			const res = await call("/v1/workflows", {
+				method: "POST",
+				rawBody: JSON.stringify(workflow),
+				headers: { "content-type": contentType },
+			});
+			const problem = expectProblem(res, 415, "unsupported_media_type");
+			expect(problem.errors?.[0]).toMatchObject({ in: "header", pointer: "/Content-Type" });
+		}
+		// A route whose body is optional refuses one of the wrong type just the same.
+		expectProblem(
+			await call("/v1/workflows/any/runs", {
+				method: "POST",
+				rawBody: "inputs=1",
+				headers: { "content-type": "text/plain" },
+			}),
+			415,
+			"unsupported_media_type",
+		);
+	});
+
+	it("answers a missing required body with a 422 naming the body", async () => {
+		const problem = expectProblem(
+			await call("/v1/workflows", { method: "POST" }),
+			422,
+			"validation_failed",
+		);
+		expect(problem.errors).toEqual([
+			expect.objectContaining({ in: "body", pointer: "", code: "missing_body" }),
+		]);
+	});
+
+	it("refuses a JSON Patch on the merge-patch route instead of reading it as a merge patch", async () => {
+		const res = await call("/v1/workflows/any", {
+			method: "PATCH",
+			rawBody: JSON.stringify([{ op: "replace", path: "/title", value: "x" }]),
+			headers: { "content-type": "application/json-patch+json" },
+		});
+		expectProblem(res, 415, "unsupported_media_type");
+	});
+});
+
 describe("OpenAPI", () => {
 	it("serves an OpenAPI 3.1 document covering every route, its errors and bearer auth", async () => {
 		const res = await call("/openapi.json", { token: null });

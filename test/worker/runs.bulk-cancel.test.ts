@@ -37,6 +37,20 @@ describe("POST /v1/workflows/runs/cancel", () => {
 		expect(none.body.matched).toBe(0);
 	});
 
+	it("cancels nothing when the body is missing: a forgotten body is not a filter that matches all", async () => {
+		const { admin, identifier } = await tenantWithWorkflow();
+		const run = await admin.call(`/v1/workflows/${identifier}/runs`, {
+			method: "POST",
+			body: { inputs: { message: "x" } },
+		});
+		const res = await admin.call("/v1/workflows/runs/cancel", { method: "POST" });
+		const problem = expectProblem(res, 422, "validation_failed");
+		expect(problem.errors).toEqual([
+			expect.objectContaining({ in: "body", pointer: "", code: "missing_body" }),
+		]);
+		expect((await admin.call(`/v1/workflows/runs/${run.body.id}`)).body.status).toBe("WAITING");
+	});
+
 	it("rejects unknown filter fields", async () => {
 		const { admin } = await tenantWithWorkflow();
 		const res = await admin.call("/v1/workflows/runs/cancel", {

@@ -44,12 +44,31 @@ export function toApiError(err: unknown): ApiError {
 			return new ApiError("malformed_json", "The request body is not valid JSON.");
 		}
 		if (err.status === 413) return new ApiError("payload_too_large", err.message);
+		// @hono/zod-openapi's gate: a body whose Content-Type the route does not declare.
+		if (err.status === 415) return unsupportedMediaType();
 		if (err.status === 401) return new ApiError("unauthorized", err.message);
 		if (err.status === 400) return new ApiError("bad_request", err.message || "Bad request.");
 	}
 	return new ApiError(
 		"internal",
 		"Something went wrong on our side. Quote the requestId if you report it.",
+	);
+}
+
+function unsupportedMediaType(): ApiError {
+	return new ApiError(
+		"unsupported_media_type",
+		"Send the body as JSON, with Content-Type: application/json (a PATCH also takes application/merge-patch+json).",
+		{
+			errors: [
+				{
+					in: "header",
+					pointer: "/Content-Type",
+					code: "unsupported_media_type",
+					message: "Use application/json.",
+				},
+			],
+		},
 	);
 }
 

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { PAGE_SCAN_BUDGET } from "../../db/runs.repo";
-import { json, problemResponses, SECURITY } from "../openapi";
+import { json, problemResponses, requireJsonBody, SECURITY } from "../openapi";
 import {
 	BulkCancelResult,
 	EventsQuery,
@@ -44,7 +44,7 @@ export const startRun = createRoute({
 	},
 	responses: {
 		202: json(Run, "Started or queued; `Location` points at the run."),
-		...problemResponses(400, 401, 403, 404, 409, 413, 422, 500),
+		...problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 500),
 	},
 });
 
@@ -56,6 +56,7 @@ export const startRunBatch = createRoute({
 	summary: "Start several runs of one workflow",
 	description:
 		"Each item is what `POST …/runs` takes. Every item is checked before any run exists: one bad item is a 422 naming it (`/runs/2/inputs/service`) and nothing starts. Then every run starts (or queues behind the tenant's limit) at once. With an Idempotency-Key the whole batch is one request: a retry replays the first answer, and a retry after a failure part-way starts only the runs that are missing, never one twice.",
+	middleware: requireJsonBody,
 	request: {
 		params: WorkflowParam,
 		headers: IdempotencyHeader,
@@ -63,7 +64,7 @@ export const startRunBatch = createRoute({
 	},
 	responses: {
 		202: json(RunBatch, "Started or queued, in request order."),
-		...problemResponses(400, 401, 403, 404, 409, 413, 422, 500),
+		...problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 500),
 	},
 });
 
@@ -84,12 +85,13 @@ export const bulkCancel = createRoute({
 	tags,
 	security: SECURITY,
 	summary: "Cancel every unfinished run matching the filters that you may act on",
+	middleware: requireJsonBody,
 	request: {
 		body: { required: true, content: { "application/json": { schema: RunFilters.strict() } } },
 	},
 	responses: {
 		200: json(BulkCancelResult, "How many runs were cancelled."),
-		...problemResponses(401, 403, 422, 500),
+		...problemResponses(401, 403, 415, 422, 500),
 	},
 });
 
@@ -167,5 +169,8 @@ export const retryRun = createRoute({
 		headers: IdempotencyHeader,
 		body: { required: false, content: { "application/json": { schema: RetryBody } } },
 	},
-	responses: { 202: json(Run, "The new run."), ...problemResponses(401, 403, 404, 409, 422, 500) },
+	responses: {
+		202: json(Run, "The new run."),
+		...problemResponses(401, 403, 404, 409, 415, 422, 500),
+	},
 });

@@ -1,5 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
-import { json, problemResponses, SECURITY } from "../openapi";
+import { json, problemResponses, requireJsonBody, SECURITY } from "../openapi";
 import { TenantSettings, TenantSettingsPatch } from "./tenant.schemas";
 
 const tags = ["Tenant"];
@@ -25,11 +25,12 @@ export const patchSettings = createRoute({
 	summary: "Change the tenant's settings (admins)",
 	description:
 		"Raising `maxConcurrentRuns` starts queued runs at once; lowering it lets running runs finish.",
+	middleware: requireJsonBody,
 	request: {
 		body: { required: true, content: { "application/json": { schema: TenantSettingsPatch } } },
 	},
 	responses: {
 		200: json(TenantSettings, "The settings after the change."),
-		...problemResponses(400, 401, 403, 413, 422, 500),
+		...problemResponses(400, 401, 403, 413, 415, 422, 500),
 	},
 });

@@ -1,5 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
-import { json, problemResponses, SECURITY } from "../openapi";
+import { json, problemResponses, requireJsonBody, SECURITY } from "../openapi";
 import {
 	IdentifierParam,
 	ListWorkflowsQuery,
@@ -21,12 +21,13 @@ export const createWorkflow = createRoute({
 	tags,
 	security: SECURITY,
 	summary: "Create a workflow (version 1)",
+	middleware: requireJsonBody,
 	request: {
 		body: { required: true, content: { "application/json": { schema: WorkflowDefinition } } },
 	},
 	responses: {
 		201: json(Workflow, "Created; `Location` points at the workflow."),
-		...problemResponses(400, 401, 403, 409, 413, 422, 500),
+		...problemResponses(400, 401, 403, 409, 413, 415, 422, 500),
 	},
 });
 
@@ -60,6 +61,7 @@ export const replaceWorkflow = createRoute({
 	security: SECURITY,
 	summary: "Replace a workflow's definition (creates it if missing)",
 	description: "Stores a new immutable version unless the definition is unchanged.",
+	middleware: requireJsonBody,
 	request: {
 		params: IdentifierParam,
 		body: { required: true, content: { "application/json": { schema: WorkflowDefinition } } },
@@ -67,7 +69,7 @@ export const replaceWorkflow = createRoute({
 	responses: {
 		200: json(Workflow, "Updated, or unchanged (same version)."),
 		201: json(Workflow, "Created."),
-		...problemResponses(400, 401, 403, 409, 413, 422, 500),
+		...problemResponses(400, 401, 403, 409, 413, 415, 422, 500),
 	},
 });
 
@@ -77,6 +79,7 @@ export const patchWorkflow = createRoute({
 	tags,
 	security: SECURITY,
 	summary: "Merge-patch a workflow's definition",
+	middleware: requireJsonBody,
 	request: {
 		params: IdentifierParam,
 		body: {
@@ -89,7 +92,7 @@ export const patchWorkflow = createRoute({
 	},
 	responses: {
 		200: json(Workflow, "Updated, or unchanged (same version)."),
-		...problemResponses(400, 401, 403, 404, 409, 413, 422, 500),
+		...problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 500),
 	},
 });
 
