@@ -4,7 +4,7 @@ import { tenantObject } from "../../durable-objects/tenant";
 import { IN_FLIGHT_LEASE_MS } from "../../durable-objects/tenant/admission";
 import { runIdFor } from "../../worker/routes/runs/run-ids";
 import { startRun } from "../../worker/routes/runs/start-run";
-import { requestFingerprint } from "../../worker/runs/idempotency-key";
+import { requestFingerprint, scopedIdempotencyKey } from "../../worker/runs/idempotency-key";
 import { expectProblem } from "./helpers";
 import { alicePrincipal, tenantWithWorkflow } from "./runs-helpers";
 
@@ -57,7 +57,7 @@ describe("Idempotency-Key on POST …/runs", () => {
 		const { alice, tenant, identifier } = await tenantWithWorkflow();
 		const path = `/v1/workflows/${identifier}/runs`;
 		const body = { inputs: { message: "hi" } };
-		const key = "key-lost";
+		const key = await scopedIdempotencyKey(alicePrincipal(tenant).subject, "key-lost");
 		const fingerprint = await requestFingerprint("POST", path, body);
 		// The first attempt, as a Worker that died mid-request leaves it: the key taken (its
 		// lease has run out since), the run started, and no answer stored.
@@ -71,7 +71,7 @@ describe("Idempotency-Key on POST …/runs", () => {
 		const runId = await runIdFor(tenant, { key, fingerprint });
 		const early = await startRun(env, alicePrincipal(tenant), { identifier, body }, runId);
 
-		const retry = await alice.call(path, start(key));
+		const retry = await alice.call(path, start("key-lost"));
 		expect(retry.status).toBe(202);
 		expect(retry.body.id).toBe(early.id);
 		expect(retry.body.createdAt).toBe(early.createdAt);
@@ -80,7 +80,7 @@ describe("Idempotency-Key on POST …/runs", () => {
 			.all<{ id: string }>();
 		expect(rows.results.map((r) => r.id)).toEqual([early.id]);
 		// The retry's answer is the key's answer now.
-		const again = await alice.call(path, start(key));
+		const again = await alice.call(path, start("key-lost"));
 		expect(again.headers.get("idempotent-replayed")).toBe("true");
 		expect(again.body.id).toBe(early.id);
 	});
@@ -108,6 +108,21 @@ describe("Idempotency-Key on POST …/runs", () => {
 			.bind(tenant)
 			.first<{ n: number }>();
 		expect(rows?.n).toBe(1);
+	});
+
+	it("scopes keys to the caller: another user's same key and body start that user's own run", async () => {
+		const { admin, alice, identifier } = await tenantWithWorkflow();
+		const path = `/v1/workflows/${identifier}/runs`;
+		const admins = await admin.call(path, start("shared-by-chance"));
+		const alices = await alice.call(path, start("shared-by-chance"));
+		expect(alices.status).toBe(202);
+		expect(alices.headers.get("idempotent-replayed")).toBeNull();
+		expect(alices.body.id).not.toBe(admins.body.id);
+		expect(alices.body.initiator).toBe("alice@x");
+		// Each caller's retry still replays their own first answer.
+		const again = await admin.call(path, start("shared-by-chance"));
+		expect(again.headers.get("idempotent-replayed")).toBe("true");
+		expect(again.body.id).toBe(admins.body.id);
 	});
 
 	it("scopes keys to the tenant", async () => {

@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { tenantObject } from "../../durable-objects/tenant";
 import { batchRunIds, startRunBatch } from "../../worker/routes/runs/start-batch";
-import { requestFingerprint } from "../../worker/runs/idempotency-key";
+import { requestFingerprint, scopedIdempotencyKey } from "../../worker/runs/idempotency-key";
 import { as, call, expectProblem, uniqueTenant } from "./helpers";
 import { alicePrincipal, tenantWithWorkflow } from "./runs-helpers";
 
@@ -128,7 +128,7 @@ describe("POST /v1/workflows/{identifier}/runs/batch", () => {
 			const runs = [{ inputs: { message: "a" } }, { inputs: { message: "b" } }];
 			// The first attempt, as a 500 part-way leaves it: the key was taken, the first run
 			// started, then the request failed and released its key.
-			const key = "batch-2";
+			const key = await scopedIdempotencyKey(alicePrincipal(tenant).subject, "batch-2");
 			const fingerprint = await requestFingerprint("POST", path, { runs });
 			const ids = await batchRunIds(tenant, runs.length, { key, fingerprint });
 			const tenantObj = tenantObject(env, tenant);
@@ -145,7 +145,7 @@ describe("POST /v1/workflows/{identifier}/runs/batch", () => {
 			);
 			await tenantObj.abandonIdempotent(tenant, key);
 
-			const retry = await alice.call(path, batch(runs, { "idempotency-key": key }));
+			const retry = await alice.call(path, batch(runs, { "idempotency-key": "batch-2" }));
 			expect(retry.status).toBe(202);
 			expect(retry.body.data.map((r: { id: string }) => r.id)).toEqual(ids);
 			expect(retry.body.data[0].createdAt).toBe(early?.createdAt);

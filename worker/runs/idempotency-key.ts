@@ -51,3 +51,12 @@ function unquote(raw: string): string | null {
  */
 export const requestFingerprint = (method: string, path: string, body: unknown): Promise<string> =>
 	sha256Hex(canonicalJson({ method: method.toUpperCase(), path, body: body ?? null }));
+
+/**
+ * The name a caller's key is stored under in the tenant's object: keys belong to the caller
+ * (the token's subject), not to the whole tenant. Two users who pick the same key make two
+ * requests, and neither is ever answered with the other's run (which the other may not be
+ * allowed to see). A hash, so any key of up to 255 characters stays within the store's limit.
+ */
+export const scopedIdempotencyKey = (subject: string, key: string): Promise<string> =>
+	sha256Hex(`${subject}\n${key}`);

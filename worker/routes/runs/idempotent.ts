@@ -3,7 +3,11 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { type BeginResult, tenantObject } from "../../../durable-objects/tenant";
 import type { AppEnv } from "../../env";
 import { ApiError, validationFailed } from "../../errors/api-error";
-import { parseIdempotencyKey, requestFingerprint } from "../../runs/idempotency-key";
+import {
+	parseIdempotencyKey,
+	requestFingerprint,
+	scopedIdempotencyKey,
+} from "../../runs/idempotency-key";
 import type { Replay } from "./run-ids";
 
 export interface StoredReply {
@@ -14,7 +18,7 @@ export interface StoredReply {
 
 /**
  * Runs `work` at most once per Idempotency-Key (IETF httpapi draft, Stripe semantics): the
- * tenant's object admits one request per key; a retry of the same request gets the first
+ * tenant's object admits one request per caller and key (see scopedIdempotencyKey); a retry of the same request gets the first
  * reply again (`Idempotent-Replayed: true`); the key reused for another request is 422; a
  * retry while the first is still running is 409. A request that fails before producing a
  * reply (validation, 404, …) releases its key, so the client can fix and resend.
@@ -32,13 +36,14 @@ export async function idempotent(
 			{ in: "header", pointer: "/Idempotency-Key", message: `Idempotency-Key ${header.message}.` },
 		]);
 	}
-	const { tenantId } = c.get("principal");
+	const { tenantId, subject } = c.get("principal");
 	const tenant = tenantObject(c.env, tenantId);
+	const key = await scopedIdempotencyKey(subject, header.key);
 	const fingerprint = await requestFingerprint(c.req.method, new URL(c.req.url).pathname, body);
 	// The stub's mapped type loses the `unknown` body of a replay; the object returns a BeginResult.
 	const begun = (await tenant.beginIdempotent(
 		tenantId,
-		header.key,
+		key,
 		fingerprint,
 		Date.now(),
 	)) as BeginResult;
@@ -78,14 +83,14 @@ export async function idempotent(
 	}
 	let result: StoredReply;
 	try {
-		result = await work({ key: header.key, fingerprint });
+		result = await work({ key, fingerprint });
 	} catch (err) {
-		await tenant.abandonIdempotent(tenantId, header.key);
+		await tenant.abandonIdempotent(tenantId, key);
 		throw err;
 	}
 	await tenant.completeIdempotent(
 		tenantId,
-		header.key,
+		key,
 		fingerprint,
 		result.status,
 		result.body,

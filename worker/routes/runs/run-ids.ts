@@ -3,6 +3,7 @@ import { sha256Hex } from "../../lib/canonical-json";
 
 /** What a request sent with an Idempotency-Key is known by: the key and its fingerprint. */
 export interface Replay {
+	/** The caller's key as stored (scopedIdempotencyKey): ids differ between callers too. */
 	key: string;
 	fingerprint: string;
 }
