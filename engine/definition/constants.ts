@@ -21,6 +21,11 @@ export const MAX_JSON_VALUE_BYTES = 256 * 1024;
  * pathological `[[[[…]]]]` body is a 422, not a stack overflow in the validator.
  */
 export const MAX_JSON_DEPTH = 64;
+/**
+ * Nesting depth of a whole definition document (a merge patch of one): a free-form value at
+ * its deepest place (a node's body, an input's schema) sits under a handful of fixed levels.
+ */
+export const MAX_DEFINITION_DEPTH = MAX_JSON_DEPTH + 16;
 export const MAX_CONDITION_OPTIONS = 50;
 export const MAX_EVENT_EXPRESSIONS = 20;
 export const MAX_INPUT_OUTLETS = 20;

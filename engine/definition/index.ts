@@ -22,6 +22,7 @@ export { HTTP_METHODS, hasTemplate } from "./schema/actions";
 export { identifierSchema, ROLES } from "./schema/common";
 export { workflowDefinitionSchema } from "./schema/definition";
 export type { JsonValue } from "./schema/json";
+export { jsonProblem, nestedDeeperThan } from "./schema/json";
 export { BACKOFF_KINDS, JOIN_STRATEGIES, nodeConfigSchema, nodeSchema } from "./schema/nodes";
 export { connectionSchema, workflowShapeSchema } from "./schema/workflow";
 export type * from "./types";

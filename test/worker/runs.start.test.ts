@@ -55,6 +55,29 @@ describe("POST /v1/workflows/{identifier}/runs", () => {
 		expect(pointers).toEqual(expect.arrayContaining(["/inputs/message", "/inputs/priority"]));
 	});
 
+	it("holds inputs to the caps of any free-form value (depth 64, 256 KiB), one run or a batch", async () => {
+		const { alice, identifier } = await tenantWithWorkflow();
+		let deep: unknown = "x";
+		for (let i = 0; i < 5_000; i++) deep = { a: deep };
+		const cases = [{ message: "x", extra: deep }, { message: "x".repeat(300 * 1024) }];
+		for (const inputs of cases) {
+			const one = await alice.call(`/v1/workflows/${identifier}/runs`, {
+				method: "POST",
+				body: { inputs },
+			});
+			expect(expectProblem(one, 422, "validation_failed").errors?.[0]?.pointer).toBe("/inputs");
+			const batch = await alice.call(`/v1/workflows/${identifier}/runs/batch`, {
+				method: "POST",
+				body: { runs: [{ inputs: { message: "ok" } }, { inputs }] },
+			});
+			expect(expectProblem(batch, 422, "validation_failed").errors?.[0]?.pointer).toBe(
+				"/runs/1/inputs",
+			);
+		}
+		const listed = await alice.call(`/v1/workflows/runs?workflowIdentifiers=${identifier}`);
+		expect(listed.body.data).toEqual([]);
+	});
+
 	it("rejects unknown body fields and an unknown trigger", async () => {
 		const { alice, identifier } = await tenantWithWorkflow();
 		const unknown = await alice.call(`/v1/workflows/${identifier}/runs`, {

@@ -86,6 +86,15 @@ describe("PATCH /v1/workflows/{identifier}", () => {
 		expect((await admin.call("/v1/workflows/wf")).body.version).toBe(1);
 	});
 
+	it("answers a patch nested too deep for any definition with a 422, not a stack overflow", async () => {
+		const admin = await withVersions(["x"]);
+		let deep: unknown = "x";
+		for (let i = 0; i < 5_000; i++) deep = { a: deep };
+		const res = await admin.call("/v1/workflows/wf", { method: "PATCH", body: { title: deep } });
+		expect(expectProblem(res, 422, "validation_failed").errors?.[0]?.pointer).toBe("");
+		expect((await admin.call("/v1/workflows/wf")).body.version).toBe(1);
+	});
+
 	it("refuses to change the identifier", async () => {
 		const admin = await withVersions(["x"]);
 		const res = await admin.call("/v1/workflows/wf", {

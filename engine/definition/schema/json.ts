@@ -38,6 +38,22 @@ export function jsonProblem(value: unknown): string | undefined {
 }
 
 /**
+ * Is `value` nested deeper than `maxDepth` (a scalar is depth 0)? Found iteratively, for
+ * bodies that a recursive walk (a merge patch, a schema validator) must never see.
+ */
+export function nestedDeeperThan(value: unknown, maxDepth: number): boolean {
+	const stack: Array<{ value: unknown; depth: number }> = [{ value, depth: 0 }];
+	while (stack.length > 0) {
+		const top = stack.pop();
+		if (top === undefined || typeof top.value !== "object" || top.value === null) continue;
+		if (top.depth >= maxDepth) return true;
+		const children = Array.isArray(top.value) ? top.value : Object.values(top.value);
+		for (const child of children) stack.push({ value: child, depth: top.depth + 1 });
+	}
+	return false;
+}
+
+/**
  * A free-form JSON value whose strings may hold `{{ … }}` templates. In JSON
  * Schema it is `{}` (any value); the refinement makes the runtime value a
  * JsonValue, which is what the cast states for TypeScript.

@@ -1,10 +1,14 @@
 import { z } from "@hono/zod-openapi";
-import { IDENTIFIER_PATTERN } from "../../../engine/definition";
+import { IDENTIFIER_PATTERN, jsonProblem } from "../../../engine/definition";
 
 const identifier = z
 	.string()
 	.regex(IDENTIFIER_PATTERN, "Identifiers use letters, digits, _ and -.");
-const Json = z.record(z.string(), z.unknown());
+/** Run inputs: a JSON object within the caps of every free-form value (256 KiB, depth 64). */
+const Json = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
+	const problem = jsonProblem(value);
+	if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+});
 
 export const RUN_STATUSES = ["QUEUED", "IN_PROGRESS", "WAITING", "COMPLETED"] as const;
 export const RUN_RESULTS = ["SUCCESS", "FAILED", "CANCELLED"] as const;

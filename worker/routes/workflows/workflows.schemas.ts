@@ -1,5 +1,10 @@
 import { z } from "@hono/zod-openapi";
-import { IDENTIFIER_PATTERN, workflowDefinitionSchema } from "../../../engine/definition";
+import {
+	IDENTIFIER_PATTERN,
+	MAX_DEFINITION_DEPTH,
+	nestedDeeperThan,
+	workflowDefinitionSchema,
+} from "../../../engine/definition";
 
 // The engine's schema is plain zod (the engine knows nothing of hono), so it lacks `.openapi()`;
 // a lazy wrapper made with the extended `z` registers it as one named component.
@@ -94,6 +99,16 @@ export const WorkflowVersionList = z
 	.openapi("WorkflowVersionList");
 
 /** RFC 7386 merge patch of a definition: any JSON object; the merged result is validated in full. */
-export const WorkflowMergePatch = z.record(z.string(), z.unknown()).openapi("WorkflowMergePatch", {
-	description: "JSON Merge Patch (RFC 7386) applied to the latest definition.",
-});
+export const WorkflowMergePatch = z
+	.record(z.string(), z.unknown())
+	.superRefine((patch, ctx) => {
+		// Checked before the (recursive) merge: a patch no definition could hold is a 422.
+		if (nestedDeeperThan(patch, MAX_DEFINITION_DEPTH))
+			ctx.addIssue({
+				code: "custom",
+				message: `The patch is nested deeper than ${MAX_DEFINITION_DEPTH}.`,
+			});
+	})
+	.openapi("WorkflowMergePatch", {
+		description: "JSON Merge Patch (RFC 7386) applied to the latest definition.",
+	});
