@@ -96,7 +96,11 @@ describe("POST /v1/workflows/{identifier}/runs/batch", () => {
 			`/v1/workflows/${identifier}/runs/batch`,
 			batch([{ inputs: { message: "x" } }, { inputs: { message: "x" }, version: 9 }]),
 		);
-		expect(expectProblem(missing, 404, "not_found").detail).toContain("Version 9");
+		const problem = expectProblem(missing, 404, "not_found");
+		expect(problem.detail).toContain("Version 9");
+		expect(problem.errors).toEqual([
+			expect.objectContaining({ in: "body", pointer: "/runs/1/version", code: "unknown_version" }),
+		]);
 		expect(await listedIds(alice, identifier)).toEqual([]);
 	});
 

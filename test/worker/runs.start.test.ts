@@ -144,7 +144,9 @@ describe("POST /v1/workflows/{identifier}/runs", () => {
 			method: "POST",
 			body: { inputs: { message: "x" }, version: 9 },
 		});
-		expect(expectProblem(missing, 404, "not_found").detail).toContain("Version 9");
+		const problem = expectProblem(missing, 404, "not_found");
+		expect(problem.detail).toContain("Version 9");
+		expect(problem.errors?.[0]).toMatchObject({ in: "body", pointer: "/version" });
 		const latest = await admin.call(`/v1/workflows/${identifier}/runs`, {
 			method: "POST",
 			body: { inputs: { message: "x" } },

@@ -34,9 +34,10 @@ export async function startRunBatch(
 	const versions = [...new Set(bodies.map((b) => b.version ?? null))];
 	const targets = new Map<number | null, StartTarget>(
 		await Promise.all(
-			versions.map(
-				async (v) => [v, await findTarget(env, principal.tenantId, identifier, v)] as const,
-			),
+			versions.map(async (v) => {
+				const pinnedBy = bodies.flatMap((b, i) => (b.version === v ? [`/runs/${i}/version`] : []));
+				return [v, await findTarget(env, principal.tenantId, identifier, v, pinnedBy)] as const;
+			}),
 		),
 	);
 	const inputs: StartRunInput[] = [];

@@ -26,14 +26,26 @@ export async function findTarget(
 	tenantId: string,
 	identifier: string,
 	version: number | null,
+	/** Where the request names `version` (a batch: every item that pins it). */
+	versionPointers: string[] = ["/version"],
 ): Promise<StartTarget> {
 	const db = database(env.DB);
 	const target = await workflowsRepo.findStartTarget(db, tenantId, identifier, version);
 	if (!target) {
 		const exists =
 			version !== null && (await workflowsRepo.findLiveWorkflow(db, tenantId, identifier));
-		throw notFound(
-			exists ? `Version ${version} of workflow "${identifier}"` : `Workflow "${identifier}"`,
+		if (!exists) throw notFound(`Workflow "${identifier}"`);
+		throw new ApiError(
+			"not_found",
+			`Version ${version} of workflow "${identifier}" was not found.`,
+			{
+				errors: versionPointers.map((pointer) => ({
+					in: "body" as const,
+					pointer,
+					code: "unknown_version",
+					message: `Workflow "${identifier}" has no version ${version}.`,
+				})),
+			},
 		);
 	}
 	return {
