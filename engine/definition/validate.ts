@@ -23,7 +23,8 @@ export function fromZodIssue(zodIssue: z.core.$ZodIssue): DefinitionIssue[] {
 				issue([...path, key], "unknown_field", `unknown field "${key}"`),
 			);
 		case "invalid_union":
-			if (zodIssue.discriminator !== undefined) {
+			// A node's `config` is the one union keyed by node type; other unions (a run's scope) are values.
+			if (zodIssue.discriminator !== undefined && path.at(-2) === "config") {
 				return [issue(path, "unknown_node_type", zodIssue.message)];
 			}
 			return [issue(path, "invalid_value", zodIssue.message)];

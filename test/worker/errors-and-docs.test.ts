@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, expectProblem } from "./helpers";
+import { as, call, expectProblem, sampleWorkflow, uniqueTenant } from "./helpers";
 
 describe("problem documents", () => {
 	it("answers an unknown route with a 404 problem", async () => {
@@ -28,6 +28,43 @@ describe("problem documents", () => {
 		for (const issue of problem.errors ?? []) {
 			expect(issue.pointer).toMatch(/^(\/[^/]+)*$/);
 			expect(issue.message.length).toBeGreaterThan(0);
+		}
+	});
+});
+
+describe("field issues", () => {
+	it("carry a machine-readable code on every route that reports them", async () => {
+		const admin = await as({ tenant: uniqueTenant("codes") });
+		await admin.call("/v1/workflows", { method: "POST", body: sampleWorkflow("wf") });
+		const start = (body: unknown, headers: Record<string, string> = {}) =>
+			admin.call("/v1/workflows/wf/runs", { method: "POST", body, headers });
+		await start({ inputs: { service: "a" } }, { "idempotency-key": "k" });
+		const cases: [Promise<Awaited<ReturnType<typeof call>>>, string, string][] = [
+			[start({ inputs: {} }), "/inputs/service", "invalid_input"],
+			[start({ triggerIdentifier: "nope" }), "/triggerIdentifier", "unknown_trigger"],
+			[start({ scope: { type: "BAD" } }), "/scope/type", "invalid_value"],
+			[
+				start({ inputs: { service: "b" } }, { "idempotency-key": "k" }),
+				"/Idempotency-Key",
+				"idempotency_key_reused",
+			],
+			[start({}, { "idempotency-key": "" }), "/Idempotency-Key", "invalid_idempotency_key"],
+			[admin.call("/v1/workflows/runs?cursor=nope"), "/cursor", "invalid_cursor"],
+			[
+				admin.call("/v1/workflows/wf", { method: "PUT", body: sampleWorkflow("other") }),
+				"/identifier",
+				"identifier_mismatch",
+			],
+			[
+				admin.call("/v1/workflows/wf", { method: "PATCH", body: { identifier: "other" } }),
+				"/identifier",
+				"identifier_changed",
+			],
+		];
+		for (const [pending, pointer, code] of cases) {
+			const problem = expectProblem(await pending, 422, "validation_failed");
+			expect(problem.errors).toContainEqual(expect.objectContaining({ pointer, code }));
+			for (const issue of problem.errors ?? []) expect(issue.code).toMatch(/^[a-z_]+$/);
 		}
 	});
 });

@@ -9,7 +9,7 @@ export interface FieldIssue {
 	in: IssueLocation;
 	message: string;
 	/** Machine-readable reason, e.g. "unknown_field", "cycle", "expression_syntax". */
-	code?: string;
+	code: string;
 	/** Position inside an expression or template string, when the issue is in one. */
 	position?: { line: number; column: number };
 }

@@ -29,6 +29,7 @@ export function decodeCursor<T extends Record<string, string | number>>(
 			{
 				in: "query",
 				pointer: "/cursor",
+				code: "invalid_cursor",
 				message: "Pass the nextCursor value from the previous page unchanged.",
 			},
 		],

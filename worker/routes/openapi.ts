@@ -23,7 +23,7 @@ export const ProblemSchema = z
 					in: z.enum(["body", "query", "path", "header"]),
 					pointer: z.string().openapi({ description: "RFC 6901 JSON pointer into `in`." }),
 					message: z.string(),
-					code: z.string().optional(),
+					code: z.string().openapi({ description: "Machine-readable reason, e.g. unknown_field." }),
 					position: z.object({ line: z.number().int(), column: z.number().int() }).optional(),
 				}),
 			)

@@ -33,7 +33,12 @@ export async function idempotent(
 	if (header.kind === "none") return reply(c, await work(null));
 	if (header.kind === "invalid") {
 		throw validationFailed([
-			{ in: "header", pointer: "/Idempotency-Key", message: `Idempotency-Key ${header.message}.` },
+			{
+				in: "header",
+				pointer: "/Idempotency-Key",
+				code: "invalid_idempotency_key",
+				message: `Idempotency-Key ${header.message}.`,
+			},
 		]);
 	}
 	const { tenantId, subject } = c.get("principal");
@@ -69,6 +74,7 @@ export async function idempotent(
 						{
 							in: "header",
 							pointer: "/Idempotency-Key",
+							code: "idempotency_key_reused",
 							message: "Already used for a different request.",
 						},
 					],

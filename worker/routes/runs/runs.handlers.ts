@@ -195,6 +195,7 @@ export const retryRun: Handler<typeof routes.retryRun> = async (c) => {
 				{
 					in: "body",
 					pointer: "/fromNode",
+					code: "unknown_node",
 					message: `Name a non-trigger node of this run: ${restartable.join(", ")}.`,
 				},
 			]);

@@ -80,6 +80,7 @@ export function checkStart(
 			checked.errors.map((e) => ({
 				in: "body" as const,
 				pointer: `${at}/${field}${e.pointer}`,
+				code: "invalid_input",
 				message: e.message,
 			})),
 		);
@@ -131,6 +132,7 @@ function pickTrigger(
 			{
 				in: "body",
 				pointer: at,
+				code: "no_self_serve_trigger",
 				message: "This workflow has no SELF_SERVE_TRIGGER, so it cannot be started from the API.",
 			},
 		]);
@@ -141,6 +143,7 @@ function pickTrigger(
 		{
 			in: "body",
 			pointer: `${at}/triggerIdentifier`,
+			code: "unknown_trigger",
 			message: `No SELF_SERVE_TRIGGER node "${wanted}" in this version; self-serve triggers: ${selfServe.map((n) => n.identifier).join(", ") || "none"}.`,
 		},
 	]);

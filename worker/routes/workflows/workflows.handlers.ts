@@ -182,6 +182,7 @@ export const replaceWorkflow: Handler<typeof routes.replaceWorkflow> = async (c)
 			{
 				in: "body",
 				pointer: "/identifier",
+				code: "identifier_mismatch",
 				message: `Must equal the identifier in the URL ("${identifier}").`,
 			},
 		]);
@@ -211,6 +212,7 @@ export const patchWorkflow: Handler<typeof routes.patchWorkflow> = async (c) => 
 			{
 				in: "body",
 				pointer: "/identifier",
+				code: "identifier_changed",
 				message: "The identifier cannot be changed; create a new workflow.",
 			},
 		]);
