@@ -89,6 +89,48 @@ describe("POST /v1/workflows", () => {
 		expect(problem.errors?.[0]?.pointer).toBe("/identifier");
 	});
 
+	it("refuses an inputs form every run would fail on, naming the keyword", async () => {
+		const tenant = uniqueTenant();
+		const token = await tokenFor({ tenant });
+		const withForm = (properties: Record<string, unknown>) => {
+			const definition = sampleWorkflow("form");
+			(definition.nodes[0]?.config as { userInputs: unknown }).userInputs = { properties };
+			return definition;
+		};
+		const cases: [Record<string, unknown>, string][] = [
+			[{ a: { type: "strang" } }, "/properties/a/type"],
+			[{ a: { type: "array", items: { type: ["string", "text"] } } }, "/properties/a/items/type"],
+			[{ a: { type: "integer", default: "x" } }, "/properties/a/default"],
+			[{ a: { type: "string", pattern: "([a-z" } }, "/properties/a/pattern"],
+		];
+		for (const [properties, pointer] of cases) {
+			const res = await call("/v1/workflows", {
+				method: "POST",
+				token,
+				body: withForm(properties),
+			});
+			expect(expectProblem(res, 422, "validation_failed").errors).toEqual([
+				expect.objectContaining({
+					pointer: `/nodes/0/config/userInputs${pointer}`,
+					code: "invalid_input_schema",
+				}),
+			]);
+		}
+		expectProblem(await call("/v1/workflows/form", { token }), 404, "not_found");
+		const fine = withForm({
+			a: { type: ["integer", "null"], default: 3 },
+			b: { type: "string", pattern: "^[a-z]+$", default: "ok" },
+		});
+		expect((await call("/v1/workflows", { method: "POST", token, body: fine })).status).toBe(201);
+		// A PATCH gets the same check.
+		const patched = await call("/v1/workflows/form", {
+			method: "PATCH",
+			token,
+			body: { nodes: withForm({ a: { type: "strang" } }).nodes },
+		});
+		expectProblem(patched, 422, "validation_failed");
+	});
+
 	it("accepts Port's notify_on_demand example exactly as written", async () => {
 		const { default: example } = await import(
 			"../../engine/definition/fixtures/notify-on-demand.json"

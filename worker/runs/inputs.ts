@@ -151,3 +151,101 @@ function describe(error: OutputUnit, undeclared: Set<string>): InputViolation {
 	}
 	return { pointer, message: error.error.replace(/^Instance /, "Value ") };
 }
+
+// ── save-time checks of the form itself ─────────────────────────────────────────────────────
+
+/** A problem with a trigger's `userInputs` as a schema (pointer into the definition). */
+export interface InputFormIssue {
+	pointer: string;
+	code: "invalid_input_schema";
+	message: string;
+}
+
+const JSON_TYPES = new Set(["string", "number", "integer", "boolean", "object", "array", "null"]);
+const SCHEMA_MAPS = ["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"];
+const SCHEMA_LISTS = ["allOf", "anyOf", "oneOf", "prefixItems"];
+const SCHEMA_VALUES = [
+	"additionalProperties",
+	"items",
+	"contains",
+	"not",
+	"if",
+	"then",
+	"else",
+	"propertyNames",
+	"unevaluatedItems",
+	"unevaluatedProperties",
+];
+
+/**
+ * What would make every run of this form fail or mislead, found when the workflow is saved
+ * rather than at each start: a `type` that is not a JSON Schema type (the validator would
+ * reject every value), a `pattern` that is not a regular expression, a `default` that its own
+ * property rejects (a caller who sent nothing would be blamed for it), a schema the validator
+ * cannot use at all (an unresolvable `$ref`). `at` is the form's pointer in the definition.
+ */
+export function inputFormIssues(userInputs: UserInputs, at: string): InputFormIssue[] {
+	const issues: InputFormIssue[] = [];
+	const problem = (pointer: string, message: string) =>
+		issues.push({ pointer, code: "invalid_input_schema", message });
+	// The definition schema caps every free-form value at depth 64, so this walk is bounded.
+	const walk = (schema: unknown, pointer: string): void => {
+		if (!isPlainObject(schema)) return;
+		const { type, pattern } = schema;
+		const types = Array.isArray(type) ? type : type === undefined ? [] : [type];
+		const unknown = types.find((t) => typeof t !== "string" || !JSON_TYPES.has(t));
+		if (unknown !== undefined || (Array.isArray(type) && type.length === 0))
+			problem(
+				`${pointer}/type`,
+				`${JSON.stringify(unknown ?? type)} is not a JSON Schema type (${[...JSON_TYPES].join(", ")})`,
+			);
+		if (typeof pattern === "string") {
+			try {
+				new RegExp(pattern, "u");
+			} catch {
+				problem(`${pointer}/pattern`, "is not a valid regular expression");
+			}
+		}
+		for (const key of SCHEMA_MAPS) {
+			const map = schema[key];
+			if (isPlainObject(map))
+				for (const [name, sub] of Object.entries(map))
+					walk(sub, `${pointer}/${key}/${escapeToken(name)}`);
+		}
+		for (const key of SCHEMA_LISTS) {
+			const list = schema[key];
+			if (Array.isArray(list)) list.forEach((sub, i) => walk(sub, `${pointer}/${key}/${i}`));
+		}
+		for (const key of SCHEMA_VALUES) {
+			const sub = schema[key];
+			if (Array.isArray(sub)) sub.forEach((s, i) => walk(s, `${pointer}/${key}/${i}`));
+			else walk(sub, `${pointer}/${key}`);
+		}
+	};
+	walk(userInputs, at);
+	if (issues.length > 0) return issues;
+
+	// Every top-level default, checked as the start would apply it (not `required`: a default
+	// is checked on its own).
+	const properties = isPlainObject(userInputs.properties) ? userInputs.properties : {};
+	const defaults: Record<string, unknown> = {};
+	for (const [name, property] of Object.entries(properties))
+		if (isPlainObject(property) && "default" in property) defaults[name] = property.default;
+	const schema: Schema = { type: "object", ...userInputs, required: [] };
+	try {
+		const result = new Validator(schema, draftOf(schema), false).validate(defaults);
+		if (!result.valid) {
+			for (const found of violations(result.errors)) {
+				const [, name = "", ...rest] = found.pointer.split("/");
+				const where = rest.length ? `/${rest.join("/")}` : "";
+				problem(
+					`${at}/properties/${name}/default`,
+					`the default does not match its own schema${where ? ` at ${where}` : ""}: ${found.message}`,
+				);
+			}
+		}
+	} catch (err) {
+		problem(at, `cannot be used as a JSON Schema: ${err instanceof Error ? err.message : err}`);
+	}
+	return issues;
+}

@@ -10,6 +10,7 @@ import { notFound, validationFailed } from "../../errors/api-error";
 import { contentHash } from "../../lib/canonical-json";
 import { decodeCursor, encodeCursor } from "../../lib/cursor";
 import { applyMergePatch } from "../../lib/merge-patch";
+import { inputFormIssues, type UserInputs } from "../../runs/inputs";
 import type * as routes from "./workflows.routes";
 
 type Handler<R extends RouteConfig> = RouteHandler<R, AppEnv>;
@@ -41,7 +42,8 @@ function validateMerged(input: unknown): WorkflowDefinition {
 	return result.definition;
 }
 
-function assertNotReserved(definition: WorkflowDefinition): WorkflowDefinition {
+/** The checks beyond the definition format: a reserved identifier, input forms that cannot work. */
+function assertSavable(definition: WorkflowDefinition): WorkflowDefinition {
 	if (RESERVED_IDENTIFIERS.has(definition.identifier)) {
 		throw validationFailed([
 			{
@@ -52,6 +54,12 @@ function assertNotReserved(definition: WorkflowDefinition): WorkflowDefinition {
 			},
 		]);
 	}
+	const issues = definition.nodes.flatMap((node, i) => {
+		const form = (node.config as { userInputs?: UserInputs }).userInputs;
+		return form ? inputFormIssues(form, `/nodes/${i}/config/userInputs`) : [];
+	});
+	if (issues.length > 0)
+		throw validationFailed(issues.map((issue) => ({ in: "body" as const, ...issue })));
 	return definition;
 }
 
@@ -119,7 +127,7 @@ const locationOf = (identifier: string) => `/v1/workflows/${encodeURIComponent(i
 export const createWorkflow: Handler<typeof routes.createWorkflow> = async (c) => {
 	assertRole(c.get("principal"), "member", "create workflows");
 	// The body schema already ran every save-time check (shape, graph, templates).
-	const definition = assertNotReserved(c.req.valid("json"));
+	const definition = assertSavable(c.req.valid("json"));
 	const { row, version } = await save(c, definition, undefined);
 	c.header("Location", locationOf(row.identifier));
 	return c.json(workflowBody(row, version), 201);
@@ -187,7 +195,7 @@ export const replaceWorkflow: Handler<typeof routes.replaceWorkflow> = async (c)
 			},
 		]);
 	}
-	const definition = assertNotReserved(body);
+	const definition = assertSavable(body);
 	const current = await repo.findLiveWorkflow(
 		database(c.env.DB),
 		c.get("principal").tenantId,
@@ -217,7 +225,7 @@ export const patchWorkflow: Handler<typeof routes.patchWorkflow> = async (c) => 
 			},
 		]);
 	}
-	const { row, version } = await save(c, validateMerged(merged), current);
+	const { row, version } = await save(c, assertSavable(validateMerged(merged)), current);
 	return c.json(workflowBody(row, version), 200);
 };
 
