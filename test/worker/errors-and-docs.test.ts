@@ -158,6 +158,8 @@ describe("OpenAPI", () => {
 			}
 		}
 		expect(doc.components.schemas.WorkflowDefinition.properties.nodes).toBeDefined();
+		// Bulk cancel takes its filters as JSON, where the identifiers are an array.
+		expect(doc.components.schemas.RunFilters.properties.workflowIdentifiers.type).toBe("array");
 	});
 
 	it("serves an interactive reference at /docs", async () => {

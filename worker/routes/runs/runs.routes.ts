@@ -9,7 +9,7 @@ import {
 	Run,
 	RunBatch,
 	RunEventPage,
-	RunFilters,
+	RunFiltersBody,
 	RunIdParam,
 	RunList,
 	StartRunBatchBody,
@@ -87,7 +87,7 @@ export const bulkCancel = createRoute({
 	summary: "Cancel every unfinished run matching the filters that you may act on",
 	middleware: requireJsonBody,
 	request: {
-		body: { required: true, content: { "application/json": { schema: RunFilters.strict() } } },
+		body: { required: true, content: { "application/json": { schema: RunFiltersBody } } },
 	},
 	responses: {
 		200: json(BulkCancelResult, "How many runs were cancelled."),

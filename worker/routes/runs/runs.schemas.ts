@@ -213,6 +213,17 @@ export const RunFilters = z.object({
 		.openapi({ description: "Substring of workflow identifier or title." }),
 });
 
+/** The same filters as a JSON body (bulk cancel): there the identifiers are a JSON array. */
+export const RunFiltersBody = RunFilters.extend({
+	workflowIdentifiers: ListOfIdentifiers.openapi({
+		description: "Workflow identifiers (an array; a comma-separated string works too).",
+		type: "array",
+		items: { type: "string" },
+	}),
+})
+	.strict()
+	.openapi("RunFilters");
+
 export const ListRunsQuery = RunFilters.extend({
 	limit: z.coerce.number().int().min(1).max(100).default(20),
 	cursor: z.string().max(512).optional().openapi({
