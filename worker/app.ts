@@ -52,15 +52,43 @@ export function createApp() {
 		security: [{ bearerAuth: [] }],
 	});
 
-	app.notFound((c) =>
-		problemResponse(
+	const allowedMethods = methodsByPath(app.routes);
+	app.notFound((c) => {
+		const path = new URL(c.req.url).pathname;
+		const allowed = allowedMethods(path);
+		if (allowed.length > 0) {
+			return problemResponse(
+				c,
+				new ApiError(
+					"method_not_allowed",
+					`${path} takes ${allowed.join(", ")}, not ${c.req.method}.`,
+					{
+						headers: { Allow: allowed.join(", ") },
+					},
+				),
+			);
+		}
+		return problemResponse(
 			c,
-			new ApiError(
-				"route_not_found",
-				`No route matches ${c.req.method} ${new URL(c.req.url).pathname}.`,
-			),
-		),
-	);
+			new ApiError("route_not_found", `No route matches ${c.req.method} ${path}.`),
+		);
+	});
 	app.onError(onError);
 	return app;
+}
+
+/**
+ * The methods the app's routes take at a path (middleware, registered for every method, left
+ * out): a known path asked with another method is a 405 with `Allow`, not a 404.
+ */
+function methodsByPath(routes: { method: string; path: string }[]) {
+	const patterns = routes
+		.filter((r) => r.method !== "ALL" && !r.path.includes("*"))
+		.map((r) => ({
+			method: r.method,
+			pattern: new RegExp(`^${r.path.replace(/:[^/]+/g, "[^/]+")}/?$`),
+		}));
+	return (path: string): string[] => [
+		...new Set(patterns.filter((p) => p.pattern.test(path)).map((p) => p.method)),
+	];
 }

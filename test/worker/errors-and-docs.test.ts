@@ -14,6 +14,16 @@ describe("problem documents", () => {
 		expectProblem(await call("/teleporters", { token: null }), 404, "route_not_found");
 	});
 
+	it("answers a known path asked with another method with a 405 and Allow", async () => {
+		const res = await call("/v1/tenant/settings", { method: "DELETE" });
+		expectProblem(res, 405, "method_not_allowed");
+		expect(res.headers.get("allow")?.split(", ").sort()).toEqual(["GET", "PATCH"]);
+		const run = await call("/v1/workflows/runs/run_0f8fad5bd9cb469fa16570867728950e", {
+			method: "PUT",
+		});
+		expect(expectProblem(run, 405, "method_not_allowed").detail).toContain("GET");
+	});
+
 	it("asks for a token before saying whether an API route exists", async () => {
 		expectProblem(await call("/v1/teleporters", { token: null }), 401, "unauthorized");
 	});
