@@ -214,11 +214,13 @@ export function inputFormIssues(userInputs: UserInputs, at: string): InputFormIs
 		}
 		for (const key of SCHEMA_LISTS) {
 			const list = schema[key];
-			if (Array.isArray(list)) list.forEach((sub, i) => walk(sub, `${pointer}/${key}/${i}`));
+			if (Array.isArray(list))
+				for (const [i, sub] of list.entries()) walk(sub, `${pointer}/${key}/${i}`);
 		}
 		for (const key of SCHEMA_VALUES) {
 			const sub = schema[key];
-			if (Array.isArray(sub)) sub.forEach((s, i) => walk(s, `${pointer}/${key}/${i}`));
+			if (Array.isArray(sub))
+				for (const [i, item] of sub.entries()) walk(item, `${pointer}/${key}/${i}`);
 			else walk(sub, `${pointer}/${key}`);
 		}
 	};
