@@ -103,6 +103,9 @@ describe("GET /v1/workflows", () => {
 			"validation_failed",
 		);
 		expect(badCursor.errors?.[0]).toMatchObject({ in: "query", pointer: "/cursor" });
+		// A runs listing's cursor is not a workflows cursor, though both name an `i`.
+		const runsCursor = btoa(JSON.stringify({ t: Date.now(), i: "run_x" })).replace(/=+$/, "");
+		expectProblem(await admin.call(`/v1/workflows?cursor=${runsCursor}`), 422, "validation_failed");
 	});
 
 	it("needs a token", async () => {

@@ -133,8 +133,12 @@ export const createWorkflow: Handler<typeof routes.createWorkflow> = async (c) =
 	return c.json(workflowBody(row, version), 201);
 };
 
+/** Exactly `{ i }`: a runs listing's cursor (`{ t, i }`) is not one of these. */
 const isIdentifierCursor = (v: unknown): v is { i: string } =>
-	typeof v === "object" && v !== null && typeof (v as { i?: unknown }).i === "string";
+	typeof v === "object" &&
+	v !== null &&
+	Object.keys(v).length === 1 &&
+	typeof (v as { i?: unknown }).i === "string";
 
 export const listWorkflows: Handler<typeof routes.listWorkflows> = async (c) => {
 	const { limit, cursor, search } = c.req.valid("query");
