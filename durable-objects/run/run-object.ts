@@ -173,6 +173,8 @@ export class RunObject extends DurableObject<Env> {
 				meta.runId,
 			);
 			if (withdrawn.kind === "holds_slot") await this.releaseSlot();
+			// No transition ends a run that never started: end its open streams here.
+			this.streams.closeAll();
 			return { kind: "cancelled", run: this.view() };
 		}
 		this.shell.apply({ type: "cancel", by, reason });

@@ -1,6 +1,7 @@
+import { SELF } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import { tenantObject } from "../../durable-objects/tenant";
-import { as, uniqueTenant } from "./helpers";
+import { as, BASE, uniqueTenant } from "./helpers";
 import { fireAlarm, hook, makeTimersDue, runStub } from "./run-helpers";
 
 const trigger = {
@@ -190,10 +191,19 @@ describe("tenant admission", () => {
 			body: { inputs: { n: 2 } },
 		});
 		expect(second.body.status).toBe("QUEUED");
+		const stream = await SELF.fetch(`${BASE}/v1/workflows/runs/${second.body.id}/stream`, {
+			headers: { authorization: `Bearer ${admin.token}` },
+		});
 		const cancelled = await admin.call(`/v1/workflows/runs/${second.body.id}/cancel`, {
 			method: "POST",
 		});
 		expect(cancelled.status).toBe(202);
+		// Its stream ends, though no transition of the run ever happened.
+		const streamed = await Promise.race([
+			stream.text(),
+			new Promise<string>((resolve) => setTimeout(() => resolve("still open"), 3_000)),
+		]);
+		expect(streamed).toContain("event: end");
 		expect(cancelled.body).toMatchObject({ status: "COMPLETED", result: "CANCELLED" });
 		for (let i = 0; i < 100; i++) {
 			const run = await admin.call(`/v1/workflows/runs/${first.body.id}`);
