@@ -18,7 +18,7 @@ export {
 	upstreamOf,
 } from "./graph";
 export { toPointer } from "./issues";
-export { HTTP_METHODS, hasTemplate } from "./schema/actions";
+export { HTTP_METHODS, hasTemplate, parseIsoTimestamp } from "./schema/actions";
 export { identifierSchema, ROLES } from "./schema/common";
 export { workflowDefinitionSchema } from "./schema/definition";
 export type { JsonValue } from "./schema/json";

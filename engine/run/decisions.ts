@@ -1,7 +1,7 @@
 /**
  * CONDITION and DELAY: nodes that decide or wait without calling out.
  */
-import { type Connection, tryParseDuration } from "../definition";
+import { type Connection, parseIsoTimestamp, tryParseDuration } from "../definition";
 import { contextFor } from "./context";
 import { evaluateExpression, expressionSource, isTruthy, renderTemplates } from "./expressions";
 import { markStarted, nodeFailed, nodeRun, nodeSucceeded, type Route } from "./flow";
@@ -101,8 +101,10 @@ function delayUntil(
 	if (typeof rendered.value !== "string") {
 		return `until rendered to ${JSON.stringify(rendered.value)}; expected an ISO 8601 timestamp`;
 	}
-	const at = Date.parse(rendered.value);
-	return Number.isNaN(at) ? `until "${rendered.value}" is not an ISO 8601 timestamp` : at;
+	const at = parseIsoTimestamp(rendered.value);
+	return at === null
+		? `until "${rendered.value}" is not an ISO 8601 timestamp with a zone (e.g. "2030-01-01T09:00:00Z")`
+		: at;
 }
 
 export function onDelayDue(step: Step, node: string, until: number): void {

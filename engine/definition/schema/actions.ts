@@ -89,6 +89,16 @@ export const inputConfigSchema = z.strictObject({
 
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
+/**
+ * Epoch ms of an ISO 8601 timestamp with a zone (`2030-01-01T09:00:00Z`), else null. Stricter
+ * than Date.parse, which also takes "2026" or "12/04/2026 19:20" (in the runtime's own zone).
+ */
+export function parseIsoTimestamp(value: string): number | null {
+	if (!ISO_TIMESTAMP.test(value)) return null;
+	const at = Date.parse(value);
+	return Number.isNaN(at) ? null : at;
+}
+
 export const delayConfigSchema = z.strictObject({
 	type: z.literal("DELAY"),
 	/** Sleep this long; exactly one of `duration` and `until` (checked with the graph). */
@@ -96,7 +106,7 @@ export const delayConfigSchema = z.strictObject({
 	/** Sleep until this ISO 8601 timestamp, usually a template. */
 	until: templateStringSchema
 		.min(1)
-		.refine((v) => hasTemplate(v) || (ISO_TIMESTAMP.test(v) && !Number.isNaN(Date.parse(v))), {
+		.refine((v) => hasTemplate(v) || parseIsoTimestamp(v) !== null, {
 			message:
 				'must be an ISO 8601 timestamp with a zone (e.g. "2030-01-01T09:00:00Z") or a template',
 		})

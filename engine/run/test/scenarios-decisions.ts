@@ -115,12 +115,12 @@ export const decisionScenarios: Scenario[] = [
 		check: (d) =>
 			expect(d.state?.nodes.wait?.output).toEqual({ until: "2026-01-01T02:00:00.000Z" }),
 	},
-	{
-		name: "DELAY until a value that is not a timestamp fails the node",
+	...["tomorrow-ish", "2026", "12/04/2026 19:20", "2026-01-01T02:00:00"].map((at) => ({
+		name: `DELAY until "${at}", not an ISO 8601 timestamp with a zone, fails the node`,
 		definition: chain(delay("wait", { until: "{{ .inputs.at }}" })),
-		inputs: { at: "tomorrow-ish" },
-		expect: { result: "FAILED", errorCode: "invalid_until" },
-	},
+		inputs: { at },
+		expect: { result: "FAILED" as const, errorCode: "invalid_until" },
+	})),
 	{
 		name: "jq's now is the run's clock, so a templated until replays identically",
 		definition: chain(delay("wait", { until: "{{ now + 60 | todate }}" })),
