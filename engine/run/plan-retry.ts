@@ -7,8 +7,11 @@
  * fail together); else, for a run that ended without a failed node (cancelled, workflow
  * timeout), the nodes that were started and then cancelled. `rerun` is those nodes, every
  * node that did not succeed or skip in the earlier run (it has no result worth reusing and
- * runs anyway), and everything downstream of all of them. So a node is reused only when
- * everything upstream of it is reused too, and the path into it is the one it saw before.
+ * runs anyway), and everything downstream of all of them, except nodes that succeeded: an
+ * `any` join that had already fired, a failure's onError handler. Their calls were made and
+ * answered; running them again would repeat them. (A handler whose failed node succeeds this
+ * time is never reached, and is skipped.) With `fromNode` the caller asks for everything after
+ * it to run again, so nothing downstream of it is reused.
  */
 import { downstreamOf } from "../definition";
 import type { PreviousNodeResult, RunReuse } from "./events";
@@ -36,7 +39,7 @@ export function planRetry(plan: Plan, previous: RunState, fromNode: string | nul
 	}
 	const restart = restartNodes(plan, previous, fromNode);
 	if (restart.kind === "refused") return restart;
-	const rerun = rerunSet(plan, previous, restart.nodes);
+	const rerun = rerunSet(plan, previous, restart.nodes, fromNode === null);
 	const reused: Record<string, PreviousNodeResult> = {};
 	for (const id of plan.order) {
 		const run = previous.nodes[id] as NodeRun;
@@ -88,8 +91,16 @@ function restartNodes(plan: Plan, previous: RunState, fromNode: string | null): 
 	);
 }
 
-/** Restart nodes + nodes without a reusable result + everything downstream of them. */
-function rerunSet(plan: Plan, previous: RunState, restart: string[]): Set<string> {
+/**
+ * Restart nodes + nodes without a reusable result + everything downstream of them (but for
+ * nodes that succeeded, when `keepSucceeded`).
+ */
+function rerunSet(
+	plan: Plan,
+	previous: RunState,
+	restart: string[],
+	keepSucceeded: boolean,
+): Set<string> {
 	const seeds = new Set(restart);
 	for (const id of plan.order) {
 		const result = previous.nodes[id]?.result;
@@ -101,8 +112,8 @@ function rerunSet(plan: Plan, previous: RunState, restart: string[]): Set<string
 	for (const id of plan.order) {
 		if (!seeds.has(id) || reached.has(id)) continue;
 		for (const down of downstreamOf(plan.definition, id)) {
-			rerun.add(down);
 			reached.add(down);
+			if (!(keepSucceeded && previous.nodes[down]?.result === "SUCCESS")) rerun.add(down);
 		}
 	}
 	return rerun;

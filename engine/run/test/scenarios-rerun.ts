@@ -135,7 +135,7 @@ export const retryScenarios: RetryScenario[] = [
 		},
 	},
 	{
-		name: "several failed nodes (one handled by onError): all restart, with their downstream",
+		name: "several failed nodes (one handled by onError): all restart; their handler is not re-run",
 		definition: workflow(
 			[trigger(), webhook("a"), webhook("cleanup"), webhook("b", {}), webhook("ok")],
 			[
@@ -149,11 +149,46 @@ export const retryScenarios: RetryScenario[] = [
 		firstResult: "FAILED",
 		expect: {
 			restartFrom: ["a", "b"],
-			rerun: ["a", "cleanup", "b"],
+			rerun: ["a", "b"],
 			result: "SUCCESS",
+			// a succeeds this time, so its handler is never reached.
 			nodes: { a: "SUCCESS", cleanup: "SKIPPED", b: "SUCCESS", ok: "SUCCESS" },
 			calls: ["a", "b"],
 			reused: ["ok"],
+		},
+	},
+	{
+		name: "a handled failure that fails again: its onError handler takes its earlier output, no call",
+		definition: workflow(
+			[trigger(), webhook("a"), webhook("cleanup"), webhook("b")],
+			[conn("trigger", "a"), conn("a", "cleanup", { onError: true }), conn("trigger", "b")],
+		),
+		first: { a: [fail()], b: [fail(50)] },
+		firstResult: "FAILED",
+		script: { a: [fail()] },
+		expect: {
+			restartFrom: ["a", "b"],
+			rerun: ["a", "b"],
+			result: "SUCCESS",
+			nodes: { a: "FAILED", cleanup: "SUCCESS", b: "SUCCESS" },
+			calls: ["a", "b"],
+			reused: ["cleanup"],
+		},
+	},
+	{
+		name: "an any join that had already fired is reused while the failed branch re-runs",
+		definition: workflow(
+			[trigger(), webhook("a"), webhook("b"), webhook("j", { joinStrategy: "any" })],
+			[conn("trigger", "a"), conn("trigger", "b"), conn("a", "j"), conn("b", "j")],
+		),
+		first: { a: [later(5)], b: [fail(50)] },
+		firstResult: "FAILED",
+		expect: {
+			restartFrom: ["b"],
+			rerun: ["b"],
+			result: "SUCCESS",
+			calls: ["b"],
+			reused: ["a", "j"],
 		},
 	},
 	{
