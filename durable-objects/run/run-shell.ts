@@ -1,5 +1,6 @@
 import {
 	advance,
+	callKey,
 	type Effect,
 	nextWake,
 	type Plan,
@@ -145,7 +146,10 @@ export class RunShell {
 	}
 
 	/** `controls`: values that change with this transition (in its log row), if it applies. */
-	apply(event: RunEvent, controls: Controls = {}): Transition | null {
+	apply(given: RunEvent, controls: Controls = {}): Transition | null {
+		// Due attempt timeouts of calls this instance does not have were lost with an earlier one.
+		const event: RunEvent =
+			given.type === "timer_due" ? { ...given, callsInFlight: [...this.inFlight.keys()] } : given;
 		const meta = this.loadMeta();
 		const state = event.type === "start" ? null : this.loadState();
 		if (!meta || (event.type !== "start" && !state)) return null;
@@ -224,7 +228,7 @@ export class RunShell {
 	}
 
 	private perform(effect: Effect): void {
-		const key = `${effect.node}:${effect.item ?? ""}:${effect.attempt}`;
+		const key = callKey(effect.node, effect.item, effect.attempt);
 		switch (effect.kind) {
 			case "http_request": {
 				const controller = new AbortController();

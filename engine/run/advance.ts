@@ -52,7 +52,7 @@ export function advance(
 				const ref =
 					"node" in timer ? { node: timer.node, item: "item" in timer ? timer.item : null } : {};
 				step.note("timer_fired", timerFiredDetail(timer, env.now - timer.at), ref);
-				fireTimer(step, timer);
+				fireTimer(step, timer, event.callsInFlight);
 				drain(step);
 			}
 			break;
@@ -68,7 +68,7 @@ export function advance(
 	return finish(step);
 }
 
-function fireTimer(step: Step, timer: Timer): void {
+function fireTimer(step: Step, timer: Timer, callsInFlight: string[] | undefined): void {
 	switch (timer.kind) {
 		case "start_delay":
 			beginWork(step, timer.node);
@@ -80,7 +80,7 @@ function fireTimer(step: Step, timer: Timer): void {
 			onRetryDue(step, timer);
 			return;
 		case "attempt_timeout":
-			onAttemptTimeout(step, timer);
+			onAttemptTimeout(step, timer, callsInFlight);
 			return;
 		case "workflow_timeout":
 			workflowTimedOut(step);

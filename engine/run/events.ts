@@ -40,11 +40,16 @@ export interface RunReuse {
 	retryOf: string;
 }
 
-/** How one outgoing call ended, as seen by the shell. */
+/**
+ * How one outgoing call ended, as seen by the shell. `interrupted` is the engine's own: at an
+ * attempt's timeout the shell said the call was not in flight (its object restarted mid-call),
+ * so no answer can come and none was timed out.
+ */
 export type AttemptOutcome =
 	| { kind: "response"; response: RawHttpResponse }
 	| { kind: "network_error"; code: string; message: string }
-	| { kind: "timeout" };
+	| { kind: "timeout" }
+	| { kind: "interrupted" };
 
 export interface AttemptResultEvent {
 	type: "attempt_result";
@@ -59,7 +64,17 @@ export interface AttemptResultEvent {
 /** "Look at your timers and act on whatever is due at `now`." Safe to send any time, twice. */
 export interface TimerDueEvent {
 	type: "timer_due";
+	/**
+	 * The calls the shell still has running (`callKey`). An attempt whose timeout is due but
+	 * whose call is not among them was lost with an earlier instance of the object: it is sent
+	 * again instead of being counted as timed out. Left out, every due attempt is a timeout.
+	 */
+	callsInFlight?: string[];
 }
+
+/** How the shell names one call it performs (an http_request effect) in `callsInFlight`. */
+export const callKey = (node: string, item: number | null, attempt: number): string =>
+	`${node}:${item ?? ""}:${attempt}`;
 
 export interface CancelEvent {
 	type: "cancel";

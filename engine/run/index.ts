@@ -93,15 +93,18 @@
  *   - DELAY `until` must render to an ISO 8601 timestamp string; a past time completes
  *     at once. The output of DELAY is { until }, of CONDITION { option } (null = none).
  *   - Stale attempt results while the run is live are noted in history as event_ignored.
- *   - A call lost with the object (eviction mid-call) ends on the engine's attempt-timeout
- *     timer as a `timeout` and is retried like one (same Idempotency-Key).
+ *   - A call lost with the object (a restart mid-call) is found by the engine's attempt-
+ *     timeout timer: timer_due names the calls still in flight, and an attempt not among them
+ *     is `interrupted` and sent again at once (same Idempotency-Key), not counted against
+ *     the retry policy, up to MAX_INTERRUPTED_RESENDS times per task; then it is a timeout.
  *   - Not done here: `maskOutput` (masking belongs to the read path, the engine needs
  *     the real value for templates), `variables` on triggers, secrets (context has
  *     `secrets: {}`), DNS-time checks of hostnames (see url-guard.ts).
  *
  * Error codes: http_error, network_error, timeout, response_too_large, url_refused,
  * template_error, expression_error, expression_limit, foreach_not_a_list,
- * foreach_too_many_items, invalid_until, invalid_config, not_supported, cancelled,
+ * foreach_too_many_items, invalid_until, invalid_config, not_supported, cancelled, interrupted
+ * (an attempt's, never a node's),
  * workflow_timeout, output_error, no_trigger, unknown_trigger, stalled.
  */
 export { advance } from "./advance";
@@ -124,6 +127,7 @@ export type {
 	TimerDueEvent,
 	Transition,
 } from "./events";
+export { callKey } from "./events";
 export type { HttpResponse, RawHttpResponse } from "./http-response";
 export { RESPONSE_BODY_LIMIT_BYTES, readResponse } from "./http-response";
 export type { JsonObject, JsonValue } from "./json";

@@ -57,7 +57,8 @@ export type RandomSource = () => number;
 
 /**
  * Decides what happens after attempt `finishedAttempt` failed with `failure` at `now`.
- * `attempt` in a retry decision is the number of the next attempt.
+ * `attempt` in a retry decision is the number of the next attempt. `uncounted` of the attempts
+ * so far do not count against the policy (calls cut off by a restart, sent again).
  */
 export function decideRetry(
 	policy: RetryPolicy,
@@ -65,16 +66,18 @@ export function decideRetry(
 	finishedAttempt: number,
 	now: number,
 	random: RandomSource,
+	uncounted = 0,
 ): RetryDecision {
 	const what = describeFailure(failure);
 	const retryable = isRetryable(policy, failure);
 	if (!retryable.ok) return { kind: "fail", reason: `${what}; ${retryable.why}` };
-	if (finishedAttempt >= policy.maxAttempts) {
+	const counted = finishedAttempt - uncounted;
+	if (counted >= policy.maxAttempts) {
 		const tries =
 			policy.maxAttempts === 1 ? "the only attempt" : `all ${policy.maxAttempts} attempts`;
 		return { kind: "fail", reason: `${what}; ${tries} used` };
 	}
-	const backoffMs = backoffDelay(policy, finishedAttempt, random);
+	const backoffMs = backoffDelay(policy, counted, random);
 	const retryAfterMs =
 		failure.kind === "http_status" ? parseRetryAfter(failure.headers, now) : null;
 	if (retryAfterMs !== null && retryAfterMs > RETRY_AFTER_CEILING_MS) {
@@ -89,13 +92,12 @@ export function decideRetry(
 		retryAfterMs !== null && retryAfterMs >= backoffMs
 			? `as asked by Retry-After`
 			: `${policy.backoff} backoff`;
-	const next = finishedAttempt + 1;
 	return {
 		kind: "retry",
 		at: now + delayMs,
-		attempt: next,
+		attempt: finishedAttempt + 1,
 		delayMs,
-		reason: `${what}; attempt ${next} of ${policy.maxAttempts} in ${formatMs(delayMs)} (${source})`,
+		reason: `${what}; attempt ${counted + 1} of ${policy.maxAttempts} in ${formatMs(delayMs)} (${source})`,
 	};
 }
 

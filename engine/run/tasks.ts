@@ -5,7 +5,7 @@
  * harmless: they are noted and change nothing else.
  */
 import { abandonOpenWork } from "./abandon";
-import type { AttemptOutcome, AttemptResultEvent } from "./events";
+import { type AttemptOutcome, type AttemptResultEvent, callKey } from "./events";
 import { nodeFailed, nodeSucceeded } from "./flow";
 import { itemFailed, itemSucceeded, refreshForEachStatus } from "./foreach";
 import type { JsonValue } from "./json";
@@ -45,11 +45,19 @@ export function onRetryDue(step: Step, timer: Extract<TimerPurpose, { kind: "ret
 export function onAttemptTimeout(
 	step: Step,
 	timer: Extract<TimerPurpose, { kind: "attempt_timeout" }>,
+	callsInFlight: string[] | undefined,
 ): void {
 	const ref = { node: timer.node, item: timer.item };
 	if (whyStale(step, ref, timer.attempt) !== null) return;
-	// The shell's own abort normally reports the timeout first; this timer covers calls that
-	// were lost (eviction mid-call), so tell the shell to drop the call if it still runs.
+	// The shell's own abort normally reports the timeout first. A call the shell no longer has
+	// was lost with an earlier instance of the object (a restart mid-call): not a timeout.
+	const lost =
+		callsInFlight !== undefined &&
+		!callsInFlight.includes(callKey(ref.node, ref.item, timer.attempt));
+	if (lost) {
+		conclude(step, ref, { kind: "interrupted" });
+		return;
+	}
 	step.emit({ kind: "abandon_request", node: ref.node, item: ref.item, attempt: timer.attempt });
 	conclude(step, ref, { kind: "timeout" });
 }
@@ -65,6 +73,9 @@ function conclude(step: Step, ref: TaskRef, outcome: AttemptOutcome): void {
 			return;
 		case "retrying":
 			if (ref.item !== null) refreshForEachStatus(step, ref.node);
+			return;
+		case "resend":
+			launch(step, ref, verdict.attempt);
 			return;
 		default: {
 			const _exhaustive: never = verdict;

@@ -14,7 +14,7 @@ import { maskHeaders } from "./masking";
 import { plannedNode } from "./plan";
 import { buildRequest, templateFailure } from "./request";
 import { type AttemptFailure, decideRetry, formatMs } from "./retry";
-import type { AttemptRecord, ErrorInfo, TaskRef } from "./state";
+import type { AttemptRecord, ErrorInfo, TaskRef, TaskRun } from "./state";
 import type { Step } from "./step";
 import { attemptTimeoutKey, retryTimerKey } from "./timers";
 
@@ -23,7 +23,22 @@ export type AttemptStart = { kind: "started" } | { kind: "failed"; error: ErrorI
 export type AttemptVerdict =
 	| { kind: "succeeded"; output: JsonValue; detail: string }
 	| { kind: "retrying" }
+	/** Send the call again now, as attempt `attempt` (an interrupted call). */
+	| { kind: "resend"; attempt: number }
 	| { kind: "failed"; error: ErrorInfo };
+
+/**
+ * How many interrupted calls of one task are sent again without counting against its retry
+ * policy. Past that, an interruption is judged like a timeout (a run whose object keeps dying
+ * mid-call must still end).
+ */
+export const MAX_INTERRUPTED_RESENDS = 3;
+
+const INTERRUPTED = "interrupted";
+
+/** Attempts of the task cut off by a restart: they do not count against the retry policy. */
+const interruptedAttempts = (task: TaskRun) =>
+	task.attempts.filter((a) => a.error?.code === INTERRUPTED).length;
 
 export function idempotencyKey(runId: string, ref: TaskRef): string {
 	return ref.item === null ? `${runId}:${ref.node}` : `${runId}:${ref.node}:${ref.item}`;
@@ -136,6 +151,19 @@ export function concludeAttempt(step: Step, ref: TaskRef, outcome: AttemptOutcom
 			const timeoutMs = plannedNode(step.plan, ref.node).timeoutMs;
 			return retryOrFail(step, ref, attempt, { kind: "timeout", timeoutMs }, "timeout", call);
 		}
+		case "interrupted": {
+			if (interruptedAttempts(task) < MAX_INTERRUPTED_RESENDS) {
+				attempt.error = {
+					code: INTERRUPTED,
+					message: `${call}: cut off when the run's object restarted, with no answer; sent again at once with the same Idempotency-Key (not counted as a retry)`,
+				};
+				step.log(ref, "warn", attempt.error.message);
+				step.note("attempt_failed", attempt.error.message, ref);
+				return { kind: "resend", attempt: attempt.number + 1 };
+			}
+			const timeoutMs = plannedNode(step.plan, ref.node).timeoutMs;
+			return retryOrFail(step, ref, attempt, { kind: "timeout", timeoutMs }, "timeout", call);
+		}
 		default: {
 			const _exhaustive: never = outcome;
 			return _exhaustive;
@@ -152,7 +180,14 @@ function retryOrFail(
 	call: string,
 ): AttemptVerdict {
 	const planned = plannedNode(step.plan, ref.node);
-	const decision = decideRetry(planned.retry, failure, attempt.number, step.now, step.env.random);
+	const decision = decideRetry(
+		planned.retry,
+		failure,
+		attempt.number,
+		step.now,
+		step.env.random,
+		interruptedAttempts(step.task(ref)),
+	);
 	switch (decision.kind) {
 		case "fail":
 			return failAttempt(step, ref, attempt, code, `${call}: ${decision.reason}`);

@@ -241,6 +241,35 @@ describe("RunObject: durable execution", () => {
 		await waitForRun(stub, finished);
 	});
 
+	it("sends a call cut off by a restart again at its timeout, not failing a node without retries", async () => {
+		const slow = await hook([{ status: 200, delayMs: 1_500 }, { status: 200 }]);
+		const def = definition({
+			identifier: "cut_off",
+			nodes: [
+				trigger(),
+				{ identifier: "call", config: { type: "WEBHOOK", url: slow.url, method: "POST" } },
+			],
+			connections: [link("c1", "trigger", "call")],
+		});
+		const { stub } = await startRun(def);
+		expect((await readRun(stub))?.status).toBe("IN_PROGRESS");
+		// As after a restart mid-call: the attempt is open, and this instance runs no call for it.
+		// (evictDurableObject waits for the call to end, so the test forgets it instead; its late
+		// answer is then a stale result.)
+		await runInDurableObject(stub, (instance: RunObject) => {
+			(instance as unknown as { shell: { inFlight: Map<string, unknown> } }).shell.inFlight.clear();
+		});
+		await makeTimersDue(stub);
+		await fireAlarm(stub);
+		const run = await waitForRun(stub, finished);
+		expect(run.result).toBe("SUCCESS");
+		const call = run.nodeRuns.find((n) => n.node === "call");
+		expect(call?.attempts.map((a) => a.error?.code ?? null)).toEqual(["interrupted", null]);
+		const keys = (await slow.deliveries()).map((d) => d.headers["idempotency-key"]);
+		expect(keys.length).toBeLessThanOrEqual(2);
+		expect(new Set(keys).size).toBe(1);
+	});
+
 	it("wakes a run whose alarm was lost, from the sweeper", async () => {
 		const def = definition({
 			identifier: "lost_alarm",

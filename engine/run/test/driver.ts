@@ -13,6 +13,7 @@ import {
 	type AttemptOutcome,
 	advance,
 	applyWrites,
+	callKey,
 	type Effect,
 	type HistoryEvent,
 	type HttpRequestEffect,
@@ -36,6 +37,8 @@ export type Scripted =
 	| { timeout: true }
 	/** Never answers: the engine's own attempt timer must fire. */
 	| { hang: true }
+	/** Lost with the object (a restart mid-call): the shell no longer has the call. */
+	| { lost: true }
 	| { tooLarge: true };
 
 export interface DriverOptions {
@@ -68,6 +71,8 @@ export class Driver {
 	private pending: Pending[] = [];
 	private pendingSeq = 0;
 	private readonly calls = new Map<string, number>();
+	/** What the shell would still have running, by callKey. */
+	private readonly inFlight = new Set<string>();
 	private rows: string | null = null;
 
 	constructor(
@@ -112,7 +117,7 @@ export class Driver {
 		}
 		if (wakeAt === null) return false;
 		this.now = Math.max(this.now, wakeAt);
-		this.send({ type: "timer_due" });
+		this.send({ type: "timer_due", callsInFlight: [...this.inFlight] });
 		return true;
 	}
 
@@ -123,6 +128,8 @@ export class Driver {
 	}
 
 	send(event: RunEvent): Transition {
+		if (event.type === "attempt_result")
+			this.inFlight.delete(callKey(event.node, event.item, event.attempt));
 		const state = this.options.persist ? this.reload() : this.state;
 		const t = advance(this.plan, state, event, {
 			now: this.now,
@@ -146,10 +153,13 @@ export class Driver {
 				this.calls.set(key, n + 1);
 				const list = this.options.script?.[key] ?? [{ status: 200, body: { ok: true } }];
 				const scripted = list[Math.min(n, list.length - 1)] ?? { status: 200 };
+				if (!("lost" in scripted))
+					this.inFlight.add(callKey(effect.node, effect.item, effect.attempt));
 				this.answer(effect, scripted);
 				return;
 			}
 			case "abandon_request":
+				this.inFlight.delete(callKey(effect.node, effect.item, effect.attempt));
 				this.pending = this.pending.filter(
 					(p) =>
 						!(
@@ -186,7 +196,7 @@ export class Driver {
 
 	private outcomeOf(effect: HttpRequestEffect, s: Scripted): [number, AttemptOutcome] | null {
 		const at = (latency: number | undefined) => this.now + (latency ?? 10);
-		if ("hang" in s) return null;
+		if ("hang" in s || "lost" in s) return null;
 		if ("timeout" in s) return [this.now + effect.timeoutMs, { kind: "timeout" }];
 		if ("network" in s) {
 			return [

@@ -214,4 +214,53 @@ describe("what a transition reports", () => {
 			["info", "POST https://api.example.com/hook/a answered 200 in 10ms"],
 		]);
 	});
+
+	describe("a call lost with the object (a restart mid-call)", () => {
+		it("is sent again at its timeout, with the same key, and not counted as an attempt of the policy", () => {
+			// No retry block: before, the lost call failed the node as a timeout.
+			const d = new Driver(chain(webhook("a", { timeout: "5s" })), {
+				script: { a: [{ lost: true }, { status: 200, body: { ok: true } }] },
+			})
+				.start()
+				.runToEnd();
+			expect(d.state?.header.result).toBe("SUCCESS");
+			expect(d.requests.map((r) => r.attempt)).toEqual([1, 2]);
+			expect(new Set(d.requests.map((r) => r.request.headers["Idempotency-Key"])).size).toBe(1);
+			expect(d.state?.nodes.a?.attempts.map((a) => a.error?.code ?? "ok")).toEqual([
+				"interrupted",
+				"ok",
+			]);
+			expect(d.details("attempt_failed")[0]).toMatch(/cut off when the run's object restarted/);
+			expect(d.now - T0).toBe(5_000 + 10);
+		});
+
+		it("keeps the whole retry budget for real failures", () => {
+			const d = new Driver(chain(webhook("a", { retry: { maxAttempts: 2 } })), {
+				script: { a: [{ lost: true }, { status: 503 }, { status: 503 }] },
+			})
+				.start()
+				.runToEnd();
+			expect(d.state?.header.result).toBe("FAILED");
+			// 1 interrupted + the 2 attempts the policy allows.
+			expect(d.requests).toHaveLength(3);
+			expect(d.details("attempt_failed").at(-1)).toMatch(/all 2 attempts used/);
+		});
+
+		it("is judged a timeout once it has been sent again MAX_INTERRUPTED_RESENDS times", () => {
+			const d = new Driver(chain(webhook("a")), { script: { a: [{ lost: true }] } })
+				.start()
+				.runToEnd();
+			expect(d.state?.header.result).toBe("FAILED");
+			expect(d.requests).toHaveLength(4);
+			expect(d.state?.nodes.a?.attempts.at(-1)?.error?.code).toBe("timeout");
+		});
+
+		it("is still a timeout when the shell has the call running (a slow receiver)", () => {
+			const d = new Driver(chain(webhook("a")), { script: { a: [{ hang: true }] } })
+				.start()
+				.runToEnd();
+			expect(d.state?.header.result).toBe("FAILED");
+			expect(d.requests).toHaveLength(1);
+		});
+	});
 });
