@@ -203,8 +203,17 @@ export const RunFilters = z.object({
 	result: z.enum(RUN_RESULTS).optional(),
 	initiatedBy: z.string().min(1).max(200).optional(),
 	entityId: z.string().min(1).max(200).optional(),
-	startedAfter: Instant.openapi({ type: "string", format: "date-time" }),
-	startedBefore: Instant.openapi({ type: "string", format: "date-time" }),
+	// By createdAt, which the index is ordered by: a queued run's startedAt comes later.
+	startedAfter: Instant.openapi({
+		type: "string",
+		format: "date-time",
+		description: "Runs requested (createdAt) at or after this time.",
+	}),
+	startedBefore: Instant.openapi({
+		type: "string",
+		format: "date-time",
+		description: "Runs requested (createdAt) before this time.",
+	}),
 	search: z
 		.string()
 		.min(1)
