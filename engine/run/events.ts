@@ -127,6 +127,8 @@ export type HistoryType =
 	| "node_failed"
 	| "node_skipped"
 	| "node_cancelled"
+	/** A forEach node's list was worked out: how many items, how many at a time. */
+	| "foreach_started"
 	| "connection_taken"
 	| "connection_not_taken"
 	| "condition_evaluated"

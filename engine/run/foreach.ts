@@ -65,7 +65,7 @@ export function beginForEach(step: Step, node: string, launch: Launcher): void {
 		return;
 	}
 	step.note(
-		"node_started",
+		"foreach_started",
 		`forEach over ${list.length} items, at most ${spec.concurrency} at a time`,
 		{ node },
 	);

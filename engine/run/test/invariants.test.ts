@@ -133,6 +133,11 @@ describe("invariants over generated workflows", () => {
 		}
 		// History is gapless, and each transition reports its own events only.
 		expect(d.history.map((h) => h.seq)).toEqual(d.history.map((_, i) => i + 1));
+		// A node starts and ends at most once (a forEach's list has its own event).
+		for (const type of ["node_started", "node_succeeded", "node_failed"]) {
+			const nodes = d.history.filter((h) => h.type === type).map((h) => h.node);
+			expect(nodes, type).toEqual([...new Set(nodes)]);
+		}
 		expect(state.header.lastSeq).toBe(d.history.length);
 		// Idempotency keys never depend on the attempt.
 		for (const r of d.requests) {
