@@ -149,4 +149,27 @@ describe("POST /v1/workflows/runs/{runId}/retry", () => {
 		);
 		await finished(alice, run.id);
 	});
+
+	it("is 409 for a run cancelled before it started, with or without fromNode", async () => {
+		const { admin, alice, identifier } = await threeSteps(
+			(await hook([{ delayMs: 500 }])).url,
+			(await hook()).url,
+		);
+		await admin.call("/v1/tenant/settings", { method: "PATCH", body: { maxConcurrentRuns: 1 } });
+		const start = () =>
+			alice.call(`/v1/workflows/${identifier}/runs`, { method: "POST", body: {} });
+		const running = (await start()).body;
+		const queued = (await start()).body;
+		expect(queued.status).toBe("QUEUED");
+		await alice.call(`/v1/workflows/runs/${queued.id}/cancel`, { method: "POST" });
+		for (const body of [{}, { fromNode: "deploy" }]) {
+			const problem = expectProblem(
+				await alice.call(`/v1/workflows/runs/${queued.id}/retry`, { method: "POST", body }),
+				409,
+				"conflict",
+			);
+			expect(problem.detail).toContain("never started");
+		}
+		await finished(alice, running.id);
+	});
 });

@@ -185,7 +185,8 @@ export const retryRun: Handler<typeof routes.retryRun> = async (c) => {
 	const { fromNode = null } = body;
 	const earlier = await visibleRun(c.env, principal, runId);
 	assertCanAct(principal, earlier, "retry runs");
-	if (fromNode !== null) {
+	// A run that never started has no nodes to name: planRetry refuses it (409) below.
+	if (fromNode !== null && earlier.nodeRuns.length > 0) {
 		const node = earlier.nodeRuns.find((n) => n.node === fromNode);
 		if (!node || node.type.endsWith("_TRIGGER")) {
 			const restartable = earlier.nodeRuns
