@@ -172,4 +172,24 @@ describe("POST /v1/workflows/runs/{runId}/retry", () => {
 		}
 		await finished(alice, running.id);
 	});
+
+	it("is 409 once the workflow was deleted, even when another one took its identifier", async () => {
+		const { alice, identifier } = await threeSteps(
+			(await hook()).url,
+			(await hook([{ status: 404 }])).url,
+		);
+		const failed = (
+			await alice.call(`/v1/workflows/${identifier}/runs`, { method: "POST", body: {} })
+		).body;
+		expect((await finished(alice, failed.id)).result).toBe("FAILED");
+		const definition = (await alice.call(`/v1/workflows/${identifier}`)).body.definition;
+		await alice.call(`/v1/workflows/${identifier}`, { method: "DELETE" });
+		const retry = () =>
+			alice.call(`/v1/workflows/runs/${failed.id}/retry`, { method: "POST", body: {} });
+		expect(expectProblem(await retry(), 409, "conflict").detail).toContain("was deleted");
+		await alice.call("/v1/workflows", { method: "POST", body: definition });
+		expectProblem(await retry(), 409, "conflict");
+		// The run itself stays readable.
+		expect((await alice.call(`/v1/workflows/runs/${failed.id}`)).status).toBe(200);
+	});
 });

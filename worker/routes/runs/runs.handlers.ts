@@ -4,6 +4,7 @@ import { assertRole } from "../../auth/middleware";
 import { database } from "../../db/client";
 import { listRuns as listIndexedRuns, listRunsPage, type RunCursor } from "../../db/runs.repo";
 import type { RunIndexRow } from "../../db/schema";
+import { findLiveWorkflow } from "../../db/workflows.repo";
 import type { AppEnv } from "../../env";
 import { ApiError, validationFailed } from "../../errors/api-error";
 import { decodeCursor, encodeCursor } from "../../lib/cursor";
@@ -209,6 +210,17 @@ export const retryRun: Handler<typeof routes.retryRun> = async (c) => {
 		// Well formed, but the run's state does not allow it (still running, succeeded).
 		if (plan.kind === "refused")
 			throw new ApiError("conflict", `This run cannot be retried: ${plan.reason}.`);
+		// A deleted workflow runs no more, not even by retry (its runs stay readable).
+		const live = await findLiveWorkflow(
+			database(c.env.DB),
+			principal.tenantId,
+			plan.start.workflow.identifier,
+		);
+		if (live?.id !== plan.start.workflow.id)
+			throw new ApiError(
+				"conflict",
+				`This run cannot be retried: workflow "${plan.start.workflow.identifier}" was deleted since.`,
+			);
 		const retryId = await runIdFor(principal.tenantId, replay);
 		// Linked both ways: the new run's retryOf, and the old run's retries list.
 		const run = await runObject(c.env, principal.tenantId, retryId).start({
