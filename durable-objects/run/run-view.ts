@@ -30,7 +30,13 @@ export interface NodeRunView {
 	output: JsonValue;
 	error: ErrorInfo | null;
 	logs: { level: string; message: string; time: string }[];
-	items: Omit<NodeRunView, "title" | "type" | "items" | "node">[] | null;
+	/** A forEach node's items, in list order: each with its place and its value. */
+	items:
+		| (Omit<NodeRunView, "title" | "type" | "items" | "node"> & {
+				index: number;
+				item: JsonValue;
+		  })[]
+		| null;
 }
 
 export interface RunView {
@@ -118,7 +124,7 @@ export function runView(meta: RunMeta, state: RunState, plan: Plan): Omit<RunVie
 				title: plan.nodes.get(id)?.node.title ?? null,
 				type: run.type,
 				...taskView(run),
-				items: items ? items.map(taskView) : null,
+				items: items ? items.map((i) => ({ index: i.index, item: i.item, ...taskView(i) })) : null,
 			},
 		];
 	});

@@ -73,6 +73,31 @@ describe("RunObject: a run from trigger to result", () => {
 		expect(delivery?.headers["idempotency-key"]).toBe(`${runId}:notify`);
 	});
 
+	it("shows each forEach item with its place in the list and its value", async () => {
+		const receiver = await hook([{ status: 200 }]);
+		const def = definition({
+			identifier: "each",
+			nodes: [
+				trigger({ xs: { type: "array" } }),
+				{
+					identifier: "call",
+					config: { type: "WEBHOOK", url: `${receiver.url}/{{ .item }}`, method: "POST" },
+					forEach: { items: "{{ .inputs.xs }}", concurrency: 2 },
+				},
+			],
+			connections: [link("c1", "trigger", "call")],
+		});
+		const { stub } = await startRun(def, { xs: ["p", "q", "r"] });
+		const run = await waitForRun(stub, finished);
+		expect(run.result).toBe("SUCCESS");
+		const items = nodeRun(run, "call").items ?? [];
+		expect(items.map((i) => [i.index, i.item, i.result])).toEqual([
+			[0, "p", "SUCCESS"],
+			[1, "q", "SUCCESS"],
+			[2, "r", "SUCCESS"],
+		]);
+	});
+
 	it("fails the run on a 4xx without retrying, and records the error", async () => {
 		const receiver = await hook([{ status: 404, body: { error: "nope" } }]);
 		const def = definition({

@@ -125,7 +125,8 @@ export interface NodeRun extends NodeRunFields {
 	node: string;
 	title: string | null;
 	type: string;
-	items: NodeRunFields[] | null;
+	/** A forEach node's items, in list order, each with its place and its value. */
+	items: (NodeRunFields & { index: number; item: unknown })[] | null;
 }
 
 export interface Run extends Omit<RunSummary, "entityId"> {

@@ -80,16 +80,24 @@ export function NodeRunBody({ run, label }: { run: NodeRunFields; label: string 
 }
 
 /** forEach nodes: one line per item, each expandable. */
-export function NodeRunItems({ items, label }: { items: NodeRunFields[]; label: string }) {
+export function NodeRunItems({
+	items,
+	label,
+}: {
+	items: (NodeRunFields & { index: number; item: unknown })[];
+	label: string;
+}) {
 	return (
 		<ol class="items">
-			{items.map((item, index) => (
-				<li key={index}>
+			{items.map((item) => (
+				<li key={item.index}>
 					<details>
 						<summary>
-							Item {index} <StateBadge status={item.status} result={item.result} />
+							Item {item.index}{" "}
+							<span class="mono muted">{String(JSON.stringify(item.item)).slice(0, 80)}</span>{" "}
+							<StateBadge status={item.status} result={item.result} />
 						</summary>
-						<NodeRunBody run={item} label={`${label}, item ${index}`} />
+						<NodeRunBody run={item} label={`${label}, item ${item.index}`} />
 					</details>
 				</li>
 			))}

@@ -144,7 +144,10 @@ export const Run = z
 				title: z.string().nullable(),
 				type: z.string(),
 				...NodeRunFields,
-				items: z.array(z.object(NodeRunFields)).nullable(),
+				items: z
+					.array(z.object({ index: z.number().int(), item: z.unknown(), ...NodeRunFields }))
+					.nullable()
+					.openapi({ description: "A forEach node's items, in list order." }),
 			}),
 		),
 		lastEventSeq: z.number().int(),
