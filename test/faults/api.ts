@@ -14,6 +14,7 @@ export interface RunSummary {
 
 export interface AttemptView {
 	number: number;
+	error: { code: string } | null;
 }
 export interface NodeRunView {
 	node: string;
