@@ -51,6 +51,15 @@ function timerDriven(url: string) {
 	});
 }
 
+/** trigger → call: one WEBHOOK POST to `url`. */
+function oneCall(identifier: string, url: string) {
+	return definition({
+		identifier,
+		nodes: [trigger(), { identifier: "call", config: { type: "WEBHOOK", url, method: "POST" } }],
+		connections: [link("c1", "trigger", "call")],
+	});
+}
+
 /** History without times, durations and run-specific strings, to compare two runs. */
 function shape(
 	events: { type: string; node: string | null; detail: string }[],
@@ -220,15 +229,7 @@ describe("RunObject: durable execution", () => {
 
 	it("commits 'attempt started' before the call is answered", async () => {
 		const slow = await hook([{ status: 200, delayMs: 400 }]);
-		const def = definition({
-			identifier: "slow",
-			nodes: [
-				trigger(),
-				{ identifier: "call", config: { type: "WEBHOOK", url: slow.url, method: "POST" } },
-			],
-			connections: [link("c1", "trigger", "call")],
-		});
-		const { stub } = await startRun(def);
+		const { stub } = await startRun(oneCall("slow", slow.url));
 		// Read straight from storage, not from the object's memory.
 		const call = await runInDurableObject(stub, (_: RunObject, state) => {
 			const stored = new RunStore(state.storage).load().state?.nodes.call;
@@ -243,15 +244,7 @@ describe("RunObject: durable execution", () => {
 
 	it("sends a call cut off by a restart again at its timeout, not failing a node without retries", async () => {
 		const slow = await hook([{ status: 200, delayMs: 1_500 }, { status: 200 }]);
-		const def = definition({
-			identifier: "cut_off",
-			nodes: [
-				trigger(),
-				{ identifier: "call", config: { type: "WEBHOOK", url: slow.url, method: "POST" } },
-			],
-			connections: [link("c1", "trigger", "call")],
-		});
-		const { stub } = await startRun(def);
+		const { stub } = await startRun(oneCall("cut_off", slow.url));
 		expect((await readRun(stub))?.status).toBe("IN_PROGRESS");
 		// As after a restart mid-call: the attempt is open, and this instance runs no call for it.
 		// (evictDurableObject waits for the call to end, so the test forgets it instead; its late
