@@ -98,6 +98,21 @@ describe("admin page: runs", () => {
 		await page.waitForURL(/result=SUCCESS/);
 		await page.getByRole("link", { name: "Short delay" }).first().waitFor();
 		await shotBothWidths(watched!, "12-runs");
+		// A refresh that fails keeps the rows but says they are not current, until one succeeds.
+		watched!.allowHttpStatus(503);
+		const listing = "**/v1/workflows/runs?**";
+		await page.route(listing, (route) =>
+			route.fulfill({
+				status: 503,
+				contentType: "application/problem+json",
+				body: JSON.stringify({ title: "Unavailable", status: 503, detail: "down for a test" }),
+			}),
+		);
+		const stale = page.getByText("Showing the runs as last loaded.");
+		await stale.waitFor({ timeout: 10_000 });
+		expect(await page.locator("tr[data-run]").count()).toBeGreaterThan(0);
+		await page.unroute(listing);
+		await stale.waitFor({ state: "detached", timeout: 10_000 });
 		await page.getByLabel("Search").fill("no-such-workflow");
 		await page.getByText("No runs match these filters.").waitFor();
 	});

@@ -117,7 +117,7 @@ describe("admin page: sign-in and workflows", () => {
 		await page.getByRole("link", { name: "Deploy a service" }).click();
 		// By accessible name, as a screen reader announces it (the required "*" is aria-hidden).
 		const field = (name: string) => page.getByRole("textbox", { name, exact: true });
-		await field("Service").fill("billing");
+		// Service is required and left blank: blank is not a value.
 		await field("Replicas").fill("0"); // minimum is 1: only the API knows
 		await page.getByRole("combobox", { name: "Environment" }).selectOption("prod");
 		await field("Tags").fill("blue\ngreen");
@@ -126,8 +126,10 @@ describe("admin page: sign-in and workflows", () => {
 		await error.waitFor();
 		expect(await error.textContent()).toMatch(/1/);
 		expect(await field("Replicas").getAttribute("aria-invalid")).toBe("true");
+		expect(await page.locator("#input-service-error").textContent()).toMatch(/required/);
 		await shotBothWidths(watched, "04-start-run-field-error");
 
+		await field("Service").fill("billing");
 		await field("Replicas").fill("2");
 		await page.getByRole("button", { name: "Start run" }).click();
 		await page.waitForURL(/#\/runs\/run_[0-9a-f]{32}$/);

@@ -14,7 +14,16 @@ export function Empty({ children }: { children: ComponentChildren }) {
 	return <p class="state empty">{children}</p>;
 }
 
-export function ErrorNotice({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+export function ErrorNotice({
+	error,
+	onRetry,
+	note,
+}: {
+	error: unknown;
+	onRetry?: () => void;
+	/** What the page shows instead (e.g. data from before the failure). */
+	note?: string;
+}) {
 	const problem = error instanceof ApiProblem ? error : undefined;
 	const message =
 		problem?.detail || problem?.title || (error instanceof Error ? error.message : String(error));
@@ -25,6 +34,7 @@ export function ErrorNotice({ error, onRetry }: { error: unknown; onRetry?: () =
 				{": "}
 				{message}
 			</p>
+			{note && <p>{note}</p>}
 			{problem?.requestId && <p class="muted">Request id: {problem.requestId}</p>}
 			{onRetry && (
 				<button type="button" onClick={onRetry}>
@@ -35,7 +45,10 @@ export function ErrorNotice({ error, onRetry }: { error: unknown; onRetry?: () =
 	);
 }
 
-/** Renders loading / error / content for a resource, keeping content visible while refreshing. */
+/**
+ * Renders loading / error / content for a resource, keeping content visible while refreshing.
+ * A refresh that failed says so above the content it could not renew.
+ */
 export function Resource<T>({
 	resource,
 	what,
@@ -45,7 +58,19 @@ export function Resource<T>({
 	what: string;
 	children: (data: T) => ComponentChildren;
 }) {
-	if (resource.data !== undefined) return <>{children(resource.data)}</>;
+	if (resource.data !== undefined)
+		return (
+			<>
+				{resource.error ? (
+					<ErrorNotice
+						error={resource.error}
+						onRetry={resource.reload}
+						note={`Showing the ${what} as last loaded.`}
+					/>
+				) : null}
+				{children(resource.data)}
+			</>
+		);
 	if (resource.error) return <ErrorNotice error={resource.error} onRetry={resource.reload} />;
 	return <Loading what={what} />;
 }

@@ -85,7 +85,10 @@ function parseFieldValue(field: InputField, text: string): unknown {
 	}
 }
 
-/** Inputs for the API: empty optional fields are left out (so schema defaults apply). */
+/**
+ * Inputs for the API: empty fields are left out, so schema defaults apply and a required field
+ * left blank is the API's "is required" beside it (an empty string would count as given).
+ */
 export function inputsOf(
 	fields: InputField[],
 	values: Record<string, string>,
@@ -93,8 +96,7 @@ export function inputsOf(
 	const inputs: Record<string, unknown> = {};
 	for (const field of fields) {
 		const text = values[field.name] ?? field.initial;
-		if (text === "" && field.kind !== "string") continue;
-		if (text === "" && !field.required) continue;
+		if (text === "") continue;
 		inputs[field.name] = parseFieldValue(field, text);
 	}
 	return inputs;

@@ -22,7 +22,10 @@ export function useResource<T>(
 		controller.current?.abort();
 		const current = new AbortController();
 		controller.current = current;
-		setState((previous) => ({ data: keepData ? previous.data : undefined, loading: true }));
+		// A refresh keeps an earlier failure on show until it succeeds (no flicker either way).
+		setState((previous) =>
+			keepData ? { ...previous, loading: true } : { data: undefined, loading: true },
+		);
 		load(current.signal).then(
 			(data) => {
 				if (!current.signal.aborted) setState({ data, loading: false });

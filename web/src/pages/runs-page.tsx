@@ -48,9 +48,11 @@ export function RunsPage({ query: params }: { query: URLSearchParams }) {
 
 	const page = useResource(
 		(signal) =>
-			api<Page<RunSummary>>(listUrl(filters, cursor), { signal }).finally(() =>
-				setLoadedAt(Date.now()),
-			),
+			// "updated …" is the last load that worked, not the last attempt.
+			api<Page<RunSummary>>(listUrl(filters, cursor), { signal }).then((data) => {
+				setLoadedAt(Date.now());
+				return data;
+			}),
 		[filterKey, cursor],
 	);
 	useVisibleInterval(page.reload, REFRESH_MS, autoRefresh);
