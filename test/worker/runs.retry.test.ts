@@ -192,4 +192,45 @@ describe("POST /v1/workflows/runs/{runId}/retry", () => {
 		// The run itself stays readable.
 		expect((await alice.call(`/v1/workflows/runs/${failed.id}`)).status).toBe(200);
 	});
+
+	it("needs the trigger's permission, as a start does: a member who may see the run still gets 403", async () => {
+		const { admin, bob } = await tenantWithWorkflow({
+			identifier: "restricted",
+			title: "Admins only",
+			allowAnyoneToViewRuns: true,
+			nodes: [
+				{
+					identifier: "trigger",
+					config: { type: "SELF_SERVE_TRIGGER", permissions: { roles: ["admin"] } },
+				},
+				{
+					identifier: "call",
+					config: { type: "WEBHOOK", url: (await hook()).url, method: "POST" },
+				},
+			],
+			connections: [{ identifier: "c1", sourceIdentifier: "trigger", targetIdentifier: "call" }],
+		});
+		expectProblem(
+			await bob.call("/v1/workflows/restricted/runs", { method: "POST", body: {} }),
+			403,
+			"forbidden",
+		);
+		const run = (await admin.call("/v1/workflows/restricted/runs", { method: "POST", body: {} }))
+			.body;
+		expect((await finished(admin, run.id)).result).toBe("SUCCESS");
+		expect((await bob.call(`/v1/workflows/runs/${run.id}`)).status).toBe(200);
+		expectProblem(
+			await bob.call(`/v1/workflows/runs/${run.id}/retry`, {
+				method: "POST",
+				body: { fromNode: "call" },
+			}),
+			403,
+			"forbidden",
+		);
+		const retried = await admin.call(`/v1/workflows/runs/${run.id}/retry`, {
+			method: "POST",
+			body: { fromNode: "call" },
+		});
+		expect(retried.status).toBe(202);
+	});
 });

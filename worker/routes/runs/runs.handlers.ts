@@ -1,5 +1,6 @@
 import type { RouteConfig, RouteHandler } from "@hono/zod-openapi";
 import { runObject, runObjectName } from "../../../durable-objects";
+import type { WorkflowDefinition } from "../../../engine/definition";
 import { assertRole } from "../../auth/middleware";
 import { database } from "../../db/client";
 import { listRuns as listIndexedRuns, listRunsPage, type RunCursor } from "../../db/runs.repo";
@@ -13,7 +14,7 @@ import { idempotent } from "./idempotent";
 import { runIdFor } from "./run-ids";
 import type * as routes from "./runs.routes";
 import { batchRunIds, startRunBatch as startBatch } from "./start-batch";
-import { startRun as start } from "./start-run";
+import { assertMayExecuteAgain, startRun as start } from "./start-run";
 
 type Handler<R extends RouteConfig> = RouteHandler<R, AppEnv>;
 
@@ -210,6 +211,11 @@ export const retryRun: Handler<typeof routes.retryRun> = async (c) => {
 		// Well formed, but the run's state does not allow it (still running, succeeded).
 		if (plan.kind === "refused")
 			throw new ApiError("conflict", `This run cannot be retried: ${plan.reason}.`);
+		assertMayExecuteAgain(
+			principal,
+			plan.start.definition as unknown as WorkflowDefinition,
+			plan.start.trigger,
+		);
 		// A deleted workflow runs no more, not even by retry (its runs stay readable).
 		const live = await findLiveWorkflow(
 			database(c.env.DB),

@@ -157,6 +157,18 @@ export function assertMayRunAs(principal: Principal, body: StartRequest["body"])
 }
 
 /** A trigger's permission policy names roles and users; without one, members and admins may execute. */
+/**
+ * A retry starts the run's trigger again, so it needs the same permission a start does (the
+ * caller may act on the run, yet not be allowed to execute its workflow).
+ */
+export function assertMayExecuteAgain(
+	principal: Principal,
+	definition: WorkflowDefinition,
+	trigger: string | undefined,
+): void {
+	assertMayExecute(principal, pickTrigger(definition, trigger, ""));
+}
+
 function assertMayExecute(principal: Principal, trigger: WorkflowNode): void {
 	const policy = (trigger.config as { permissions?: { roles?: string[]; users?: string[] } })
 		.permissions;
