@@ -177,5 +177,7 @@ describe("OpenAPI", () => {
 		expect(res.status).toBe(200);
 		expect(res.headers.get("content-type")).toContain("text/html");
 		expect(res.body).toContain("/openapi.json");
+		// Its script is one pinned release, never whatever the CDN serves as latest.
+		expect(res.body).toMatch(/cdn\.jsdelivr\.net\/npm\/@scalar\/api-reference@\d+\.\d+\.\d+"/);
 	});
 });
