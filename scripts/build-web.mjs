@@ -55,6 +55,8 @@ export async function buildWeb() {
 		logLevel: "warning",
 	});
 	copyFileSync(join(webSrc, "index.html"), join(webOut, "index.html"));
+	// Security headers of the static files: read by the platform from the assets root.
+	copyFileSync(join(webSrc, "_headers"), resolve(webOut, "../_headers"));
 	const files = Object.keys(result.metafile.outputs).length;
 	return { files: files + 1, ms: Date.now() - started };
 }

@@ -1,5 +1,6 @@
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
 import { MAX_DEFINITION_BYTES } from "../engine/definition";
 import { requireAuth } from "./auth/middleware";
 import { ApiError } from "./errors/api-error";
@@ -16,6 +17,8 @@ export function createApp() {
 	const app = createRouter();
 
 	app.use(requestId());
+	// nosniff, frame denial, no referrer, HSTS and the rest of hono's defaults on every answer.
+	app.use(secureHeaders({ xFrameOptions: "DENY" }));
 	app.use(
 		"/v1/*",
 		bodyLimit({

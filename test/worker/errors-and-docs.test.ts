@@ -24,6 +24,14 @@ describe("problem documents", () => {
 		expect(expectProblem(run, 405, "method_not_allowed").detail).toContain("GET");
 	});
 
+	it("sends nosniff, frame denial and no referrer on every answer, errors included", async () => {
+		for (const res of [await call("/healthz", { token: null }), await call("/v1/teleporters")]) {
+			expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+			expect(res.headers.get("x-frame-options")).toBe("DENY");
+			expect(res.headers.get("referrer-policy")).toBe("no-referrer");
+		}
+	});
+
 	it("asks for a token before saying whether an API route exists", async () => {
 		expectProblem(await call("/v1/teleporters", { token: null }), 401, "unauthorized");
 	});

@@ -145,7 +145,9 @@ export const streamEvents: Handler<typeof routes.streamEvents> = async (c) => {
 	const stub = c.env.RUN_OBJECT.get(
 		c.env.RUN_OBJECT.idFromName(runObjectName(principal.tenantId, runId)),
 	);
-	return stub.fetch(`https://run.internal/stream?after=${encodeURIComponent(after)}`) as never;
+	const stream = await stub.fetch(`https://run.internal/stream?after=${encodeURIComponent(after)}`);
+	// A copy: the object's response has immutable headers, and middleware adds its own.
+	return new Response(stream.body, stream) as never;
 };
 
 /** Bulk cancel works through at most this many runs per request; call again for the rest. */
