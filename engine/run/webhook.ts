@@ -10,7 +10,7 @@ import type { AttemptOutcome } from "./events";
 import { renderTemplates } from "./expressions";
 import { isSuccessStatus, readResponse } from "./http-response";
 import type { JsonObject, JsonValue } from "./json";
-import { maskHeaders } from "./masking";
+import { maskHeaders, maskUrl } from "./masking";
 import { plannedNode } from "./plan";
 import { buildRequest, templateFailure } from "./request";
 import { type AttemptFailure, decideRetry, formatMs } from "./retry";
@@ -68,7 +68,7 @@ export function startAttempt(step: Step, ref: TaskRef, attempt: number): Attempt
 		endedAt: null,
 		request: {
 			method: request.method,
-			url: request.url,
+			url: maskUrl(request.url),
 			headers: maskHeaders(request.headers),
 			body: bodyValue,
 		},
@@ -90,7 +90,7 @@ export function startAttempt(step: Step, ref: TaskRef, attempt: number): Attempt
 	const of = planned.retry.maxAttempts > 1 ? ` of ${planned.retry.maxAttempts}` : "";
 	step.note(
 		"attempt_started",
-		`attempt ${attempt}${of}: ${request.method} ${request.url} (gives up after ${formatMs(planned.timeoutMs)})`,
+		`attempt ${attempt}${of}: ${request.method} ${maskUrl(request.url)} (gives up after ${formatMs(planned.timeoutMs)})`,
 		ref,
 	);
 	step.emit({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isJsonContentType, readResponse } from "../http-response";
-import { MASK, maskHeaders } from "../masking";
+import { MASK, maskHeaders, maskUrl } from "../masking";
 
 describe("readResponse", () => {
 	it("parses JSON when the content type says so", () => {
@@ -80,5 +80,34 @@ describe("maskHeaders", () => {
 			"Content-Type": "application/json",
 			"Idempotency-Key": "run:node",
 		});
+	});
+
+	it("masks the credential-like names an audit found in clear, and not look-alikes", () => {
+		const names = [
+			"X-Password",
+			"X-Auth",
+			"Authentication",
+			"X-Signature",
+			"X-Credentials",
+			"X-Session",
+		];
+		const masked = maskHeaders(Object.fromEntries(names.map((n) => [n, "v"])));
+		for (const name of names) expect(masked[name], name).toBe(MASK);
+		expect(maskHeaders({ "X-Author": "ada", Accept: "*/*" })).toEqual({
+			"X-Author": "ada",
+			Accept: "*/*",
+		});
+	});
+});
+
+describe("maskUrl", () => {
+	it("masks secret-looking query parameters and userinfo, and leaves other URLs alone", () => {
+		expect(maskUrl("https://h.test/p?api_key=QS&access_token=T&page=2&author=ada")).toBe(
+			`https://h.test/p?api_key=${encodeURIComponent(MASK)}&access_token=${encodeURIComponent(MASK)}&page=2&author=ada`,
+		);
+		expect(maskUrl("https://user:pw@h.test/p")).toBe(
+			`https://${encodeURIComponent(MASK)}:${encodeURIComponent(MASK)}@h.test/p`,
+		);
+		expect(maskUrl("https://h.test/p?q=1")).toBe("https://h.test/p?q=1");
 	});
 });
