@@ -21,6 +21,8 @@ export function isSecretHeader(name: string): boolean {
 
 /** The URL with secret-looking query parameter values (`?api_key=…`) and any userinfo masked. */
 export function maskUrl(url: string): string {
+	// Most URLs have neither: skip the parse (this runs for every attempt).
+	if (!url.includes("?") && !url.includes("@")) return url;
 	let parsed: URL;
 	try {
 		parsed = new URL(url);
