@@ -117,7 +117,7 @@ export async function verify(
 		return acc;
 	}, {});
 	const attempts = finals.flatMap((r) => r.nodeRuns.map((n) => n.attempts.length - 1));
-	// Calls a kill cut off, sent again after the restart (not counted against the retry policy).
+	// Calls cut off by a restart (a kill), sent again after it (not counted against the retry policy).
 	const interrupted = finals.flatMap((r) =>
 		r.nodeRuns.flatMap((n) => n.attempts.filter((a) => a.error?.code === "interrupted")),
 	).length;
@@ -125,7 +125,7 @@ export async function verify(
 		`${finals.length} runs ended ${JSON.stringify(results)}; ` +
 			`${receiver.deliveries.filter((d) => finals.some((r) => r.id === d.run)).length} deliveries; ` +
 			`${attempts.reduce((a, b) => a + Math.max(0, b), 0)} retried attempts, ` +
-			`${interrupted} of them calls cut off by a kill`,
+			`${interrupted} of them calls cut off by a restart`,
 	);
 	return problems;
 }
