@@ -90,7 +90,7 @@ export function startAttempt(step: Step, ref: TaskRef, attempt: number): Attempt
 	const of = planned.retry.maxAttempts > 1 ? ` of ${planned.retry.maxAttempts}` : "";
 	step.note(
 		"attempt_started",
-		`attempt ${attempt}${of}: ${request.method} ${maskUrl(request.url)} (gives up after ${formatMs(planned.timeoutMs)})`,
+		`attempt ${attempt}${of}: ${request.method} ${record.request.url} (gives up after ${formatMs(planned.timeoutMs)})`,
 		ref,
 	);
 	step.emit({
