@@ -141,7 +141,11 @@ describe("admin page: runs", () => {
 			(url) => /#\/runs\/run_[0-9a-f]{32}$/.test(url.hash) && !url.hash.includes(runId),
 		);
 		await page.getByText(`Retry of`).waitFor();
-		await page.getByRole("link", { name: runId }).waitFor();
+		const retryId = /#\/runs\/(run_[0-9a-f]{32})$/.exec(new URL(page.url()).hash)?.[1] ?? "";
+		await page.getByRole("link", { name: runId }).click();
+		// The original links to its retry too.
+		await page.getByText("Retried as").waitFor();
+		await page.getByRole("link", { name: retryId }).waitFor();
 	});
 
 	it("hides another member's run of a private workflow (404 page, not listed)", async () => {

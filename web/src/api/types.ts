@@ -133,6 +133,8 @@ export interface Run extends Omit<RunSummary, "entityId"> {
 	requestedBy: string;
 	runAs: string | null;
 	retryOf: string | null;
+	/** Runs started by retrying this one, oldest first. */
+	retries: string[];
 	inputs: unknown;
 	outputs: unknown;
 	error: (Problem & { node: string | null }) | null;

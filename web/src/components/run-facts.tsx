@@ -1,4 +1,5 @@
 // Who started a run, when, how long it took, what went in and what came out.
+import { Fragment } from "preact";
 import type { Run } from "../api/types";
 import { href } from "../lib/router";
 import { durationBetween } from "../lib/time";
@@ -47,6 +48,21 @@ export function RunFacts({ run }: { run: Run }) {
 							<a class="mono" href={href(`/runs/${run.retryOf}`)}>
 								{run.retryOf}
 							</a>
+						</dd>
+					</>
+				)}
+				{run.retries.length > 0 && (
+					<>
+						<dt>Retried as</dt>
+						<dd>
+							{run.retries.map((id, i) => (
+								<Fragment key={id}>
+									{i > 0 && ", "}
+									<a class="mono" href={href(`/runs/${id}`)}>
+										{id}
+									</a>
+								</Fragment>
+							))}
 						</dd>
 					</>
 				)}
