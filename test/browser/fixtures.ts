@@ -60,6 +60,11 @@ export const deployWorkflow = {
 			title: "Wait before staging",
 			config: { type: "DELAY", duration: "1s" },
 		},
+		{
+			identifier: "prod_failed",
+			title: "Prod wait failed",
+			config: { type: "DELAY", duration: "1s" },
+		},
 	],
 	connections: [
 		{ identifier: "start", sourceIdentifier: "trigger", targetIdentifier: "check" },
@@ -74,6 +79,12 @@ export const deployWorkflow = {
 			sourceIdentifier: "check",
 			fallback: true,
 			targetIdentifier: "to_staging",
+		},
+		{
+			identifier: "prod_error",
+			sourceIdentifier: "to_prod",
+			onError: true,
+			targetIdentifier: "prod_failed",
 		},
 	],
 };

@@ -106,8 +106,10 @@ describe("admin page: sign-in and workflows", () => {
 			await graph.locator(`[data-node="${node}"]`).waitFor();
 		}
 		await expect(graph.locator(".edge-label").allTextContents()).resolves.toEqual(
-			expect.arrayContaining(["Production?", "fallback"]),
+			expect.arrayContaining(["Production?", "fallback", "on error"]),
 		);
+		// An error handler's connection is drawn apart from the success path.
+		await graph.locator('.edge.on-error[data-connection="prod_error"]').waitFor();
 		await page.getByText("Definition (version 1, JSON)").click();
 		await page.getByLabel("Definition of version 1").waitFor();
 		await shotBothWidths(watched, "03-workflow");

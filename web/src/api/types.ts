@@ -40,6 +40,8 @@ export interface Connection {
 	targetIdentifier: string;
 	sourceOptionIdentifier?: string;
 	fallback?: boolean;
+	/** Taken only when the source node fails (its error handler). */
+	onError?: boolean;
 	title?: string;
 }
 

@@ -16,8 +16,10 @@ export interface PlacedEdge {
 	id: string;
 	source: string;
 	target: string;
-	/** Condition option or "fallback"; plain connections have none. */
+	/** Condition option, "fallback" or "on error"; plain connections have none. */
 	label: string | null;
+	/** Taken only when the source fails: drawn apart from the success path. */
+	onError: boolean;
 	points: { x: number; y: number }[];
 	labelAt: { x: number; y: number } | null;
 }
@@ -34,7 +36,14 @@ const CHAR = 7.5;
 const NODE_HEIGHT = 62;
 const LABEL_HEIGHT = 20;
 
-function edgeLabel(definition: Definition, sourceId: string, option?: string, fallback?: boolean) {
+function edgeLabel(
+	definition: Definition,
+	sourceId: string,
+	option?: string,
+	fallback?: boolean,
+	onError?: boolean,
+) {
+	if (onError) return "on error";
 	if (fallback) return "fallback";
 	if (!option) return null;
 	const source = definition.nodes.find((n) => n.identifier === sourceId);
@@ -69,12 +78,18 @@ export function layoutWorkflow(definition: Definition, options: LayoutOptions = 
 		graph.setNode(node.identifier, { width, height: NODE_HEIGHT, title, type: node.config.type });
 	}
 	for (const c of definition.connections) {
-		const label = edgeLabel(definition, c.sourceIdentifier, c.sourceOptionIdentifier, c.fallback);
+		const label = edgeLabel(
+			definition,
+			c.sourceIdentifier,
+			c.sourceOptionIdentifier,
+			c.fallback,
+			c.onError,
+		);
 		const size = label ? { width: label.length * 7 + 12, height: LABEL_HEIGHT } : {};
 		graph.setEdge(
 			c.sourceIdentifier,
 			c.targetIdentifier,
-			{ ...size, labelpos: "c", label },
+			{ ...size, labelpos: "c", label, onError: c.onError === true },
 			c.identifier,
 		);
 	}
@@ -91,6 +106,7 @@ export function layoutWorkflow(definition: Definition, options: LayoutOptions = 
 			source: e.v,
 			target: e.w,
 			label: label.label ?? null,
+			onError: label.onError === true,
 			points: label.points ?? [],
 			labelAt: label.label ? { x: label.x, y: label.y } : null,
 		};

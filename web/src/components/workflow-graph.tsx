@@ -29,7 +29,7 @@ function path(points: { x: number; y: number }[]): string {
 function Edge({ edge, state }: { edge: PlacedEdge; state?: GraphState }) {
 	const cls = state?.taken.has(edge.id) ? "taken" : state?.notTaken.has(edge.id) ? "not-taken" : "";
 	return (
-		<g class={`edge ${cls}`} data-connection={edge.id}>
+		<g class={`edge ${cls}${edge.onError ? " on-error" : ""}`} data-connection={edge.id}>
 			<path d={path(edge.points)} marker-end="url(#arrow)" />
 			{edge.label && edge.labelAt && (
 				<g class="edge-label">
