@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { validateRunInputs } from "../../worker/runs/inputs";
+import { inputFormIssues, validateRunInputs } from "../../worker/runs/inputs";
 
 /** Port-style: no `type: "object"` at the top. */
 const FORM = {
@@ -89,6 +89,40 @@ describe("validateRunInputs", () => {
 		expect(at("/replicas")).toMatch(/greater than 10/);
 		expect(at("/tags/1")).toMatch(/"string"/);
 		for (const error of errors) expect(error.message).not.toMatch(/does not match schema/);
+	});
+
+	it("matches patterns in linear time: a pattern that backtracks exponentially answers at once", () => {
+		const form = {
+			properties: {
+				code: { type: "string", pattern: "^(a|a)*$" },
+				tags: { type: "array", items: { type: "string", pattern: "^[a-z]+$" } },
+			},
+		};
+		// JavaScript's RegExp takes minutes on this (2^40 paths); RE2 is linear.
+		const errors = errorsOf(form, { code: `${"a".repeat(40)}!`, tags: ["ok", "NO"] });
+		expect(errors.map((e) => e.pointer).sort()).toEqual(["/code", "/tags/1"]);
+		expect(errors[0]?.message).toMatch(/does not match pattern/);
+		expect(validateRunInputs(form, { code: "aaaa", tags: ["x"] }).ok).toBe(true);
+	});
+
+	it("refuses at save time patterns RE2 cannot run, or placed where no value is known", () => {
+		const codes = (properties: Record<string, unknown>) =>
+			inputFormIssues({ properties }, "/f").map((i) => i.pointer);
+		expect(codes({ a: { type: "string", pattern: "(?=x)a" } })).toEqual([
+			"/f/properties/a/pattern",
+		]);
+		expect(codes({ a: { type: "string", pattern: "(a)\\1" } })).toEqual([
+			"/f/properties/a/pattern",
+		]);
+		expect(codes({ a: { anyOf: [{ type: "string", pattern: "^a" }] } })).toEqual([
+			"/f/properties/a/anyOf/0/pattern",
+		]);
+		expect(codes({ a: { type: "object", patternProperties: { "^x": {} } } })).toEqual([
+			"/f/properties/a/patternProperties",
+		]);
+		expect(codes({ a: { type: "array", items: { type: "string", pattern: "^[a-z]+$" } } })).toEqual(
+			[],
+		);
 	});
 
 	it("checks integers and minimums", () => {
