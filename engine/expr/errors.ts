@@ -37,8 +37,7 @@ export type LimitName =
 	| "arrayLength"
 	| "objectSize"
 	| "depth"
-	| "callDepth"
-	| "regex";
+	| "callDepth";
 
 /** Evaluation stopped because it would exceed a safety limit. Never caught by `try`. */
 export class ExprLimitError extends Error {

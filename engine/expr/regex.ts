@@ -1,14 +1,16 @@
+import { RE2JS } from "re2js";
 import type { Json } from "./ast";
-import { ExprLimitError } from "./errors";
 import type { Budget } from "./limits";
 import { fail } from "./runtime";
 import { describeValue } from "./values";
 
-// jq regexes (Oniguruma) mapped onto JS RegExp. Patterns whose backtracking can explode are
-// refused, because a running RegExp cannot be interrupted by the step budget.
+// jq regexes (Oniguruma) run by RE2 (re2js): matching takes time linear in the input, so no
+// pattern or input can stall the run (a running JavaScript RegExp can backtrack for minutes and
+// nothing, not the step budget, can interrupt it). RE2 has no lookaround or backreferences:
+// such patterns are refused with a clear error.
 
 export interface CompiledRegex {
-	regex: RegExp;
+	regex: RE2JS;
 	global: boolean;
 	skipEmpty: boolean;
 	/** Capture group names by group number (1-based; index 0 unused), null when unnamed. */
@@ -26,7 +28,7 @@ export function compileRegex(pattern: Json, flags: Json): CompiledRegex {
 	const cacheKey = `${flags ?? ""}\u0000${pattern}`;
 	const cached = cache.get(cacheKey);
 	if (cached) return cached;
-	let jsFlags = "dg";
+	let re2Flags = 0;
 	let global = false;
 	let skipEmpty = false;
 	let source = pattern;
@@ -36,7 +38,7 @@ export function compileRegex(pattern: Json, flags: Json): CompiledRegex {
 				global = true;
 				break;
 			case "i":
-				jsFlags += "i";
+				re2Flags |= RE2JS.CASE_INSENSITIVE;
 				break;
 			case "x":
 				source = stripExtended(source);
@@ -46,18 +48,17 @@ export function compileRegex(pattern: Json, flags: Json): CompiledRegex {
 				break;
 			case "s":
 			case "l":
-				// Single-line (^ and $ only at the ends) is already JS's default; longest-match has no JS equivalent.
+				// Single-line (^ and $ only at the ends) is already RE2's default; longest-match is not offered.
 				break;
 			case "p":
-				jsFlags += "s";
+				re2Flags |= RE2JS.DOTALL;
 				break;
 			default:
 				return fail(`${flags} is not a valid modifier string`);
 		}
 	}
-	rejectNestedQuantifiers(source);
 	const compiled: CompiledRegex = {
-		regex: build(source, jsFlags),
+		regex: build(source, re2Flags),
 		global,
 		skipEmpty,
 		names: groupNames(source),
@@ -67,17 +68,13 @@ export function compileRegex(pattern: Json, flags: Json): CompiledRegex {
 	return compiled;
 }
 
-function build(source: string, flags: string): RegExp {
+function build(source: string, flags: number): RE2JS {
 	try {
-		return new RegExp(source, `${flags}u`);
-	} catch {
-		try {
-			return new RegExp(source, flags);
-		} catch (e) {
-			return fail(
-				`${JSON.stringify(source)} (at offset 0) is not a valid regex: ${(e as Error).message}`,
-			);
-		}
+		return RE2JS.compile(source, flags);
+	} catch (e) {
+		return fail(
+			`${JSON.stringify(source)} (at offset 0) is not a valid regex (RE2 syntax; no lookaround or backreferences): ${(e as Error).message}`,
+		);
 	}
 }
 
@@ -124,46 +121,6 @@ function groupNames(source: string): (string | null)[] {
 	return names;
 }
 
-/** Refuses `(a+)+`-style patterns: a repeated group that itself contains repetition. */
-function rejectNestedQuantifiers(source: string): void {
-	const groups: boolean[] = [false];
-	let closedGroupRepeats = false;
-	let previousWasGroup = false;
-	let inClass = false;
-	for (let i = 0; i < source.length; i++) {
-		const c = source[i] as string;
-		if (c === "\\") {
-			i++;
-			previousWasGroup = false;
-			continue;
-		}
-		if (inClass) {
-			inClass = c !== "]";
-			continue;
-		}
-		const repeats = c === "*" || c === "+" || (c === "{" && /^\{\d*,?\d*\}/.test(source.slice(i)));
-		if (repeats) {
-			if (previousWasGroup && closedGroupRepeats) {
-				throw new ExprLimitError(
-					"regex",
-					0,
-					`the pattern ${JSON.stringify(source)} repeats a group that already repeats (catastrophic backtracking risk); simplify it`,
-				);
-			}
-			groups[groups.length - 1] = true;
-		}
-		if (c === "[") inClass = true;
-		if (c === "(") groups.push(false);
-		if (c === ")" && groups.length > 1) {
-			closedGroupRepeats = groups.pop() as boolean;
-			if (closedGroupRepeats) groups[groups.length - 1] = true;
-			previousWasGroup = true;
-			continue;
-		}
-		if (!(c === "?" && previousWasGroup)) previousWasGroup = false;
-	}
-}
-
 /** Converts UTF-16 offsets to code point offsets (jq reports code points). */
 function codePointOffsets(text: string): ((utf16: number) => number) | null {
 	if (!/[\ud800-\udfff]/.test(text)) return null;
@@ -183,16 +140,15 @@ export function matchAll(text: Json, re: CompiledRegex, budget: Budget): Json[] 
 	if (typeof text !== "string")
 		return fail(`${describeValue(text)} cannot be matched, as it is not a string`);
 	const toCp = codePointOffsets(text) ?? ((n: number) => n);
-	const regex = re.regex;
+	const matcher = re.regex.matcher(text);
 	const out: Json[] = [];
 	let start = 0;
 	do {
 		budget.step();
-		regex.lastIndex = start;
-		const m = regex.exec(text);
-		if (!m?.indices) break;
-		const [from, to] = m.indices[0] as [number, number];
-		if (!(re.skipEmpty && from === to)) out.push(matchObject(text, m, re.names, toCp));
+		if (!matcher.find(start)) break;
+		const from = matcher.start(0);
+		const to = matcher.end(0);
+		if (!(re.skipEmpty && from === to)) out.push(matchObject(text, matcher, re.names, toCp));
 		start = to === from ? to + 1 : to;
 		budget.checkArrayLength(out.length);
 	} while (re.global && start < text.length);
@@ -201,20 +157,20 @@ export function matchAll(text: Json, re: CompiledRegex, budget: Budget): Json[] 
 
 function matchObject(
 	text: string,
-	m: RegExpExecArray,
+	m: ReturnType<RE2JS["matcher"]>,
 	names: (string | null)[],
 	toCp: (n: number) => number,
 ): Json {
-	const [from, to] = (m.indices as RegExpIndicesArray)[0] as [number, number];
+	const from = m.start(0);
+	const to = m.end(0);
 	const captures: Json[] = [];
-	for (let g = 1; g < m.length; g++) {
-		const span = m.indices?.[g];
+	for (let g = 1; g <= m.groupCount(); g++) {
+		const a = m.start(g);
+		const b = m.end(g);
 		const name = names[g] ?? null;
-		if (!span) captures.push({ offset: -1, string: null, length: 0, name });
-		else {
-			const [a, b] = span;
+		if (a < 0) captures.push({ offset: -1, string: null, length: 0, name });
+		else
 			captures.push({ offset: toCp(a), length: toCp(b) - toCp(a), string: text.slice(a, b), name });
-		}
 	}
 	return {
 		offset: toCp(from),
