@@ -86,4 +86,57 @@ describe("wrangler dev smoke", () => {
 		expect(definition.identifier).toBe("notify_on_demand");
 		expect(definition.nodes).toHaveLength(2);
 	});
+
+	it("runs regexes on RE2 in the real runtime: a form's pattern and a jq test() condition", async () => {
+		const token = await server.token({ tenant: "e2e", sub: "smoke@example.test", role: "admin" });
+		const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+		const definition = {
+			identifier: "regexes",
+			title: "Regexes",
+			nodes: [
+				{
+					identifier: "trigger",
+					config: {
+						type: "SELF_SERVE_TRIGGER",
+						userInputs: { properties: { code: { type: "string", pattern: "^[A-Z]{3}-\\d+$" } } },
+					},
+				},
+				{
+					identifier: "check",
+					config: {
+						type: "CONDITION",
+						options: [{ identifier: "big", expression: '.inputs.code | test("-\\\\d{3,}$")' }],
+					},
+				},
+			],
+			connections: [{ identifier: "c1", sourceIdentifier: "trigger", targetIdentifier: "check" }],
+		};
+		const created = await fetch(`${server.baseUrl}/v1/workflows`, {
+			method: "POST",
+			headers,
+			body: JSON.stringify(definition),
+		});
+		expect(created.status, await created.text()).toBe(201);
+		const start = (code: string) =>
+			fetch(`${server.baseUrl}/v1/workflows/regexes/runs`, {
+				method: "POST",
+				headers,
+				body: JSON.stringify({ inputs: { code } }),
+			});
+		const refused = await start("abc");
+		expect(refused.status).toBe(422);
+		expect(await refused.text()).toContain("/inputs/code");
+		const started = await start("ABC-1234");
+		const run = (await started.json()) as { id: string };
+		expect(started.status).toBe(202);
+		let view: Json = {};
+		for (let i = 0; i < 100 && view.status !== "COMPLETED"; i++) {
+			await new Promise((r) => setTimeout(r, 50));
+			view = (await (
+				await fetch(`${server.baseUrl}/v1/workflows/runs/${run.id}`, { headers })
+			).json()) as Json;
+		}
+		expect(view.result).toBe("SUCCESS");
+		expect((view.variables as { outputs: Json }).outputs.check).toEqual({ option: "big" });
+	});
 });
