@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { inputFormIssues, validateRunInputs } from "../../worker/runs/inputs";
+import { inputFormIssues } from "../../worker/runs/input-form";
+import { validateRunInputs } from "../../worker/runs/inputs";
 
 /** Port-style: no `type: "object"` at the top. */
 const FORM = {

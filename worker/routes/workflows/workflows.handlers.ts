@@ -10,7 +10,8 @@ import { notFound, validationFailed } from "../../errors/api-error";
 import { contentHash } from "../../lib/canonical-json";
 import { decodeCursor, encodeCursor } from "../../lib/cursor";
 import { applyMergePatch } from "../../lib/merge-patch";
-import { inputFormIssues, type UserInputs } from "../../runs/inputs";
+import { inputFormIssues } from "../../runs/input-form";
+import type { UserInputs } from "../../runs/inputs";
 import type * as routes from "./workflows.routes";
 
 type Handler<R extends RouteConfig> = RouteHandler<R, AppEnv>;
