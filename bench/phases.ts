@@ -39,6 +39,8 @@ export interface CostDelta {
 	tenantObjectRows: number;
 	/** RunObject + TenantObject requests (RPC calls, fetches, alarms). */
 	doRequests: number;
+	/** setAlarm and deleteAlarm calls, RunObject + TenantObject. */
+	alarmWrites: number;
 	fetches: number;
 }
 
@@ -53,6 +55,13 @@ function delta(a: Counters, b: Counters): CostDelta {
 			(b.doRequests?.TenantObject ?? 0) -
 			(a.doRequests?.RunObject ?? 0) -
 			(a.doRequests?.TenantObject ?? 0),
+		// Older counters have no alarm field: NaN, not a made-up 0.
+		alarmWrites: b.doAlarmWrites
+			? (b.doAlarmWrites.RunObject ?? 0) +
+				(b.doAlarmWrites.TenantObject ?? 0) -
+				(a.doAlarmWrites?.RunObject ?? 0) -
+				(a.doAlarmWrites?.TenantObject ?? 0)
+			: Number.NaN,
 		fetches: b.fetches - a.fetches,
 	};
 }

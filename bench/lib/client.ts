@@ -190,5 +190,7 @@ export interface Counters {
 	doRowsWritten: Record<string, number>;
 	doSqlStatements: Record<string, number>;
 	doRequests: Record<string, number>;
+	/** Absent from counters read before 2026-12-07. */
+	doAlarmWrites?: Record<string, number>;
 	fetches: number;
 }

@@ -283,6 +283,16 @@ export function summarize(
 			median(hook.map((r) => r.counters.runObjectRows / (runs * NODES))),
 			2,
 		),
+		webhookD1RowsPerRun: round(median(hook.map((r) => r.counters.d1RowsWritten / runs)), 2),
+		webhookD1QueriesPerRun: round(median(hook.map((r) => r.counters.d1WriteStatements / runs)), 2),
+		alarmWritesPerRun: round(
+			median(cond.map((r) => (r.counters.alarmWrites ?? Number.NaN) / runs)),
+			2,
+		),
+		webhookAlarmWritesPerRun: round(
+			median(hook.map((r) => (r.counters.alarmWrites ?? Number.NaN) / runs)),
+			2,
+		),
 	};
 	row(
 		"D1 rows written / run (condition; incl. index entries)",
@@ -291,6 +301,14 @@ export function summarize(
 		"",
 		"",
 		`${cost.d1QueriesPerRun} write statements / run`,
+	);
+	row(
+		"D1 rows written / run (webhook; incl. index entries)",
+		cost.webhookD1RowsPerRun,
+		"",
+		"",
+		"",
+		`${cost.webhookD1QueriesPerRun} write statements / run`,
 	);
 	row(
 		"DO rows written / node (RunObject; condition | webhook)",
@@ -318,6 +336,14 @@ export function summarize(
 		"",
 	);
 	row("subrequests (fetch) / WEBHOOK node", cost.fetchesPerNode, "", "", "", "");
+	row(
+		"alarm writes (setAlarm + deleteAlarm) / run, all objects (condition | webhook)",
+		`${cost.alarmWritesPerRun} \\| ${cost.webhookAlarmWritesPerRun}`,
+		"",
+		"",
+		"",
+		"",
+	);
 	return {
 		...summary,
 		table: lines.join("\n"),

@@ -15,6 +15,8 @@ export const counters = {
 	/** Billed Durable Object requests: every RPC method call, fetch and alarm invocation. */
 	doRequests: { RunObject: 0, TenantObject: 0 } as Record<string, number>,
 	fetches: 0,
+	/** setAlarm and deleteAlarm calls, per class: each is a storage write of its own locally. */
+	doAlarmWrites: { RunObject: 0, TenantObject: 0 } as Record<string, number>,
 };
 
 /**
@@ -93,6 +95,16 @@ export function countingCtx(ctx: DurableObjectState, name: string): DurableObjec
 			};
 		},
 	});
+	for (const method of ["setAlarm", "deleteAlarm"] as const) {
+		const original = ctx.storage[method].bind(ctx.storage) as (...args: unknown[]) => Promise<void>;
+		Object.defineProperty(ctx.storage, method, {
+			value: (...args: unknown[]) => {
+				if (counting.on) counters.doAlarmWrites[name] = (counters.doAlarmWrites[name] ?? 0) + 1;
+				return original(...args);
+			},
+			configurable: true,
+		});
+	}
 	// Read when used: an object built while counting is off gets the runtime's own `sql` (a
 	// store that keeps the reference keeps that one; a run's object lives for one run).
 	Object.defineProperty(ctx.storage, "sql", {
