@@ -1,6 +1,17 @@
 #!/usr/bin/env node
 // `npm test`: every check CI runs, in order, stopping at the first failure.
 import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+
+// The browser suite drives the system's Chromium (never a downloaded one): say how to get it
+// rather than fail with playwright's stack trace. Kept in step with test/browser/browser.ts.
+const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const preflight = {
+	"browser tests (Chromium)": () =>
+		existsSync(chromium)
+			? null
+			: `no Chromium at ${chromium}. Install Debian's (sudo apt-get install chromium; .ci/run does it) or set CHROMIUM_PATH.`,
+};
 
 const steps = [
 	["type check", "npx", ["tsc", "--noEmit", "-p", "."]],
@@ -20,6 +31,11 @@ const only = process.argv.slice(2);
 for (const [name, cmd, args] of steps) {
 	if (only.length > 0 && !only.some((o) => name.startsWith(o))) continue;
 	console.log(`\n▶ ${name}`);
+	const missing = preflight[name]?.();
+	if (missing) {
+		console.error(`✖ ${name}: ${missing}`);
+		process.exit(1);
+	}
 	const started = Date.now();
 	const result = spawnSync(cmd, args, {
 		stdio: "inherit",
