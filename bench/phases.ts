@@ -44,23 +44,20 @@ export interface CostDelta {
 	fetches: number;
 }
 
+/** A per-class count summed over the product's two Durable Object classes. */
+const bothClasses = (byClass: Record<string, number> | undefined) =>
+	(byClass?.RunObject ?? 0) + (byClass?.TenantObject ?? 0);
+
 function delta(a: Counters, b: Counters): CostDelta {
 	return {
 		d1RowsWritten: b.d1RowsWritten - a.d1RowsWritten,
 		d1WriteStatements: b.d1WriteStatements - a.d1WriteStatements,
 		runObjectRows: (b.doRowsWritten.RunObject ?? 0) - (a.doRowsWritten.RunObject ?? 0),
 		tenantObjectRows: (b.doRowsWritten.TenantObject ?? 0) - (a.doRowsWritten.TenantObject ?? 0),
-		doRequests:
-			(b.doRequests?.RunObject ?? 0) +
-			(b.doRequests?.TenantObject ?? 0) -
-			(a.doRequests?.RunObject ?? 0) -
-			(a.doRequests?.TenantObject ?? 0),
+		doRequests: bothClasses(b.doRequests) - bothClasses(a.doRequests),
 		// Older counters have no alarm field: NaN, not a made-up 0.
 		alarmWrites: b.doAlarmWrites
-			? (b.doAlarmWrites.RunObject ?? 0) +
-				(b.doAlarmWrites.TenantObject ?? 0) -
-				(a.doAlarmWrites?.RunObject ?? 0) -
-				(a.doAlarmWrites?.TenantObject ?? 0)
+			? bothClasses(b.doAlarmWrites) - bothClasses(a.doAlarmWrites)
 			: Number.NaN,
 		fetches: b.fetches - a.fetches,
 	};

@@ -4,14 +4,9 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 
 // The browser suite drives the system's Chromium (never a downloaded one): say how to get it
-// rather than fail with playwright's stack trace. Kept in step with test/browser/browser.ts.
+// rather than fail with playwright's stack trace. Same default as test/browser/browser.ts.
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const preflight = {
-	"browser tests (Chromium)": () =>
-		existsSync(chromium)
-			? null
-			: `no Chromium at ${chromium}. Install Debian's (sudo apt-get install chromium; .ci/run does it) or set CHROMIUM_PATH.`,
-};
+const BROWSER_SUITE = "browser tests (Chromium)";
 
 const steps = [
 	["type check", "npx", ["tsc", "--noEmit", "-p", "."]],
@@ -24,16 +19,17 @@ const steps = [
 		"npx",
 		["vitest", "run", "--config", "vitest.e2e.config.mts"],
 	],
-	["browser tests (Chromium)", "npx", ["vitest", "run", "--config", "vitest.browser.config.mts"]],
+	[BROWSER_SUITE, "npx", ["vitest", "run", "--config", "vitest.browser.config.mts"]],
 ];
 
 const only = process.argv.slice(2);
 for (const [name, cmd, args] of steps) {
 	if (only.length > 0 && !only.some((o) => name.startsWith(o))) continue;
 	console.log(`\n▶ ${name}`);
-	const missing = preflight[name]?.();
-	if (missing) {
-		console.error(`✖ ${name}: ${missing}`);
+	if (name === BROWSER_SUITE && !existsSync(chromium)) {
+		console.error(
+			`✖ ${name}: no Chromium at ${chromium}. Install Debian's (sudo apt-get install chromium; .ci/run does it) or set CHROMIUM_PATH.`,
+		);
 		process.exit(1);
 	}
 	const started = Date.now();
