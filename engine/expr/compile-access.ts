@@ -1,6 +1,5 @@
 import { index, iterationKeys, slice } from "./access";
 import type { Json, Node } from "./ast";
-import { compileNode } from "./compile";
 import type { CompileContext, CompileScope } from "./compile-scope";
 import type { Compiled, Path, PathKey } from "./runtime";
 import { fromRun, fromSingle } from "./runtime";
@@ -77,10 +76,10 @@ export function compileSlice(
 	scope: CompileScope,
 	context: CompileContext,
 ): Compiled {
-	const target = compileNode(node.target, scope, context);
+	const target = context.compile(node.target, scope);
 	const nullFilter = fromSingle(() => null);
-	const from = node.from ? compileNode(node.from, scope, context) : nullFilter;
-	const to = node.to ? compileNode(node.to, scope, context) : nullFilter;
+	const from = node.from ? context.compile(node.from, scope) : nullFilter;
+	const to = node.to ? context.compile(node.to, scope) : nullFilter;
 	const bounds = (
 		input: Json,
 		s: Parameters<Compiled["run"]>[1],

@@ -1,6 +1,5 @@
 import { deletePaths, getPath, setPath, toPathJson } from "./access";
 import type { Json, Node } from "./ast";
-import { compileNode } from "./compile";
 import type { CompileContext, CompileScope } from "./compile-scope";
 import type { Budget } from "./limits";
 import { add, applyBinary } from "./operators";
@@ -26,8 +25,8 @@ export function compileAssign(
 	scope: CompileScope,
 	context: CompileContext,
 ): Compiled {
-	const left = compileNode(node.left, scope, context);
-	const right = compileNode(node.right, scope, context);
+	const left = context.compile(node.left, scope);
+	const right = context.compile(node.right, scope);
 	const op = node.op;
 	if (op === "|=") {
 		return fromRun((input, s, budget, emit) =>

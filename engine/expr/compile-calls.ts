@@ -1,6 +1,5 @@
 import type { Json, Node } from "./ast";
 import { lookupBuiltin } from "./builtins";
-import { compileNode } from "./compile";
 import type { CompileContext, CompileScope } from "./compile-scope";
 import { extendScope, findInScope } from "./compile-scope";
 import type { Budget } from "./limits";
@@ -28,8 +27,8 @@ export function compileDef(
 			bodyScope = extendScope(bodyScope, "closure", `${param}/0`);
 		}
 	}
-	const def: CompiledDef = { params, body: compileNode(body, bodyScope, context) };
-	const rest = compileNode(node.rest, withSelf, context);
+	const def: CompiledDef = { params, body: context.compile(body, bodyScope) };
+	const rest = context.compile(node.rest, withSelf);
 	const enter = (s: Scope): Scope => ({ kind: "function", key, def, parent: s });
 	return fromRun(
 		(input, s, budget, emit) => rest.run(input, enter(s), budget, emit),
@@ -43,7 +42,7 @@ export function compileCall(
 	context: CompileContext,
 ): Compiled {
 	const key = `${node.name}/${node.args.length}`;
-	const args = node.args.map((arg) => compileNode(arg, scope, context));
+	const args = node.args.map((arg) => context.compile(arg, scope));
 	const resolved = findInScope(scope, "callable", key);
 	if (resolved === "closure") return compileClosureCall(key);
 	if (resolved === "function") return compileUserCall(key, args);
@@ -155,7 +154,7 @@ export function compileLabel(
 	scope: CompileScope,
 	context: CompileContext,
 ): Compiled {
-	const body = compileNode(node.body, extendScope(scope, "label", node.name), context);
+	const body = context.compile(node.body, extendScope(scope, "label", node.name));
 	const name = node.name;
 	return fromRun((input, s, budget, emit) => {
 		const id = {};

@@ -1,5 +1,4 @@
 import type { Json, Node } from "./ast";
-import { compileNode } from "./compile";
 import type { CompileContext, CompileScope } from "./compile-scope";
 import { applyFormat, isFormat } from "./formats";
 import type { Budget } from "./limits";
@@ -21,7 +20,7 @@ export function compileString(
 	if (format !== null && !isFormat(format))
 		throw context.error(node.pos, `@${format} is not a valid format`);
 	const parts = node.parts.map((part) =>
-		typeof part === "string" ? part : compileNode(part, scope, context),
+		typeof part === "string" ? part : context.compile(part, scope),
 	);
 	const render = (value: Json, budget: Budget): string =>
 		format === null ? toText(value) : applyFormat(format, value, budget);
@@ -67,7 +66,7 @@ export function compileArray(
 	context: CompileContext,
 ): Compiled {
 	if (node.body === null) return fromSingle(() => []);
-	const body = compileNode(node.body, scope, context);
+	const body = context.compile(node.body, scope);
 	return fromSingle((input, s, budget) => {
 		budget.step();
 		return collect(body, input, s, budget);
@@ -80,8 +79,8 @@ export function compileObject(
 	context: CompileContext,
 ): Compiled {
 	const entries = node.entries.map((entry) => ({
-		key: compileNode(entry.key, scope, context),
-		value: compileNode(entry.value, scope, context),
+		key: context.compile(entry.key, scope),
+		value: context.compile(entry.value, scope),
 	}));
 	const checkKey = (key: Json): string =>
 		typeof key === "string" ? key : fail(`Object keys must be strings (got ${toText(key)})`);

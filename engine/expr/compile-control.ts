@@ -1,6 +1,5 @@
 import { index } from "./access";
 import type { Json, Node, Pattern } from "./ast";
-import { compileNode } from "./compile";
 import type { CompileContext, CompileScope } from "./compile-scope";
 import { extendScope } from "./compile-scope";
 import { ExprRuntimeError } from "./errors";
@@ -18,12 +17,12 @@ export function compileIf(
 	scope: CompileScope,
 	context: CompileContext,
 ): Compiled {
-	let result = compileNode(node.otherwise, scope, context);
+	let result = context.compile(node.otherwise, scope);
 	for (let i = node.branches.length - 1; i >= 0; i--) {
 		const branch = node.branches[i] as NodeOf<"if">["branches"][number];
 		result = compileBranch(
-			compileNode(branch.cond, scope, context),
-			compileNode(branch.body, scope, context),
+			context.compile(branch.cond, scope),
+			context.compile(branch.body, scope),
 			result,
 		);
 	}
@@ -56,8 +55,8 @@ export function compileTry(
 	scope: CompileScope,
 	context: CompileContext,
 ): Compiled {
-	const body = compileNode(node.body, scope, context);
-	const handler = node.handler ? compileNode(node.handler, scope, context) : null;
+	const body = context.compile(node.body, scope);
+	const handler = node.handler ? context.compile(node.handler, scope) : null;
 	return fromRun(
 		(input, s, budget, emit) => {
 			const caught = runGuarded((guarded) => body.run(input, s, budget, guarded), emit);
@@ -106,11 +105,11 @@ export function compileFold(
 	scope: CompileScope,
 	context: CompileContext,
 ): Compiled {
-	const source = compileNode(node.source, scope, context);
-	const init = compileNode(node.init, scope, context);
+	const source = context.compile(node.source, scope);
+	const init = context.compile(node.init, scope);
 	const inner = patternScope(node.pattern, scope, context);
 	const matcher = compilePattern(node.pattern, scope, context);
-	const update = compileNode(node.update, inner, context);
+	const update = context.compile(node.update, inner);
 	if (node.kind === "reduce") {
 		return fromRun((input, s, budget, emit) =>
 			init.run(input, s, budget, (initial) => {
@@ -130,7 +129,7 @@ export function compileFold(
 			}),
 		);
 	}
-	const extract = node.extract ? compileNode(node.extract, inner, context) : null;
+	const extract = node.extract ? context.compile(node.extract, inner) : null;
 	return fromRun((input, s, budget, emit) =>
 		init.run(input, s, budget, (initial) => {
 			let state: Json = initial;
@@ -153,9 +152,9 @@ export function compileBind(
 	scope: CompileScope,
 	context: CompileContext,
 ): Compiled {
-	const source = compileNode(node.source, scope, context);
+	const source = context.compile(node.source, scope);
 	const matcher = compilePattern(node.pattern, scope, context);
-	const body = compileNode(node.body, patternScope(node.pattern, scope, context), context);
+	const body = context.compile(node.body, patternScope(node.pattern, scope, context));
 	return fromRun(
 		(input, s, budget, emit) =>
 			source.run(input, s, budget, (value) =>
@@ -216,7 +215,7 @@ export function compilePattern(
 		}
 		case "object": {
 			const entries = pattern.entries.map((entry) => ({
-				key: compileNode(entry.key, scope, context),
+				key: context.compile(entry.key, scope),
 				keyVariable: entry.keyVariable,
 				value: entry.value ? compilePattern(entry.value, scope, context) : null,
 			}));

@@ -1,5 +1,4 @@
 import type { Node } from "./ast";
-import { compileNode } from "./compile";
 import type { CompileContext, CompileScope } from "./compile-scope";
 import { applyBinary } from "./operators";
 import type { Compiled } from "./runtime";
@@ -15,8 +14,8 @@ export function compileBinary(
 	scope: CompileScope,
 	context: CompileContext,
 ): Compiled {
-	const left = compileNode(node.left, scope, context);
-	const right = compileNode(node.right, scope, context);
+	const left = context.compile(node.left, scope);
+	const right = context.compile(node.right, scope);
 	const op = node.op;
 	const ls = left.single;
 	const rs = right.single;
@@ -60,8 +59,8 @@ function compileLogical(
 	context: CompileContext,
 	shortCircuitOn: boolean,
 ): Compiled {
-	const left = compileNode(node.left, scope, context);
-	const right = compileNode(node.right, scope, context);
+	const left = context.compile(node.left, scope);
+	const right = context.compile(node.right, scope);
 	const ls = left.single;
 	const rs = right.single;
 	if (ls && rs) {
@@ -84,8 +83,8 @@ export function compileAlternative(
 	scope: CompileScope,
 	context: CompileContext,
 ): Compiled {
-	const left = compileNode(node.left, scope, context);
-	const right = compileNode(node.right, scope, context);
+	const left = context.compile(node.left, scope);
+	const right = context.compile(node.right, scope);
 	return fromRun(
 		(input, s, budget, emit) => {
 			let found = false;

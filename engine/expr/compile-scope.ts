@@ -1,4 +1,6 @@
+import type { Node } from "./ast";
 import type { ExprSyntaxError } from "./errors";
+import type { Compiled } from "./runtime";
 
 /** What the compiler knows is in scope, to resolve names and report undefined ones early. */
 export type CompileScope = {
@@ -10,6 +12,11 @@ export type CompileScope = {
 
 export interface CompileContext {
 	error(pos: number, reason: string): ExprSyntaxError;
+	/**
+	 * Compiles a sub-expression. Handed to each construct's compiler rather than imported, so
+	 * the constructs (compile-*.ts) and the dispatcher (compile.ts) do not import each other.
+	 */
+	compile(node: Node, scope: CompileScope): Compiled;
 }
 
 export function findInScope(scope: CompileScope, kind: "variable" | "label", key: string): boolean;

@@ -20,7 +20,16 @@ import { fromRun, fromSingle, lookupVariable } from "./runtime";
 // Compiles the AST to closures. Filters that always yield exactly one value get a `single`
 // function so common templates (`.a.b`, comparisons, `and`) run without callbacks.
 
-export function compileNode(node: Node, scope: CompileScope, context: CompileContext): Compiled {
+/** Compiles a whole expression; `error` builds the syntax error for a position in its source. */
+export function compileProgram(ast: Node, error: CompileContext["error"]): Compiled {
+	const context: CompileContext = {
+		error,
+		compile: (node, scope) => compileNode(node, scope, context),
+	};
+	return context.compile(ast, null);
+}
+
+function compileNode(node: Node, scope: CompileScope, context: CompileContext): Compiled {
 	switch (node.kind) {
 		case "identity":
 			return fromSingle(
@@ -46,15 +55,12 @@ export function compileNode(node: Node, scope: CompileScope, context: CompileCon
 		case "index":
 			return (
 				compileFieldPath(node) ??
-				compileIndex(
-					compileNode(node.target, scope, context),
-					compileNode(node.key, scope, context),
-				)
+				compileIndex(context.compile(node.target, scope), context.compile(node.key, scope))
 			);
 		case "slice":
 			return compileSlice(node, scope, context);
 		case "iterate":
-			return compileIterate(compileNode(node.target, scope, context));
+			return compileIterate(context.compile(node.target, scope));
 		case "try":
 			return compileTry(node, scope, context);
 		case "array":
@@ -62,7 +68,7 @@ export function compileNode(node: Node, scope: CompileScope, context: CompileCon
 		case "object":
 			return compileObject(node, scope, context);
 		case "negate": {
-			const body = compileNode(node.body, scope, context);
+			const body = context.compile(node.body, scope);
 			const single = body.single;
 			if (single) return fromSingle((input, s, budget) => negate(single(input, s, budget)));
 			return fromRun((input, s, budget, emit) =>
@@ -70,13 +76,10 @@ export function compileNode(node: Node, scope: CompileScope, context: CompileCon
 			);
 		}
 		case "pipe":
-			return compilePipe(
-				compileNode(node.left, scope, context),
-				compileNode(node.right, scope, context),
-			);
+			return compilePipe(context.compile(node.left, scope), context.compile(node.right, scope));
 		case "comma": {
-			const left = compileNode(node.left, scope, context);
-			const right = compileNode(node.right, scope, context);
+			const left = context.compile(node.left, scope);
+			const right = context.compile(node.right, scope);
 			return fromRun(
 				(input, s, budget, emit) => {
 					left.run(input, s, budget, emit);

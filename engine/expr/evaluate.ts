@@ -1,6 +1,5 @@
 import type { Json, Node } from "./ast";
-import { compileNode } from "./compile";
-import type { CompileContext } from "./compile-scope";
+import { compileProgram } from "./compile";
 import { ExprLimitError, ExprRuntimeError, syntaxErrorAt } from "./errors";
 import type { Limits } from "./limits";
 import { Budget, DEFAULT_LIMITS, resolveLimits, walkGuard } from "./limits";
@@ -52,8 +51,8 @@ export function compile(expr: string): CompiledExpression {
 function parseAndCompile(expr: string): CompiledExpression {
 	try {
 		const ast = parseExpression(expr);
-		const context: CompileContext = { error: (pos, reason) => syntaxErrorAt(expr, pos, reason) };
-		return { source: expr, ast, program: compileNode(ast, null, context) };
+		const error = (pos: number, reason: string) => syntaxErrorAt(expr, pos, reason);
+		return { source: expr, ast, program: compileProgram(ast, error) };
 	} catch (e) {
 		// The parser and compiler recurse over nesting; absurd nesting must not escape as RangeError.
 		if (e instanceof RangeError) throw syntaxErrorAt(expr, 0, "expression nests too deeply");

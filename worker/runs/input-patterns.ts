@@ -1,6 +1,6 @@
 import type { Schema } from "@cfworker/json-schema";
 import { RE2JS } from "re2js";
-import type { InputViolation } from "./inputs";
+import type { InputViolation } from "./input-violation";
 
 // Input forms' `pattern`s. A JSON Schema `pattern` run by JavaScript's RegExp can backtrack for minutes on a short
 // input (`^(a|a)*$`), and nothing can interrupt it: one start request would stall the Worker.

@@ -1,5 +1,6 @@
 import { type OutputUnit, type Schema, type SchemaDraft, Validator } from "@cfworker/json-schema";
 import { escapeToken, isPlainObject, patternViolations, takePatterns } from "./input-patterns";
+import type { InputViolation } from "./input-violation";
 
 /**
  * A run's inputs against its trigger's `userInputs` (DESIGN §2: validated before the run
@@ -9,12 +10,6 @@ import { escapeToken, isPlainObject, patternViolations, takePatterns } from "./i
 
 /** A trigger's `userInputs`: a JSON Schema object, Port-style (`type: "object"` may be left out). */
 export type UserInputs = Record<string, unknown>;
-
-export interface InputViolation {
-	/** RFC 6901 pointer into the inputs ("" is the inputs as a whole). */
-	pointer: string;
-	message: string;
-}
 
 export type InputsValidation =
 	| { ok: true; inputs: Record<string, unknown> }
