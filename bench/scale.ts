@@ -1,5 +1,5 @@
-// Scale figures (issue 7 "Scale"): listing runs over a large seeded index, and reading a run
-// with a long history, first page against a deep page. Stepline only: the peers have no
+// Scale figures (bench/README.md#goals-met-and-missed): listing runs over a large seeded index,
+// and reading a run with a long history, first page against a deep page. Stepline only: the peers have no
 // equivalent API to compare with, so these report absolute times and flatness ratios.
 import { randomUUID } from "node:crypto";
 import type { BenchClient } from "./lib/client";

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run size:web`: the gzip size of what the admin page's first load fetches: index.html
 // and every stylesheet and script it references (the bundle has no lazy chunks). Builds the
-// page first when it is stale. Exits 1 over the budget (issue 6: under 100 KB of JS + CSS).
+// page first when it is stale. Exits 1 over the budget (under 100 KB of JS + CSS, gzip).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";

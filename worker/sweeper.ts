@@ -24,7 +24,7 @@ export const DUE_RUNS_SQL =
 	"SELECT id, tenant_id FROM runs WHERE status <> 'COMPLETED' AND wake_at < ? ORDER BY wake_at LIMIT ?";
 
 /**
- * The cron sweeper (DESIGN §4 rule 6). D1 is only an index, so this cannot repair a run; it
+ * The cron sweeper (docs/ARCHITECTURE.md#d1-is-an-index). D1 is only an index, so this cannot repair a run; it
  * pokes the run's object, which acts on whatever is due and rewrites its index entry.
  * Poking a healthy run is harmless: its alarm logic is idempotent.
  */

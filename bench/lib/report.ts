@@ -1,5 +1,5 @@
-// Turns raw rounds into the figures of issue 7: medians per system and ratios against the peers
-// measured in the same run (the load rows are in report-loads.ts, the cost counts in
+// Turns raw rounds into the figures of bench/README.md: medians per system and ratios against
+// the peers measured in the same run (the load rows are in report-loads.ts, the cost counts in
 // report-counts.ts; the dollar estimate is cost.ts).
 import type { NodeRound, Sample } from "../phases";
 import { type CostCounts, countRows } from "./report-counts";

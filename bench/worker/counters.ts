@@ -1,5 +1,5 @@
-// Write counters for the cost figures (issue 7: D1 rows written per run, Durable Object
-// storage rows written per node, subrequests per node). They live in the isolate's memory:
+// Write counters for the cost figures (bench/README.md#goals-met-and-missed: D1 rows written
+// per run, Durable Object storage rows written per node, subrequests per node). They live in the isolate's memory:
 // wrangler dev runs the Worker and its Durable Objects in one isolate, so the bench route
 // /__bench/counters sees every increment. Only deltas across a bench phase are used.
 

@@ -3,7 +3,7 @@ import type { AcquireResult } from "../tenant/admission";
 import type { OutboxState } from "./run-store";
 
 /**
- * The run's side of tenant admission (issue 5 point 7), stored beside the engine state.
+ * The run's side of tenant admission (docs/ARCHITECTURE.md#admission), stored beside the engine state.
  * A run holds one of the tenant's slots while it is IN_PROGRESS; WAITING and COMPLETED runs
  * give theirs back, and a waiting run takes one again before it resumes.
  */

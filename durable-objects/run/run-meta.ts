@@ -3,7 +3,7 @@ import type { JsonObject, RunReuse, StartEvent } from "../../engine/run";
 
 /**
  * What a run object knows besides the engine state, written once when the run is created:
- * who it belongs to and the pinned definition it runs (DESIGN §4 rule 5: a run keeps its
+ * who it belongs to and the pinned definition it runs (docs/ARCHITECTURE.md#pinned-versions: a run keeps its
  * version across later edits and deploys).
  */
 export interface RunMeta {

@@ -16,7 +16,7 @@ export type CancelResult =
 	| { kind: "not_found" };
 
 /**
- * One run (DESIGN §3, §4, §6): RPC methods and the alarm over the RunShell; the run's side of
+ * One run (docs/ARCHITECTURE.md#a-start, #an-alarm, #signals-from-outside): RPC methods and the alarm over the RunShell; the run's side of
  * tenant admission is RunSlots (run-slots.ts). Every method is safe to call again: start returns the existing
  * run, slotGranted and the alarm act only on what is still pending.
  */

@@ -24,7 +24,7 @@ import {
 } from "./run-store";
 
 /**
- * The shell around the pure engine (DESIGN §3, §4): load → advance → persist the transition in
+ * The shell around the pure engine (docs/ARCHITECTURE.md#a-step): load → advance → persist the transition in
  * one storage transaction → perform its effects → arm the one alarm. Memory is only a cache:
  * every cached field can be dropped at any time and rebuilt from storage.
  */

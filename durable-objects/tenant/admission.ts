@@ -169,7 +169,7 @@ export const sweepTimeFor = (expiresAt: number, nextSweepAllowed: number): numbe
 
 /**
  * The one alarm's time: the earliest due timer, at least 1 ms ahead (local workerd sometimes
- * drops an alarm re-armed for "now" from inside alarm(); DESIGN §4 rule 8). Null: no alarm.
+ * drops an alarm re-armed for "now" from inside alarm(); docs/ARCHITECTURE.md#one-alarm). Null: no alarm.
  */
 export function alarmTime(dueTimes: readonly (number | null)[], now: number): number | null {
 	const due = dueTimes.filter((t): t is number => t !== null);

@@ -1,6 +1,6 @@
 /**
  * TenantObject: one per tenant (`env.TENANT_OBJECT.idFromName(tenantId)`, or `tenantObject()`),
- * admitting that tenant's requests and runs (DESIGN §3, issue 5 points 2 and 7).
+ * admitting that tenant's requests and runs (docs/ARCHITECTURE.md#the-tenant-object).
  *
  * RPC contract. Every method takes the tenant id first: the object stores it on the first call
  * and throws if a later call names another tenant (a wrongly addressed stub fails loudly).

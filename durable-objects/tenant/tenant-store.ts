@@ -10,7 +10,7 @@ import { migrateFirstLayout } from "./tenant-store-migration";
 /**
  * The TenantObject's SQLite storage. Everything the object decides from lives here, never only
  * in memory, so slots, the queue's order and stored responses survive restarts and evictions
- * (DESIGN §4 rule 7); the few counts kept in memory are rebuilt from these rows on load.
+ * (docs/ARCHITECTURE.md#memory-is-disposable); the few counts kept in memory are rebuilt from these rows on load.
  *
  * Rows are laid out for the storage rows each run writes (billed per row, and every index is a
  * row of its own): the per-key and per-slot tables are WITHOUT ROWID with no second index, so

@@ -1,5 +1,5 @@
 /**
- * Caps and vocabularies of the workflow definition format (DESIGN §2).
+ * Caps and vocabularies of the workflow definition format (engine/definition/README.md).
  * They live in one file so the routes, the docs and the run engine quote the
  * same numbers; every cap is enforced by the schema or the save-time checks.
  */

@@ -1,5 +1,5 @@
 /**
- * Workflow definitions (DESIGN §2): the zod schema of the format, the
+ * Workflow definitions (docs/ARCHITECTURE.md#definitions): the zod schema of the format, the
  * save-time checks, and graph helpers for the run engine. Pure: no
  * cloudflare:*, hono or drizzle, so it runs the same in Node and workerd.
  */

@@ -45,7 +45,7 @@ export function contextFor(state: RunState, extras: ContextExtras = {}): JsonObj
 			initiator: h.initiator,
 			startedAt: h.startedAt === null ? null : new Date(h.startedAt).toISOString(),
 		},
-		// Secrets arrive with the secrets store (DESIGN §5); until then templates see none.
+		// Secrets arrive with the secrets store (docs/ARCHITECTURE.md#tenancy-and-permissions); until then templates see none.
 		secrets: {},
 	};
 	if (extras.item !== undefined) context.item = extras.item;

@@ -39,7 +39,7 @@
  * The decision is kept on the node row (`NodeRun.reuse`, `header.retryOf`), so it
  * survives eviction; once applied the row keeps only `{ kind: "applied" }`.
  *
- * ## Contract for the shell (DESIGN §4)
+ * ## Contract for the shell (docs/ARCHITECTURE.md#durable-execution-rules)
  *
  * Persist, in ONE storage transaction per `advance` call (skip it when `ignored` is set);
  * `transitionWrites(transition)` lists exactly these writes:

@@ -1,4 +1,4 @@
-// Crash test (issue 7 point 2): runs with retried WEBHOOKs, DELAYs and CONDITIONs, while the
+// Crash test (bench/README.md#crash-and-load-tests): runs with retried WEBHOOKs, DELAYs and CONDITIONs, while the
 // whole `wrangler dev` process group (workerd included) is SIGKILLed at random moments and
 // restarted on the same persisted state. Afterwards every run must have ended right, with no
 // transition recorded twice, bounded deliveries per key, and an index that matches.

@@ -1,4 +1,4 @@
-// Load test (issue 7 point 3): many runs started in bursts against a small tenant limit,
+// Load test (bench/README.md#crash-and-load-tests): many runs started in bursts against a small tenant limit,
 // with a share of receiver calls failing (503) or hanging past the node timeout. Every run
 // must end SUCCESS, the receiver must never see more runs calling at once than the limit,
 // and the index must hold nothing queued or running at the end.

@@ -3,7 +3,7 @@ import { escapeToken, isPlainObject, patternViolations, takePatterns } from "./i
 import type { InputViolation } from "./input-violation";
 
 /**
- * A run's inputs against its trigger's `userInputs` (DESIGN §2: validated before the run
+ * A run's inputs against its trigger's `userInputs` (docs/ARCHITECTURE.md#a-start: validated before the run
  * exists). @cfworker/json-schema interprets the schema rather than compiling it, so it runs in
  * Workers, where `new Function` is not allowed.
  */

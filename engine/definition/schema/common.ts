@@ -49,7 +49,7 @@ export const templatedRecordSchema = boundedRecord(jsonValueSchema);
 
 export const ROLES = ["admin", "member", "viewer"] as const;
 
-/** Who may execute a trigger or answer an input node (DESIGN §5). */
+/** Who may execute a trigger or answer an input node (docs/ARCHITECTURE.md#tenancy-and-permissions). */
 export const permissionsSchema = z.strictObject({
 	roles: z.array(z.enum(ROLES)).max(3).optional(),
 	users: z.array(z.string().min(1).max(MAX_TITLE_LENGTH)).max(MAX_RECORD_ENTRIES).optional(),

@@ -93,7 +93,7 @@ export const retrySchema = z
 
 export const JOIN_STRATEGIES = ["all", "any"] as const;
 
-/** Node options from DESIGN §2; triggers may carry only `variables` and `maskOutput` (see checks). */
+/** Node options any action node may carry (engine/definition/README.md); triggers may carry only `variables` and `maskOutput` (see checks). */
 export const nodeSchema = z.strictObject({
 	identifier: identifierSchema,
 	title: titleSchema.optional(),

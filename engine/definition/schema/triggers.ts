@@ -13,7 +13,7 @@ import { cronProblem, isKnownTimeZone } from "./cron";
 export const selfServeTriggerSchema = z.strictObject({
 	type: z.literal("SELF_SERVE_TRIGGER"),
 	userInputs: userInputsSchema.optional(),
-	/** Who may start a run; absent means members and admins (DESIGN §5). */
+	/** Who may start a run; absent means members and admins (docs/ARCHITECTURE.md#tenancy-and-permissions). */
 	permissions: permissionsSchema.optional(),
 });
 

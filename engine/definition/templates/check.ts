@@ -34,7 +34,7 @@ export function isSyntaxFailure(e: unknown): e is SyntaxFailure {
 }
 
 /**
- * Save-time template checks (DESIGN §2): every template and expression
+ * Save-time template checks (docs/ARCHITECTURE.md#definitions): every template and expression
  * parses, and reads `.outputs.X` only for X upstream of its node (workflow
  * outputs may read any node), and `.response` only inside `variables`.
  * Positions are 1-based line/column inside the string at the pointer.

@@ -4,7 +4,7 @@ import { hasRole, type Principal } from "../../auth/principal";
 import { ApiError, notFound } from "../../errors/api-error";
 
 /**
- * Who may see a run (DESIGN §5): its initiator (or the admin who ran it as someone), a tenant
+ * Who may see a run (docs/ARCHITECTURE.md#tenancy-and-permissions): its initiator (or the admin who ran it as someone), a tenant
  * admin, or anyone in the tenant when the run's workflow version sets allowAnyoneToViewRuns.
  * Everyone else is told the run does not exist, exactly as for another tenant's run.
  */
