@@ -12,6 +12,8 @@ export default defineConfig(async () => {
 					bindings: {
 						TEST_MIGRATIONS: migrations,
 						JWT_SECRET: "test-secret-do-not-use-in-production-0123456789",
+						// 32 bytes of 0x01 under key id "test": tests read raw rows and must find no plaintext.
+						SECRETS_MASTER_KEY: `test:${Buffer.alloc(32, 1).toString("base64")}`,
 						// Outgoing calls in tests go to the real receiver on loopback (test/support).
 						ALLOW_LOOPBACK_TARGETS: "true",
 					},

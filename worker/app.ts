@@ -7,6 +7,7 @@ import { ApiError } from "./errors/api-error";
 import { onError, problemResponse } from "./errors/problem";
 import { createRouter } from "./routes/openapi";
 import { runsRouter } from "./routes/runs";
+import { secretsRouter } from "./routes/secrets";
 import { systemRouter } from "./routes/system";
 import { tenantRouter } from "./routes/tenant";
 import { workflowsRouter } from "./routes/workflows";
@@ -37,6 +38,7 @@ export function createApp() {
 	app.route("/v1/workflows", runsRouter);
 	app.route("/v1/workflows", workflowsRouter);
 	app.route("/v1/tenant", tenantRouter);
+	app.route("/v1/secrets", secretsRouter);
 
 	app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
 		type: "http",

@@ -1,5 +1,6 @@
 // Local secrets for `wrangler dev`, shared by start.mjs and token.mjs so both sign and
-// verify with the same JWT_SECRET. The file is git-ignored (.dev.vars) and never printed.
+// verify with the same JWT_SECRET, and the master key of tenant secrets (SECRETS_MASTER_KEY).
+// The file is git-ignored (.dev.vars) and never printed.
 import { randomBytes } from "node:crypto";
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
@@ -34,6 +35,8 @@ export function parseDevVars(text) {
 // Defaults are functions so a fresh secret is drawn only when the key is actually missing.
 const DEFAULTS = {
 	JWT_SECRET: () => randomBytes(32).toString("base64url"),
+	// Encrypts tenant secrets: "<key id>:<base64 key>", newest first (README "Secrets").
+	SECRETS_MASTER_KEY: () => `k1:${randomBytes(32).toString("base64")}`,
 	// Lets local workflows call http://127.0.0.1 services; production never sets it.
 	ALLOW_LOOPBACK_TARGETS: () => "true",
 };
@@ -41,7 +44,8 @@ const DEFAULTS = {
 /**
  * Creates the file if missing and appends any missing default key, leaving existing values
  * alone (re-running never rotates the secret, so old tokens keep working).
- * Returns { path, vars, created, added } — callers must not print vars.JWT_SECRET.
+ * Returns { path, vars, created, added } — callers must not print vars.JWT_SECRET or
+ * vars.SECRETS_MASTER_KEY.
  */
 export function ensureDevVars(path = devVarsPath()) {
 	const created = !existsSync(path);

@@ -26,8 +26,12 @@ export interface DevServer {
 	baseUrl: string;
 	/** A token from the real `npm run -s token`, signed with this server's secret. */
 	token(opts?: TokenOptions): Promise<string>;
-	/** wrangler's combined stdout/stderr so far (for assertion messages). */
+	/** wrangler's combined stdout/stderr so far, its last 20,000 characters (for assertion messages). */
 	output(): string;
+	/** Everything wrangler printed so far (checks that no secret reached the log). */
+	fullOutput(): string;
+	/** The local D1 and Durable Object state directory (--persist-to). */
+	stateDir: string;
 	/** Environment for child processes that should talk to this server (`npm run token` reads it). */
 	childEnv: NodeJS.ProcessEnv;
 	/** Stops wrangler and every workerd it started; throws if any survives. */
@@ -55,13 +59,27 @@ function buildAdminPageIfStale(): Promise<unknown> {
 	return execFileAsync(process.execPath, [script, "--if-stale"], { cwd: repoRoot, env: childEnv });
 }
 
-export async function startDevServer({ timeoutMs = 60_000 } = {}): Promise<DevServer> {
+export interface DevServerOptions {
+	timeoutMs?: number;
+	/** SECRETS_MASTER_KEY (default: a fresh random key "k1"). */
+	masterKey?: string;
+	/** Serve this state directory and leave it in place on stop (default: a throwaway one). */
+	stateDir?: string;
+}
+
+export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
+	const { timeoutMs = 60_000 } = options;
 	await buildAdminPageIfStale();
 	const dir = mkdtempSync(join(tmpdir(), "stepline-e2e-"));
-	const persistDir = join(dir, "state");
+	const persistDir = options.stateDir ?? join(dir, "state");
 	const devVars = join(dir, "dev.vars");
 	const secret = randomBytes(32).toString("base64url");
-	writeFileSync(devVars, `JWT_SECRET=${secret}\nALLOW_LOOPBACK_TARGETS=true\n`, { mode: 0o600 });
+	const masterKey = options.masterKey ?? `k1:${randomBytes(32).toString("base64")}`;
+	writeFileSync(
+		devVars,
+		`JWT_SECRET=${secret}\nSECRETS_MASTER_KEY=${masterKey}\nALLOW_LOOPBACK_TARGETS=true\n`,
+		{ mode: 0o600 },
+	);
 	await applyMigrations(persistDir);
 
 	const port = await freePort();
@@ -80,7 +98,7 @@ export async function startDevServer({ timeoutMs = 60_000 } = {}): Promise<DevSe
 	const pgid = child.pid as number;
 	let log = "";
 	const append = (chunk: Buffer) => {
-		log = (log + chunk.toString()).slice(-20_000);
+		log += chunk.toString();
 	};
 	child.stdout?.on("data", append);
 	child.stderr?.on("data", append);
@@ -139,7 +157,9 @@ export async function startDevServer({ timeoutMs = 60_000 } = {}): Promise<DevSe
 	return {
 		baseUrl,
 		token,
-		output: () => log,
+		output: () => log.slice(-20_000),
+		fullOutput: () => log,
+		stateDir: persistDir,
 		stop,
 		childEnv: { ...childEnv, STEPLINE_DEV_VARS: devVars },
 	};

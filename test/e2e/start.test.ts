@@ -75,12 +75,16 @@ describe("npm start (scripts/start.mjs)", () => {
 		expect(printed("API docs")).toBe(`http://localhost:${port}/docs`);
 	});
 
-	it("creates the secrets file and never prints the secret", () => {
+	it("creates the secrets file and never prints the secrets", () => {
 		const text = readFileSync(devVars, "utf8");
 		const secret = /^JWT_SECRET=(.+)$/m.exec(text)?.[1] ?? "";
 		expect(secret.length).toBeGreaterThanOrEqual(43); // 32 bytes, base64url
+		// The master key of tenant secrets: key id k1, 32 random bytes in base64.
+		const masterKey = /^SECRETS_MASTER_KEY=k1:([A-Za-z0-9+/]{43}=)$/m.exec(text)?.[1] ?? "";
+		expect(Buffer.from(masterKey, "base64")).toHaveLength(32);
 		expect(text).toMatch(/^ALLOW_LOOPBACK_TARGETS=true$/m);
 		expect(output).not.toContain(secret);
+		expect(output).not.toContain(masterKey);
 	});
 
 	it("serves the API with the printed token and has seeded the demo workflow", async () => {

@@ -105,6 +105,7 @@ export async function createDevProcess(opts: DevProcessOptions = {}): Promise<De
 	const devVars = join(dir, "dev.vars");
 	const vars = {
 		JWT_SECRET: randomBytes(32).toString("base64url"),
+		SECRETS_MASTER_KEY: `k1:${randomBytes(32).toString("base64")}`,
 		ALLOW_LOOPBACK_TARGETS: "true",
 	};
 	const lines = Object.entries({ ...vars, ...opts.vars }).map(([k, v]) => `${k}=${v}`);

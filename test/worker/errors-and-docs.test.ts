@@ -148,6 +148,8 @@ describe("OpenAPI", () => {
 			scheme: "bearer",
 		});
 		expect(Object.keys(doc.paths).sort()).toEqual([
+			"/v1/secrets",
+			"/v1/secrets/{name}",
 			"/v1/tenant/settings",
 			"/v1/workflows",
 			"/v1/workflows/runs",

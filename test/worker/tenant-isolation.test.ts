@@ -7,7 +7,11 @@ const MARKER = "tenant-a-private-title";
  * Operations that may legitimately succeed for tenant B because they act on B's own namespace
  * (creating a workflow with the same identifier is B's workflow, not A's).
  */
-const OWN_NAMESPACE_WRITES = new Set(["post /v1/workflows", "put /v1/workflows/{identifier}"]);
+const OWN_NAMESPACE_WRITES = new Set([
+	"post /v1/workflows",
+	"put /v1/workflows/{identifier}",
+	"put /v1/secrets/{name}",
+]);
 
 /** Routes about the caller's own tenant: B reads and changes its own settings, never A's. */
 const OWN_TENANT = new Set(["get /v1/tenant/settings", "patch /v1/tenant/settings"]);
@@ -22,6 +26,7 @@ const BODIES: Record<string, unknown> = {
 	"post /v1/workflows/{identifier}/runs/batch": { runs: [{ inputs: { service: "api" } }] },
 	"post /v1/workflows/runs/cancel": {},
 	"post /v1/workflows/runs/{runId}/retry": {},
+	"put /v1/secrets/{name}": { value: "tenant B's own value" },
 };
 
 describe("tenant isolation", () => {
@@ -37,10 +42,16 @@ describe("tenant isolation", () => {
 			body: { inputs: { service: "api" } },
 		});
 		expect(run.status).toBe(202);
+		const secret = await tenantA.call("/v1/secrets/A_SECRET", {
+			method: "PUT",
+			body: { value: "tenant A's value", description: MARKER },
+		});
+		expect(secret.status).toBe(201);
 		const params: Record<string, string> = {
 			identifier: "secret_wf",
 			version: "1",
 			runId: run.body.id,
+			name: "A_SECRET",
 		};
 
 		const tenantB = await as({ tenant: uniqueTenant("b"), role: "admin" });
@@ -81,5 +92,9 @@ describe("tenant isolation", () => {
 			"COMPLETED",
 		);
 		expect((await tenantA.call("/v1/tenant/settings")).body).toEqual({ maxConcurrentRuns: 5 });
+		expect((await tenantA.call("/v1/secrets/A_SECRET")).body).toMatchObject({
+			description: MARKER,
+			version: 1,
+		});
 	});
 });

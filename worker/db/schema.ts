@@ -128,3 +128,31 @@ export const runs = sqliteTable(
 );
 
 export type RunIndexRow = typeof runs.$inferSelect;
+
+/**
+ * Tenant secrets (docs/ARCHITECTURE.md#secrets): the value only as AES-256-GCM ciphertext under
+ * the tenant's key from the master key `key_id` (engine/crypto/secret-box.ts), bound to
+ * (tenant_id, name). Nothing here is ever answered to a client but the metadata; `version`
+ * counts the values written under the name, `last_used_at` when a run last read it (at most
+ * once a minute per secret, so a busy run does not write D1 on every call).
+ */
+export const secrets = sqliteTable(
+	"secrets",
+	{
+		tenantId: text("tenant_id").notNull(),
+		name: text("name").notNull(),
+		description: text("description"),
+		version: integer("version").notNull(),
+		keyId: text("key_id").notNull(),
+		ciphertext: text("ciphertext").notNull(),
+		createdAt: integer("created_at").notNull(),
+		createdBy: text("created_by").notNull(),
+		updatedAt: integer("updated_at").notNull(),
+		updatedBy: text("updated_by").notNull(),
+		lastUsedAt: integer("last_used_at"),
+	},
+	// Serves lookups by name, the name-ordered listing and the per-tenant count.
+	(t) => [primaryKey({ columns: [t.tenantId, t.name] })],
+);
+
+export type SecretRow = typeof secrets.$inferSelect;

@@ -18,6 +18,7 @@ export const ERRORS = {
 	validation_failed: { status: 422, title: "Validation failed" },
 	internal: { status: 500, title: "Internal server error" },
 	auth_misconfigured: { status: 500, title: "Authentication is not configured" },
+	secrets_misconfigured: { status: 500, title: "Secrets are not configured" },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -1,0 +1,68 @@
+import { createRoute } from "@hono/zod-openapi";
+import { json, problemResponses, requireJsonBody, SECURITY } from "../openapi";
+import {
+	PutSecretBody,
+	Secret,
+	SecretList,
+	SecretListQuery,
+	SecretMetadata,
+	SecretNameParam,
+} from "./secrets.schemas";
+
+const tags = ["Secrets"];
+
+export const listSecrets = createRoute({
+	method: "get",
+	path: "/",
+	tags,
+	security: SECURITY,
+	summary: "List the tenant's secrets, ordered by name",
+	description:
+		"Admins get each secret's metadata; members and viewers get names only. Never a value.",
+	request: { query: SecretListQuery },
+	responses: {
+		200: json(SecretList, "One page of secrets."),
+		...problemResponses(401, 422, 500),
+	},
+});
+
+export const getSecret = createRoute({
+	method: "get",
+	path: "/{name}",
+	tags,
+	security: SECURITY,
+	summary: "Get one secret's metadata (never its value)",
+	request: { params: SecretNameParam },
+	responses: { 200: json(Secret, "The secret."), ...problemResponses(401, 404, 422, 500) },
+});
+
+export const putSecret = createRoute({
+	method: "put",
+	path: "/{name}",
+	tags,
+	security: SECURITY,
+	summary: "Create or replace a secret (admins)",
+	description:
+		"Stores the value encrypted (AES-256-GCM). Replacing a secret bumps its version; runs read the new value from their next call on. At most 500 secrets per tenant (409 past it).",
+	middleware: requireJsonBody,
+	request: {
+		params: SecretNameParam,
+		body: { required: true, content: { "application/json": { schema: PutSecretBody } } },
+	},
+	responses: {
+		200: json(SecretMetadata, "Replaced."),
+		201: json(SecretMetadata, "Created; `Location` points at the secret."),
+		...problemResponses(400, 401, 403, 409, 413, 415, 422, 500),
+	},
+});
+
+export const deleteSecret = createRoute({
+	method: "delete",
+	path: "/{name}",
+	tags,
+	security: SECURITY,
+	summary: "Delete a secret (admins)",
+	description: "A run that needs it afterwards fails that node with `secret_not_found`.",
+	request: { params: SecretNameParam },
+	responses: { 204: { description: "Deleted." }, ...problemResponses(401, 403, 404, 422, 500) },
+});
