@@ -8,10 +8,24 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DevServer } from "./harness";
 import { repoRoot, startDevServer } from "./harness";
 
-function apiSectionBlocks(): string[] {
+/** The ```sh blocks of one `## <title>` section of the README, in order. */
+function sectionBlocks(title: string): string[] {
 	const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
-	const section = readme.split(/^## API$/m)[1]?.split(/^## /m)[0] ?? "";
+	const section = readme.split(new RegExp(`^## ${title}$`, "m"))[1]?.split(/^## /m)[0] ?? "";
 	return [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1] ?? "");
+}
+
+/** Runs blocks in order in one bash session against the test server. */
+function runBlocks(blocks: string[]): string {
+	expect(blocks[0]).toContain("BASE=http://localhost:8787");
+	const script = ["set -euo pipefail", ...blocks]
+		.join("\n")
+		.replace("BASE=http://localhost:8787", `BASE=${server.baseUrl}`);
+	return execFileSync("bash", ["-c", script], {
+		cwd: repoRoot,
+		env: server.childEnv,
+		encoding: "utf8",
+	});
 }
 
 let server: DevServer;
@@ -24,17 +38,9 @@ afterAll(async () => {
 
 describe("README examples", () => {
 	it("runs every curl example of the API section without an error response", () => {
-		const blocks = apiSectionBlocks();
+		const blocks = sectionBlocks("API");
 		expect(blocks.length).toBeGreaterThanOrEqual(6);
-		expect(blocks[0]).toContain("BASE=http://localhost:8787");
-		const script = ["set -euo pipefail", ...blocks]
-			.join("\n")
-			.replace("BASE=http://localhost:8787", `BASE=${server.baseUrl}`);
-		const output = execFileSync("bash", ["-c", script], {
-			cwd: repoRoot,
-			env: server.childEnv,
-			encoding: "utf8",
-		});
+		const output = runBlocks(blocks);
 		expect(output).not.toContain("stepline.dev/problems/");
 		expect(output).toContain('"identifier":"notify_on_demand"');
 		expect(output).toContain('"version":2');
@@ -47,6 +53,17 @@ describe("README examples", () => {
 		expect(output).toContain(`"retryOf": "${runId}"`);
 		expect(output).toContain('"maxConcurrentRuns":10');
 		expect(output).toContain('"Notify on demand"');
+		expect(output.trim().endsWith("204")).toBe(true);
+	});
+
+	it("runs every curl example of the Secrets section: metadata only, never the value", () => {
+		const blocks = sectionBlocks("Secrets");
+		expect(blocks.length).toBeGreaterThanOrEqual(2);
+		const output = runBlocks(blocks);
+		expect(output).not.toContain("stepline.dev/problems/");
+		expect(output).not.toContain("ghp_example-not-a-real-token");
+		expect(output).toContain('"name":"GITHUB_TOKEN"');
+		expect(output).toContain('"description":"GitHub token of the deploy bot","version":1');
 		expect(output.trim().endsWith("204")).toBe(true);
 	});
 });
