@@ -19,10 +19,10 @@ export {
 } from "./graph";
 export { toPointer } from "./issues";
 export { HTTP_METHODS, hasTemplate, parseIsoTimestamp } from "./schema/actions";
-export { identifierSchema, ROLES } from "./schema/common";
+export { durationSchema, identifierSchema, ROLES } from "./schema/common";
 export { workflowDefinitionSchema } from "./schema/definition";
 export type { JsonValue } from "./schema/json";
-export { jsonProblem, nestedDeeperThan } from "./schema/json";
+export { jsonProblem, jsonValueSchema, nestedDeeperThan } from "./schema/json";
 export { BACKOFF_KINDS, JOIN_STRATEGIES, nodeConfigSchema, nodeSchema } from "./schema/nodes";
 export { connectionSchema, workflowShapeSchema } from "./schema/workflow";
 export type * from "./types";

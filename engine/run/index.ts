@@ -108,6 +108,8 @@
  * workflow_timeout, output_error, no_trigger, unknown_trigger, stalled.
  */
 export { advance } from "./advance";
+// For tools that explain a run without running it (dry runs): the context templates see.
+export { contextFor } from "./context";
 export type {
 	AbandonRequestEffect,
 	AdvanceEnv,
@@ -128,6 +130,8 @@ export type {
 	Transition,
 } from "./events";
 export { callKey } from "./events";
+export type { Evaluated } from "./expressions";
+export { evaluateExpression } from "./expressions";
 export type { HttpResponse, RawHttpResponse } from "./http-response";
 export { RESPONSE_BODY_LIMIT_BYTES, readResponse } from "./http-response";
 export type { JsonObject, JsonValue } from "./json";
