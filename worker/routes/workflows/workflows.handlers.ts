@@ -10,14 +10,10 @@ import { notFound, validationFailed } from "../../errors/api-error";
 import { contentHash } from "../../lib/canonical-json";
 import { decodeCursor, encodeCursor } from "../../lib/cursor";
 import { applyMergePatch } from "../../lib/merge-patch";
-import { inputFormIssues } from "../../runs/input-form";
-import type { UserInputs } from "../../runs/inputs";
+import { saveTimeIssues } from "../../workflows/save-checks";
 import type * as routes from "./workflows.routes";
 
 type Handler<R extends RouteConfig> = RouteHandler<R, AppEnv>;
-
-/** Paths under /v1/workflows that are routes, so they cannot be workflow identifiers. */
-const RESERVED_IDENTIFIERS = new Set(["runs"]);
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -45,20 +41,7 @@ function validateMerged(input: unknown): WorkflowDefinition {
 
 /** The checks beyond the definition format: a reserved identifier, input forms that cannot work. */
 function assertSavable(definition: WorkflowDefinition): WorkflowDefinition {
-	if (RESERVED_IDENTIFIERS.has(definition.identifier)) {
-		throw validationFailed([
-			{
-				in: "body",
-				pointer: "/identifier",
-				message: `"${definition.identifier}" is reserved by the API.`,
-				code: "reserved",
-			},
-		]);
-	}
-	const issues = definition.nodes.flatMap((node, i) => {
-		const form = (node.config as { userInputs?: UserInputs }).userInputs;
-		return form ? inputFormIssues(form, `/nodes/${i}/config/userInputs`) : [];
-	});
+	const issues = saveTimeIssues(definition);
 	if (issues.length > 0)
 		throw validationFailed(issues.map((issue) => ({ in: "body" as const, ...issue })));
 	return definition;
