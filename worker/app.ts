@@ -5,6 +5,7 @@ import { MAX_DEFINITION_BYTES } from "../engine/definition";
 import { requireAuth } from "./auth/middleware";
 import { ApiError } from "./errors/api-error";
 import { onError, problemResponse } from "./errors/problem";
+import { dryRunRouter } from "./routes/dry-run";
 import { createRouter } from "./routes/openapi";
 import { runsRouter } from "./routes/runs";
 import { secretsRouter } from "./routes/secrets";
@@ -37,6 +38,7 @@ export function createApp() {
 	app.route("/", systemRouter);
 	app.route("/v1/workflows", runsRouter);
 	app.route("/v1/workflows", workflowsRouter);
+	app.route("/v1/workflows", dryRunRouter);
 	app.route("/v1/tenant", tenantRouter);
 	app.route("/v1/secrets", secretsRouter);
 

@@ -160,6 +160,7 @@ describe("OpenAPI", () => {
 			"/v1/workflows/runs/{runId}/retry",
 			"/v1/workflows/runs/{runId}/stream",
 			"/v1/workflows/{identifier}",
+			"/v1/workflows/{identifier}/dry-run",
 			"/v1/workflows/{identifier}/runs",
 			"/v1/workflows/{identifier}/runs/batch",
 			"/v1/workflows/{identifier}/runs/{runId}",

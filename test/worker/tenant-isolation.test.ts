@@ -27,6 +27,7 @@ const BODIES: Record<string, unknown> = {
 	"post /v1/workflows/runs/cancel": {},
 	"post /v1/workflows/runs/{runId}/retry": {},
 	"put /v1/secrets/{name}": { value: "tenant B's own value" },
+	"post /v1/workflows/{identifier}/dry-run": { inputs: { service: "api" } },
 };
 
 describe("tenant isolation", () => {
