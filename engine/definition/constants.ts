@@ -14,6 +14,8 @@ export const MAX_DESCRIPTION_LENGTH = 5000;
 /** JQ expressions and single template strings (runIf, conditions, …). */
 export const MAX_EXPRESSION_LENGTH = 10_000;
 export const MAX_URL_LENGTH = 4096;
+/** A WEBHOOK `query` parameter's name. */
+export const MAX_QUERY_NAME_LENGTH = 200;
 /** Serialized size of one free-form JSON value (a webhook body, an inputs map, …). */
 export const MAX_JSON_VALUE_BYTES = 256 * 1024;
 /**

@@ -25,5 +25,6 @@ export type { JsonValue } from "./schema/json";
 export { jsonProblem, jsonValueSchema, nestedDeeperThan } from "./schema/json";
 export { BACKOFF_KINDS, JOIN_STRATEGIES, nodeConfigSchema, nodeSchema } from "./schema/nodes";
 export { connectionSchema, workflowShapeSchema } from "./schema/workflow";
+export { secretsReadBy } from "./templates/secret-reads";
 export type * from "./types";
 export { fromZodIssue, validateDefinition } from "./validate";

@@ -75,6 +75,66 @@ const cases: Array<[string, Json, Found[]]> = [
 		def({ runIf: "ok {{ .inputs.x }}" }),
 		[["/nodes/2/runIf", "expression_mixed_template"]],
 	],
+	[
+		"secrets where a request leaves Stepline: a WEBHOOK node's url, headers, query and body",
+		def(
+			{},
+			{
+				url: "https://api.example.com/{{ .secrets.PATH }}",
+				headers: { Authorization: 'Basic {{ (.secrets.USER + ":" + .secrets.PASS) | @base64 }}' },
+				query: { key: '{{ .secrets["api-key"] }}' },
+				body: { token: "{{ .secrets.TOKEN }}", nested: ["x {{ .secrets.TOKEN }}"] },
+			},
+		),
+		[],
+	],
+	[
+		"secrets anywhere else: variables, workflow outputs, runIf, forEach, conditions, DELAY until",
+		workflow(
+			[
+				trigger(),
+				{
+					identifier: "check",
+					config: {
+						type: "CONDITION",
+						options: [{ identifier: "yes", expression: '.secrets.TOKEN == "x"' }],
+					},
+				},
+				webhook(
+					"call",
+					{
+						variables: { copy: "{{ .secrets.TOKEN }}" },
+						runIf: ".secrets.FLAG",
+						forEach: { items: '{{ .secrets.LIST | split(",") }}' },
+					},
+					{},
+				),
+				{ identifier: "wait", config: { type: "DELAY", until: "{{ .secrets.WHEN }}" } },
+			],
+			[
+				conn("c1", "trigger", "check"),
+				conn("c2", "check", "call", { sourceOptionIdentifier: "yes" }),
+				conn("c3", "call", "wait"),
+			],
+			{ outputs: { leaked: "{{ .secrets.TOKEN }}" } },
+		),
+		[
+			["/nodes/1/config/options/0/expression", "template_secret_outside_request"],
+			["/nodes/2/runIf", "template_secret_outside_request"],
+			["/nodes/2/forEach/items", "template_secret_outside_request"],
+			["/nodes/2/variables/copy", "template_secret_outside_request"],
+			["/nodes/3/config/until", "template_secret_outside_request"],
+			["/outputs/leaked", "template_secret_outside_request"],
+		],
+	],
+	[
+		"secrets read as a whole or by a computed name, even in a request",
+		def({}, { body: { all: "{{ .secrets }}", some: "{{ .secrets[.inputs.which] }}" } }),
+		[
+			["/nodes/2/config/body/all", "template_secret_name_required"],
+			["/nodes/2/config/body/some", "template_secret_name_required"],
+		],
+	],
 ];
 
 describe("template checks with engine/expr", () => {

@@ -1,5 +1,10 @@
 import { z } from "zod";
-import { MAX_CONDITION_OPTIONS, MAX_INPUT_OUTLETS, MAX_URL_LENGTH } from "../constants";
+import {
+	MAX_CONDITION_OPTIONS,
+	MAX_INPUT_OUTLETS,
+	MAX_QUERY_NAME_LENGTH,
+	MAX_URL_LENGTH,
+} from "../constants";
 import {
 	durationSchema,
 	expressionSchema,
@@ -45,6 +50,8 @@ export const webhookConfigSchema = z.strictObject({
 	url: urlSchema,
 	method: z.enum(HTTP_METHODS).default("POST"),
 	headers: z.record(headerNameSchema, templateStringSchema).optional(),
+	/** Query parameters added to the URL (URL-encoded), each value templated; null leaves one out. */
+	query: z.record(z.string().min(1).max(MAX_QUERY_NAME_LENGTH), templateStringSchema).optional(),
 	body: jsonValueSchema.optional(),
 	/** Wait for the HTTP response (true) or for a callback that completes the node (false). */
 	synchronized: z.boolean().default(true),

@@ -124,6 +124,7 @@ function readProblem(
 ): ReadProblem | undefined {
 	if (scope.kind === "event") return undefined;
 	const [root, name] = read.segments;
+	if (root === "secrets") return secretReadProblem(name, scope);
 	if (root === "response") {
 		if (scope.kind === "node" && scope.response) return undefined;
 		return {
@@ -150,6 +151,32 @@ function readProblem(
 		return {
 			code: "template_not_upstream",
 			message: `.outputs.${name} is not upstream of "${scope.node}": no path of connections leads from it here, so it may not have run`,
+		};
+	}
+	return undefined;
+}
+
+/**
+ * `.secrets.NAME` resolves only where a request leaves Stepline: copied into a variable, an
+ * output, a condition or a log, a secret would be stored in the run for every reader. The name
+ * must be written out, so a run loads exactly the secrets its definition names.
+ */
+function secretReadProblem(
+	name: string | undefined,
+	scope: Exclude<SiteScope, { kind: "event" }>,
+): ReadProblem | undefined {
+	if (scope.kind !== "node" || scope.request !== true) {
+		return {
+			code: "template_secret_outside_request",
+			message:
+				".secrets may only be read in a WEBHOOK node's url, headers, query or body: anywhere else its value would be stored in the run",
+		};
+	}
+	if (name === undefined) {
+		return {
+			code: "template_secret_name_required",
+			message:
+				'read a secret by its name, .secrets.NAME or .secrets["NAME"], not .secrets as a whole or by a computed key',
 		};
 	}
 	return undefined;

@@ -16,8 +16,12 @@ export type TemplateSite = {
 };
 
 export type SiteScope =
-	/** Evaluated for a node: `.outputs.X` only for X upstream; `.response` only in variables. */
-	| { kind: "node"; node: string; response: boolean }
+	/**
+	 * Evaluated for a node: `.outputs.X` only for X upstream; `.response` only in variables;
+	 * `.secrets.NAME` only in a request that leaves Stepline (a WEBHOOK node's url, headers,
+	 * query and body), where it is never stored (docs/ARCHITECTURE.md#secrets).
+	 */
+	| { kind: "node"; node: string; response: boolean; request?: true }
 	/** Workflow `outputs`: evaluated when the run ends, so any node may be read. */
 	| { kind: "workflow" }
 	/** EVENT_TRIGGER conditions run over the posted event, not the run context: syntax only. */
@@ -33,7 +37,8 @@ export function templateSites(def: WorkflowDefinition): TemplateSite[] {
 	return sites;
 }
 
-function nodeSites(node: WorkflowNode, base: Array<string | number>): TemplateSite[] {
+/** Every evaluated string of one node; `base` is the node's path in the definition. */
+export function nodeSites(node: WorkflowNode, base: Array<string | number>): TemplateSite[] {
 	const scope: SiteScope = { kind: "node", node: node.identifier, response: false };
 	const sites: TemplateSite[] = [];
 	const expression = (path: Array<string | number>, text: string) =>
@@ -53,13 +58,17 @@ function nodeSites(node: WorkflowNode, base: Array<string | number>): TemplateSi
 				sites.push({ path, text, kind: "expression", scope: { kind: "event" } });
 			}
 			break;
-		case "WEBHOOK":
-			sites.push({ path: at("url"), text: config.url, kind: "template", scope });
-			for (const [name, value] of Object.entries(config.headers ?? {})) {
-				sites.push({ path: at("headers", name), text: value, kind: "template", scope });
+		case "WEBHOOK": {
+			const request: SiteScope = { ...scope, request: true };
+			sites.push({ path: at("url"), text: config.url, kind: "template", scope: request });
+			for (const field of ["headers", "query"] as const) {
+				for (const [name, value] of Object.entries(config[field] ?? {})) {
+					sites.push({ path: at(field, name), text: value, kind: "template", scope: request });
+				}
 			}
-			if (config.body !== undefined) sites.push(...jsonSites(config.body, at("body"), scope));
+			if (config.body !== undefined) sites.push(...jsonSites(config.body, at("body"), request));
 			break;
+		}
 		case "CONDITION":
 			for (const [j, option] of config.options.entries()) {
 				expression(at("options", j, "expression"), option.expression);
