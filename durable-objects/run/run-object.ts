@@ -83,6 +83,8 @@ export class RunObject extends DurableObject<Env> {
 	/** The tenant freed a slot for this run. Delivered at least once: repeats do nothing. */
 	async slotGranted(): Promise<SlotGrantedAnswer> {
 		if (!this.shell.loadMeta()) return { kind: "no_such_run" };
+		// Before the checks below, which must not be split by an await (grants can repeat).
+		await this.shell.readSecrets();
 		const admission = this.slots.load();
 		const state = this.shell.loadState();
 		if (admission.cancelledBeforeStart || state?.header.status === "COMPLETED") {
@@ -176,6 +178,7 @@ export class RunObject extends DurableObject<Env> {
 	override async alarm(): Promise<void> {
 		this.shell.alarmFired();
 		if (!this.shell.loadMeta()) return;
+		await this.shell.readSecrets();
 		const admission = this.slots.load();
 		if (admission.releaseRetryAt !== null) await this.slots.releaseSlot();
 		await this.slots.wake();
@@ -186,6 +189,7 @@ export class RunObject extends DurableObject<Env> {
 	/** The sweeper's nudge for a run whose index looks stuck: act on due timers, rewrite the index. */
 	async poke(): Promise<void> {
 		if (!this.shell.loadMeta()) return;
+		await this.shell.readSecrets();
 		await this.slots.wake();
 		this.shell.forceIndexWrite();
 		await this.shell.flush();

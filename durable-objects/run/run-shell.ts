@@ -7,6 +7,7 @@ import {
 	prepare,
 	type RunEvent,
 	type RunState,
+	type SecretValues,
 	type StartEvent,
 	type Transition,
 } from "../../engine/run";
@@ -14,6 +15,7 @@ import { performHttpCall } from "./http-call";
 import type { RunHeaderLike } from "./run-index";
 import type { RunMeta } from "./run-meta";
 import { flushOutbox, queueIndexWrite } from "./run-outbox";
+import { readRunSecrets } from "./run-secrets";
 import {
 	type ControlName,
 	type Controls,
@@ -39,6 +41,8 @@ export class RunShell {
 	private alarmAt: number | null | undefined;
 	private readonly inFlight = new Map<string, AbortController>();
 	private flushing: Promise<void> | null = null;
+	/** The plan's tenant secrets as last read (readSecrets); memory only, never stored. */
+	private secrets: SecretValues | undefined;
 
 	constructor(
 		private readonly ctx: DurableObjectState,
@@ -175,11 +179,23 @@ export class RunShell {
 		return meta ? this.advanceEngine(meta, null, event) : null;
 	}
 
+	/**
+	 * Reads the tenant secrets the plan names for the steps that follow (run-secrets.ts). Called
+	 * before each step that may send a request: a start, an answer, an alarm.
+	 */
+	async readSecrets(): Promise<void> {
+		const meta = this.loadMeta();
+		this.secrets = meta
+			? await readRunSecrets(this.env, meta.tenantId, this.loadPlan(meta))
+			: undefined;
+	}
+
 	private advanceEngine(meta: RunMeta, state: RunState | null, event: RunEvent): Transition {
 		return advance(this.loadPlan(meta), state, event, {
 			now: Date.now(),
 			random: Math.random,
 			allowLoopbackTargets: this.env.ALLOW_LOOPBACK_TARGETS === "true",
+			...(this.secrets ? { secrets: this.secrets } : {}),
 		});
 	}
 
@@ -235,8 +251,10 @@ export class RunShell {
 				this.inFlight.set(key, controller);
 				// "attempt N started" is already committed; a crash from here on is recovered by
 				// the attempt's timeout timer, and the receiver dedupes on the stable Idempotency-Key.
-				const call = performHttpCall(effect, controller).then((outcome) => {
+				const call = performHttpCall(effect, controller).then(async (outcome) => {
 					this.inFlight.delete(key);
+					// The answer is masked with the secrets, and the next call may send one.
+					await this.readSecrets();
 					this.apply({
 						type: "attempt_result",
 						node: effect.node,

@@ -58,6 +58,7 @@ export class RunSlots {
 	 * there). Otherwise it takes a slot; either way a full tenant queues it instead.
 	 */
 	private async admitStart(meta: RunMeta): Promise<void> {
+		await this.shell().readSecrets();
 		const first = this.shell().advanceStart(startEventOf(meta));
 		if (!first) return;
 		const passing = needsNoSlot(first);

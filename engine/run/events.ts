@@ -181,4 +181,17 @@ export interface AdvanceEnv {
 	random: RandomSource;
 	/** Allow loopback targets (ALLOW_LOOPBACK_TARGETS, local development only). */
 	allowLoopbackTargets?: boolean;
+	/**
+	 * The tenant secrets of `plan.secretNames`, read from the store for this step (so every
+	 * attempt sends the value stored at that moment); absent when the plan names none. The
+	 * engine sends them and masks them; it never stores them (docs/ARCHITECTURE.md#secrets).
+	 */
+	secrets?: SecretValues;
+}
+
+export interface SecretValues {
+	/** Plaintext by name; a name of the plan that is not stored is absent. */
+	values: ReadonlyMap<string, string>;
+	/** Names stored but impossible to decrypt here, with why (their master key left the ring). */
+	unreadable?: ReadonlyMap<string, string>;
 }

@@ -9,7 +9,9 @@
  *     node kinds). Pure and deterministic; cache one Plan per (workflow, version).
  *
  *   advance(plan, state: RunState | null, event: RunEvent, env: AdvanceEnv): Transition
- *     env = { now: epoch ms, random: () => [0,1), allowLoopbackTargets?: boolean }.
+ *     env = { now: epoch ms, random: () => [0,1), allowLoopbackTargets?: boolean,
+ *             secrets?: { values, unreadable? } }: the tenant secrets of `plan.secretNames`,
+ *     read by the shell for this step (each attempt sends the value stored when it starts).
  *     `start` takes state = null and creates the state; every other event needs the state.
  *     The state passed in is UPDATED IN PLACE and returned as `transition.state`. If the
  *     storage transaction that persists it fails, drop the in-memory state and reload it.
@@ -97,13 +99,19 @@
  *     timeout timer: timer_due names the calls still in flight, and an attempt not among them
  *     is `interrupted` and sent again at once (same Idempotency-Key), not counted against
  *     the retry policy, up to MAX_INTERRUPTED_RESENDS times per task; then it is a timeout.
+ *   - Secrets (docs/ARCHITECTURE.md#secrets): only a WEBHOOK request's context has
+ *     `.secrets`, holding the names its node reads; a name not in env.secrets fails the node
+ *     with `secret_not_found` before any call. Every secret value is masked (masking.ts) in
+ *     the request record, in each answer as it arrives and in errors, so none is ever in the
+ *     state or the history, in any encoding.
  *   - Not done here: `maskOutput` (masking belongs to the read path, the engine needs
- *     the real value for templates), `variables` on triggers, secrets (context has
- *     `secrets: {}`), DNS-time checks of hostnames (see url-guard.ts).
+ *     the real value for templates), `variables` on triggers, DNS-time checks of hostnames
+ *     (see url-guard.ts).
  *
  * Error codes: http_error, network_error, timeout, response_too_large, url_refused,
  * template_error, expression_error, expression_limit, foreach_not_a_list,
- * foreach_too_many_items, invalid_until, invalid_config, not_supported, cancelled, interrupted
+ * foreach_too_many_items, invalid_until, invalid_config, not_supported, secret_not_found,
+ * secret_unreadable, cancelled, interrupted
  * (an attempt's, never a node's),
  * workflow_timeout, output_error, no_trigger, unknown_trigger, stalled.
  */
@@ -124,6 +132,7 @@ export type {
 	PreviousNodeResult,
 	RunEvent,
 	RunReuse,
+	SecretValues,
 	StartEvent,
 	StateChanges,
 	TimerDueEvent,
@@ -135,7 +144,7 @@ export { evaluateExpression } from "./expressions";
 export type { HttpResponse, RawHttpResponse } from "./http-response";
 export { RESPONSE_BODY_LIMIT_BYTES, readResponse } from "./http-response";
 export type { JsonObject, JsonValue } from "./json";
-export { maskHeaders } from "./masking";
+export { Masker, maskHeaders, REDACTED } from "./masking";
 export type { RowWrite, StoredRun, TransitionWrites } from "./persistence";
 export { applyWrites, transitionWrites } from "./persistence";
 export type { Plan, PlannedNode } from "./plan";

@@ -8,6 +8,7 @@ import {
 	DEFAULT_FOREACH_CONCURRENCY,
 	graphOf,
 	isTriggerType,
+	secretsReadBy,
 	tryParseDuration,
 } from "../definition";
 import { NO_RETRY, RETRY_DEFAULTS, type RetryPolicy } from "./retry";
@@ -34,6 +35,8 @@ export interface PlannedNode {
 	startDelayMs: number;
 	retry: RetryPolicy;
 	forEach: { items: string; concurrency: number } | null;
+	/** Tenant secrets its request names (`.secrets.NAME`), sorted; empty for other nodes. */
+	secrets: readonly string[];
 	/** A duration that does not parse (save-time checks should prevent it); fails the node. */
 	configError: string | null;
 }
@@ -44,6 +47,11 @@ export interface Plan {
 	/** Node ids in definition order (used only by start and the terminal transition). */
 	order: readonly string[];
 	triggers: readonly string[];
+	/**
+	 * Every tenant secret the run may need, sorted: the shell reads these before each step that
+	 * can send a request (AdvanceEnv.secrets). Empty for most workflows, which then read none.
+	 */
+	secretNames: readonly string[];
 	workflowTimeoutMs: number | null;
 	/** A workflow-level duration that does not parse. */
 	configError: string | null;
@@ -59,11 +67,13 @@ export function prepare(definition: WorkflowDefinition): Plan {
 		nodes.set(node.identifier, planNode(node, graph));
 	}
 	const timeout = durationOrNull(definition.timeout, "timeout");
+	const secretNames = new Set([...nodes.values()].flatMap((n) => n.secrets));
 	return {
 		definition,
 		nodes,
 		order,
 		triggers: graph.triggers,
+		secretNames: [...secretNames].sort(),
 		workflowTimeoutMs: timeout.ms,
 		configError: timeout.error,
 	};
@@ -92,6 +102,7 @@ function planNode(node: WorkflowNode, graph: ReturnType<typeof graphOf>): Planne
 		startDelayMs: startDelay.ms ?? 0,
 		retry,
 		forEach,
+		secrets: node.config.type === "WEBHOOK" ? secretsReadBy(node) : [],
 		configError: errors.length > 0 ? errors.join("; ") : null,
 	};
 }

@@ -1,6 +1,8 @@
 /**
- * Renders a WEBHOOK node's request (url, headers, body) for one task and checks the URL.
- * Method is not templated (the schema fixes it). GET and HEAD send no body.
+ * Renders a WEBHOOK node's request (url, query, headers, body) for one task and checks the URL.
+ * Method is not templated (the schema fixes it). GET and HEAD send no body. `context` is the
+ * request's own, the one context with `.secrets` in it: what this returns is sent, never
+ * stored as is (webhook.ts masks it for the record).
  */
 import type { WebhookConfig } from "../definition";
 import type { OutgoingRequest } from "./events";
@@ -22,6 +24,8 @@ export function buildRequest(
 ): BuiltRequest {
 	const url = renderTemplates(config.url, context, step.now);
 	if (!url.ok) return templateFailure("url", url.error);
+	const query = renderTemplates(config.query ?? {}, context, step.now);
+	if (!query.ok) return templateFailure("query", query.error);
 	const headers = renderTemplates(config.headers ?? {}, context, step.now);
 	if (!headers.ok) return templateFailure("headers", headers.error);
 	const sendsBody =
@@ -39,7 +43,8 @@ export function buildRequest(
 	if (check.kind === "refused") {
 		return fail("url_refused", `refused to call ${url.value}: ${check.reason}`);
 	}
-	const sent = headerStrings(headers.value);
+	const target = withQuery(check.url, stringValues(query.value));
+	const sent = stringValues(headers.value);
 	const has = (name: string) => Object.keys(sent).some((h) => h.toLowerCase() === name);
 	// An author-set Idempotency-Key wins: they may need the receiver's own format.
 	if (!has("idempotency-key")) sent["Idempotency-Key"] = idempotencyKey;
@@ -48,7 +53,7 @@ export function buildRequest(
 	const bodyText = !sendsBody ? null : isText ? String(body.value) : JSON.stringify(body.value);
 	return {
 		kind: "built",
-		request: { url: check.url, method: config.method, headers: sent, body: bodyText },
+		request: { url: target, method: config.method, headers: sent, body: bodyText },
 		bodyValue: body.value,
 	};
 }
@@ -65,8 +70,17 @@ function fail(code: string, message: string): { kind: "failed"; error: ErrorInfo
 	return { kind: "failed", error: { code, message } };
 }
 
-/** Rendered header values as strings; a header rendered to null is left out. */
-function headerStrings(value: JsonValue): Record<string, string> {
+/** `query` appended to the URL's own query string, URL-encoded. */
+function withQuery(url: string, query: Record<string, string>): string {
+	const names = Object.keys(query);
+	if (names.length === 0) return url;
+	const parsed = new URL(url);
+	for (const name of names) parsed.searchParams.append(name, query[name] as string);
+	return parsed.toString();
+}
+
+/** Rendered header or query values as strings; one rendered to null is left out. */
+function stringValues(value: JsonValue): Record<string, string> {
 	const out: Record<string, string> = {};
 	if (value === null || typeof value !== "object" || Array.isArray(value)) return out;
 	for (const [name, v] of Object.entries(value)) {

@@ -3,10 +3,21 @@
  * shell persists O(changed) rows), the new history events and effects, and a work queue so
  * that ready nodes run back to back without recursion.
  */
-import type { AdvanceEnv, Effect, HistoryEvent, HistoryType, StateChanges } from "./events";
+import type {
+	AdvanceEnv,
+	Effect,
+	HistoryEvent,
+	HistoryType,
+	SecretValues,
+	StateChanges,
+} from "./events";
+import { Masker, NO_MASKING } from "./masking";
 import type { Plan } from "./plan";
 import type { ErrorInfo, LogEntry, RunState, TaskRef, TaskRun, Timer } from "./state";
 import { itemKey, taskKey } from "./state";
+
+/** One masker per set of values: a step, or the shell handing the same set to several steps. */
+const maskers = new WeakMap<SecretValues, Masker>();
 
 /** Work discovered while handling an event, done before `advance` returns. */
 export type WorkItem =
@@ -32,6 +43,18 @@ export class Step {
 
 	get now(): number {
 		return this.env.now;
+	}
+
+	/** Masks this step's secret values in whatever the run is about to store (masking.ts). */
+	get masker(): Masker {
+		const secrets = this.env.secrets;
+		if (secrets === undefined || secrets.values.size === 0) return NO_MASKING;
+		let masker = maskers.get(secrets);
+		if (masker === undefined) {
+			masker = new Masker(secrets.values.values());
+			maskers.set(secrets, masker);
+		}
+		return masker;
 	}
 
 	note(type: HistoryType, detail: string, ref: Partial<TaskRef> = {}): void {

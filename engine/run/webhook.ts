@@ -10,10 +10,11 @@ import type { AttemptOutcome } from "./events";
 import { renderTemplates } from "./expressions";
 import { isSuccessStatus, readResponse } from "./http-response";
 import type { JsonObject, JsonValue } from "./json";
-import { maskHeaders, maskUrl } from "./masking";
+import { type Masker, maskHeaders, maskUrl } from "./masking";
 import { plannedNode } from "./plan";
 import { buildRequest, templateFailure } from "./request";
 import { type AttemptFailure, decideRetry, formatMs } from "./retry";
+import { requestSecrets } from "./secrets";
 import type { AttemptRecord, ErrorInfo, TaskRef, TaskRun } from "./state";
 import type { Step } from "./step";
 import { attemptTimeoutKey, retryTimerKey } from "./timers";
@@ -59,19 +60,25 @@ function webhookConfig(step: Step, node: string): WebhookConfig {
 export function startAttempt(step: Step, ref: TaskRef, attempt: number): AttemptStart {
 	const planned = plannedNode(step.plan, ref.node);
 	const key = idempotencyKey(step.state.header.runId, ref);
-	const built = buildRequest(step, webhookConfig(step, ref.node), taskContext(step, ref), key);
-	if (built.kind === "failed") return built;
+	const secrets = requestSecrets(step, planned);
+	if (!secrets.ok) return { kind: "failed", error: secrets.error };
+	const context = { ...taskContext(step, ref), secrets: secrets.secrets };
+	const built = buildRequest(step, webhookConfig(step, ref.node), context, key);
+	// A template error can quote what it was given, secrets included.
+	if (built.kind === "failed") return { kind: "failed", error: step.masker.json(built.error) };
 	const { request, bodyValue } = built;
 	const record: AttemptRecord = {
 		number: attempt,
 		startedAt: step.now,
 		endedAt: null,
-		request: {
+		// What was sent, as the run keeps it: credential-looking headers and query parameters
+		// hidden by name, every secret value hidden wherever it went.
+		request: step.masker.json({
 			method: request.method,
 			url: maskUrl(request.url),
 			headers: maskHeaders(request.headers),
 			body: bodyValue,
-		},
+		}),
 		responseStatus: null,
 		error: null,
 	};
@@ -105,8 +112,17 @@ export function startAttempt(step: Step, ref: TaskRef, attempt: number): Attempt
 	return { kind: "started" };
 }
 
-/** The in-flight attempt ended with `outcome` (the caller checked it is the current one). */
-export function concludeAttempt(step: Step, ref: TaskRef, outcome: AttemptOutcome): AttemptVerdict {
+/**
+ * The in-flight attempt ended with `outcome` (the caller checked it is the current one). The
+ * answer is masked before anything reads it: a receiver that echoes a secret back (in its body,
+ * its headers or an error) must not put it in the output, the variables or a log line.
+ */
+export function concludeAttempt(
+	step: Step,
+	ref: TaskRef,
+	received: AttemptOutcome,
+): AttemptVerdict {
+	const outcome = maskOutcome(step.masker, received);
 	const task = step.task(ref);
 	const attempt = task.attempts[task.attempts.length - 1];
 	if (attempt === undefined) throw new Error("concludeAttempt without an attempt");
@@ -164,6 +180,23 @@ export function concludeAttempt(step: Step, ref: TaskRef, outcome: AttemptOutcom
 			const timeoutMs = plannedNode(step.plan, ref.node).timeoutMs;
 			return retryOrFail(step, ref, attempt, { kind: "timeout", timeoutMs }, "timeout", call);
 		}
+		default: {
+			const _exhaustive: never = outcome;
+			return _exhaustive;
+		}
+	}
+}
+
+function maskOutcome(masker: Masker, outcome: AttemptOutcome): AttemptOutcome {
+	if (!masker.active) return outcome;
+	switch (outcome.kind) {
+		case "response":
+			return { kind: "response", response: masker.json(outcome.response) };
+		case "network_error":
+			return masker.json(outcome);
+		case "timeout":
+		case "interrupted":
+			return outcome;
 		default: {
 			const _exhaustive: never = outcome;
 			return _exhaustive;

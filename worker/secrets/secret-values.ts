@@ -4,44 +4,82 @@
  * step that may send a request (values are read again for every attempt, never kept in the run),
  * and webhook triggers call it to verify a signature. Nothing returned here may be logged.
  */
-import { keyRingFrom } from "../../engine/crypto/keyring";
-import { decryptSecret, encryptSecret, type SealedSecret } from "../../engine/crypto/secret-box";
+import { KeyRingError, keyRingFrom } from "../../engine/crypto/keyring";
+import {
+	decryptSecret,
+	encryptSecret,
+	type SealedSecret,
+	SecretDecryptError,
+} from "../../engine/crypto/secret-box";
 import { database } from "../db/client";
 import { sealedSecrets, touchSecrets } from "../db/secrets.repo";
 
-/** Secrets named `names` that exist, by name. A name not stored is simply absent. */
+type SecretsEnv = Pick<Env, "DB" | "SECRETS_MASTER_KEY">;
+
+export interface ReadSecrets {
+	/** Plaintext by name; a name that is not stored is absent. */
+	values: Map<string, string>;
+	/** Names stored but impossible to decrypt with this SECRETS_MASTER_KEY, with why. */
+	unreadable: Map<string, string>;
+}
+
+/** The secrets named `names` of one tenant. Records their use unless `recordUse` is false. */
+export async function readSecrets(
+	env: SecretsEnv,
+	tenantId: string,
+	names: readonly string[],
+	options: { now?: number; recordUse?: boolean } = {},
+): Promise<ReadSecrets> {
+	const read: ReadSecrets = { values: new Map(), unreadable: new Map() };
+	if (names.length === 0) return read;
+	const db = database(env.DB);
+	const rows = await sealedSecrets(db, tenantId, names);
+	if (rows.length === 0) return read;
+	let ring: ReturnType<typeof keyRingFrom>;
+	try {
+		ring = keyRingFrom(env.SECRETS_MASTER_KEY);
+	} catch (error) {
+		if (!(error instanceof KeyRingError)) throw error;
+		for (const row of rows) read.unreadable.set(row.name, error.message);
+		return read;
+	}
+	for (const row of rows) {
+		try {
+			read.values.set(row.name, await decryptSecret(ring, { tenantId, name: row.name }, row));
+		} catch (error) {
+			if (!(error instanceof SecretDecryptError)) throw error;
+			read.unreadable.set(row.name, error.message);
+		}
+	}
+	if (options.recordUse !== false && read.values.size > 0) {
+		await touchSecrets(db, tenantId, [...read.values.keys()], options.now ?? Date.now());
+	}
+	return read;
+}
+
+/** Plaintext by name of the secrets that exist and decrypt (see readSecrets). */
 export async function readSecretValues(
-	env: Pick<Env, "DB" | "SECRETS_MASTER_KEY">,
+	env: SecretsEnv,
 	tenantId: string,
 	names: readonly string[],
 	options: { now?: number; recordUse?: boolean } = {},
 ): Promise<Map<string, string>> {
-	const values = new Map<string, string>();
-	if (names.length === 0) return values;
-	const db = database(env.DB);
-	const rows = await sealedSecrets(db, tenantId, names);
-	const ring = keyRingFrom(env.SECRETS_MASTER_KEY);
-	for (const row of rows) {
-		values.set(row.name, await decryptSecret(ring, { tenantId, name: row.name }, row));
-	}
-	if (options.recordUse !== false && rows.length > 0) {
-		await touchSecrets(
-			db,
-			tenantId,
-			rows.map((r) => r.name),
-			options.now ?? Date.now(),
-		);
-	}
-	return values;
+	return (await readSecrets(env, tenantId, names, options)).values;
 }
 
-/** One secret's plaintext, or null when the tenant has no secret by that name. */
+/**
+ * One secret's plaintext, or null when the tenant has no secret by that name. Throws
+ * SecretDecryptError when it is stored but cannot be decrypted (a master key left the ring).
+ */
 export async function readSecretValue(
-	env: Pick<Env, "DB" | "SECRETS_MASTER_KEY">,
+	env: SecretsEnv,
 	tenantId: string,
 	name: string,
 ): Promise<string | null> {
-	return (await readSecretValues(env, tenantId, [name])).get(name) ?? null;
+	const read = await readSecrets(env, tenantId, [name]);
+	const why = read.unreadable.get(name);
+	if (why !== undefined) throw new SecretDecryptError(`secret "${name}": ${why}`);
+	return read.values.get(name) ?? null;
 }
 
 /** Encrypts a value for storage under `name` with the ring's current key. */

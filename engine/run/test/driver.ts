@@ -24,6 +24,7 @@ import {
 	type RunEvent,
 	type RunReuse,
 	type RunState,
+	type SecretValues,
 	type Transition,
 	type TransitionWrites,
 	transitionWrites,
@@ -39,7 +40,9 @@ export type Scripted =
 	| { hang: true }
 	/** Lost with the object (a restart mid-call): the shell no longer has the call. */
 	| { lost: true }
-	| { tooLarge: true };
+	| { tooLarge: true }
+	/** 200 with everything it was sent in its body, and its headers sent back as headers. */
+	| { echo: true };
 
 export interface DriverOptions {
 	inputs?: JsonObject;
@@ -53,6 +56,11 @@ export interface DriverOptions {
 	runId?: string;
 	/** Makes this run a retry (StartEvent.reuse). */
 	reuse?: RunReuse;
+	/**
+	 * The tenant secrets the shell reads before each event (AdvanceEnv.secrets); a function is
+	 * asked again before every event, like the store between two attempts.
+	 */
+	secrets?: SecretValues | (() => SecretValues);
 }
 
 interface Pending {
@@ -131,10 +139,12 @@ export class Driver {
 		if (event.type === "attempt_result")
 			this.inFlight.delete(callKey(event.node, event.item, event.attempt));
 		const state = this.options.persist ? this.reload() : this.state;
+		const secrets = this.options.secrets;
 		const t = advance(this.plan, state, event, {
 			now: this.now,
 			random: this.options.random ?? (() => 0.5),
 			allowLoopbackTargets: this.options.allowLoopbackTargets,
+			...(secrets ? { secrets: typeof secrets === "function" ? secrets() : secrets } : {}),
 		});
 		this.state = t.state;
 		this.transitions.push(t);
@@ -204,6 +214,16 @@ export class Driver {
 				{ kind: "network_error", code: s.network, message: "connection failed" },
 			];
 		}
+		if ("echo" in s) {
+			const { url, headers, body } = effect.request;
+			const response = {
+				status: 200,
+				headers: { "content-type": "application/json", ...lowerCased(headers) },
+				body: JSON.stringify({ url, headers, body }),
+				bodyTruncated: false,
+			};
+			return [at(undefined), { kind: "response", response }];
+		}
 		if ("tooLarge" in s) {
 			const response = { status: 200, headers: {}, body: "x", bodyTruncated: true };
 			return [at(undefined), { kind: "response", response }];
@@ -258,3 +278,6 @@ export class Driver {
 		return this.history.filter((h) => type === undefined || h.type === type).map((h) => h.detail);
 	}
 }
+
+const lowerCased = (headers: Record<string, string>) =>
+	Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));

@@ -6,6 +6,7 @@ import { edgeScenarios } from "./scenarios-edges";
 import { flowScenarios } from "./scenarios-flow";
 import { forEachScenarios } from "./scenarios-foreach";
 import { httpScenarios } from "./scenarios-http";
+import { secretForms, secretScenarios } from "./scenarios-secrets";
 
 function play(s: Scenario, persist: boolean): Driver {
 	return new Driver(s.definition, {
@@ -13,6 +14,7 @@ function play(s: Scenario, persist: boolean): Driver {
 		script: s.script,
 		persist,
 		allowLoopbackTargets: s.allowLoopbackTargets,
+		...(s.secrets ? { secrets: { values: new Map(Object.entries(s.secrets)) } } : {}),
 	})
 		.start()
 		.runToEnd();
@@ -24,6 +26,7 @@ describe.each([
 	["flow", flowScenarios],
 	["forEach", forEachScenarios],
 	["edges", edgeScenarios],
+	["secrets", secretScenarios],
 ])("engine scenarios: %s", (_group, table) => {
 	it.each(table.map((s) => [s.name, s] as const))("%s", (_name, s) => {
 		const d = play(s, false);
@@ -46,6 +49,12 @@ describe.each([
 		// Nothing is ever left open once the run ended.
 		for (const node of Object.values(d.state?.nodes ?? {})) expect(node.status).toBe("COMPLETED");
 		expect(d.state?.timers).toEqual({});
+		// A secret is sent, never stored: not in the state, not in the history, in no form.
+		const stored = JSON.stringify([d.state, d.history]);
+		for (const value of Object.values(s.secrets ?? {})) {
+			for (const form of secretForms(value))
+				expect(stored, "a secret in the run").not.toContain(form);
+		}
 		// History seq is gapless from 1.
 		expect(d.history.map((h) => h.seq)).toEqual(d.history.map((_, i) => i + 1));
 

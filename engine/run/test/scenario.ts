@@ -13,6 +13,8 @@ export interface Scenario {
 	inputs?: JsonObject;
 	script?: Record<string, Scripted[]>;
 	allowLoopbackTargets?: boolean;
+	/** Tenant secrets handed to every step (see DriverOptions.secrets). */
+	secrets?: Record<string, string>;
 	expect: {
 		result: "SUCCESS" | "FAILED" | "CANCELLED";
 		nodes?: Record<string, "SUCCESS" | "FAILED" | "CANCELLED" | "SKIPPED" | null>;
