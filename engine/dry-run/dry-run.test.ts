@@ -236,6 +236,15 @@ describe("dry runs", () => {
 		expect(reportOf(play(def, {}, { allowLoopbackTargets: true })).report.result).toBe("SUCCESS");
 	});
 
+	it("never reads a secret: each one named renders as a stand-in that says which", () => {
+		const def = chain(
+			webhook("call", {}, { headers: { "X-Api": "Bearer {{ .secrets.API_TOKEN }}" } }),
+		);
+		const { report } = reportOf(play(def, {}));
+		expect(report.result).toBe("SUCCESS");
+		expect(report.requests[0]?.headers["X-Api"]).toBe("Bearer <secret API_TOKEN>");
+	});
+
 	it("points at every fixture mistake instead of ignoring it", () => {
 		const outcome = play(deploy, {
 			inputs: { amount: 1 },

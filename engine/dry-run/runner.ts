@@ -74,11 +74,15 @@ export function playRun(
 	const inFlight = new Set<string>();
 	const history: HistoryEvent[] = [];
 	const calls: PlayedCall[] = [];
+	// A dry run never reads the tenant's secrets: each one the definition names is a stand-in
+	// that says which it is, so requests still render (docs/ARCHITECTURE.md#secrets).
+	const secrets = { values: new Map(plan.secretNames.map((n) => [n, `<secret ${n}>`])) };
 	const env = () => ({
 		now,
 		// No jitter: the same fixture gives the same timings every time.
 		random: () => 0.5,
 		allowLoopbackTargets: options.allowLoopbackTargets,
+		secrets,
 	});
 
 	const take = (t: Transition): Transition => {
