@@ -110,5 +110,5 @@ describe("rotating SECRETS_MASTER_KEY", () => {
 		);
 		expect(refused?.code).toBe(1);
 		expect(refused?.stderr).toMatch(/cannot re-encrypt acme\/DEPLOY_TOKEN: .*key id "k2"/);
-	});
+	}, 240_000); // a wrangler dev and five wrangler d1 commands, on a shared machine
 });
