@@ -162,13 +162,13 @@ bench.post("/seed", async (c) => {
 	const { tenant, from, rows } = await c.req.json<{ tenant: string; from: number; rows: number }>();
 	await c.env.DB.prepare(
 		`INSERT INTO runs (id, tenant_id, workflow_id, workflow_identifier, workflow_title, version, status,
-		   result, initiated_by, requested_by, visible_to_all, entity_id, created_at, started_at, ended_at,
+		   result, initiated_by, requested_by, entity_id, created_at, started_at, ended_at,
 		   wake_at, updated_at, index_version)
 		 WITH RECURSIVE seq(x) AS (SELECT CAST(?1 AS INTEGER) UNION ALL SELECT x + 1 FROM seq WHERE x < ?2)
 		 SELECT printf('run_seed%024d', x), ?3, 'wf_seed_' || (x % 50), 'seed_' || (x % 50), 'seed', 1,
 		   CASE WHEN x % 10 = 0 THEN 'IN_PROGRESS' ELSE 'COMPLETED' END,
 		   CASE WHEN x % 10 = 0 THEN NULL ELSE 'SUCCESS' END,
-		   'user_' || (x % 100), 'user_' || (x % 100), 0, NULL, 1700000000000 + x * 1000,
+		   'user_' || (x % 100), 'user_' || (x % 100), NULL, 1700000000000 + x * 1000,
 		   1700000000000 + x * 1000, NULL, NULL, 1700000000000 + x * 1000, 1
 		 FROM seq`,
 	)

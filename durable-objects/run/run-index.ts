@@ -13,7 +13,6 @@ export interface RunIndexEntry {
 	result: string | null;
 	initiatedBy: string;
 	requestedBy: string;
-	visibleToAll: boolean;
 	entityId: string | null;
 	createdAt: number;
 	startedAt: number | null;
@@ -46,7 +45,6 @@ export function indexEntry(
 		result: header.result,
 		initiatedBy: meta.initiator,
 		requestedBy: meta.requestedBy,
-		visibleToAll: meta.definition.allowAnyoneToViewRuns === true,
 		entityId: entityOf(meta),
 		createdAt: meta.createdAt,
 		startedAt: header.startedAt,
@@ -69,9 +67,9 @@ export function indexEntry(
  */
 const UPSERT = `
 INSERT INTO runs (id, tenant_id, workflow_id, workflow_identifier, workflow_title, version, status, result,
-  initiated_by, requested_by, visible_to_all, entity_id, created_at, started_at, ended_at, wake_at, updated_at,
+  initiated_by, requested_by, entity_id, created_at, started_at, ended_at, wake_at, updated_at,
   index_version)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
 ON CONFLICT (tenant_id, created_at, id) DO UPDATE SET
   status = excluded.status, result = excluded.result, started_at = excluded.started_at,
   ended_at = excluded.ended_at, wake_at = excluded.wake_at, updated_at = excluded.updated_at,
@@ -93,7 +91,6 @@ export async function writeIndexEntry(db: D1Database, e: RunIndexEntry): Promise
 			e.result,
 			e.initiatedBy,
 			e.requestedBy,
-			e.visibleToAll ? 1 : 0,
 			e.entityId,
 			e.createdAt,
 			e.startedAt,

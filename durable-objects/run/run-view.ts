@@ -43,7 +43,8 @@ export interface RunView {
 	id: string;
 	status: RunState["header"]["status"];
 	result: RunState["header"]["result"];
-	workflow: { identifier: string; title: string; version: number; allowAnyoneToViewRuns: boolean };
+	/** `id` is the workflow's lifetime: one deleted and created again under its identifier has a new one. */
+	workflow: { id: string; identifier: string; title: string; version: number };
 	initiator: string;
 	/** The user an admin ran this as (`runAs`), else null. */
 	runAs: string | null;
@@ -89,10 +90,10 @@ function taskView(task: NodeRun | ItemRun) {
 function fromMeta(meta: RunMeta) {
 	return {
 		workflow: {
+			id: meta.workflow.id,
 			identifier: meta.workflow.identifier,
 			title: meta.workflow.title,
 			version: meta.workflow.version,
-			allowAnyoneToViewRuns: meta.definition.allowAnyoneToViewRuns === true,
 		},
 		initiator: meta.initiator,
 		runAs: meta.initiator === meta.requestedBy ? null : meta.initiator,
@@ -155,7 +156,7 @@ export interface RunSummaryView {
 	id: string;
 	status: RunView["status"];
 	result: RunView["result"];
-	workflow: { identifier: string; title: string; version: number };
+	workflow: RunView["workflow"];
 	initiator: string;
 	entityId: string | null;
 	createdAt: string;
@@ -169,12 +170,12 @@ export function summaryView(
 	header: Pick<RunState["header"], "status" | "result" | "startedAt" | "endedAt"> | null,
 	cancelled: { at: number } | null,
 ): RunSummaryView {
-	const { identifier, title, version } = meta.workflow;
+	const { id, identifier, title, version } = meta.workflow;
 	return {
 		id: meta.runId,
 		status: header?.status ?? (cancelled ? "COMPLETED" : "QUEUED"),
 		result: header?.result ?? (cancelled ? "CANCELLED" : null),
-		workflow: { identifier, title, version },
+		workflow: { id, identifier, title, version },
 		initiator: meta.initiator,
 		entityId: meta.scope.type === "ENTITY" ? meta.scope.entityId : null,
 		createdAt: iso(meta.createdAt) ?? "",

@@ -1,3 +1,4 @@
+import { env } from "cloudflare:test";
 import type { Principal } from "../../worker/auth/principal";
 import { as, uniqueTenant } from "./helpers";
 
@@ -57,3 +58,28 @@ export const alicePrincipal = (tenantId: string): Principal => ({
 	role: "member",
 	scopes: [],
 });
+
+/**
+ * A workflows row written straight to D1, for listing tests that seed index rows: the listing
+ * reads visibility (allowAnyoneToViewRuns) and descriptions from the workflow as it is now.
+ */
+export async function insertWorkflowRow(
+	tenantId: string,
+	row: { id: string; identifier: string; shared: boolean; description?: string; deleted?: boolean },
+) {
+	await env.DB.prepare(
+		`INSERT INTO workflows (id, tenant_id, identifier, title, description, latest_version,
+		   allow_anyone_to_view_runs, created_at, created_by, updated_at, updated_by, deleted_at)
+		 VALUES (?, ?, ?, ?, ?, 1, ?, 0, 'seed', 0, 'seed', ?)`,
+	)
+		.bind(
+			row.id,
+			tenantId,
+			row.identifier,
+			`Title of ${row.identifier}`,
+			row.description ?? null,
+			row.shared ? 1 : 0,
+			row.deleted ? 1 : null,
+		)
+		.run();
+}

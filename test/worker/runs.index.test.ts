@@ -20,7 +20,6 @@ function entry(tenantId: string, id: string, changes: Partial<RunIndexEntry>): R
 		result: null,
 		initiatedBy: "alice@x",
 		requestedBy: "alice@x",
-		visibleToAll: false,
 		entityId: null,
 		createdAt: T0,
 		startedAt: T0,

@@ -8,6 +8,7 @@ import {
 	type RunFilter,
 } from "../../worker/db/runs.repo";
 import { as, expectProblem, uniqueTenant } from "./helpers";
+import { insertWorkflowRow } from "./runs-helpers";
 
 const T0 = Date.parse("2026-02-01T00:00:00Z");
 const RESULTS = ["SUCCESS", "FAILED", "CANCELLED"];
@@ -22,28 +23,41 @@ interface Seeded {
 }
 
 const INSERT = `INSERT INTO runs (id, tenant_id, workflow_id, workflow_identifier, workflow_title, version, status,
-	result, initiated_by, requested_by, visible_to_all, entity_id, created_at, started_at, ended_at, wake_at,
-	updated_at, index_version) VALUES (?, ?, ?, ?, ?, 1, 'COMPLETED', ?, ?, ?, ?, NULL, ?, NULL, NULL, NULL, ?, 1)`;
+	result, initiated_by, requested_by, entity_id, created_at, started_at, ended_at, wake_at,
+	updated_at, index_version) VALUES (?, ?, ?, ?, ?, 1, 'COMPLETED', ?, ?, ?, NULL, ?, NULL, NULL, NULL, ?, 1)`;
 
-async function seed(tenant: string, rows: Seeded[]) {
+/**
+ * Shared runs belong to a live workflow that shares its runs; the others' workflow is gone.
+ * Returns the ids of the workflows that share.
+ */
+async function seed(tenant: string, rows: Seeded[]): Promise<string[]> {
 	const insert = env.DB.prepare(INSERT);
+	const workflowId = (r: Seeded) =>
+		r.visibleToAll ? `${tenant}:${r.workflow}-shared` : `wf-${r.workflow}`;
 	await env.DB.batch(
 		rows.map((r) =>
 			insert.bind(
 				r.id,
 				tenant,
-				`wf-${r.workflow}`,
+				workflowId(r),
 				r.workflow,
 				`Title ${r.workflow}`,
 				r.result,
 				r.initiatedBy,
 				r.initiatedBy,
-				r.visibleToAll ? 1 : 0,
 				r.createdAt,
 				r.createdAt,
 			),
 		),
 	);
+	const shared = new Set(rows.filter((r) => r.visibleToAll).map((r) => r.workflow));
+	for (const workflow of shared)
+		await insertWorkflowRow(tenant, {
+			id: `${tenant}:${workflow}-shared`,
+			identifier: workflow,
+			shared: true,
+		});
+	return [...shared].map((workflow) => `${tenant}:${workflow}-shared`);
 }
 
 /**
@@ -164,7 +178,7 @@ describe("listing pages with a scan budget (repo)", () => {
 			it(`pages ${name}${visibleTo ? " for a member" : ""}: every match once, in order, bounded`, async () => {
 				const tenant = uniqueTenant("budget");
 				const runs = runsOf(97);
-				await seed(tenant, runs);
+				const sharedWorkflowIds = await seed(tenant, runs);
 				// A neighbour whose runs would match every filter, at the same times.
 				await seed(
 					uniqueTenant("budget"),
@@ -172,7 +186,7 @@ describe("listing pages with a scan budget (repo)", () => {
 				);
 				const pages = await pageAll(
 					tenant,
-					{ ...filter, visibleTo },
+					{ ...filter, visibleTo, sharedWorkflowIds },
 					{ limit: LIMIT, budget: BUDGET },
 				);
 				expect(pages.flatMap((p) => p.ids)).toEqual(
@@ -200,16 +214,18 @@ describe("GET /v1/workflows/runs past the scan budget", () => {
 	async function seedLarge(tenant: string) {
 		await env.DB.prepare(
 			`INSERT INTO runs (id, tenant_id, workflow_id, workflow_identifier, workflow_title, version, status,
-			   result, initiated_by, requested_by, visible_to_all, entity_id, created_at, started_at, ended_at,
+			   result, initiated_by, requested_by, entity_id, created_at, started_at, ended_at,
 			   wake_at, updated_at, index_version)
 			 WITH RECURSIVE seq(x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM seq WHERE x < ?2 - 1)
-			 SELECT printf('run_%032x', x), ?1, 'wf-w', 'w' || (x % 4), 'Title', 1, 'COMPLETED', 'SUCCESS',
+			 SELECT printf('run_%032x', x), ?1, CASE WHEN x = ?3 THEN ?1 || ':shared' ELSE 'wf-w' END,
+			   'w' || (x % 4), 'Title', 1, 'COMPLETED', 'SUCCESS',
 			   CASE WHEN x = 0 THEN 'zoe@x' ELSE 'bob@x' END, CASE WHEN x = 0 THEN 'zoe@x' ELSE 'bob@x' END,
-			   x = ?3, NULL, ?4 + x * 1000, NULL, NULL, NULL, ?4 + x * 1000, 1
+			   NULL, ?4 + x * 1000, NULL, NULL, NULL, ?4 + x * 1000, 1
 			 FROM seq`,
 		)
 			.bind(tenant, COUNT, SHARED, T0)
 			.run();
+		await insertWorkflowRow(tenant, { id: `${tenant}:shared`, identifier: "shared", shared: true });
 	}
 
 	async function walk(caller: Awaited<ReturnType<typeof as>>, query: string) {

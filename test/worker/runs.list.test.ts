@@ -2,6 +2,7 @@ import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { listRunsQueries, type RunFilter } from "../../worker/db/runs.repo";
 import { as, expectProblem, uniqueTenant } from "./helpers";
+import { insertWorkflowRow } from "./runs-helpers";
 
 const tenant = uniqueTenant("list");
 const WORKFLOWS = ["deploy", "rollback", "notify", "audit"];
@@ -38,24 +39,31 @@ const seeded: Seeded[] = Array.from({ length: 500 }, (_, i) => {
 });
 
 beforeAll(async () => {
+	for (const workflow of WORKFLOWS)
+		await insertWorkflowRow(tenant, {
+			id: `${tenant}:${workflow}-shared`,
+			identifier: workflow,
+			shared: true,
+			description: `Runbook for ${workflow}`,
+		});
 	const insert = env.DB.prepare(
 		`INSERT INTO runs (id, tenant_id, workflow_id, workflow_identifier, workflow_title, version, status, result,
-		 initiated_by, requested_by, visible_to_all, entity_id, created_at, started_at, ended_at, wake_at, updated_at, index_version)
-		 VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, ?, 1)`,
+		 initiated_by, requested_by, entity_id, created_at, started_at, ended_at, wake_at, updated_at, index_version)
+		 VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, ?, 1)`,
 	);
 	await env.DB.batch(
 		seeded.map((r) =>
 			insert.bind(
 				r.id,
 				tenant,
-				`wf-${r.workflow}`,
+				// Shared runs belong to a live workflow that shares them; the others' workflow is gone.
+				r.visibleToAll ? `${tenant}:${r.workflow}-shared` : `wf-${r.workflow}`,
 				r.workflow,
 				`Title of ${r.workflow}`,
 				r.status,
 				r.result,
 				r.initiatedBy,
 				r.initiatedBy,
-				r.visibleToAll ? 1 : 0,
 				r.entityId,
 				r.createdAt,
 				r.createdAt,
@@ -105,6 +113,17 @@ describe("GET /v1/workflows/runs", () => {
 			(r) => r.createdAt >= T0 + 3_600_000 && r.createdAt < T0 + 7_200_000,
 		],
 		["search", "search=ollba", (r) => r.workflow === "rollback"],
+		["Cortex's searchQuery", "searchQuery=ollba", (r) => r.workflow === "rollback"],
+		[
+			"Cortex's workflowIds",
+			"workflowIds=deploy,audit",
+			(r) => ["deploy", "audit"].includes(r.workflow),
+		],
+		[
+			"a search of the workflow's current description",
+			"search=runbook%20for%20notify",
+			(r) => r.workflow === "notify" && r.visibleToAll,
+		],
 		[
 			"combined",
 			"workflowIdentifiers=deploy&status=COMPLETED&initiatedBy=alice@x",
@@ -193,7 +212,16 @@ describe("GET /v1/workflows/runs", () => {
 			).results.map((r) => r.detail);
 		for (const [filter, expected, ranges, checked] of cases) {
 			for (const visibleTo of [null, "bob@x"]) {
-				const queries = listRunsQueries(tenant, { ...filter, visibleTo }, 20);
+				const queries = listRunsQueries(
+					tenant,
+					{
+						...filter,
+						visibleTo,
+						sharedWorkflowIds: ["wf-a", "wf-b"],
+						describedWorkflowIds: filter.search ? ["wf-c"] : [],
+					},
+					20,
+				);
 				const what = JSON.stringify({ ...filter, visibleTo });
 				expect(queries, what).toHaveLength(ranges);
 				for (const { page, stop } of queries) {

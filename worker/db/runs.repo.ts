@@ -2,6 +2,7 @@ import { and, eq, getTableColumns, gte, inArray, lt, ne, or, type SQL, sql } fro
 import { SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
 import type { Database } from "./client";
 import { type RunIndexRow, runs } from "./schema";
+import { likeContains } from "./workflows.repo";
 
 export interface RunFilter {
 	workflowIdentifiers?: string[];
@@ -13,9 +14,16 @@ export interface RunFilter {
 	startedAfter?: number;
 	/** Epoch ms, exclusive. */
 	startedBefore?: number;
+	/** Substring of the workflow's identifier or title as the run has them. */
 	search?: string;
+	/** Workflows the search also finds by their current title or description (workflowsForRunListing). */
+	describedWorkflowIds?: string[];
+	/** Exactly this run (a run id pasted into search): its key, read from the run itself. */
+	run?: RunCursor;
 	/** Only runs this user may see (null: an admin sees all). */
 	visibleTo: string | null;
+	/** With visibleTo: the workflows that share their runs with everyone, as they are now. */
+	sharedWorkflowIds?: string[];
 	/** Only unfinished runs (bulk cancel). */
 	unfinished?: boolean;
 }
@@ -87,17 +95,27 @@ function accessPath(f: RunFilter): AccessPath {
 	return { index: null, ranges: [sql`1`], serves: null };
 }
 
-const likeContains = (text: string) => `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-
 /** The conditions every source seeks by: tenant, created_at bounds and the cursor. */
 function seekConditions(tenantId: string, f: RunFilter, after?: RunCursor): SQL | undefined {
 	return and(
 		eq(runs.tenantId, tenantId),
 		f.startedAfter !== undefined ? gte(runs.createdAt, f.startedAfter) : undefined,
 		f.startedBefore !== undefined ? lt(runs.createdAt, f.startedBefore) : undefined,
+		f.run ? and(eq(runs.createdAt, f.run.createdAt), eq(runs.id, f.run.id)) : undefined,
 		// A row value, so SQLite seeks straight to the cursor instead of reading up to it.
 		after ? sql`(${runs.createdAt}, ${runs.id}) < (${after.createdAt}, ${after.id})` : undefined,
 	);
+}
+
+/**
+ * The run's workflow is one of `ids` (undefined: none is). The ids travel as one delimited
+ * string: `IN (subquery)` and long `IN` lists are looked up in a temporary b-tree, and D1 counts
+ * (and bills) every lookup as a row read, which doubled the rows a page read. Workflow ids are
+ * UUIDs, so the delimiter cannot occur in one.
+ */
+function workflowAmong(ids: string[] | undefined): SQL | undefined {
+	if (!ids?.length) return undefined;
+	return sql`instr(${`|${ids.join("|")}|`}, '|' || ${runs.workflowId} || '|') > 0`;
 }
 
 /** The conditions checked row by row along the access path (undefined: none, the path is exact). */
@@ -117,13 +135,14 @@ function rowChecks(f: RunFilter, path: AccessPath): SQL | undefined {
 			? or(
 					sql`${runs.workflowIdentifier} LIKE ${likeContains(f.search)} ESCAPE '\\'`,
 					sql`${runs.workflowTitle} LIKE ${likeContains(f.search)} ESCAPE '\\'`,
+					workflowAmong(f.describedWorkflowIds),
 				)
 			: undefined,
 		f.visibleTo !== null
 			? or(
 					eq(runs.initiatedBy, f.visibleTo),
 					eq(runs.requestedBy, f.visibleTo),
-					eq(runs.visibleToAll, true),
+					workflowAmong(f.sharedWorkflowIds),
 				)
 			: undefined,
 	);

@@ -104,8 +104,6 @@ export const runs = sqliteTable(
 		initiatedBy: text("initiated_by").notNull(),
 		/** Who made the request (differs from initiatedBy only with `runAs`). */
 		requestedBy: text("requested_by").notNull(),
-		/** From the pinned version: lets everyone in the tenant see the run. */
-		visibleToAll: integer("visible_to_all", { mode: "boolean" }).notNull(),
 		entityId: text("entity_id"),
 		createdAt: integer("created_at").notNull(),
 		startedAt: integer("started_at"),

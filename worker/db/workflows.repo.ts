@@ -102,7 +102,67 @@ export async function findStartTarget(
 }
 
 /** LIKE wildcards in user text are matched literally. */
-const likeContains = (text: string) => `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+export const likeContains = (text: string) => `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+
+/**
+ * Whether everyone in the tenant may see this workflow's runs: the workflow as it is now (its
+ * row mirrors the latest version), so changing the setting applies to runs already made; a
+ * deleted workflow shares nothing. See docs/ARCHITECTURE.md#tenancy-and-permissions.
+ */
+export async function sharesRuns(
+	db: Database,
+	tenantId: string,
+	workflowId: string,
+): Promise<boolean> {
+	const row = await db
+		.select({ shared: workflows.allowAnyoneToViewRuns })
+		.from(workflows)
+		.where(
+			and(
+				eq(workflows.tenantId, tenantId),
+				eq(workflows.id, workflowId),
+				isNull(workflows.deletedAt),
+			),
+		)
+		.get();
+	return row?.shared === true;
+}
+
+/**
+ * What a runs listing reads from the tenant's live workflows, in one query: which share their
+ * runs with everyone (for a caller who is not an admin) and which a search finds by their
+ * current title or description. A deleted workflow is in neither: its runs are left to their
+ * initiators and admins, and found by the identifier and title they ran under.
+ */
+export async function workflowsForRunListing(
+	db: Database,
+	tenantId: string,
+	wanted: { sharing: boolean; search?: string },
+): Promise<{ sharing: string[]; described: string[] }> {
+	if (!wanted.sharing && wanted.search === undefined) return { sharing: [], described: [] };
+	const pattern = wanted.search === undefined ? undefined : likeContains(wanted.search);
+	const described = pattern
+		? sql<number>`(${workflows.title} LIKE ${pattern} ESCAPE '\\' OR coalesce(${workflows.description}, '') LIKE ${pattern} ESCAPE '\\')`
+		: sql<number>`0`;
+	const rows = await db
+		.select({ id: workflows.id, shared: workflows.allowAnyoneToViewRuns, described })
+		.from(workflows)
+		.where(
+			and(
+				eq(workflows.tenantId, tenantId),
+				isNull(workflows.deletedAt),
+				or(
+					wanted.sharing ? eq(workflows.allowAnyoneToViewRuns, true) : undefined,
+					pattern ? described : undefined,
+				),
+			),
+		)
+		.all();
+	return {
+		sharing: wanted.sharing ? rows.filter((r) => r.shared).map((r) => r.id) : [],
+		described: rows.filter((r) => Number(r.described) === 1).map((r) => r.id),
+	};
+}
 
 export async function listWorkflows(
 	db: Database,

@@ -2,7 +2,7 @@ import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "../env";
-import type { IssueLocation } from "../errors/api-error";
+import type { FieldIssue, IssueLocation } from "../errors/api-error";
 import { validationFailed } from "../errors/api-error";
 import { ERROR_CODES, ERRORS, type ErrorCode } from "../errors/codes";
 import { issuesFromZod } from "../errors/zod-issues";
@@ -42,12 +42,34 @@ const TARGET_LOCATION: Record<string, IssueLocation> = {
 export function createRouter() {
 	return new OpenAPIHono<AppEnv>({
 		defaultHook: (result) => {
-			if (!result.success) {
-				throw validationFailed(
-					issuesFromZod(result.error, TARGET_LOCATION[result.target] ?? "body"),
-				);
-			}
+			if (result.success) return;
+			const location = TARGET_LOCATION[result.target] ?? "body";
+			const issues = issuesFromZod(result.error, location);
+			// @hono/zod-validator hands the hook the raw input as `data` on failure too (untyped).
+			const raw = (result as unknown as { data: RawQuery }).data;
+			throw validationFailed(location === "query" ? explainRepeats(issues, raw) : issues);
 		},
+	});
+}
+
+/** A query string as the validator hands it over: a parameter given twice is an array. */
+type RawQuery = Record<string, string | string[]>;
+
+/**
+ * A parameter given more than once arrives as a list; where the route takes one value, the
+ * schema's own complaint ("expected number, received NaN") would hide what went wrong, so the
+ * issue says the parameter was repeated. Parameters that take lists validate as usual.
+ */
+function explainRepeats(issues: FieldIssue[], raw: RawQuery): FieldIssue[] {
+	return issues.map((issue) => {
+		const name = issue.pointer.split("/")[1] ?? "";
+		const values = Object.hasOwn(raw, name) ? raw[name] : undefined;
+		if (!Array.isArray(values) || issue.pointer !== `/${name}`) return issue;
+		return {
+			...issue,
+			code: "repeated_parameter",
+			message: `${name} takes one value; it was given ${values.length} times.`,
+		};
 	});
 }
 

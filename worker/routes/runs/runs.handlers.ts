@@ -11,6 +11,7 @@ import { ApiError, validationFailed } from "../../errors/api-error";
 import { decodeCursor, encodeCursor } from "../../lib/cursor";
 import { assertCanAct, visibleRun } from "./access";
 import { idempotent } from "./idempotent";
+import { runFilterFor } from "./run-filters";
 import { runIdFor } from "./run-ids";
 import type * as routes from "./runs.routes";
 import { batchRunIds, startRunBatch as startBatch } from "./start-batch";
@@ -74,7 +75,8 @@ export const listEvents: Handler<typeof routes.listEvents> = async (c) => {
 export const cancelRun: Handler<typeof routes.cancelRun> = async (c) => {
 	const principal = c.get("principal");
 	const { runId } = c.req.valid("param");
-	assertCanAct(principal, await visibleRun(c.env, principal, runId), "cancel runs");
+	await visibleRun(c.env, principal, runId);
+	assertCanAct(principal, "cancel runs");
 	const result = await runObject(c.env, principal.tenantId, runId).cancel(principal.subject, null);
 	switch (result.kind) {
 		case "cancelled":
@@ -102,7 +104,12 @@ export const summary = (row: RunIndexRow) => ({
 	id: row.id,
 	status: row.status as "QUEUED",
 	result: row.result as "SUCCESS" | null,
-	workflow: { identifier: row.workflowIdentifier, title: row.workflowTitle, version: row.version },
+	workflow: {
+		id: row.workflowId,
+		identifier: row.workflowIdentifier,
+		title: row.workflowTitle,
+		version: row.version,
+	},
 	initiator: row.initiatedBy,
 	entityId: row.entityId,
 	createdAt: iso(row.createdAt) ?? "",
@@ -112,19 +119,20 @@ export const summary = (row: RunIndexRow) => ({
 
 export const listRuns: Handler<typeof routes.listRuns> = async (c) => {
 	const principal = c.get("principal");
-	const { limit, cursor, ...filters } = c.req.valid("query");
+	const { limit, cursor, ...query } = c.req.valid("query");
+	const filter = await runFilterFor(c.env, principal, query);
+	if (!filter) return c.json({ data: [], nextCursor: null }, 200);
 	const decoded = cursor ? decodeCursor(cursor, isRunCursor) : undefined;
 	const after: RunCursor | undefined = decoded
 		? { createdAt: decoded.t, id: decoded.i }
 		: undefined;
 	// At most PAGE_SCAN_BUDGET index rows per page: a short or empty page with a cursor means
 	// the budget ran out before the page filled, and the client pages on.
-	const page = await listRunsPage(
-		database(c.env.DB),
-		principal.tenantId,
-		{ ...filters, visibleTo: principal.role === "admin" ? null : principal.subject },
-		{ limit, after, short: decoded?.s === 1 },
-	);
+	const page = await listRunsPage(database(c.env.DB), principal.tenantId, filter, {
+		limit,
+		after,
+		short: decoded?.s === 1,
+	});
 	const next = page.next && {
 		t: page.next.createdAt,
 		i: page.next.id,
@@ -141,7 +149,7 @@ export const streamEvents: Handler<typeof routes.streamEvents> = async (c) => {
 	const { runId } = c.req.valid("param");
 	await visibleRun(c.env, principal, runId);
 	// EventSource sends Last-Event-ID when it reconnects; `?after=` does the same for other clients.
-	const after = c.req.header("last-event-id") ?? c.req.query("after") ?? "0";
+	const after = c.req.header("last-event-id") ?? String(c.req.valid("query").after ?? 0);
 	const stub = c.env.RUN_OBJECT.get(
 		c.env.RUN_OBJECT.idFromName(runObjectName(principal.tenantId, runId)),
 	);
@@ -156,17 +164,15 @@ const BULK_CANCEL_LIMIT = 500;
 export const bulkCancel: Handler<typeof routes.bulkCancel> = async (c) => {
 	const principal = c.get("principal");
 	assertRole(principal, "member", "cancel runs");
-	const filters = c.req.valid("json");
-	const rows = await listIndexedRuns(
-		database(c.env.DB),
-		principal.tenantId,
-		{
-			...filters,
-			unfinished: true,
-			visibleTo: principal.role === "admin" ? null : principal.subject,
-		},
-		{ limit: BULK_CANCEL_LIMIT },
-	);
+	const filter = await runFilterFor(c.env, principal, c.req.valid("json"));
+	const rows = filter
+		? await listIndexedRuns(
+				database(c.env.DB),
+				principal.tenantId,
+				{ ...filter, unfinished: true },
+				{ limit: BULK_CANCEL_LIMIT },
+			)
+		: [];
 	const results = await Promise.all(
 		rows.map((row) =>
 			runObject(c.env, principal.tenantId, row.id).cancel(principal.subject, "bulk cancel"),
@@ -188,7 +194,7 @@ export const retryRun: Handler<typeof routes.retryRun> = async (c) => {
 	const body = c.req.valid("json") ?? {};
 	const { fromNode = null } = body;
 	const earlier = await visibleRun(c.env, principal, runId);
-	assertCanAct(principal, earlier, "retry runs");
+	assertCanAct(principal, "retry runs");
 	// A run that never started has no nodes to name: planRetry refuses it (409) below.
 	if (fromNode !== null && earlier.nodeRuns.length > 0) {
 		const node = earlier.nodeRuns.find((n) => n.node === fromNode);

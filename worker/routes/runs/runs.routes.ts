@@ -1,5 +1,6 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { PAGE_SCAN_BUDGET } from "../../db/runs.repo";
+import { defineRoute } from "../define-route";
 import { json, problemResponses, requireJsonBody, SECURITY } from "../openapi";
 import {
 	BulkCancelResult,
@@ -14,6 +15,7 @@ import {
 	RunList,
 	StartRunBatchBody,
 	StartRunBody,
+	StreamQuery,
 	WorkflowParam,
 	WorkflowRunParams,
 } from "./runs.schemas";
@@ -29,7 +31,8 @@ const IdempotencyHeader = z.object({
 		}),
 });
 
-export const startRun = createRoute({
+export const startRun = defineRoute({
+	operationId: "startRun",
 	method: "post",
 	path: "/{identifier}/runs",
 	tags,
@@ -48,7 +51,8 @@ export const startRun = createRoute({
 	},
 });
 
-export const startRunBatch = createRoute({
+export const startRunBatch = defineRoute({
+	operationId: "startRunBatch",
 	method: "post",
 	path: "/{identifier}/runs/batch",
 	tags,
@@ -68,7 +72,8 @@ export const startRunBatch = createRoute({
 	},
 });
 
-export const listRuns = createRoute({
+export const listRuns = defineRoute({
+	operationId: "listRuns",
 	method: "get",
 	path: "/runs",
 	tags,
@@ -79,7 +84,8 @@ export const listRuns = createRoute({
 	responses: { 200: json(RunList, "One page of runs."), ...problemResponses(401, 422, 500) },
 });
 
-export const bulkCancel = createRoute({
+export const bulkCancel = defineRoute({
+	operationId: "cancelRuns",
 	method: "post",
 	path: "/runs/cancel",
 	tags,
@@ -95,7 +101,8 @@ export const bulkCancel = createRoute({
 	},
 });
 
-export const getRun = createRoute({
+export const getRun = defineRoute({
+	operationId: "getRun",
 	method: "get",
 	path: "/runs/{runId}",
 	tags,
@@ -105,7 +112,8 @@ export const getRun = createRoute({
 	responses: { 200: json(Run, "The run."), ...problemResponses(401, 404, 422, 500) },
 });
 
-export const getWorkflowRun = createRoute({
+export const getWorkflowRun = defineRoute({
+	operationId: "getWorkflowRun",
 	method: "get",
 	path: "/{identifier}/runs/{runId}",
 	tags,
@@ -115,7 +123,8 @@ export const getWorkflowRun = createRoute({
 	responses: { 200: json(Run, "The run."), ...problemResponses(401, 404, 422, 500) },
 });
 
-export const listEvents = createRoute({
+export const listEvents = defineRoute({
+	operationId: "listRunEvents",
 	method: "get",
 	path: "/runs/{runId}/events",
 	tags,
@@ -128,7 +137,8 @@ export const listEvents = createRoute({
 	},
 });
 
-export const streamEvents = createRoute({
+export const streamEvents = defineRoute({
+	operationId: "streamRunEvents",
 	method: "get",
 	path: "/runs/{runId}/stream",
 	tags,
@@ -136,7 +146,7 @@ export const streamEvents = createRoute({
 	summary: "Follow a run's events as Server-Sent Events",
 	description:
 		"Replays history after `Last-Event-ID` (or from the start), then live events; closes after the run completes.",
-	request: { params: RunIdParam },
+	request: { params: RunIdParam, query: StreamQuery },
 	responses: {
 		200: {
 			description: "text/event-stream of RunEvent (event id = seq)",
@@ -146,7 +156,8 @@ export const streamEvents = createRoute({
 	},
 });
 
-export const cancelRun = createRoute({
+export const cancelRun = defineRoute({
+	operationId: "cancelRun",
 	method: "post",
 	path: "/runs/{runId}/cancel",
 	tags,
@@ -156,7 +167,8 @@ export const cancelRun = createRoute({
 	responses: { 202: json(Run, "Cancelled."), ...problemResponses(401, 403, 404, 409, 422, 500) },
 });
 
-export const retryRun = createRoute({
+export const retryRun = defineRoute({
+	operationId: "retryRun",
 	method: "post",
 	path: "/runs/{runId}/retry",
 	tags,

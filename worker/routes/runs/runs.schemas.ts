@@ -120,7 +120,15 @@ export const Run = z
 		id: z.string(),
 		status: z.enum(RUN_STATUSES),
 		result: z.enum(RUN_RESULTS).nullable(),
-		workflow: z.object({ identifier: z.string(), title: z.string(), version: z.number().int() }),
+		workflow: z.object({
+			id: z.string().openapi({
+				description:
+					"The workflow's lifetime: one deleted and created again under the same identifier has a new id.",
+			}),
+			identifier: z.string(),
+			title: z.string(),
+			version: z.number().int().openapi({ description: "The version this run is pinned to." }),
+		}),
 		initiator: z.string(),
 		requestedBy: z.string(),
 		runAs: z.string().nullable(),
@@ -183,6 +191,13 @@ export const EventsQuery = z.object({
 	limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 
+export const StreamQuery = z.object({
+	after: z.coerce.number().int().min(0).optional().openapi({
+		description:
+			"Replay events with seq > after. EventSource sends `Last-Event-ID` when it reconnects, which wins.",
+	}),
+});
+
 /** `?workflowIdentifiers=a,b` or `?workflowIdentifiers=a&workflowIdentifiers=b`. */
 const ListOfIdentifiers = z
 	.union([z.string(), z.array(z.string())])
@@ -197,11 +212,19 @@ const Instant = z.iso
 	.transform((value) => Date.parse(value))
 	.optional();
 
+const workflowIdentifiers = (description: string) =>
+	ListOfIdentifiers.openapi({ description, type: "array", items: { type: "string" } });
+
+const search = z.string().min(1).max(200).optional().openapi({
+	description:
+		"Substring of the workflow's identifier, title or description; a run id finds that run.",
+});
+
 export const RunFilters = z.object({
-	workflowIdentifiers: ListOfIdentifiers.openapi({
-		description: "Repeated or comma-separated workflow identifiers.",
-		type: "string",
-	}),
+	workflowIdentifiers: workflowIdentifiers(
+		"Workflow identifiers: repeated (`?workflowIdentifiers=a&workflowIdentifiers=b`) or comma-separated.",
+	),
+	workflowIds: workflowIdentifiers("Cortex's name for `workflowIdentifiers` (use one, not both)."),
 	status: z.enum(RUN_STATUSES).optional(),
 	result: z.enum(RUN_RESULTS).optional(),
 	initiatedBy: z.string().min(1).max(200).optional(),
@@ -217,31 +240,43 @@ export const RunFilters = z.object({
 		format: "date-time",
 		description: "Runs requested (createdAt) before this time.",
 	}),
-	search: z
-		.string()
-		.min(1)
-		.max(200)
-		.optional()
-		.openapi({ description: "Substring of workflow identifier or title." }),
+	search,
+	searchQuery: search.openapi({
+		description: "Cortex's name for `search` (use one, not both).",
+	}),
 });
 
+/** An alias and its name both given is a 422 naming the alias, never one silently winning. */
+const ALIASES = [
+	["workflowIds", "workflowIdentifiers"],
+	["searchQuery", "search"],
+] as const;
+
+function oneNamePerFilter(value: Record<string, unknown>, ctx: z.RefinementCtx) {
+	for (const [alias, name] of ALIASES)
+		if (value[alias] !== undefined && value[name] !== undefined)
+			ctx.addIssue({
+				code: "custom",
+				path: [alias],
+				message: `${alias} is another name for ${name}; send one of them.`,
+				params: { code: "duplicate_filter" },
+			});
+}
+
 /** The same filters as a JSON body (bulk cancel): there the identifiers are a JSON array. */
-export const RunFiltersBody = RunFilters.extend({
-	workflowIdentifiers: ListOfIdentifiers.openapi({
-		description: "Workflow identifiers (an array; a comma-separated string works too).",
-		type: "array",
-		items: { type: "string" },
-	}),
-})
-	.strict()
-	.openapi("RunFilters");
+export const RunFiltersBody = RunFilters.strict()
+	.superRefine(oneNamePerFilter)
+	.openapi("RunFilters", {
+		description:
+			"`workflowIdentifiers` (or `workflowIds`) is an array here; a comma-separated string works too.",
+	});
 
 export const ListRunsQuery = RunFilters.extend({
 	limit: z.coerce.number().int().min(1).max(100).default(20),
 	cursor: z.string().max(512).optional().openapi({
 		description: "The previous page's `nextCursor`, unchanged.",
 	}),
-});
+}).superRefine(oneNamePerFilter);
 
 export const RunSummary = Run.pick({
 	id: true,

@@ -1,10 +1,11 @@
-import { createRoute } from "@hono/zod-openapi";
+import { defineRoute } from "../define-route";
 import { json, problemResponses, requireJsonBody, SECURITY } from "../openapi";
 import { TenantSettings, TenantSettingsPatch } from "./tenant.schemas";
 
 const tags = ["Tenant"];
 
-export const getSettings = createRoute({
+export const getSettings = defineRoute({
+	operationId: "getTenantSettings",
 	method: "get",
 	path: "/settings",
 	tags,
@@ -17,7 +18,8 @@ export const getSettings = createRoute({
 	},
 });
 
-export const patchSettings = createRoute({
+export const patchSettings = defineRoute({
+	operationId: "updateTenantSettings",
 	method: "patch",
 	path: "/settings",
 	tags,

@@ -1,4 +1,4 @@
-import { createRoute } from "@hono/zod-openapi";
+import { defineRoute } from "../define-route";
 import { json, problemResponses, requireJsonBody, SECURITY } from "../openapi";
 import {
 	IdentifierParam,
@@ -15,7 +15,8 @@ import {
 
 const tags = ["Workflows"];
 
-export const createWorkflow = createRoute({
+export const createWorkflow = defineRoute({
+	operationId: "createWorkflow",
 	method: "post",
 	path: "/",
 	tags,
@@ -31,7 +32,8 @@ export const createWorkflow = createRoute({
 	},
 });
 
-export const listWorkflows = createRoute({
+export const listWorkflows = defineRoute({
+	operationId: "listWorkflows",
 	method: "get",
 	path: "/",
 	tags,
@@ -44,7 +46,8 @@ export const listWorkflows = createRoute({
 	},
 });
 
-export const getWorkflow = createRoute({
+export const getWorkflow = defineRoute({
+	operationId: "getWorkflow",
 	method: "get",
 	path: "/{identifier}",
 	tags,
@@ -54,7 +57,8 @@ export const getWorkflow = createRoute({
 	responses: { 200: json(Workflow, "The workflow."), ...problemResponses(401, 404, 422, 500) },
 });
 
-export const replaceWorkflow = createRoute({
+export const replaceWorkflow = defineRoute({
+	operationId: "replaceWorkflow",
 	method: "put",
 	path: "/{identifier}",
 	tags,
@@ -73,7 +77,8 @@ export const replaceWorkflow = createRoute({
 	},
 });
 
-export const patchWorkflow = createRoute({
+export const patchWorkflow = defineRoute({
+	operationId: "patchWorkflow",
 	method: "patch",
 	path: "/{identifier}",
 	tags,
@@ -96,7 +101,8 @@ export const patchWorkflow = createRoute({
 	},
 });
 
-export const deleteWorkflow = createRoute({
+export const deleteWorkflow = defineRoute({
+	operationId: "deleteWorkflow",
 	method: "delete",
 	path: "/{identifier}",
 	tags,
@@ -106,7 +112,8 @@ export const deleteWorkflow = createRoute({
 	responses: { 204: { description: "Deleted." }, ...problemResponses(401, 403, 404, 422, 500) },
 });
 
-export const listVersions = createRoute({
+export const listVersions = defineRoute({
+	operationId: "listWorkflowVersions",
 	method: "get",
 	path: "/{identifier}/versions",
 	tags,
@@ -119,7 +126,8 @@ export const listVersions = createRoute({
 	},
 });
 
-export const getVersion = createRoute({
+export const getVersion = defineRoute({
+	operationId: "getWorkflowVersion",
 	method: "get",
 	path: "/{identifier}/versions/{version}",
 	tags,
