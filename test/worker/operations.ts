@@ -30,6 +30,7 @@ const SAMPLE_PARAMS: Record<string, string> = {
 	identifier: "some_workflow",
 	runId: `run_${"0".repeat(32)}`,
 	version: "1",
+	name: "SOME_SECRET",
 };
 
 /** The operation's path with every parameter filled in, plus `query` when given. */

@@ -1,4 +1,4 @@
-import { createRoute } from "@hono/zod-openapi";
+import { defineRoute } from "../define-route";
 import { json, problemResponses, requireJsonBody, SECURITY } from "../openapi";
 import {
 	PutSecretBody,
@@ -11,7 +11,8 @@ import {
 
 const tags = ["Secrets"];
 
-export const listSecrets = createRoute({
+export const listSecrets = defineRoute({
+	operationId: "listSecrets",
 	method: "get",
 	path: "/",
 	tags,
@@ -26,7 +27,8 @@ export const listSecrets = createRoute({
 	},
 });
 
-export const getSecret = createRoute({
+export const getSecret = defineRoute({
+	operationId: "getSecret",
 	method: "get",
 	path: "/{name}",
 	tags,
@@ -36,7 +38,8 @@ export const getSecret = createRoute({
 	responses: { 200: json(Secret, "The secret."), ...problemResponses(401, 404, 422, 500) },
 });
 
-export const putSecret = createRoute({
+export const putSecret = defineRoute({
+	operationId: "putSecret",
 	method: "put",
 	path: "/{name}",
 	tags,
@@ -56,7 +59,8 @@ export const putSecret = createRoute({
 	},
 });
 
-export const deleteSecret = createRoute({
+export const deleteSecret = defineRoute({
+	operationId: "deleteSecret",
 	method: "delete",
 	path: "/{name}",
 	tags,
