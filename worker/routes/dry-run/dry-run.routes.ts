@@ -1,12 +1,12 @@
-import { createRoute } from "@hono/zod-openapi";
+import { defineRoute } from "../define-route";
 import { json, problemResponses, requireJsonBody, SECURITY } from "../openapi";
 import { IdentifierParam } from "../workflows/workflows.schemas";
 import { DryRunBody, DryRunResult } from "./dry-run.schemas";
 
-export const dryRunWorkflow = createRoute({
+export const dryRunWorkflow = defineRoute({
+	operationId: "dryRunWorkflow",
 	method: "post",
 	path: "/{identifier}/dry-run",
-	operationId: "dryRunWorkflow",
 	tags: ["Workflows"],
 	security: SECURITY,
 	summary: "Dry-run a workflow against scripted responses (no run is created, nothing is sent)",
