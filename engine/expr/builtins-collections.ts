@@ -28,20 +28,22 @@ function keyed(
 		budget.step();
 		return { key: collect(f, value, s, budget) as Json, value };
 	});
-	budget.charge(pairs.length * Math.log2(pairs.length + 1));
-	return pairs.sort((a, b) => compare(a.key, b.key));
+	budget.sort(pairs.length);
+	return pairs.sort((a, b) => compare(a.key, b.key, budget));
 }
 
-function byKey(build: (pairs: { key: Json; value: Json }[]) => Json, what: string) {
+function byKey(build: (pairs: { key: Json; value: Json }[], budget: Budget) => Json, what: string) {
 	return (args: Compiled[]): Compiled =>
-		fromSingle((input, s, budget) => build(keyed(args[0] as Compiled, input, s, budget, what)));
+		fromSingle((input, s, budget) =>
+			build(keyed(args[0] as Compiled, input, s, budget, what), budget),
+		);
 }
 
-function groups(pairs: { key: Json; value: Json }[]): Json[][] {
+function groups(pairs: { key: Json; value: Json }[], budget: Budget): Json[][] {
 	const out: Json[][] = [];
 	let last: Json | undefined;
 	for (const pair of pairs) {
-		if (out.length > 0 && equals(last as Json, pair.key))
+		if (out.length > 0 && equals(last as Json, pair.key, budget))
 			(out[out.length - 1] as Json[]).push(pair.value);
 		else out.push([pair.value]);
 		last = pair.key;
@@ -55,26 +57,34 @@ function extreme(pairs: { key: Json; value: Json }[], pickMax: boolean): Json {
 	return (pickMax ? pairs[pairs.length - 1] : pairs[0])?.value ?? null;
 }
 
-export function contains(a: Json, b: Json): boolean {
+/** jq's containment: every pair of values tried is charged (arrays compare each with each). */
+export function contains(a: Json, b: Json, budget: Budget, depth = 0): boolean {
+	budget.checkDepth(depth);
+	budget.values(1);
 	if (isObject(a) && isObject(b)) {
-		return Object.keys(b).every(
-			(key) => Object.hasOwn(a, key) && contains(a[key] as Json, b[key] as Json),
+		const keys = Object.keys(b);
+		budget.keys(keys.length);
+		return keys.every(
+			(key) => Object.hasOwn(a, key) && contains(a[key] as Json, b[key] as Json, budget, depth + 1),
 		);
 	}
 	if (Array.isArray(a) && Array.isArray(b))
-		return b.every((bItem) => a.some((aItem) => contains(aItem, bItem)));
-	if (typeof a === "string" && typeof b === "string") return a.includes(b);
-	return typeOf(a) === typeOf(b) && equals(a, b);
+		return b.every((bItem) => a.some((aItem) => contains(aItem, bItem, budget, depth + 1)));
+	if (typeof a === "string" && typeof b === "string") {
+		budget.chars(a.length);
+		return a.includes(b);
+	}
+	return typeOf(a) === typeOf(b) && equals(a, b, budget);
 }
 
 /** Only the outermost kinds must agree; nested mismatches are simply "not contained". */
-function containsChecked(a: Json, b: Json): boolean {
+function containsChecked(a: Json, b: Json, budget: Budget): boolean {
 	if (typeOf(a) !== typeOf(b)) {
 		return fail(
 			`${describeValue(a)} and ${describeValue(b)} cannot have their containment checked`,
 		);
 	}
-	return contains(a, b);
+	return contains(a, b, budget);
 }
 
 function flatten(input: Json, depth: Json, budget: Budget): Json {
@@ -94,9 +104,17 @@ function flatten(input: Json, depth: Json, budget: Budget): Json {
 	return out;
 }
 
-function toEntries(input: Json): Json {
-	if (isObject(input)) return Object.keys(input).map((key) => ({ key, value: input[key] as Json }));
-	if (Array.isArray(input)) return input.map((value, key) => ({ key, value }));
+function toEntries(input: Json, budget: Budget): Json {
+	if (isObject(input)) {
+		const keys = Object.keys(input);
+		budget.keys(keys.length);
+		budget.keys(keys.length * 2, 2);
+		return keys.map((key) => ({ key, value: input[key] as Json }));
+	}
+	if (Array.isArray(input)) {
+		budget.keys(input.length * 2, 2);
+		return input.map((value, key) => ({ key, value }));
+	}
 	return fail(`${describeValue(input)} has no keys`);
 }
 
@@ -106,45 +124,54 @@ const ENTRY_KEY_NAMES = ["key", "name", "Name", "Key"];
 function fromEntries(input: Json, budget: Budget): Json {
 	const items = Array.isArray(input) ? input : fail(`Cannot iterate over ${describeValue(input)}`);
 	const out: { [key: string]: Json } = {};
+	let size = 1;
 	for (const entry of items) {
 		budget.step();
+		budget.keys(1, size++);
 		let key: Json = null;
 		for (const name of ENTRY_KEY_NAMES) {
-			key = index(entry, name);
+			key = index(entry, name, budget);
 			if (key !== null && key !== false) break;
 		}
 		if (typeof key !== "string") return fail(`Cannot use ${describeValue(key)} as object key`);
 		const value =
 			isObject(entry) && Object.hasOwn(entry, "value")
 				? (entry.value as Json)
-				: index(entry, "Value");
+				: index(entry, "Value", budget);
 		setKey(out, key, value);
 	}
 	return out;
 }
 
-function indices(input: Json, target: Json): Json {
+/** jq 1.6 `_strindices`: UTF-16 offsets of every occurrence, overlapping ones too. */
+function indices(input: Json, target: Json, budget: Budget): Json {
 	if (input === null) return null;
 	if (typeof input === "string" && typeof target === "string") {
 		if (target === "") return null;
+		budget.chars(input.length);
 		const out: number[] = [];
-		for (let at = input.indexOf(target); at >= 0; at = input.indexOf(target, at + 1)) out.push(at);
+		for (let at = input.indexOf(target); at >= 0; at = input.indexOf(target, at + 1)) {
+			out.push(at);
+			budget.checkArrayLength(out.length);
+			budget.elements(1);
+		}
 		return out;
 	}
-	if (Array.isArray(input)) return indicesOf(input, Array.isArray(target) ? target : [target]);
+	if (Array.isArray(input))
+		return indicesOf(input, Array.isArray(target) ? target : [target], budget);
 	return fail(`Cannot determine indices in ${describeValue(input)}`);
 }
 
-function positionOf(input: Json, target: Json, last: boolean): Json {
-	const found = indices(input, target);
+function positionOf(input: Json, target: Json, last: boolean, budget: Budget): Json {
+	const found = indices(input, target, budget);
 	if (!Array.isArray(found) || found.length === 0) return null;
 	return (last ? found[found.length - 1] : found[0]) ?? null;
 }
 
 function sorted(input: Json, budget: Budget): Json[] {
 	const items = requireArray(input, "sorted");
-	budget.charge(items.length * Math.log2(items.length + 1));
-	return [...items].sort((a, b) => compare(a, b));
+	budget.sort(items.length);
+	return [...items].sort((a, b) => compare(a, b, budget));
 }
 
 export const collectionBuiltins: BuiltinTable = {
@@ -152,43 +179,60 @@ export const collectionBuiltins: BuiltinTable = {
 	"sort_by/1": byKey((pairs) => pairs.map((pair) => pair.value), "sorted"),
 	"group_by/1": byKey(groups, "grouped"),
 	"unique/0": valueBuiltin((input, _args, budget) =>
-		sorted(input, budget).filter((v, i, all) => i === 0 || !equals(all[i - 1] as Json, v)),
+		sorted(input, budget).filter((v, i, all) => i === 0 || !equals(all[i - 1] as Json, v, budget)),
 	),
-	"unique_by/1": byKey((pairs) => groups(pairs).map((group) => group[0] as Json), "grouped"),
+	"unique_by/1": byKey(
+		(pairs, budget) => groups(pairs, budget).map((group) => group[0] as Json),
+		"grouped",
+	),
 	"min/0": valueBuiltin((input, _args, budget) => sorted(input, budget)[0] ?? null),
 	"max/0": valueBuiltin((input, _args, budget) => sorted(input, budget).at(-1) ?? null),
 	"min_by/1": byKey((pairs) => extreme(pairs, false), "iterated over"),
 	"max_by/1": byKey((pairs) => extreme(pairs, true), "iterated over"),
 	// jq 1.6: `[.[length - 1 - range(0; length)]]`, so empty strings/objects and 0 give [].
-	"reverse/0": valueBuiltin((input) => {
-		if (Array.isArray(input)) return [...input].reverse();
+	"reverse/0": valueBuiltin((input, _args, budget) => {
+		if (Array.isArray(input)) {
+			budget.elements(input.length);
+			return [...input].reverse();
+		}
 		const empty =
 			input === "" || input === 0 || (isObject(input) && Object.keys(input).length === 0);
 		if (input === null || empty) return [];
 		return fail(`Cannot index ${typeOf(input)} with number`);
 	}),
-	"contains/1": valueBuiltin((input, [other]) => containsChecked(input, other ?? null)),
-	"inside/1": valueBuiltin((input, [other]) => containsChecked(other ?? null, input)),
+	"contains/1": valueBuiltin((input, [other], budget) =>
+		containsChecked(input, other ?? null, budget),
+	),
+	"inside/1": valueBuiltin((input, [other], budget) =>
+		containsChecked(other ?? null, input, budget),
+	),
 	"flatten/0": valueBuiltin((input, _args, budget) => flatten(input, 1e9, budget)),
 	"flatten/1": valueBuiltin((input, [depth], budget) => flatten(input, depth ?? null, budget)),
-	"to_entries/0": valueBuiltin((input) => toEntries(input)),
+	"to_entries/0": valueBuiltin((input, _args, budget) => toEntries(input, budget)),
 	"from_entries/0": valueBuiltin((input, _args, budget) => fromEntries(input, budget)),
-	"indices/1": valueBuiltin((input, [target]) => indices(input, target ?? null)),
-	"index/1": valueBuiltin((input, [target]) => positionOf(input, target ?? null, false)),
-	"rindex/1": valueBuiltin((input, [target]) => positionOf(input, target ?? null, true)),
-	"first/0": valueBuiltin((input) => index(input, 0)),
-	"last/0": valueBuiltin((input) => index(input, -1)),
-	"nth/1": valueBuiltin((input, [n]) => index(input, n ?? null)),
-	"transpose/0": valueBuiltin((input) => {
+	"indices/1": valueBuiltin((input, [target], budget) => indices(input, target ?? null, budget)),
+	"index/1": valueBuiltin((input, [target], budget) =>
+		positionOf(input, target ?? null, false, budget),
+	),
+	"rindex/1": valueBuiltin((input, [target], budget) =>
+		positionOf(input, target ?? null, true, budget),
+	),
+	"first/0": valueBuiltin((input, _args, budget) => index(input, 0, budget)),
+	"last/0": valueBuiltin((input, _args, budget) => index(input, -1, budget)),
+	"nth/1": valueBuiltin((input, [n], budget) => index(input, n ?? null, budget)),
+	"transpose/0": valueBuiltin((input, _args, budget) => {
 		const rows = requireArray(input, "transposed").map((row) => requireArray(row, "transposed"));
-		const width = Math.max(0, ...rows.map((row) => row.length));
+		let width = 0;
+		for (const row of rows) width = Math.max(width, row.length);
+		budget.checkArrayLength(width);
+		budget.elements(width * rows.length);
 		return Array.from({ length: width }, (_, i) => rows.map((row) => row[i] ?? null));
 	}),
 	"with_entries/1": (args) =>
 		fromSingle((input, s, budget) => {
 			const f = args[0] as Compiled;
 			const mapped: Json[] = [];
-			for (const entry of toEntries(input) as Json[]) {
+			for (const entry of toEntries(input, budget) as Json[]) {
 				budget.step();
 				f.run(entry, s, budget, (v) => mapped.push(v));
 			}

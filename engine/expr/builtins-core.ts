@@ -6,34 +6,53 @@ import type { Budget } from "./limits";
 import { add } from "./operators";
 import type { Compiled } from "./runtime";
 import { fail, fromRun, fromSingle } from "./runtime";
+import { codePointLength, utf8ByteLength } from "./text";
 import { checkDepthOf } from "./validate";
-import { compareStrings, describeValue, isObject, toJson, toText, truthy, typeOf } from "./values";
+import {
+	describeValue,
+	isObject,
+	preview,
+	sortedKeys,
+	toJson,
+	toText,
+	truthy,
+	typeOf,
+} from "./values";
 
 // Core built-ins: types, length, keys, select/map, add/any/all, conversions.
 
-export function length(value: Json): Json {
+export function length(value: Json, budget: Budget): Json {
 	if (value === null) return 0;
 	switch (typeof value) {
 		case "boolean":
 			return fail(`${describeValue(value)} has no length`);
 		case "number":
 			return Math.abs(value);
-		case "string": {
-			let count = 0;
-			for (const _ of value) count++;
-			return count;
-		}
+		case "string":
+			return codePointLength(value, budget);
 	}
-	return Array.isArray(value) ? value.length : Object.keys(value).length;
+	if (Array.isArray(value)) return value.length;
+	// Objects keep no count: listing the keys is the work.
+	const size = Object.keys(value).length;
+	budget.keys(size);
+	return size;
 }
 
-export function keysOf(value: Json, sorted: boolean): Json {
-	if (Array.isArray(value)) return value.map((_, i) => i);
+export function keysOf(value: Json, sorted: boolean, budget: Budget): Json {
+	if (Array.isArray(value)) {
+		budget.elements(value.length);
+		return value.map((_, i) => i);
+	}
 	if (isObject(value)) {
-		const keys = Object.keys(value);
-		return sorted ? keys.sort(compareStrings) : keys;
+		return sorted ? sortedKeys(value, budget) : chargedKeys(value, budget);
 	}
 	return fail(`${describeValue(value)} has no keys`);
+}
+
+function chargedKeys(value: { [key: string]: Json }, budget: Budget): string[] {
+	const keys = Object.keys(value);
+	budget.keys(keys.length);
+	return keys;
 }
 
 function has(value: Json, key: Json): Json {
@@ -59,15 +78,19 @@ function addAll(value: Json, budget: Budget): Json {
 
 const NUMBER_TEXT = /^\s*-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
 
-function toNumber(value: Json): Json {
+function toNumber(value: Json, budget: Budget): Json {
 	if (typeof value === "number") return value;
+	if (typeof value === "string") budget.chars(value.length);
 	if (typeof value === "string" && NUMBER_TEXT.test(value)) return Number(value);
-	if (typeof value === "string") return fail(`Cannot parse ${JSON.stringify(value)} as a number`);
+	if (typeof value === "string") return fail(`Cannot parse ${preview(value)} as a number`);
 	return fail(`${describeValue(value)} cannot be parsed as a number`);
 }
 
 function fromJson(value: Json, budget: Budget): Json {
 	if (typeof value !== "string") return fail(`${describeValue(value)} cannot be parsed as JSON`);
+	// Parsing builds every value of the text; a value takes at least two characters or so.
+	budget.chars(value.length);
+	budget.values(value.length / 4);
 	let parsed: Json;
 	try {
 		parsed = JSON.parse(value) as Json;
@@ -116,6 +139,7 @@ function quantifier(wanted: boolean, source: "input" | "generator", hasCond: boo
 			let result = !wanted;
 			const stop = {};
 			const check = (value: Json) => {
+				budget.step();
 				const test = (c: Json) => {
 					if (truthy(c) === wanted) {
 						result = wanted;
@@ -160,15 +184,15 @@ export const coreBuiltins: BuiltinTable = {
 	"error/0": () => fromRun((input) => raise(input)),
 	"error/1": generatorBuiltin((_input, [message]) => raise(message ?? null)),
 	"not/0": valueBuiltin((input) => !truthy(input)),
-	"length/0": valueBuiltin((input) => length(input)),
-	"utf8bytelength/0": valueBuiltin((input) =>
+	"length/0": valueBuiltin((input, _args, budget) => length(input, budget)),
+	"utf8bytelength/0": valueBuiltin((input, _args, budget) =>
 		typeof input === "string"
-			? new TextEncoder().encode(input).length
+			? utf8ByteLength(input, budget)
 			: fail(`${describeValue(input)} only strings have UTF-8 byte length`),
 	),
 	"type/0": valueBuiltin((input) => typeOf(input)),
-	"keys/0": valueBuiltin((input) => keysOf(input, true)),
-	"keys_unsorted/0": valueBuiltin((input) => keysOf(input, false)),
+	"keys/0": valueBuiltin((input, _args, budget) => keysOf(input, true, budget)),
+	"keys_unsorted/0": valueBuiltin((input, _args, budget) => keysOf(input, false, budget)),
 	"has/1": valueBuiltin((input, [key]) => has(input, key ?? null)),
 	"in/1": valueBuiltin((input, [object]) => has(object ?? null, input)),
 	"select/1": select,
@@ -180,10 +204,10 @@ export const coreBuiltins: BuiltinTable = {
 	"all/0": quantifier(false, "input", false),
 	"all/1": quantifier(false, "input", true),
 	"all/2": quantifier(false, "generator", true),
-	"tostring/0": valueBuiltin((input, _args, budget) => budget.checkString(toText(input))),
-	"tojson/0": valueBuiltin((input, _args, budget) => budget.checkString(toJson(input))),
+	"tostring/0": valueBuiltin((input, _args, budget) => budget.checkString(toText(input, budget))),
+	"tojson/0": valueBuiltin((input, _args, budget) => budget.checkString(toJson(input, budget))),
 	"fromjson/0": valueBuiltin((input, _args, budget) => fromJson(input, budget)),
-	"tonumber/0": valueBuiltin((input) => toNumber(input)),
+	"tonumber/0": valueBuiltin((input, _args, budget) => toNumber(input, budget)),
 	"infinite/0": valueBuiltin(() => Number.POSITIVE_INFINITY),
 	"nan/0": valueBuiltin(() => Number.NaN),
 	"isnan/0": valueBuiltin((input) =>

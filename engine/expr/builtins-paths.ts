@@ -26,8 +26,8 @@ function allPaths(args: Compiled[], leavesOnly: boolean): Compiled {
 				if (path.length === 0) return;
 				// leaf_paths is `paths(scalars)`: null and false leaves select nothing.
 				if (leavesOnly && (typeof value === "object" || !truthy(value))) return;
-				if (!filter) return emit(toPathJson(path));
-				filter.run(value, s, budget, (keep) => truthy(keep) && emit(toPathJson(path)));
+				if (!filter) return emit(toPathJson(path, budget));
+				filter.run(value, s, budget, (keep) => truthy(keep) && emit(toPathJson(path, budget)));
 			},
 			true,
 		),
@@ -37,7 +37,7 @@ function allPaths(args: Compiled[], leavesOnly: boolean): Compiled {
 export const pathBuiltins: BuiltinTable = {
 	"path/1": (args) =>
 		fromRun((input, s, budget, emit) =>
-			(args[0] as Compiled).paths(input, [], s, budget, (path) => emit(toPathJson(path))),
+			(args[0] as Compiled).paths(input, [], s, budget, (path) => emit(toPathJson(path, budget))),
 		),
 	"paths/0": (args) => allPaths(args, false),
 	"paths/1": (args) => allPaths(args, false),
@@ -48,12 +48,13 @@ export const pathBuiltins: BuiltinTable = {
 			(input, s, budget, emit) =>
 				pathArg.run(input, s, budget, (p) => {
 					budget.step();
-					emit(getPath(input, requirePath(p)));
+					emit(getPath(input, requirePath(p), budget));
 				}),
 			(input, path, s, budget, emit) =>
 				pathArg.run(input, s, budget, (p) => {
 					const keys = requirePath(p);
-					emit([...path, ...(keys as Path)], getPath(input, keys));
+					budget.elements(path.length + keys.length);
+					emit([...path, ...(keys as Path)], getPath(input, keys, budget));
 				}),
 		);
 	},
@@ -70,7 +71,7 @@ export const pathBuiltins: BuiltinTable = {
 			const paths: Json[] = [];
 			(args[0] as Compiled).paths(input, [], s, budget, (path) => {
 				budget.step();
-				paths.push(toPathJson(path));
+				paths.push(toPathJson(path, budget));
 			});
 			return deletePaths(input, paths, budget);
 		}),
@@ -78,7 +79,7 @@ export const pathBuiltins: BuiltinTable = {
 		fromSingle((input, s, budget) => {
 			if (!Array.isArray(input) && !isObject(input))
 				fail(`Cannot iterate over ${describeValue(input)}`);
-			const paths = iterationKeys(input).map((key) => [key] as Json[]);
+			const paths = iterationKeys(input, budget).map((key) => [key] as Json[]);
 			return modify(input, paths, args[0] as Compiled, s, budget);
 		}),
 };

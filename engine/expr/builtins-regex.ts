@@ -5,6 +5,7 @@ import type { Budget } from "./limits";
 import { compileRegex, matchAll } from "./regex";
 import type { Compiled } from "./runtime";
 import { fail, fromRun } from "./runtime";
+import { codePointsOf } from "./text";
 import { describeValue, isObject, setKey } from "./values";
 
 // Regex built-ins: test, match, capture, scan, split/2, splits, sub, gsub.
@@ -26,6 +27,7 @@ function matches(
 	const re = compileRegex(
 		pattern,
 		forceGlobal ? `g${typeof flags === "string" ? flags : ""}` : flags,
+		budget,
 	);
 	return matchAll(input, re, budget);
 }
@@ -42,7 +44,7 @@ function captureObject(match: Json): { [key: string]: Json } {
 
 function segments(input: Json, pattern: Json, flags: Json, budget: Budget): Json[] {
 	const found = matches(input, pattern, flags, budget, true);
-	const text = Array.from(input as string);
+	const text = codePointsOf(input as string, budget);
 	const out: Json[] = [];
 	let previous = 0;
 	for (const m of found) {
@@ -62,8 +64,8 @@ function substitute(global: boolean): BuiltinFactory {
 			const valueArgs = flagsArg ? [pattern, flagsArg] : [pattern];
 			eachArgs(valueArgs, input, s, budget, "last-outer", ([re, flags]) => {
 				const mode = `${global ? "g" : ""}${typeof flags === "string" ? flags : ""}`;
-				const found = matchAll(input, compileRegex(re ?? null, mode || null), budget);
-				const text = Array.from(input as string);
+				const found = matchAll(input, compileRegex(re ?? null, mode || null, budget), budget);
+				const text = codePointsOf(input as string, budget);
 				// Every combination of replacement outputs, in match order.
 				const build = (at: number, previous: number, acc: string): void => {
 					const m = found[at] as { offset: number; length: number } | undefined;

@@ -4,7 +4,8 @@ import { valueBuiltin } from "./builtins-helpers";
 import type { Budget } from "./limits";
 import { splitString } from "./operators";
 import { fail } from "./runtime";
-import { describeValue, isObject, toJson } from "./values";
+import { codePointsOf } from "./text";
+import { describeValue, isObject, preview, toJson } from "./values";
 
 // String built-ins that do not involve regular expressions.
 
@@ -17,6 +18,7 @@ function requireStrings(name: string, input: Json, arg: Json): [string, string] 
 function implode(input: Json, budget: Budget): Json {
 	if (!Array.isArray(input)) return fail("implode input must be an array");
 	budget.checkStringLength(input.length * 2);
+	budget.codePoints(input.length);
 	let out = "";
 	for (const code of input) {
 		if (
@@ -27,7 +29,7 @@ function implode(input: Json, budget: Budget): Json {
 			(code >= 0xd800 && code <= 0xdfff)
 		) {
 			return fail(
-				`implode input must be an array of valid Unicode code points (got ${toJson(code)})`,
+				`implode input must be an array of valid Unicode code points (got ${preview(code)})`,
 			);
 		}
 		out += String.fromCodePoint(code);
@@ -55,7 +57,7 @@ function join(input: Json, separator: Json, budget: Budget): Json {
 		let text: string;
 		if (item === null) text = "";
 		else if (typeof item === "string") text = item;
-		else if (typeof item === "number" || typeof item === "boolean") text = toJson(item);
+		else if (typeof item === "number" || typeof item === "boolean") text = toJson(item, budget);
 		else
 			return fail(
 				`string (${JSON.stringify(out.slice(0, 8))}) and ${describeValue(item)} cannot be added`,
@@ -65,45 +67,56 @@ function join(input: Json, separator: Json, budget: Budget): Json {
 		budget.checkStringLength(length);
 		out += piece;
 	}
-	budget.charge(out.length);
+	budget.chars(out.length);
 	return out;
 }
 
-function asciiCase(input: Json, upper: boolean): Json {
+function asciiCase(input: Json, upper: boolean, budget: Budget): Json {
 	if (typeof input !== "string")
 		return fail(`${describeValue(input)} cannot be case-converted, as it is not a string`);
+	budget.chars(input.length * 2);
 	return input.replace(upper ? /[a-z]+/g : /[A-Z]+/g, (run) =>
 		upper ? run.toUpperCase() : run.toLowerCase(),
 	);
 }
 
+/** Comparing a prefix or suffix scans at most its length (and copies the rest when trimming). */
+function affix(text: string, part: string, budget: Budget): void {
+	budget.chars(Math.min(text.length, part.length));
+}
+
 export const stringBuiltins: BuiltinTable = {
-	"startswith/1": valueBuiltin((input, [prefix]) => {
+	"startswith/1": valueBuiltin((input, [prefix], budget) => {
 		const [text, start] = requireStrings("startswith", input, prefix ?? null);
+		affix(text, start, budget);
 		return text.startsWith(start);
 	}),
-	"endswith/1": valueBuiltin((input, [suffix]) => {
+	"endswith/1": valueBuiltin((input, [suffix], budget) => {
 		const [text, end] = requireStrings("endswith", input, suffix ?? null);
+		affix(text, end, budget);
 		return text.endsWith(end);
 	}),
-	"ltrimstr/1": valueBuiltin((input, [prefix]) =>
-		typeof input === "string" && typeof prefix === "string" && input.startsWith(prefix)
-			? input.slice(prefix.length)
-			: input,
-	),
-	"rtrimstr/1": valueBuiltin((input, [suffix]) =>
-		typeof input === "string" &&
-		typeof suffix === "string" &&
-		input.endsWith(suffix) &&
-		suffix.length > 0
-			? input.slice(0, input.length - suffix.length)
-			: input,
-	),
+	"ltrimstr/1": valueBuiltin((input, [prefix], budget) => {
+		if (typeof input !== "string" || typeof prefix !== "string") return input;
+		affix(input, prefix, budget);
+		if (!input.startsWith(prefix)) return input;
+		budget.chars(input.length - prefix.length);
+		return input.slice(prefix.length);
+	}),
+	"rtrimstr/1": valueBuiltin((input, [suffix], budget) => {
+		if (typeof input !== "string" || typeof suffix !== "string" || suffix.length === 0)
+			return input;
+		affix(input, suffix, budget);
+		if (!input.endsWith(suffix)) return input;
+		budget.chars(input.length - suffix.length);
+		return input.slice(0, input.length - suffix.length);
+	}),
 	"explode/0": valueBuiltin((input, _args, budget) => {
 		if (typeof input !== "string")
 			return fail(`${describeValue(input)} cannot be exploded, as it is not a string`);
-		budget.charge(input.length);
-		return Array.from(input, (char) => char.codePointAt(0) as number);
+		const chars = codePointsOf(input, budget);
+		budget.checkArrayLength(chars.length);
+		return chars.map((char) => char.codePointAt(0) as number);
 	}),
 	"implode/0": valueBuiltin((input, _args, budget) => implode(input, budget)),
 	"split/1": valueBuiltin((input, [separator], budget) => {
@@ -112,7 +125,6 @@ export const stringBuiltins: BuiltinTable = {
 		return splitString(input, separator, budget);
 	}),
 	"join/1": valueBuiltin((input, [separator], budget) => join(input, separator ?? null, budget)),
-	"ascii_downcase/0": valueBuiltin((input) => asciiCase(input, false)),
-	"ascii_upcase/0": valueBuiltin((input) => asciiCase(input, true)),
-	"tojson/0": valueBuiltin((input, _args, budget) => budget.checkString(toJson(input))),
+	"ascii_downcase/0": valueBuiltin((input, _args, budget) => asciiCase(input, false, budget)),
+	"ascii_upcase/0": valueBuiltin((input, _args, budget) => asciiCase(input, true, budget)),
 };

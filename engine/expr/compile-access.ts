@@ -22,8 +22,9 @@ export function compileFieldPath(node: Node & { kind: "index" }): Compiled | nul
 	if (current.kind !== "identity") return null;
 	const paths: Compiled["paths"] = (input, path, _s, budget, emit) => {
 		let value = input;
-		for (const key of keys) value = value === null ? null : index(value, key);
+		for (const key of keys) value = value === null ? null : index(value, key, budget);
 		budget.step();
+		budget.elements(path.length + keys.length);
 		emit([...path, ...keys], value);
 	};
 	return fromSingle((input, _s, budget) => {
@@ -36,7 +37,7 @@ export function compileFieldPath(node: Node & { kind: "index" }): Compiled | nul
 				// `?? null`: JS callers may pass `undefined` members; jq has none.
 				value = Object.hasOwn(value, key) ? ((value[key] as Json) ?? null) : null;
 			} else {
-				value = index(value, key);
+				value = index(value, key, budget);
 			}
 		}
 		return value;
@@ -50,13 +51,14 @@ export function compileIndex(target: Compiled, key: Compiled): Compiled {
 		key.run(input, s, budget, (k) =>
 			target.paths(input, path, s, budget, (p, v) => {
 				budget.step();
-				emit([...p, k as PathKey], v === null ? null : index(v, k));
+				budget.elements(p.length);
+				emit([...p, k as PathKey], v === null ? null : index(v, k, budget));
 			}),
 		);
 	if (ts && ks) {
 		return fromSingle((input, s, budget) => {
 			budget.step();
-			return index(ts(input, s, budget), ks(input, s, budget));
+			return index(ts(input, s, budget), ks(input, s, budget), budget);
 		}, paths);
 	}
 	return fromRun(
@@ -64,7 +66,7 @@ export function compileIndex(target: Compiled, key: Compiled): Compiled {
 			key.run(input, s, budget, (k) =>
 				target.run(input, s, budget, (v) => {
 					budget.step();
-					emit(index(v, k));
+					emit(index(v, k, budget));
 				}),
 			),
 		paths,
@@ -88,12 +90,15 @@ export function compileSlice(
 	) => to.run(input, s, budget, (t) => from.run(input, s, budget, (f) => each(f, t)));
 	return fromRun(
 		(input, s, budget, emit) =>
-			bounds(input, s, budget, (f, t) => target.run(input, s, budget, (v) => emit(slice(v, f, t)))),
+			bounds(input, s, budget, (f, t) =>
+				target.run(input, s, budget, (v) => emit(slice(v, f, t, budget))),
+			),
 		(input, path, s, budget, emit) =>
 			bounds(input, s, budget, (f, t) =>
-				target.paths(input, path, s, budget, (p, v) =>
-					emit([...p, { start: f, end: t }], slice(v, f, t)),
-				),
+				target.paths(input, path, s, budget, (p, v) => {
+					budget.elements(p.length);
+					emit([...p, { start: f, end: t }], slice(v, f, t, budget));
+				}),
 			),
 	);
 }
@@ -109,16 +114,17 @@ export function compileIterate(target: Compiled): Compiled {
 					}
 					return;
 				}
-				for (const key of iterationKeys(value)) {
+				for (const key of iterationKeys(value, budget)) {
 					budget.step();
 					emit((value as { [key: string]: Json })[key] as Json);
 				}
 			}),
 		(input, path, s, budget, emit) =>
 			target.paths(input, path, s, budget, (p, value) => {
-				for (const key of iterationKeys(value)) {
+				for (const key of iterationKeys(value, budget)) {
 					budget.step();
-					emit([...p, key], index(value, key));
+					budget.elements(p.length);
+					emit([...p, key], index(value, key, budget));
 				}
 			}),
 	);
@@ -139,32 +145,44 @@ export function walkDepthFirst(
 	emit: (path: Path, value: Json) => void,
 	trackPaths: boolean,
 ): void {
-	const stack: { value: Json; path: Path; depth: number }[] = [
-		{ value: root, path: rootPath, depth: 0 },
-	];
-	while (stack.length > 0) {
-		const { value, path, depth } = stack.pop() as { value: Json; path: Path; depth: number };
+	// One frame per container being walked; a child (and its path) is made only when it is
+	// reached, so a walk stopped by the budget has done no more than it was charged for.
+	type Frame = {
+		container: Json[] | { [key: string]: Json };
+		keys: string[] | null;
+		path: Path;
+		depth: number;
+		next: number;
+	};
+	const stack: Frame[] = [];
+	const visit = (value: Json, path: Path, depth: number) => {
 		budget.step();
 		budget.checkDepth(depth);
 		emit(path, value);
-		if (Array.isArray(value)) {
-			for (let i = value.length - 1; i >= 0; i--) {
-				stack.push({
-					value: value[i] as Json,
-					path: trackPaths ? [...path, i] : path,
-					depth: depth + 1,
-				});
-			}
-		} else if (isObject(value)) {
+		if (Array.isArray(value)) stack.push({ container: value, keys: null, path, depth, next: 0 });
+		else if (isObject(value)) {
 			const keys = Object.keys(value);
-			for (let i = keys.length - 1; i >= 0; i--) {
-				const key = keys[i] as string;
-				stack.push({
-					value: value[key] as Json,
-					path: trackPaths ? [...path, key] : path,
-					depth: depth + 1,
-				});
-			}
+			budget.keys(keys.length);
+			stack.push({ container: value, keys, path, depth, next: 0 });
 		}
+	};
+	visit(root, rootPath, 0);
+	while (stack.length > 0) {
+		const frame = stack[stack.length - 1] as Frame;
+		const { container, keys } = frame;
+		const length = keys ? keys.length : (container as Json[]).length;
+		if (frame.next >= length) {
+			stack.pop();
+			continue;
+		}
+		const at = frame.next++;
+		const key = keys ? (keys[at] as string) : at;
+		let path = frame.path;
+		if (trackPaths) {
+			budget.values(1);
+			budget.elements(path.length);
+			path = [...path, key];
+		}
+		visit((container as { [key: string]: Json })[key] as Json, path, frame.depth + 1);
 	}
 }

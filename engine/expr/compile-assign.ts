@@ -15,7 +15,7 @@ function pathsOf(filter: Compiled, input: Json, s: Scope, budget: Budget): Json[
 	const out: Json[][] = [];
 	filter.paths(input, [], s, budget, (path: Path) => {
 		budget.step();
-		out.push(toPathJson(path));
+		out.push(toPathJson(path, budget));
 	});
 	return out;
 }
@@ -37,7 +37,7 @@ export function compileAssign(
 		right.run(input, s, budget, (rhs) => {
 			let result = input;
 			for (const path of pathsOf(left, input, s, budget)) {
-				const current = getPath(result, path);
+				const current = getPath(result, path, budget);
 				const next = updateWith(op, current, rhs, budget);
 				result = setPath(result, path, next, budget);
 			}
@@ -80,7 +80,7 @@ export function modify(
 ): Json {
 	let result = input;
 	for (const path of paths) {
-		const current = getPath(result, path);
+		const current = getPath(result, path, budget);
 		const stop = new StopSignal({});
 		let replacement: { value: Json } | null = null;
 		try {

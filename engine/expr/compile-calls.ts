@@ -5,6 +5,7 @@ import { extendScope, findInScope } from "./compile-scope";
 import type { Budget } from "./limits";
 import type { Compiled, CompiledDef, Emit, Path, PathEmit, Scope } from "./runtime";
 import { bindVariable, fail, fromRun, StopSignal } from "./runtime";
+import { preview } from "./values";
 
 // Function definitions and calls (user `def`s, closure parameters, built-ins), label/break.
 
@@ -135,7 +136,7 @@ function bindParams(
 		const withVariable = bindVariable(callScope, name, value);
 		const constant: Compiled = {
 			run: (_i, _s, _b, emit) => emit(value),
-			paths: () => fail(`Invalid path expression with result ${JSON.stringify(value)}`),
+			paths: () => fail(`Invalid path expression with result ${preview(value)}`),
 			single: () => value,
 		};
 		const next: Scope = {

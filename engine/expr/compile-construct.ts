@@ -4,7 +4,7 @@ import { applyFormat, isFormat } from "./formats";
 import type { Budget } from "./limits";
 import type { Compiled, Emit, Scope } from "./runtime";
 import { collect, fail, fromRun, fromSingle } from "./runtime";
-import { setKey, toText } from "./values";
+import { preview, setKey, toText } from "./values";
 
 // Constructors: string interpolation (with formats), arrays and objects. Multiple outputs
 // multiply out as in jq.
@@ -23,7 +23,7 @@ export function compileString(
 		typeof part === "string" ? part : context.compile(part, scope),
 	);
 	const render = (value: Json, budget: Budget): string =>
-		format === null ? toText(value) : applyFormat(format, value, budget);
+		format === null ? toText(value, budget) : applyFormat(format, value, budget);
 	if (parts.every((part) => typeof part === "string" || part.single)) {
 		return fromSingle((input, s, budget) => {
 			let out = "";
@@ -83,7 +83,7 @@ export function compileObject(
 		value: context.compile(entry.value, scope),
 	}));
 	const checkKey = (key: Json): string =>
-		typeof key === "string" ? key : fail(`Object keys must be strings (got ${toText(key)})`);
+		typeof key === "string" ? key : fail(`Object keys must be strings (got ${preview(key)})`);
 	if (entries.every((entry) => entry.key.single && entry.value.single)) {
 		return fromSingle((input, s, budget) => {
 			budget.step();

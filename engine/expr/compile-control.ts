@@ -59,7 +59,7 @@ export function compileTry(
 	const handler = node.handler ? context.compile(node.handler, scope) : null;
 	return fromRun(
 		(input, s, budget, emit) => {
-			const caught = runGuarded((guarded) => body.run(input, s, budget, guarded), emit);
+			const caught = runGuarded((guarded) => body.run(input, s, budget, guarded), emit, budget);
 			// jq 1.6 treats `error(null)` as uncatchable-but-silent inside try: no output at all.
 			if (caught && handler && caught.value !== null)
 				handler.run(caught.value as Json, s, budget, emit);
@@ -68,6 +68,7 @@ export function compileTry(
 			const caught = runGuarded(
 				(guarded) => body.paths(input, path, s, budget, guarded),
 				emit as PathEmit,
+				budget,
 			);
 			if (caught && handler && caught.value !== null)
 				handler.paths(caught.value as Json, path, s, budget, emit);
@@ -82,6 +83,7 @@ export function compileTry(
 function runGuarded<E extends Emit | PathEmit>(
 	body: (guarded: E) => void,
 	emit: E,
+	budget: Budget,
 ): ExprRuntimeError | null {
 	const guarded = ((...args: Parameters<E>) => {
 		try {
@@ -94,7 +96,10 @@ function runGuarded<E extends Emit | PathEmit>(
 		body(guarded);
 	} catch (e) {
 		if (e instanceof Passthrough) throw e.inner;
-		if (e instanceof ExprRuntimeError) return e;
+		if (e instanceof ExprRuntimeError) {
+			budget.caughtError();
+			return e;
+		}
 		throw e;
 	}
 	return null;
@@ -208,7 +213,7 @@ export function compilePattern(
 						each(current);
 						return;
 					}
-					item(index(value, at), current, budget, (next) => step(at + 1, next));
+					item(index(value, at, budget), current, budget, (next) => step(at + 1, next));
 				};
 				step(0, s);
 			};
@@ -230,7 +235,7 @@ export function compilePattern(
 					entry.key.run(value, current, budget, (key) => {
 						if (typeof key !== "string")
 							fail(`Cannot index object with ${key === null ? "null" : typeof key}`);
-						const field = index(value, key);
+						const field = index(value, key, budget);
 						const withKey = entry.keyVariable
 							? bindVariable(current, entry.keyVariable, field)
 							: current;

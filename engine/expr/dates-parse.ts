@@ -1,6 +1,7 @@
 import type { Json } from "./ast";
 import { DAYS, gmtime, MONTHS } from "./dates";
 import { fail } from "./runtime";
+import { preview } from "./values";
 
 // strptime: a glibc-compatible subset; the result is normalised through gmtime so the
 // weekday and day of year are filled in, as jq 1.6 does.
@@ -21,7 +22,8 @@ export function strptime(text: Json, format: Json): Json[] {
 		offset: 0,
 	};
 	let at = 0;
-	const mismatch = (): never => fail(`date "${text}" does not match format "${format}"`);
+	const mismatch = (): never =>
+		fail(`date ${preview(text)} does not match format ${preview(format)}`);
 	const number = (maxDigits: number, allowSign = false): number => {
 		const match = new RegExp(`^${allowSign ? "[+-]?" : ""}\\d{1,${maxDigits}}`).exec(
 			text.slice(at).replace(/^ +/, (sp) => {

@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import type { DifferentialCase } from "./differential/cases";
 import { differentialCases } from "./differential/cases";
+import { newBudget } from "./evaluate";
 import { evaluate } from "./index";
 import { toJson } from "./values";
 
@@ -58,7 +59,8 @@ const ERROR_MARK = "<error from jq>";
 
 function runOurs(expression: string, input: string): Outcome {
 	try {
-		return { ok: true, text: toJson(evaluate(expression, JSON.parse(input), { now: NOW })) };
+		const outputs = evaluate(expression, JSON.parse(input), { now: NOW });
+		return { ok: true, text: toJson(outputs, newBudget(undefined)) };
 	} catch {
 		return { ok: false };
 	}

@@ -27,7 +27,12 @@ export class ExprRuntimeError extends Error {
 		/** The raw jq error value (what `try ... catch .` would see). */
 		readonly value: unknown = message,
 	) {
+		// These are jq values, often caught by `try` in a loop, and their JavaScript stack says
+		// nothing to the author: capturing one costs ~40 times more than the error itself.
+		const stackTraceLimit = Error.stackTraceLimit;
+		Error.stackTraceLimit = 0;
 		super(message);
+		Error.stackTraceLimit = stackTraceLimit;
 	}
 }
 

@@ -2,7 +2,7 @@ import type { Json, Node } from "./ast";
 import { compileProgram } from "./compile";
 import { ExprLimitError, ExprRuntimeError, syntaxErrorAt } from "./errors";
 import type { Limits } from "./limits";
-import { Budget, DEFAULT_LIMITS, resolveLimits, walkGuard } from "./limits";
+import { Budget, DEFAULT_LIMITS, resolveLimits } from "./limits";
 import { parseExpression } from "./parser";
 import type { Compiled } from "./runtime";
 import { Passthrough, StopSignal } from "./runtime";
@@ -28,8 +28,12 @@ export interface CompiledExpression {
 const CACHE_LIMIT = 1_000;
 const cache = new Map<string, CompiledExpression>();
 
-/** Longest expression accepted; templates and conditions are far shorter. */
-const MAX_SOURCE_LENGTH = 65_536;
+/**
+ * Longest expression accepted, in characters. Templates and conditions are far shorter;
+ * together with MAX_NESTING this bounds what one save can make the parser and the save-time
+ * analysis do.
+ */
+export const MAX_SOURCE_LENGTH = 4_096;
 
 /** Parses and compiles `expr` (cached; when full, the oldest entry is evicted). */
 export function compile(expr: string): CompiledExpression {
@@ -73,16 +77,11 @@ export function runFirst(
 ): Json | undefined {
 	const single = expression.program.single;
 	if (!single) return runProgram(expression, input, budget, true)[0];
-	const maxDepth = budget.limits.maxDepth;
-	checkInputDepth(input, maxDepth);
-	const previousGuard = walkGuard.maxDepth;
-	walkGuard.maxDepth = maxDepth;
+	checkInputDepth(input, budget.limits.maxDepth);
 	try {
 		return single(input as Json, null, budget);
 	} catch (e) {
 		throw translateError(e, budget);
-	} finally {
-		walkGuard.maxDepth = previousGuard;
 	}
 }
 
@@ -93,10 +92,7 @@ export function runProgram(
 	budget: Budget,
 	onlyFirst: boolean,
 ): Json[] {
-	const maxDepth = budget.limits.maxDepth;
-	checkInputDepth(input, maxDepth);
-	const previousGuard = walkGuard.maxDepth;
-	walkGuard.maxDepth = maxDepth;
+	checkInputDepth(input, budget.limits.maxDepth);
 	const program = expression.program;
 	try {
 		if (program.single) return [program.single(input as Json, null, budget)];
@@ -114,8 +110,6 @@ export function runProgram(
 		return out;
 	} catch (e) {
 		throw translateError(e, budget);
-	} finally {
-		walkGuard.maxDepth = previousGuard;
 	}
 }
 

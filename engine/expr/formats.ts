@@ -1,6 +1,7 @@
 import type { Json } from "./ast";
 import type { Budget } from "./limits";
 import { fail } from "./runtime";
+import { utf8ByteLength } from "./text";
 import { describeValue, formatNumber, toJson, toText } from "./values";
 
 // The `@name` formats. Each turns one value into a string (inside "\(...)" they apply to
@@ -17,32 +18,102 @@ export function applyFormat(name: FormatName, value: Json, budget: Budget): stri
 	budget.step();
 	switch (name) {
 		case "text":
-			return toText(value);
+			return toText(value, budget);
 		case "json":
-			return toJson(value);
-		case "html":
-			return toText(value).replace(/[<>&'"]/g, (c) => HTML_ESCAPES[c] ?? c);
-		case "uri":
-			return encodeUri(toText(value));
+			return toJson(value, budget);
+		case "html": {
+			const text = toText(value, budget);
+			planEscape(text, htmlWidth, budget);
+			return text.replace(/[<>&'"]/g, (c) => HTML_ESCAPES[c] ?? c);
+		}
+		case "uri": {
+			const text = toText(value, budget);
+			planEscape(text, uriWidth, budget);
+			return encodeUri(text);
+		}
 		case "csv":
-			return row(value, "csv", (cell) =>
-				typeof cell === "string" ? `"${cell.replace(/"/g, '""')}"` : scalar(cell, "csv"),
-			);
+			return row(value, "csv", budget, (cell) => {
+				if (typeof cell !== "string") return scalar(cell, "csv");
+				planEscape(cell, csvWidth, budget);
+				return `"${cell.replace(/"/g, '""')}"`;
+			});
 		case "tsv":
 			return row(
 				value,
 				"tsv",
-				(cell) => (typeof cell === "string" ? escapeTsv(cell) : scalar(cell, "tsv")),
+				budget,
+				(cell) => {
+					if (typeof cell !== "string") return scalar(cell, "tsv");
+					planEscape(cell, tsvWidth, budget);
+					return escapeTsv(cell);
+				},
 				"\t",
 			);
 		case "sh":
-			return shell(value);
-		case "base64":
-			return encodeBase64(toText(value));
-		case "base64d":
-			return decodeBase64(toText(value));
+			return shell(value, budget);
+		case "base64": {
+			const text = toText(value, budget);
+			const bytes = utf8ByteLength(text, budget);
+			budget.checkStringLength(Math.ceil(bytes / 3) * 4);
+			budget.chars(bytes * 4);
+			return encodeBase64(text);
+		}
+		case "base64d": {
+			const text = toText(value, budget);
+			budget.codePoints(text.length);
+			return decodeBase64(text);
+		}
 	}
 }
+
+/** Characters an escape writes for the UTF-16 unit at `at` (1 when it is kept as it is). */
+type Width = (text: string, at: number) => number;
+
+/**
+ * Before an escaping pass: one cheap scan works out the exact length of the result, which is
+ * checked against the string limit (so a huge result is refused before it is built), and
+ * charges a step for each character the pass rewrites (rewriting costs far more than copying).
+ */
+function planEscape(text: string, widthOf: Width, budget: Budget): number {
+	budget.chars(text.length);
+	let length = 0;
+	let rewritten = 0;
+	for (let i = 0; i < text.length; i++) {
+		const width = widthOf(text, i);
+		length += width;
+		if (width !== 1) rewritten++;
+	}
+	budget.checkStringLength(length);
+	budget.values(rewritten);
+	return length;
+}
+
+const htmlWidth: Width = (text, at) => {
+	const code = text.charCodeAt(at);
+	if (code === 0x3c || code === 0x3e) return 4; // &lt; &gt;
+	if (code === 0x26) return 5; // &amp;
+	return code === 0x27 || code === 0x22 ? 6 : 1; // &apos; &quot;
+};
+
+const isHigh = (code: number) => code >= 0xd800 && code <= 0xdbff;
+const isLow = (code: number) => code >= 0xdc00 && code <= 0xdfff;
+
+/** `%XX` per UTF-8 byte; a pair writes its 4 bytes for its high half (12) and none for its low. */
+const uriWidth: Width = (text, at) => {
+	const code = text.charCodeAt(at);
+	if (code < 0x80) return URI_SAFE_ASCII[code] === 1 ? 1 : 3;
+	if (code < 0x800) return 6;
+	if (isHigh(code) && isLow(text.charCodeAt(at + 1))) return 12;
+	if (isLow(code) && at > 0 && isHigh(text.charCodeAt(at - 1))) return 0;
+	return 9;
+};
+
+const shellWidth: Width = (text, at) => (text.charCodeAt(at) === 0x27 ? 4 : 1); // '\''
+const csvWidth: Width = (text, at) => (text.charCodeAt(at) === 0x22 ? 2 : 1); // ""
+const tsvWidth: Width = (text, at) => {
+	const code = text.charCodeAt(at);
+	return code === 0x5c || code === 0x09 || code === 0x0a || code === 0x0d ? 2 : 1;
+};
 
 const HTML_ESCAPES: Record<string, string> = {
 	"<": "&lt;",
@@ -54,8 +125,22 @@ const HTML_ESCAPES: Record<string, string> = {
 
 // jq 1.6 leaves RFC 3986 unreserved characters (and `!*'()`) as they are.
 const URI_SAFE = /[A-Za-z0-9\-_.~!*'()]/;
+const URI_SAFE_ASCII = Uint8Array.from({ length: 128 }, (_, code) =>
+	URI_SAFE.test(String.fromCharCode(code)) ? 1 : 0,
+);
 
+// encodeURIComponent keeps exactly jq's set (A-Z a-z 0-9 - _ . ~ ! * ' ( )) and prints
+// uppercase hex; only a lone surrogate, which it refuses, needs the slow path.
 function encodeUri(text: string): string {
+	try {
+		return encodeURIComponent(text);
+	} catch {
+		return encodeUriSlowly(text);
+	}
+}
+
+/** jq's @uri one character at a time; a lone surrogate becomes U+FFFD as in TextEncoder. */
+function encodeUriSlowly(text: string): string {
 	let out = "";
 	for (const char of text) {
 		if (URI_SAFE.test(char)) {
@@ -75,10 +160,24 @@ function scalar(cell: Json, format: string): string {
 	return fail(`${describeValue(cell)} is not valid in a ${format} row`);
 }
 
-function row(value: Json, format: string, cell: (item: Json) => string, separator = ","): string {
+function row(
+	value: Json,
+	format: string,
+	budget: Budget,
+	cell: (item: Json) => string,
+	separator = ",",
+): string {
 	if (!Array.isArray(value))
 		return fail(`${describeValue(value)} cannot be ${format}-formatted, only an array can be`);
-	return value.map(cell).join(separator);
+	let length = 0;
+	const cells = value.map((item) => {
+		budget.values(1);
+		const text = cell(item);
+		length += text.length + 1;
+		budget.checkStringLength(length);
+		return text;
+	});
+	return cells.join(separator);
 }
 
 function escapeTsv(text: string): string {
@@ -87,18 +186,29 @@ function escapeTsv(text: string): string {
 	);
 }
 
-function shell(value: Json): string {
+function shell(value: Json, budget: Budget): string {
+	let length = 0;
 	const quote = (item: Json): string => {
-		if (typeof item === "string") return `'${item.replace(/'/g, "'\\''")}'`;
-		if (item === null || typeof item !== "object") return toJson(item);
-		return fail(`${describeValue(item)} can not be escaped for shell`);
+		budget.values(1);
+		let text: string;
+		if (typeof item === "string") {
+			budget.checkStringLength(length + planEscape(item, shellWidth, budget) + 2);
+			text = `'${item.replace(/'/g, "'\\''")}'`;
+		} else if (item === null || typeof item !== "object") text = toJson(item, budget);
+		else return fail(`${describeValue(item)} can not be escaped for shell`);
+		length += text.length + 1;
+		budget.checkStringLength(length);
+		return text;
 	};
 	return Array.isArray(value) ? value.map(quote).join(" ") : quote(value);
 }
 
 function encodeBase64(text: string): string {
+	const bytes = new TextEncoder().encode(text);
 	let binary = "";
-	for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
+	// Chunks keep String.fromCharCode's argument list well inside the engine's limits.
+	for (let at = 0; at < bytes.length; at += 0x2000)
+		binary += String.fromCharCode(...bytes.subarray(at, at + 0x2000));
 	return btoa(binary);
 }
 

@@ -72,7 +72,7 @@ export function tokenize(source: string, base = 0, full = source): Token[] {
 		}
 		const start = i;
 		if (c === '"') {
-			const { parts, end } = scanString(source, i, base, full);
+			const { parts, end } = scanString(source, i, base, full, 0);
 			tokens.push({ type: "string", parts, pos: base + start, end: base + end });
 			i = end;
 			continue;
@@ -145,13 +145,27 @@ const ESCAPES: Record<string, string> = {
 	t: "\t",
 };
 
+/**
+ * Strings inside interpolations inside strings…: each level is scanned again when its
+ * interpolation is parsed, so the depth is capped to keep lexing linear in practice.
+ */
+export const MAX_STRING_NESTING = 16;
+
 /** Scans a string literal starting at the opening quote; returns parts and the offset after it. */
 function scanString(
 	source: string,
 	open: number,
 	base: number,
 	full: string,
+	nesting: number,
 ): { parts: StringPart[]; end: number } {
+	if (nesting > MAX_STRING_NESTING) {
+		throw syntaxErrorAt(
+			full,
+			base + open,
+			`strings nest more than ${MAX_STRING_NESTING} deep inside string interpolations`,
+		);
+	}
 	const parts: StringPart[] = [];
 	let text = "";
 	let i = open + 1;
@@ -168,7 +182,7 @@ function scanString(
 		}
 		const next = source[i + 1] ?? "";
 		if (next === "(") {
-			const close = findInterpolationEnd(source, i + 2, base, full);
+			const close = findInterpolationEnd(source, i + 2, base, full, nesting);
 			if (text) parts.push({ text });
 			text = "";
 			parts.push({ source: source.slice(i + 2, close), offset: base + i + 2 });
@@ -189,13 +203,19 @@ function scanString(
 }
 
 /** Finds the `)` closing an interpolation by tokenizing (so nested strings/parens are honoured). */
-function findInterpolationEnd(source: string, from: number, base: number, full: string): number {
+function findInterpolationEnd(
+	source: string,
+	from: number,
+	base: number,
+	full: string,
+	nesting: number,
+): number {
 	let depth = 0;
 	let i = from;
 	while (i < source.length) {
 		const c = source[i] as string;
 		if (c === '"') {
-			i = scanString(source, i, base, full).end;
+			i = scanString(source, i, base, full, nesting + 1).end;
 			continue;
 		}
 		if (c === "#") {

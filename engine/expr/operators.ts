@@ -1,6 +1,8 @@
+import { copyObject, keysToAdd } from "./access";
 import type { BinaryOp, Json } from "./ast";
 import type { Budget } from "./limits";
 import { fail } from "./runtime";
+import { codePointsOf } from "./text";
 import { compare, describeValue, equals, isObject, setKey } from "./values";
 
 // jq's binary operators over values. Sizes of produced strings/arrays are checked against
@@ -11,7 +13,7 @@ export function applyBinary(op: BinaryOp, left: Json, right: Json, budget: Budge
 		case "+":
 			return add(left, right, budget);
 		case "-":
-			return subtract(left, right);
+			return subtract(left, right, budget);
 		case "*":
 			return multiply(left, right, budget);
 		case "/":
@@ -19,17 +21,17 @@ export function applyBinary(op: BinaryOp, left: Json, right: Json, budget: Budge
 		case "%":
 			return modulo(left, right);
 		case "==":
-			return equals(left, right);
+			return equals(left, right, budget);
 		case "!=":
-			return !equals(left, right);
+			return !equals(left, right, budget);
 		case "<":
-			return compare(left, right) < 0;
+			return compare(left, right, budget) < 0;
 		case "<=":
-			return compare(left, right) <= 0;
+			return compare(left, right, budget) <= 0;
 		case ">":
-			return compare(left, right) > 0;
+			return compare(left, right, budget) > 0;
 		case ">=":
-			return compare(left, right) >= 0;
+			return compare(left, right, budget) >= 0;
 	}
 }
 
@@ -39,27 +41,28 @@ export function add(left: Json, right: Json, budget: Budget): Json {
 	if (typeof left === "number" && typeof right === "number") return left + right;
 	if (typeof left === "string" && typeof right === "string") {
 		budget.checkStringLength(left.length + right.length);
-		budget.charge(left.length + right.length);
+		budget.chars(left.length + right.length);
 		return left + right;
 	}
 	if (Array.isArray(left) && Array.isArray(right)) {
 		budget.checkArrayLength(left.length + right.length);
-		budget.charge(left.length + right.length);
+		budget.elements(left.length + right.length);
 		return left.concat(right);
 	}
 	if (isObject(left) && isObject(right)) {
-		const merged = { ...left };
-		for (const key in right) setKey(merged, key, right[key] as Json);
+		const merged = copyObject(left, budget);
+		for (const key of keysToAdd(right, Object.keys(left).length, budget))
+			setKey(merged, key, right[key] as Json);
 		budget.checkObjectSize(Object.keys(merged).length);
 		return merged;
 	}
 	return cannot(left, right, "added");
 }
 
-function subtract(left: Json, right: Json): Json {
+function subtract(left: Json, right: Json, budget: Budget): Json {
 	if (typeof left === "number" && typeof right === "number") return left - right;
 	if (Array.isArray(left) && Array.isArray(right)) {
-		return left.filter((item) => !right.some((other) => equals(item, other)));
+		return left.filter((item) => !right.some((other) => equals(item, other, budget)));
 	}
 	return cannot(left, right, "subtracted");
 }
@@ -77,7 +80,7 @@ function repeat(text: string, times: number, budget: Budget): Json {
 	if (!(times > 0)) return null;
 	const copies = times >= 2 ? Math.trunc(times - 1) + 1 : 1;
 	budget.checkStringLength(text.length * copies);
-	budget.charge(text.length * copies);
+	budget.chars(text.length * copies);
 	return text.repeat(copies);
 }
 
@@ -88,8 +91,8 @@ function deepMerge(
 	depth: number,
 ): Json {
 	budget.checkDepth(depth);
-	const merged = { ...left };
-	for (const key in right) {
+	const merged = copyObject(left, budget);
+	for (const key of keysToAdd(right, Object.keys(left).length, budget)) {
 		const a = merged[key];
 		const b = right[key] as Json;
 		const both = Object.hasOwn(merged, key) && a !== undefined && isObject(a) && isObject(b);
@@ -110,9 +113,15 @@ function divide(left: Json, right: Json, budget: Budget): Json {
 
 export function splitString(text: string, separator: string, budget: Budget): Json {
 	if (text === "") return [];
-	const parts = separator === "" ? Array.from(text) : text.split(separator);
+	if (separator === "") {
+		const chars = codePointsOf(text, budget);
+		budget.checkArrayLength(chars.length);
+		return chars;
+	}
+	budget.chars(text.length);
+	const parts = text.split(separator);
 	budget.checkArrayLength(parts.length);
-	budget.charge(parts.length);
+	budget.elements(parts.length);
 	return parts;
 }
 

@@ -2,6 +2,14 @@ import type { ExprSyntaxError } from "./errors";
 import { syntaxErrorAt } from "./errors";
 import type { Token } from "./lexer";
 
+/**
+ * How deeply an expression may nest: brackets, parentheses, definitions, pipes and chains of
+ * operators each add a level. Everything that walks the tree afterwards (the compiler, the
+ * save-time analysis, evaluation) recurses once per level, so this keeps them all far from
+ * the JavaScript stack's end, in Node and in workerd.
+ */
+export const MAX_NESTING = 256;
+
 /** A cursor over tokens with the helpers every parse function needs. */
 export class TokenCursor {
 	private index = 0;
@@ -9,7 +17,23 @@ export class TokenCursor {
 		private readonly tokens: Token[],
 		/** The whole expression, for error excerpts. */
 		readonly source: string,
+		/** Levels already open around these tokens (an interpolation inside a string). */
+		public depth = 0,
 	) {}
+
+	/** Opens a level of nesting; past MAX_NESTING the expression is refused. */
+	enter(): void {
+		if (++this.depth > MAX_NESTING) {
+			throw this.errorAt(
+				this.peek.pos,
+				`the expression nests more than ${MAX_NESTING} levels deep (brackets, definitions, pipes and chained operators each add one)`,
+			);
+		}
+	}
+
+	leave(levels = 1): void {
+		this.depth -= levels;
+	}
 
 	get peek(): Token {
 		return this.tokens[this.index] ?? (this.tokens[this.tokens.length - 1] as Token);

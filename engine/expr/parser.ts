@@ -21,28 +21,33 @@ import { TokenCursor } from "./parser-state";
 
 /** Parses a whole expression; throws ExprSyntaxError. */
 export function parseExpression(source: string): Node {
-	return parseSource(source, 0, source);
+	return parseSource(source, 0, source, 0);
 }
 
 /** Parses `source` (a slice of `full` starting at `base`, e.g. an interpolation). */
-function parseSource(source: string, base: number, full: string): Node {
-	const cursor = new TokenCursor(tokenize(source, base, full), full);
+function parseSource(source: string, base: number, full: string, depth: number): Node {
+	const cursor = new TokenCursor(tokenize(source, base, full), full, depth);
 	const node = parsePipe(cursor);
 	if (cursor.peek.type !== "eof") throw cursor.unexpected("expected an operator or end");
 	return node;
 }
 
+/** Every nested expression starts here, so this is where most nesting is counted. */
 function parsePipe(cursor: TokenCursor): Node {
+	cursor.enter();
+	let node: Node;
 	if (cursor.isKeyword("def")) {
 		const def = parseDef(cursor);
-		return { kind: "def", pos: def.pos, def, rest: parsePipe(cursor) };
+		node = { kind: "def", pos: def.pos, def, rest: parsePipe(cursor) };
+	} else {
+		const left = parseComma(cursor);
+		if (cursor.isOp("|")) {
+			const pos = cursor.next().pos;
+			node = { kind: "pipe", pos, left, right: parsePipe(cursor) };
+		} else node = left;
 	}
-	const left = parseComma(cursor);
-	if (cursor.isOp("|")) {
-		const pos = cursor.next().pos;
-		return { kind: "pipe", pos, left, right: parsePipe(cursor) };
-	}
-	return left;
+	cursor.leave();
+	return node;
 }
 
 function parseDef(cursor: TokenCursor): FunctionDef {
@@ -66,13 +71,24 @@ function parseDef(cursor: TokenCursor): FunctionDef {
 	return { name: nameToken.value, params, body, pos };
 }
 
+/**
+ * `a, b, c, …` as a balanced tree: `,` is associative (outputs keep their order however it is
+ * grouped), so a long list costs log(n) levels of nesting, not n.
+ */
 function parseComma(cursor: TokenCursor): Node {
-	let left = parseAlternative(cursor);
+	const items = [parseAlternative(cursor)];
+	const positions: number[] = [];
 	while (cursor.isOp(",")) {
-		const pos = cursor.next().pos;
-		left = { kind: "comma", pos, left, right: parseAlternative(cursor) };
+		positions.push(cursor.next().pos);
+		items.push(parseAlternative(cursor));
 	}
-	return left;
+	const group = (from: number, to: number): Node => {
+		if (to - from === 1) return items[from] as Node;
+		const middle = (from + to) >> 1;
+		const pos = positions[middle - 1] as number;
+		return { kind: "comma", pos, left: group(from, middle), right: group(middle, to) };
+	};
+	return group(0, items.length);
 }
 
 function parseAlternative(cursor: TokenCursor): Node {
@@ -81,7 +97,10 @@ function parseAlternative(cursor: TokenCursor): Node {
 		throw cursor.errorAt(cursor.peek.pos, "the ?// destructuring alternative is not supported");
 	if (!cursor.isOp("//")) return left;
 	const pos = cursor.next().pos;
-	return { kind: "alternative", pos, left, right: parseAlternative(cursor) };
+	cursor.enter();
+	const right = parseAlternative(cursor);
+	cursor.leave();
+	return { kind: "alternative", pos, left, right };
 }
 
 const ASSIGN_OPS = new Set(["=", "|=", "+=", "-=", "*=", "/=", "%=", "//="]);
@@ -95,21 +114,32 @@ function parseAssignment(cursor: TokenCursor): Node {
 	return { kind: "assign", pos: token.pos, op: token.value as AssignOp, left, right };
 }
 
+// A chain of left-associative operators nests one level per operator (`1 + 2 + 3` is
+// `(1 + 2) + 3`): each one is counted while the chain is read.
+
 function parseOr(cursor: TokenCursor): Node {
 	let left = parseAnd(cursor);
+	let levels = 0;
 	while (cursor.isKeyword("or")) {
 		const pos = cursor.next().pos;
+		cursor.enter();
+		levels++;
 		left = { kind: "or", pos, left, right: parseAnd(cursor) };
 	}
+	cursor.leave(levels);
 	return left;
 }
 
 function parseAnd(cursor: TokenCursor): Node {
 	let left = parseComparison(cursor);
+	let levels = 0;
 	while (cursor.isKeyword("and")) {
 		const pos = cursor.next().pos;
+		cursor.enter();
+		levels++;
 		left = { kind: "and", pos, left, right: parseComparison(cursor) };
 	}
+	cursor.leave(levels);
 	return left;
 }
 
@@ -130,35 +160,44 @@ function parseComparison(cursor: TokenCursor): Node {
 
 function parseAdditive(cursor: TokenCursor): Node {
 	let left = parseMultiplicative(cursor);
+	let levels = 0;
 	for (;;) {
 		const token = cursor.peek;
-		if (token.type !== "op" || (token.value !== "+" && token.value !== "-")) return left;
+		if (token.type !== "op" || (token.value !== "+" && token.value !== "-")) break;
 		cursor.next();
+		cursor.enter();
+		levels++;
 		const right = parseMultiplicative(cursor);
 		left = { kind: "binary", pos: token.pos, op: token.value, left, right };
 	}
+	cursor.leave(levels);
+	return left;
 }
 
 function parseMultiplicative(cursor: TokenCursor): Node {
 	let left = parseUnary(cursor);
+	let levels = 0;
 	for (;;) {
 		const token = cursor.peek;
-		if (
-			token.type !== "op" ||
-			!(token.value === "*" || token.value === "/" || token.value === "%")
-		) {
-			return left;
-		}
+		if (token.type !== "op" || !(token.value === "*" || token.value === "/" || token.value === "%"))
+			break;
 		cursor.next();
+		cursor.enter();
+		levels++;
 		const right = parseUnary(cursor);
 		left = { kind: "binary", pos: token.pos, op: token.value, left, right };
 	}
+	cursor.leave(levels);
+	return left;
 }
 
 function parseUnary(cursor: TokenCursor): Node {
 	if (cursor.isOp("-")) {
 		const pos = cursor.next().pos;
-		return { kind: "negate", pos, body: parseMultiplicative(cursor) };
+		cursor.enter();
+		const body = parseMultiplicative(cursor);
+		cursor.leave();
+		return { kind: "negate", pos, body };
 	}
 	return parsePostfix(cursor, true);
 }
@@ -168,12 +207,18 @@ function parseUnary(cursor: TokenCursor): Node {
 /** A term followed by suffixes: `.a`, `[i]`, `[a:b]`, `[]`, `?`, and (if allowed) `as $x | body`. */
 function parsePostfix(cursor: TokenCursor, allowBinding: boolean): Node {
 	let node = parsePrimary(cursor);
+	// Each suffix wraps the term so far, one level deeper (`.a.b.c` is ((.a).b).c).
+	let levels = 0;
 	for (;;) {
 		const token = cursor.peek;
+		const binding = allowBinding && token.type === "ident" && token.value === "as";
+		if (!binding && !isSuffix(cursor, token)) break;
+		cursor.enter();
+		levels++;
 		if (token.type === "field") {
 			cursor.next();
 			node = { kind: "index", pos: token.pos, target: node, key: literal(token.value, token.pos) };
-		} else if (token.type === "op" && token.value === "." && cursor.peekAt(1).type === "string") {
+		} else if (token.type === "op" && token.value === ".") {
 			cursor.next();
 			node = { kind: "index", pos: token.pos, target: node, key: parseString(cursor, null) };
 		} else if (token.type === "op" && token.value === "[") {
@@ -181,18 +226,27 @@ function parsePostfix(cursor: TokenCursor, allowBinding: boolean): Node {
 		} else if (token.type === "op" && token.value === "?") {
 			cursor.next();
 			node = { kind: "try", pos: token.pos, body: node, handler: null };
-		} else if (allowBinding && token.type === "ident" && token.value === "as") {
+		} else {
 			cursor.next();
 			const pattern = parsePattern(cursor);
 			if (cursor.isOp("?//")) {
 				throw cursor.errorAt(cursor.peek.pos, "the ?// destructuring alternative is not supported");
 			}
 			cursor.expectOp("|", "after the pattern of `as`");
-			return { kind: "bind", pos: token.pos, source: node, pattern, body: parsePipe(cursor) };
-		} else {
-			return node;
+			node = { kind: "bind", pos: token.pos, source: node, pattern, body: parsePipe(cursor) };
+			break;
 		}
 	}
+	cursor.leave(levels);
+	return node;
+}
+
+/** `.name`, `."name"`, `[…]` and `?` after a term. */
+function isSuffix(cursor: TokenCursor, token: Token): boolean {
+	if (token.type === "field") return true;
+	if (token.type !== "op") return false;
+	if (token.value === ".") return cursor.peekAt(1).type === "string";
+	return token.value === "[" || token.value === "?";
 }
 
 function parseBracketSuffix(cursor: TokenCursor, target: Node): Node {
@@ -282,7 +336,10 @@ function parseOperatorTerm(cursor: TokenCursor, token: Token & { type: "op" }): 
 			return parseObject(cursor);
 		case "-": {
 			cursor.next();
-			return { kind: "negate", pos: token.pos, body: parsePostfix(cursor, false) };
+			cursor.enter();
+			const body = parsePostfix(cursor, false);
+			cursor.leave();
+			return { kind: "negate", pos: token.pos, body };
 		}
 		default:
 			throw cursor.unexpected("expected a value or filter");
@@ -315,10 +372,15 @@ function parseKeywordOrCall(cursor: TokenCursor, name: string, pos: number): Nod
 			return parseIf(cursor);
 		case "try": {
 			cursor.next();
+			cursor.enter();
 			const body = parsePostfix(cursor, false);
-			if (!cursor.isKeyword("catch")) return { kind: "try", pos, body, handler: null };
-			cursor.next();
-			return { kind: "try", pos, body, handler: parsePostfix(cursor, false) };
+			let handler: Node | null = null;
+			if (cursor.isKeyword("catch")) {
+				cursor.next();
+				handler = parsePostfix(cursor, false);
+			}
+			cursor.leave();
+			return { kind: "try", pos, body, handler };
 		}
 		case "reduce":
 		case "foreach":
@@ -379,7 +441,9 @@ function parseIf(cursor: TokenCursor): Node {
 
 function parseFold(cursor: TokenCursor, name: "reduce" | "foreach", pos: number): Node {
 	cursor.next();
+	cursor.enter();
 	const source = parsePostfix(cursor, false);
+	cursor.leave();
 	cursor.expectKeyword("as", `after the ${name} source`);
 	const pattern = parsePattern(cursor);
 	cursor.expectOp("(", `to start the ${name} body`);
@@ -402,7 +466,7 @@ function parseString(cursor: TokenCursor, format: string | null): Node {
 	const token = cursor.next();
 	if (token.type !== "string") throw cursor.errorAt(token.pos, "expected a string");
 	const parts = token.parts.map((part: StringPart) =>
-		"text" in part ? part.text : parseSource(part.source, part.offset, cursor.source),
+		"text" in part ? part.text : parseSource(part.source, part.offset, cursor.source, cursor.depth),
 	);
 	if (format === null && parts.length === 1 && typeof parts[0] === "string") {
 		return { kind: "literal", pos: token.pos, value: parts[0] };
@@ -412,12 +476,14 @@ function parseString(cursor: TokenCursor, format: string | null): Node {
 
 function parseObject(cursor: TokenCursor): Node {
 	const pos = cursor.next().pos;
+	cursor.enter();
 	const entries: ObjectEntry[] = [];
 	if (!cursor.isOp("}")) {
 		do entries.push(parseObjectEntry(cursor));
 		while (cursor.acceptOp(","));
 	}
 	cursor.expectOp("}", "to close the object (values with operators need parentheses)");
+	cursor.leave();
 	return { kind: "object", pos, entries };
 }
 
@@ -460,13 +526,23 @@ function parseObjectValue(cursor: TokenCursor): Node {
 		: parsePostfix(cursor, false);
 	if (!cursor.isOp("|")) return left;
 	const pos = cursor.next().pos;
-	return { kind: "pipe", pos, left, right: parseObjectValue(cursor) };
+	cursor.enter();
+	const right = parseObjectValue(cursor);
+	cursor.leave();
+	return { kind: "pipe", pos, left, right };
 }
 
 // Destructuring patterns
 
 /** Destructuring patterns for `as`, `reduce` and `foreach`: `$x`, `[$a, $b]`, `{a: $x, $b}`. */
 function parsePattern(cursor: TokenCursor): Pattern {
+	cursor.enter();
+	const pattern = parsePatternLevel(cursor);
+	cursor.leave();
+	return pattern;
+}
+
+function parsePatternLevel(cursor: TokenCursor): Pattern {
 	const token = cursor.peek;
 	if (token.type === "variable") {
 		cursor.next();

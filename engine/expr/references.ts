@@ -1,4 +1,5 @@
 import type { FunctionDef, Node, Pattern } from "./ast";
+import { syntaxErrorAt } from "./errors";
 import { compile } from "./evaluate";
 
 // Static analysis for save-time checks: which parts of the run context can an expression read?
@@ -17,20 +18,53 @@ export interface References {
 	 * all of `.outputs` (e.g. `.outputs | keys`, `.outputs[$id]`) or all of `.secrets`.
 	 */
 	dynamic: boolean;
-	/** Every statically known path read, e.g. [["outputs","check","status"]]; "*" is any key. */
+	/**
+	 * Every statically known path read, e.g. [["outputs","check","status"]]; "*" is any key.
+	 * Paths deeper than MAX_PATH end in "*" (anything below).
+	 */
 	paths: string[][];
 }
 
 type SymbolicPath = string[] | null;
 const ANY = "*";
 
-/** Lists what `expr` reads from its input. Throws ExprSyntaxError if it does not compile. */
+/** Longest path tracked; what a deeper path reads is folded into its last "*". */
+const MAX_PATH = 16;
+
+/**
+ * The analysis follows calls into definitions, so its work can grow faster than the text
+ * (definitions calling each other twice over). It may visit this many nodes per character of
+ * the expression, plus a floor; past that the expression is refused as too complex to check,
+ * which keeps every save's analysis linear in the expression's size.
+ */
+const VISITS_PER_CHARACTER = 16;
+const VISITS_FLOOR = 1_000;
+/** Calls followed into definitions at once (deeper chains are refused, not overflowed). */
+const MAX_INLINED_CALLS = 64;
+
+/**
+ * Lists what `expr` reads from its input. Throws ExprSyntaxError if it does not compile or is
+ * too complex to check.
+ */
 export function references(expr: string): References {
+	return analyseReferences(expr).references;
+}
+
+/** `references`, and how many nodes the analysis visited to find them (its work). */
+export function analyseReferences(expr: string): { references: References; visits: number } {
 	const { ast } = compile(expr);
 	const consumed: string[][] = [];
-	const analyzer = new Analyzer(consumed);
-	analyzer.consume(analyzer.visit(ast, [], new Map(), new Map()));
-	return summarize(consumed);
+	const tooComplex = (reason: string) =>
+		syntaxErrorAt(expr, 0, `the expression is too complex to check: ${reason}; simplify it`);
+	const allowed = VISITS_FLOOR + VISITS_PER_CHARACTER * expr.length;
+	const analyzer = new Analyzer(consumed, allowed, tooComplex);
+	try {
+		analyzer.consume(analyzer.visit(ast, [], new Map(), new Map()));
+	} catch (e) {
+		if (e instanceof RangeError) throw tooComplex("it nests too deeply");
+		throw e;
+	}
+	return { references: summarize(consumed), visits: allowed - analyzer.visitsLeft };
 }
 
 function summarize(paths: string[][]): References {
@@ -77,22 +111,52 @@ const PASS_THROUGH = new Set([
 	"scalars/0",
 ]);
 
+/** Extends a path by one key, folding anything past MAX_PATH into a final "*". */
+function extend(path: SymbolicPath, key: string): SymbolicPath {
+	if (!path) return null;
+	if (path.length < MAX_PATH) return [...path, key];
+	return path[MAX_PATH - 1] === ANY ? path : [...path.slice(0, MAX_PATH - 1), ANY];
+}
+
+// Built-ins that run their filter argument on each element of their input.
+const ELEMENT_WISE = new Set([
+	"map/1",
+	"map_values/1",
+	"with_entries/1",
+	"any/1",
+	"all/1",
+	"sort_by/1",
+	"group_by/1",
+	"unique_by/1",
+	"min_by/1",
+	"max_by/1",
+]);
+
 class Analyzer {
 	private readonly active = new Set<string>();
-	constructor(private readonly consumed: string[][]) {}
+	/** Calls already followed, by definition and context: the same call adds nothing new. */
+	private readonly followed = new WeakMap<FunctionDef, Map<string, SymbolicPath>>();
+	private readonly scopeIds = new WeakMap<object, number>();
+	private nextScopeId = 0;
+	constructor(
+		private readonly consumed: string[][],
+		public visitsLeft: number,
+		private readonly tooComplex: (reason: string) => Error,
+	) {}
 
 	consume(path: SymbolicPath): void {
 		if (path) this.consumed.push(path);
 	}
 
 	visit(node: Node, input: SymbolicPath, vars: Variables, fns: Functions): SymbolicPath {
+		if (--this.visitsLeft < 0) throw this.tooComplex("its definitions call one another too often");
 		const visit = (n: Node, i: SymbolicPath = input) => this.visit(n, i, vars, fns);
 		const use = (n: Node, i: SymbolicPath = input) => this.consume(visit(n, i));
 		switch (node.kind) {
 			case "identity":
 				return input;
 			case "recurseAll":
-				return input && [...input, ANY];
+				return extend(input, ANY);
 			case "literal":
 			case "format":
 			case "break":
@@ -107,10 +171,10 @@ class Analyzer {
 					node.key.kind === "literal" &&
 					(typeof node.key.value === "string" || typeof node.key.value === "number")
 				) {
-					return target && [...target, String(node.key.value)];
+					return extend(target, String(node.key.value));
 				}
 				use(node.key);
-				return target && [...target, ANY];
+				return extend(target, ANY);
 			}
 			case "slice":
 			case "iterate": {
@@ -119,7 +183,7 @@ class Analyzer {
 					if (node.to) use(node.to);
 				}
 				const target = visit(node.target);
-				return target && [...target, ANY];
+				return extend(target, ANY);
 			}
 			case "try":
 				if (node.handler) use(node.handler, null);
@@ -158,7 +222,7 @@ class Analyzer {
 			case "foreach": {
 				const source = visit(node.source);
 				this.consume(source);
-				const inner = this.bindPattern(node.pattern, source && [...source, ANY], vars);
+				const inner = this.bindPattern(node.pattern, extend(source, ANY), vars);
 				use(node.init);
 				this.consume(this.visit(node.update, null, inner, fns));
 				if (node.kind === "foreach" && node.extract)
@@ -190,40 +254,57 @@ class Analyzer {
 		fns: Functions,
 	): SymbolicPath {
 		const key = `${node.name}/${node.args.length}`;
-		for (const arg of node.args) this.consume(this.visit(arg, input, vars, fns));
+		// Element-wise built-ins run their argument on each element: map(f) reads `.[] | f`.
+		const argInput = ELEMENT_WISE.has(key) ? extend(input, ANY) : input;
+		for (const arg of node.args) this.consume(this.visit(arg, argInput, vars, fns));
 		const def = fns.get(key);
-		if (def) {
-			if (this.active.has(key)) {
-				this.consume(input);
-				return null;
-			}
-			this.active.add(key);
-			const result = this.visit(def.body, input, vars, fns);
-			this.active.delete(key);
-			return result;
-		}
+		if (def) return this.follow(key, def, input, vars, fns);
 		if (PASS_THROUGH.has(key)) return input;
-		if (
-			node.args.length > 0 &&
-			[
-				"map/1",
-				"map_values/1",
-				"with_entries/1",
-				"any/1",
-				"all/1",
-				"sort_by/1",
-				"group_by/1",
-				"unique_by/1",
-				"min_by/1",
-				"max_by/1",
-				"recurse/1",
-			].includes(key)
-		) {
-			for (const arg of node.args)
-				this.consume(this.visit(arg, input && [...input, ANY], vars, fns));
-		}
 		this.consume(input);
 		return null;
+	}
+
+	/** Follows a call into its definition, once per context (the same call reads the same). */
+	private follow(
+		key: string,
+		def: FunctionDef,
+		input: SymbolicPath,
+		vars: Variables,
+		fns: Functions,
+	): SymbolicPath {
+		if (this.active.has(key)) {
+			this.consume(input);
+			return null;
+		}
+		if (this.active.size >= MAX_INLINED_CALLS)
+			throw this.tooComplex("its definitions call one another too deeply");
+		const context = [
+			this.idOf(vars),
+			this.idOf(fns),
+			[...this.active].join(","),
+			input === null ? "-" : JSON.stringify(input),
+		].join("|");
+		let known = this.followed.get(def);
+		if (!known) {
+			known = new Map();
+			this.followed.set(def, known);
+		}
+		const seen = known.get(context);
+		if (seen !== undefined) return seen;
+		this.active.add(key);
+		const result = this.visit(def.body, input, vars, fns);
+		this.active.delete(key);
+		known.set(context, result);
+		return result;
+	}
+
+	private idOf(scope: object): number {
+		let id = this.scopeIds.get(scope);
+		if (id === undefined) {
+			id = this.nextScopeId++;
+			this.scopeIds.set(scope, id);
+		}
+		return id;
 	}
 
 	private bindPattern(pattern: Pattern, source: SymbolicPath, vars: Variables): Variables {

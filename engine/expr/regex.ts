@@ -1,7 +1,9 @@
 import { RE2JS } from "re2js";
 import type { Json } from "./ast";
 import type { Budget } from "./limits";
+import { COSTS } from "./limits";
 import { fail } from "./runtime";
+import { hasSurrogates } from "./text";
 import { describeValue } from "./values";
 
 // jq regexes (Oniguruma) run by RE2 (re2js): matching takes time linear in the input, so no
@@ -20,7 +22,7 @@ export interface CompiledRegex {
 const cache = new Map<string, CompiledRegex>();
 const CACHE_LIMIT = 256;
 
-export function compileRegex(pattern: Json, flags: Json): CompiledRegex {
+export function compileRegex(pattern: Json, flags: Json, budget: Budget): CompiledRegex {
 	if (typeof pattern !== "string")
 		return fail(`${describeValue(pattern)} cannot be matched, as it is not a string`);
 	if (flags !== null && typeof flags !== "string")
@@ -28,6 +30,9 @@ export function compileRegex(pattern: Json, flags: Json): CompiledRegex {
 	const cacheKey = `${flags ?? ""}\u0000${pattern}`;
 	const cached = cache.get(cacheKey);
 	if (cached) return cached;
+	// Compiling costs in proportion to the program, which repetitions (`a{1000}`) make far
+	// larger than the pattern: the text is charged before, the program after.
+	budget.spend(COSTS.regexCompile, pattern.length);
 	let re2Flags = 0;
 	let global = false;
 	let skipEmpty = false;
@@ -57,12 +62,9 @@ export function compileRegex(pattern: Json, flags: Json): CompiledRegex {
 				return fail(`${flags} is not a valid modifier string`);
 		}
 	}
-	const compiled: CompiledRegex = {
-		regex: build(source, re2Flags),
-		global,
-		skipEmpty,
-		names: groupNames(source),
-	};
+	const regex = build(source, re2Flags);
+	budget.spend(COSTS.regexCompile, regex.programSize());
+	const compiled: CompiledRegex = { regex, global, skipEmpty, names: groupNames(source) };
 	if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
 	cache.set(cacheKey, compiled);
 	return compiled;
@@ -122,8 +124,9 @@ function groupNames(source: string): (string | null)[] {
 }
 
 /** Converts UTF-16 offsets to code point offsets (jq reports code points). */
-function codePointOffsets(text: string): ((utf16: number) => number) | null {
-	if (!/[\ud800-\udfff]/.test(text)) return null;
+function codePointOffsets(text: string, budget: Budget): ((utf16: number) => number) | null {
+	if (!hasSurrogates(text, budget)) return null;
+	budget.codePoints(text.length);
 	const table = new Int32Array(text.length + 1);
 	let cp = 0;
 	for (let i = 0; i < text.length; i++) {
@@ -139,16 +142,31 @@ function codePointOffsets(text: string): ((utf16: number) => number) | null {
 export function matchAll(text: Json, re: CompiledRegex, budget: Budget): Json[] {
 	if (typeof text !== "string")
 		return fail(`${describeValue(text)} cannot be matched, as it is not a string`);
-	const toCp = codePointOffsets(text) ?? ((n: number) => n);
+	const toCp = codePointOffsets(text, budget) ?? ((n: number) => n);
 	const matcher = re.regex.matcher(text);
+	// RE2 runs every live state of the program over each character it scans, so a search
+	// costs up to (characters scanned × program size); charged after each search, which
+	// RE2 keeps linear, so one search is bounded and the next one is refused.
+	const program = re.regex.programSize();
+	// re2js backtracks over inputs up to 256 Kib of (characters × instructions) and sets up its
+	// NFA, at a larger fixed cost, for every search of a longer one.
+	const search = text.length * program <= 262_144 ? COSTS.regexSearch : COSTS.regexSearchLong;
 	const out: Json[] = [];
 	let start = 0;
 	do {
-		budget.step();
-		if (!matcher.find(start)) break;
+		budget.spend(search, 1);
+		if (!matcher.find(start)) {
+			budget.spend(COSTS.regexScan, (text.length - start) * program);
+			break;
+		}
 		const from = matcher.start(0);
 		const to = matcher.end(0);
-		if (!(re.skipEmpty && from === to)) out.push(matchObject(text, matcher, re.names, toCp));
+		budget.spend(COSTS.regexScan, (to - start + 1) * program);
+		if (!(re.skipEmpty && from === to)) {
+			// A match object: four keys, and one object of four keys per capture group.
+			budget.keys(4 * (1 + re.names.length), 4);
+			out.push(matchObject(text, matcher, re.names, toCp));
+		}
 		start = to === from ? to + 1 : to;
 		budget.checkArrayLength(out.length);
 	} while (re.global && start < text.length);

@@ -66,7 +66,7 @@ function renderString(text: string, context: unknown, budget: Budget, pointer: s
 		for (const span of spans) {
 			out += text.slice(previous, span.offset);
 			const result = firstOutput(span.expr, context, budget);
-			out += result === null ? "" : typeof result === "string" ? result : toJson(result);
+			out += result === null ? "" : typeof result === "string" ? result : toJson(result, budget);
 			previous = span.offset + span.length;
 			budget.checkStringLength(out.length);
 		}

@@ -1,6 +1,7 @@
 import type { Json } from "./ast";
 import { ExprRuntimeError } from "./errors";
 import type { Budget } from "./limits";
+import { preview } from "./values";
 
 // Shapes shared by the compiler, the evaluator and the built-ins.
 
@@ -97,12 +98,7 @@ function invalidPathsOfRun(run: Run): RunPaths {
 }
 
 function invalidPath(value: Json): never {
-	return fail(`Invalid path expression with result ${truncatedJson(value)}`);
-}
-
-function truncatedJson(value: Json): string {
-	const text = JSON.stringify(value) ?? "null";
-	return text.length > 11 ? `${text.slice(0, 10)}...` : text;
+	return fail(`Invalid path expression with result ${preview(value)}`);
 }
 
 /** Collects all outputs of a filter (used where jq needs them all, e.g. `[...]`). */

@@ -1,4 +1,5 @@
 import { syntaxErrorAt } from "./errors";
+import { MAX_STRING_NESTING } from "./lexer";
 
 // Finding `{{ expr }}` templates inside strings. The scanner understands jq string literals
 // (including `\(...)` interpolation) and braces, so `{{ {a: {b: 1}} }}` and `{{ "}}" }}` work.
@@ -42,7 +43,7 @@ function findClose(text: string, start: number): number {
 	while (i < text.length) {
 		const c = text[i];
 		if (c === '"') {
-			i = skipString(text, i);
+			i = skipString(text, i, 0);
 			continue;
 		}
 		if (c === "{") depth++;
@@ -56,7 +57,10 @@ function findClose(text: string, start: number): number {
 }
 
 /** Returns the offset after the string literal starting at `open` (or the end of text). */
-function skipString(text: string, open: number): number {
+function skipString(text: string, open: number, nesting: number): number {
+	// The lexer refuses deeper nesting anyway; stopping here keeps this recursion shallow.
+	if (nesting > MAX_STRING_NESTING)
+		throw syntaxErrorAt(text, open, `strings nest more than ${MAX_STRING_NESTING} deep`);
 	let i = open + 1;
 	while (i < text.length) {
 		const c = text[i];
@@ -67,7 +71,7 @@ function skipString(text: string, open: number): number {
 			while (i < text.length) {
 				const d = text[i];
 				if (d === '"') {
-					i = skipString(text, i);
+					i = skipString(text, i, nesting + 1);
 					continue;
 				}
 				if (d === "(") depth++;

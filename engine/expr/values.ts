@@ -1,5 +1,5 @@
 import type { Json } from "./ast";
-import { depthExceeded, walkGuard } from "./limits";
+import type { Budget } from "./limits";
 
 // jq's value model on top of plain JSON values: type names, ordering, equality, printing.
 
@@ -64,45 +64,62 @@ function compareNumbers(a: number, b: number): number {
 	return a < b ? -1 : a === b ? 0 : 1;
 }
 
-export function sortedKeys(object: { [key: string]: Json }): string[] {
-	return Object.keys(object).sort(compareStrings);
+export function sortedKeys(object: { [key: string]: Json }, budget: Budget): string[] {
+	const keys = Object.keys(object);
+	budget.keys(keys.length);
+	budget.sort(keys.length);
+	return keys.sort(compareStrings);
 }
 
-/** Total order over JSON values, as jq's `sort` and comparison operators use it. */
-export function compare(a: Json, b: Json, depth = 0): number {
-	if (depth > walkGuard.maxDepth) depthExceeded(walkGuard.maxDepth);
+/**
+ * Total order over JSON values, as jq's `sort` and comparison operators use it. Charges every
+ * value visited, the characters compared and the keys sorted.
+ */
+export function compare(a: Json, b: Json, budget: Budget, depth = 0): number {
+	budget.checkDepth(depth);
+	budget.values(1);
 	const ra = rank(a);
 	const rb = rank(b);
 	if (ra !== rb) return ra < rb ? -1 : 1;
 	if (typeof a === "number") return compareNumbers(a, b as number);
-	if (typeof a === "string") return compareStrings(a, b as string);
+	if (typeof a === "string") {
+		budget.chars(Math.min(a.length, (b as string).length));
+		return compareStrings(a, b as string);
+	}
 	if (Array.isArray(a)) {
 		const other = b as Json[];
 		const length = Math.min(a.length, other.length);
 		for (let i = 0; i < length; i++) {
-			const c = compare(a[i] as Json, other[i] as Json, depth + 1);
+			const c = compare(a[i] as Json, other[i] as Json, budget, depth + 1);
 			if (c !== 0) return c;
 		}
 		return a.length < other.length ? -1 : a.length > other.length ? 1 : 0;
 	}
 	if (isObject(a)) {
 		const other = b as { [key: string]: Json };
-		const keysA = sortedKeys(a);
-		const keysB = sortedKeys(other);
-		const byKeys = compare(keysA, keysB, depth + 1);
+		const keysA = sortedKeys(a, budget);
+		const keysB = sortedKeys(other, budget);
+		const byKeys = compare(keysA, keysB, budget, depth + 1);
 		if (byKeys !== 0) return byKeys;
 		for (const key of keysA) {
-			const c = compare(a[key] as Json, other[key] as Json, depth + 1);
+			const c = compare(a[key] as Json, other[key] as Json, budget, depth + 1);
 			if (c !== 0) return c;
 		}
 	}
 	return 0;
 }
 
-export function equals(a: Json, b: Json): boolean {
+export function equals(a: Json, b: Json, budget: Budget): boolean {
+	budget.values(1);
+	if (typeof a === "string") {
+		// Strings of one length are compared character by character, even when they are the
+		// same string (JavaScript cannot tell).
+		if (typeof b === "string" && a.length === b.length) budget.chars(a.length);
+		return a === b;
+	}
 	if (a === b) return typeof a !== "number" || !Number.isNaN(a);
 	if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
-	return compare(a, b) === 0;
+	return compare(a, b, budget) === 0;
 }
 
 const MAX_DOUBLE_TEXT = "1.7976931348623157e+308";
@@ -131,46 +148,115 @@ export function formatNumber(n: number): string {
 	return `${sign}${digits.slice(0, pointPosition)}.${digits.slice(pointPosition)}`;
 }
 
-/** Compact JSON as jq prints it (`tojson`, `tostring`, string interpolation). */
-export function toJson(value: Json, depth = 0): string {
-	if (depth > walkGuard.maxDepth) depthExceeded(walkGuard.maxDepth);
+/**
+ * Compact JSON as jq prints it (`tojson`, `tostring`, string interpolation). Charges every
+ * value, key and character printed; the caller checks the length of the result.
+ */
+export function toJson(value: Json, budget: Budget, depth = 0): string {
+	budget.checkDepth(depth);
+	budget.values(1);
 	if (value === null) return "null";
 	switch (typeof value) {
 		case "boolean":
 			return value ? "true" : "false";
 		case "number":
+			// Shortest round-trip digits are a costly conversion.
+			budget.values(1);
 			return formatNumber(value);
 		case "string":
+			budget.chars(value.length);
 			return JSON.stringify(value);
 	}
 	if (Array.isArray(value)) {
 		let out = "[";
 		for (let i = 0; i < value.length; i++) {
 			if (i > 0) out += ",";
-			out += toJson(value[i] as Json, depth + 1);
+			out += toJson(value[i] as Json, budget, depth + 1);
+			budget.checkStringLength(out.length);
 		}
 		return `${out}]`;
 	}
 	let out = "{";
 	let first = true;
-	for (const key in value) {
+	const keys = Object.keys(value);
+	budget.keys(keys.length);
+	for (const key of keys) {
 		if (!first) out += ",";
 		first = false;
-		out += `${JSON.stringify(key)}:${toJson(value[key] as Json, depth + 1)}`;
+		budget.chars(key.length);
+		out += `${JSON.stringify(key)}:${toJson(value[key] as Json, budget, depth + 1)}`;
+		budget.checkStringLength(out.length);
 	}
 	return `${out}}`;
 }
 
 /** `tostring`: strings unchanged, everything else as JSON. */
-export function toText(value: Json): string {
-	return typeof value === "string" ? value : toJson(value);
+export function toText(value: Json, budget: Budget): string {
+	return typeof value === "string" ? value : toJson(value, budget);
 }
 
-/** How jq names a value in error messages: `number (1)`, `string ("abc")`. */
+const PREVIEW_LENGTH = 11;
+
+/**
+ * How jq names a value in error messages: `number (1)`, `string ("abc")`, with the JSON cut
+ * to 10 characters and `...`. Prints only that much, so an error about a large value (which
+ * `try` may catch in a loop) costs no more than one about a small one.
+ */
 export function describeValue(value: Json): string {
-	let text = toJson(value);
-	if (text.length > 11) text = `${text.slice(0, 10)}...`;
-	return `${typeOf(value)} (${text})`;
+	return `${typeOf(value)} (${preview(value)})`;
+}
+
+// Listing a large object's keys takes time in proportion to its size even to print three of
+// them, and a loop of caught errors can describe the same object again and again.
+const objectPreviews = new WeakMap<object, string>();
+
+/** The first characters of a value's compact JSON (10 and `...` when longer than 11). */
+export function preview(value: Json): string {
+	if (!isObject(value)) return printPreview(value);
+	const known = objectPreviews.get(value);
+	if (known !== undefined) return known;
+	const printed = printPreview(value);
+	objectPreviews.set(value, printed);
+	return printed;
+}
+
+function printPreview(value: Json): string {
+	let out = "";
+	const write = (v: Json): boolean => {
+		if (out.length > PREVIEW_LENGTH) return false;
+		if (v === null || typeof v !== "object") {
+			out +=
+				typeof v === "string"
+					? JSON.stringify(v.slice(0, PREVIEW_LENGTH + 1))
+					: v === null
+						? "null"
+						: typeof v === "number"
+							? formatNumber(v)
+							: String(v);
+			return out.length <= PREVIEW_LENGTH;
+		}
+		if (Array.isArray(v)) {
+			out += "[";
+			for (let i = 0; i < v.length; i++) {
+				if (i > 0) out += ",";
+				if (!write(v[i] as Json)) return false;
+			}
+			out += "]";
+			return out.length <= PREVIEW_LENGTH;
+		}
+		out += "{";
+		let first = true;
+		for (const key in v) {
+			if (!first) out += ",";
+			first = false;
+			out += `${JSON.stringify(key.slice(0, PREVIEW_LENGTH + 1))}:`;
+			if (!write(v[key] as Json)) return false;
+		}
+		out += "}";
+		return out.length <= PREVIEW_LENGTH;
+	};
+	write(value);
+	return out.length > PREVIEW_LENGTH ? `${out.slice(0, PREVIEW_LENGTH - 1)}...` : out;
 }
 
 /** Sets an own key; `__proto__` is defined as data so a user key never changes a prototype. */

@@ -16,7 +16,7 @@ export type ReadPath = { segments: readonly string[]; offset?: number };
 export interface ExprStatic {
 	/** Throws a SyntaxFailure on invalid JQ. */
 	parse(expression: string): void;
-	/** Context paths the expression can read. */
+	/** Context paths the expression can read; throws a SyntaxFailure when it is too complex to tell. */
 	references(expression: string): readonly ReadPath[];
 	/** The `{{ … }}` templates in a string; throws a SyntaxFailure (offset in `text`) when one is unterminated. */
 	templates(text: string): readonly FoundTemplate[];
@@ -53,8 +53,10 @@ export function checkTemplates(def: WorkflowDefinition, expr: ExprStatic): Defin
 	};
 	for (const site of templateSites(def)) {
 		for (const found of expressionsOf(site, expr, issues)) {
+			let reads: readonly ReadPath[];
 			try {
 				expr.parse(found.expression);
+				reads = expr.references(found.expression);
 			} catch (e) {
 				if (!isSyntaxFailure(e)) throw e;
 				issues.push(
@@ -67,7 +69,7 @@ export function checkTemplates(def: WorkflowDefinition, expr: ExprStatic): Defin
 				);
 				continue;
 			}
-			for (const read of expr.references(found.expression)) {
+			for (const read of reads) {
 				const problem = readProblem(read, site.scope, nodes, upstreamFor);
 				if (problem === undefined) continue;
 				const at =
