@@ -1,13 +1,11 @@
 import { z } from "zod";
 import { MAX_JSON_DEPTH, MAX_JSON_VALUE_BYTES } from "../constants";
 
-export type JsonValue =
-	| string
-	| number
-	| boolean
-	| null
-	| JsonValue[]
-	| { [key: string]: JsonValue };
+export type JsonValue = string | number | boolean | null | JsonArray | JsonObject;
+export interface JsonArray extends Array<JsonValue> {}
+export interface JsonObject {
+	[key: string]: JsonValue;
+}
 
 /**
  * Where a value stops being JSON, found iteratively: `z.json()` recurses and

@@ -1,0 +1,355 @@
+import {
+	type AdvanceEnv,
+	advance,
+	nextWake,
+	type RunEvent,
+	type RunState,
+	type Transition,
+} from "../run";
+import {
+	type Admission,
+	admissionUnanswered,
+	granted,
+	needsNoSlot,
+	RELEASE_RETRY_MS,
+	released,
+	stopsWorking,
+} from "./admission";
+import type { Command, ControlName, Controls, Decision, HostedRun, HostInput } from "./decision";
+import { cancelledBeforeStartHeader, QUEUED_HEADER, type RunHeaderLike } from "./index-entry";
+import { indexWriteFailed, indexWritten, queueIndexWrite } from "./outbox";
+import { startEventOf } from "./run-meta";
+import type { RunSignal, SignalAnswer } from "./signals";
+
+/**
+ * The run host's decisions (docs/ARCHITECTURE.md#the-host-loop): given the run as loaded, one
+ * input and the environment, what to store and which commands to carry out. Pure: the engine's
+ * `advance` is the only thing it calls, and time and randomness come in `env`. Like `advance`,
+ * it updates `run.state` in place when it advances the engine; if the decision cannot be
+ * stored, the host drops its loaded state and reloads.
+ */
+export function decide(run: HostedRun, input: HostInput, env: AdvanceEnv): Decision {
+	const draft = new Draft(run, env);
+	switch (input.kind) {
+		case "start":
+			askToAdmit(draft);
+			break;
+		case "admitted":
+			admitted(draft, input.first, input.passing, input.answer.kind === "granted");
+			break;
+		case "signal":
+			draft.answer = signal(draft, input.signal);
+			break;
+		case "alarm":
+			// A release that failed before goes first: the tenant must see the slot free before
+			// this run asks for one again.
+			if (draft.controls.admission.releaseRetryAt !== null) releaseNow(draft);
+			wake(draft);
+			if (draft.controls.outbox.pending) draft.writeIndex("commands");
+			break;
+		case "slot_answered":
+			if (input.answer.kind === "granted") proceed(draft, "resume", "commands");
+			break;
+		case "withdrawn":
+			// It was granted a slot before the withdrawal reached the tenant: give it back.
+			if (input.answer.kind === "holds_slot") releaseNow(draft);
+			break;
+		case "slot_released":
+			break;
+		case "slot_release_failed":
+			draft.write("admission", {
+				...draft.controls.admission,
+				releaseRetryAt: env.now + RELEASE_RETRY_MS,
+			});
+			break;
+		case "call_ended":
+			advanceAndCommit(draft, input.result, "background");
+			break;
+		case "index_written":
+			// Not written now: the confirmation rides along with the next transition. If it is
+			// lost, the entry is written to D1 again, which the guarded upsert ignores.
+			draft.controls = {
+				...draft.controls,
+				outbox: indexWritten(draft.controls.outbox, input.entry),
+			};
+			// A newer entry was queued while this one was written.
+			if (draft.controls.outbox.pending) draft.writeIndex("commands");
+			break;
+		case "index_write_failed":
+			// Kept at once: the retry schedule must survive an eviction.
+			draft.write("outbox", indexWriteFailed(draft.controls.outbox, env.now));
+			break;
+		default: {
+			const unknown: never = input;
+			throw new Error(`unknown host input ${JSON.stringify(unknown)}`);
+		}
+	}
+	return draft.finish();
+}
+
+function signal(draft: Draft, signal: RunSignal): SignalAnswer {
+	switch (signal.kind) {
+		case "slot_granted":
+			slotGranted(draft);
+			return { kind: "accepted" };
+		case "cancel":
+			return cancel(draft, signal.by, signal.reason);
+		case "poke":
+			poke(draft);
+			return { kind: "accepted" };
+		default: {
+			const unknown: never = signal;
+			throw new Error(`unknown signal ${JSON.stringify(unknown)}`);
+		}
+	}
+}
+
+/**
+ * A new run's first slot. Its first transition is worked out first: one that ends the run or
+ * parks it (a delay, a human input) and calls nothing would give the slot back in the same
+ * commit, so it asks the tenant to admit it without holding one (`passing`). Otherwise it
+ * takes a slot; either way a full tenant queues it instead.
+ */
+function askToAdmit(draft: Draft): void {
+	const { admission, outbox } = draft.controls;
+	if (!admissionUnanswered(admission, draft.state, outbox)) return;
+	const first = advance(draft.run.plan, null, startEventOf(draft.run.meta), draft.env);
+	draft.commands.push({ kind: "admit", first, passing: needsNoSlot(first) });
+}
+
+function admitted(draft: Draft, first: Transition, passing: boolean, isGranted: boolean): void {
+	const { admission } = draft.controls;
+	if (admission.waitingForSlot !== "start" || draft.state) {
+		// Cancelled while the tenant answered: a slot taken for it goes back.
+		if (isGranted && !passing) releaseNow(draft);
+		return;
+	}
+	if (!isGranted) {
+		// The caller may list runs right after starting one: the start waits for this write.
+		draft.queueIndex(QUEUED_HEADER, null);
+		draft.write("outbox", draft.controls.outbox);
+		draft.writeIndex("commands");
+		return;
+	}
+	// The grant is stored with the transition it lets through (its log row).
+	commit(draft, first, passing ? released(admission) : granted(admission), "commands");
+}
+
+/** The tenant freed a slot for this run. Delivered at least once: repeats do nothing. */
+function slotGranted(draft: Draft): void {
+	const { admission } = draft.controls;
+	if (admission.cancelledBeforeStart || draft.status === "COMPLETED") {
+		releaseNow(draft);
+		return;
+	}
+	if (admission.waitingForSlot !== null) proceed(draft, admission.waitingForSlot, "background");
+}
+
+function cancel(draft: Draft, by: string | null, reason: string | null): SignalAnswer {
+	const { admission } = draft.controls;
+	if (admission.cancelledBeforeStart) return { kind: "already_finished", result: "CANCELLED" };
+	if (draft.state?.header.status === "COMPLETED")
+		return { kind: "already_finished", result: draft.state.header.result };
+	if (!draft.state) {
+		// Still queued: it never starts. Its index entry and the cancellation are stored together.
+		const at = draft.env.now;
+		draft.write("admission", {
+			...admission,
+			waitingForSlot: null,
+			cancelledBeforeStart: { by, at },
+		});
+		draft.queueIndex(cancelledBeforeStartHeader(at), null);
+		draft.write("outbox", draft.controls.outbox);
+		draft.writeIndex("background");
+		// No transition ends a run that never started: end its open streams here.
+		draft.commands.push({ kind: "close_streams" }, { kind: "withdraw" });
+		return { kind: "cancelled" };
+	}
+	advanceAndCommit(draft, { type: "cancel", by, reason }, "background");
+	return { kind: "cancelled" };
+}
+
+/** The sweeper's nudge for a run whose index looks stuck: act on due timers, rewrite the index. */
+function poke(draft: Draft): void {
+	wake(draft);
+	const { state } = draft;
+	if (!state) return;
+	draft.queueIndex(state.header, nextWake(state), true);
+	draft.write("outbox", draft.controls.outbox);
+	draft.writeIndex("commands");
+}
+
+/** Due timers of a waiting run need a slot first; an in-progress run already holds one. */
+function wake(draft: Draft): void {
+	const { state } = draft;
+	if (!state || state.header.status === "COMPLETED") return;
+	const due = nextWake(state);
+	if (due === null || due > draft.env.now) return;
+	if (draft.controls.admission.holdsSlot) {
+		advanceAndCommit(draft, draft.timerDue(), "commands");
+		return;
+	}
+	draft.write("admission", { ...draft.controls.admission, waitingForSlot: "resume" });
+	draft.commands.push({ kind: "acquire_slot" });
+}
+
+/** The slot the run waited for is granted: start it, or resume it with its due timers. */
+function proceed(draft: Draft, waiting: "start" | "resume", index: Where): void {
+	const withSlot = granted(draft.controls.admission);
+	const transition =
+		waiting === "start"
+			? draft.state
+				? null
+				: advance(draft.run.plan, null, startEventOf(draft.run.meta), draft.env)
+			: draft.state && draft.advance(draft.timerDue());
+	if (transition && !transition.ignored) {
+		// The grant is stored with the transition it lets through (its log row).
+		commit(draft, transition, withSlot, index);
+		return;
+	}
+	// A resume that found nothing due commits nothing; the slot is recorded anyway, and given
+	// back at once if the run is not working.
+	if (draft.status && stopsWorking(withSlot, draft.status)) {
+		draft.write("admission", released(withSlot));
+		draft.background.push({ kind: "release_slot" });
+	} else {
+		draft.write("admission", withSlot);
+	}
+}
+
+function advanceAndCommit(draft: Draft, event: RunEvent, index: Where): void {
+	if (!draft.state) return;
+	const transition = draft.advance(event);
+	if (!transition.ignored) commit(draft, transition, undefined, index);
+}
+
+/**
+ * One transition to store, with the controls that change with it: a run that stops working
+ * (it waits, or ended) gives its slot back in the same row, and the tenant is told after the
+ * commit; the index entry is queued when what the index serves changed. Then its history goes
+ * to the open streams, and its effects are carried out.
+ */
+function commit(
+	draft: Draft,
+	transition: Transition,
+	given: Admission | undefined,
+	index: Where,
+): void {
+	let admission = given ?? draft.controls.admission;
+	const releases = stopsWorking(admission, transition.state.header.status);
+	if (releases) admission = released(admission);
+	draft.transition = transition;
+	draft.controls = { ...draft.controls, admission };
+	draft.queueIndex(transition.state.header, transition.wakeAt);
+	draft.background.push({
+		kind: "publish",
+		events: transition.history,
+		ended: transition.ended,
+	});
+	if (releases) draft.background.push({ kind: "release_slot" });
+	draft.background.push(...transition.effects);
+	if (draft.controls.outbox.pending) draft.writeIndex(index);
+}
+
+/** Gives the slot back now: the release is stored first, so a crash cannot forget it. */
+function releaseNow(draft: Draft): void {
+	draft.write("admission", released(draft.controls.admission));
+	draft.commands.push({ kind: "release_slot" });
+}
+
+/** Whether a command is awaited before the input's caller is answered, or runs on its own. */
+type Where = "commands" | "background";
+
+/** The decision being built; `finish` adds the alarm and hands it over. */
+class Draft {
+	transition: Transition | null = null;
+	controls: Controls;
+	readonly writeNow = new Set<ControlName>();
+	readonly commands: Command[] = [];
+	readonly background: Command[] = [];
+	answer: SignalAnswer | null = null;
+	private indexWrite: Where | null = null;
+
+	constructor(
+		readonly run: HostedRun,
+		readonly env: AdvanceEnv,
+	) {
+		this.controls = run.controls;
+	}
+
+	/** The engine state, as of this decision (a transition updates it in place). */
+	get state(): RunState | null {
+		return this.transition?.state ?? this.run.state;
+	}
+
+	get status() {
+		return this.state?.header.status ?? null;
+	}
+
+	advance(event: RunEvent): Transition {
+		return advance(this.run.plan, this.state, event, this.env);
+	}
+
+	/** Due attempt timeouts of calls this instance does not have were lost with an earlier one. */
+	timerDue(): RunEvent {
+		return { type: "timer_due", callsInFlight: [...this.run.callsInFlight] };
+	}
+
+	write<K extends ControlName>(name: K, value: Controls[K]): void {
+		this.controls = { ...this.controls, [name]: value };
+		this.writeNow.add(name);
+	}
+
+	queueIndex(header: RunHeaderLike, wakeAt: number | null, force = false): void {
+		const { meta } = this.run;
+		const outbox = queueIndexWrite(this.controls.outbox, meta, header, wakeAt, this.env.now, force);
+		this.controls = { ...this.controls, outbox };
+	}
+
+	/**
+	 * Writes the pending index entry, once per decision, as the decision leaves it; awaited if
+	 * any part of the decision wants it awaited.
+	 */
+	writeIndex(where: Where): void {
+		if (this.indexWrite !== "commands") this.indexWrite = where;
+	}
+
+	finish(): Decision {
+		const entry = this.controls.outbox.pending;
+		if (entry && this.indexWrite) this[this.indexWrite].push({ kind: "write_index", entry });
+		const alarm = this.alarm();
+		if (alarm) this.commands.push(alarm);
+		return {
+			transition: this.transition,
+			controls: this.controls,
+			// A transition's row carries every changed control.
+			writeNow: this.transition ? [] : [...this.writeNow],
+			commands: this.commands,
+			background: this.background,
+			answer: this.answer,
+		};
+	}
+
+	/**
+	 * Keeps the one alarm no later than the earliest of: the next engine timer (not while the run
+	 * waits for a slot: the tenant's grant wakes it), an index or slot-release retry, and at least
+	 * 1 ms ahead (docs/ARCHITECTURE.md#one-alarm). With none left, deletes it. An alarm already
+	 * set earlier is left where it is: moving it later is a storage write (every WEBHOOK
+	 * attempt's timeout would move it, once per node), while an early alarm costs one wake-up
+	 * that finds nothing due and sets the alarm again.
+	 */
+	private alarm(): Command | null {
+		const { admission, outbox } = this.controls;
+		const { state } = this;
+		const times = [
+			state && admission.waitingForSlot === null ? nextWake(state) : null,
+			outbox.retryAt,
+			admission.releaseRetryAt,
+		].filter((t): t is number => t !== null);
+		const due = times.length ? Math.max(Math.min(...times), this.env.now + 1) : null;
+		const armed = this.run.alarmAt;
+		if (due === armed) return null;
+		if (due !== null && armed != null && armed <= due) return null;
+		return due === null ? { kind: "delete_alarm" } : { kind: "set_alarm", at: due };
+	}
+}

@@ -1,0 +1,44 @@
+import { type Plan, planRetry, type RunState } from "../run";
+import type { RunMeta, StartRunInput } from "./run-meta";
+
+/** What a retry of a run would start, or why it cannot be retried. */
+export type RetryInput =
+	| {
+			kind: "retry";
+			restartFrom: string[];
+			/** The new run's start input, but for who starts it and its id. */
+			start: Omit<StartRunInput, "runId" | "initiator" | "requestedBy">;
+	  }
+	| { kind: "refused"; reason: string };
+
+/**
+ * What a retry of a run would reuse and rerun (engine `planRetry`), and the start input of the
+ * new run: the same pinned definition, inputs and trigger, linked back by `retryOf`.
+ */
+export function retryInput(
+	meta: RunMeta,
+	state: RunState | null,
+	plan: Plan,
+	fromNode: string | null,
+): RetryInput {
+	if (!state) {
+		return {
+			kind: "refused",
+			reason: `run ${meta.runId} never started, so there is nothing to retry`,
+		};
+	}
+	const retry = planRetry(plan, state, fromNode);
+	if (retry.kind === "refused") return retry;
+	const { runId: _runId, createdAt: _createdAt, reuse: _reuse, ...rest } = meta;
+	return {
+		kind: "retry",
+		restartFrom: retry.restartFrom,
+		start: {
+			...rest,
+			inputs: state.header.inputs,
+			...(state.header.trigger ? { trigger: state.header.trigger } : {}),
+			retryOf: meta.runId,
+			reuse: retry.reuse,
+		},
+	};
+}

@@ -1,0 +1,48 @@
+import type { WorkflowDefinition } from "../definition";
+import type { JsonObject, RunReuse, StartEvent } from "../run";
+
+/**
+ * What a run's object knows besides the engine state, written once when the run is created:
+ * who it belongs to and the pinned definition it runs (a run keeps its version across later
+ * edits and deploys: docs/ARCHITECTURE.md#pinned-versions).
+ */
+export interface RunMeta {
+	runId: string;
+	tenantId: string;
+	workflow: { id: string; identifier: string; title: string; version: number };
+	definition: WorkflowDefinition;
+	/** Who the run runs as: the caller, or the user an admin named in `runAs`. */
+	initiator: string;
+	/** Who asked for the run (the caller); differs from `initiator` only with `runAs`. */
+	requestedBy: string;
+	inputs: JsonObject;
+	/** The trigger node that starts the run (engine `StartEvent.trigger`). */
+	trigger?: string;
+	/** Cortex-style scope: the whole tenant, or one entity. */
+	scope: { type: "GLOBAL" } | { type: "ENTITY"; entityId: string };
+	notificationRecipients: string[];
+	/** The failed run this one retries, when started by `POST …/retry`. */
+	retryOf: string | null;
+	/** What a retry reuses from the run it retries (engine `StartEvent.reuse`). */
+	reuse?: RunReuse;
+	createdAt: number;
+}
+
+/** What the Worker hands a run's object to start it: everything but the creation time. */
+export type StartRunInput = Omit<RunMeta, "createdAt">;
+
+export const entityOf = (meta: Pick<RunMeta, "scope">): string | null =>
+	meta.scope.type === "ENTITY" ? meta.scope.entityId : null;
+
+/** The engine's start event for a run, from its creation record (a retry carries its reuse). */
+export function startEventOf(meta: RunMeta): StartEvent {
+	return {
+		type: "start",
+		runId: meta.runId,
+		workflow: { identifier: meta.workflow.identifier, version: meta.workflow.version },
+		initiator: meta.initiator,
+		inputs: meta.inputs,
+		...(meta.trigger ? { trigger: meta.trigger } : {}),
+		...(meta.reuse ? { reuse: meta.reuse } : {}),
+	};
+}
