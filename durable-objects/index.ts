@@ -1,4 +1,5 @@
-export { type RunObjectApi, runObject } from "./run/run-client";
-export { newRunId, runObjectName, type StartRunInput } from "./run/run-meta";
-export { type CancelResult, RunObject } from "./run/run-object";
+export type { SignalAnswer, StartRunInput } from "../engine/control";
+export { RunObject } from "./run/run-object";
 export type { RunSummaryView, RunView } from "./run/run-view";
+export { newRunId, runObject, runObjectName, tenantObject } from "./stubs";
+export { TenantObject } from "./tenant/tenant-object";

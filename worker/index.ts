@@ -1,8 +1,7 @@
 import { createApp } from "./app";
 import { sweepStuckRuns } from "./sweeper";
 
-export { RunObject } from "../durable-objects";
-export { TenantObject } from "../durable-objects/tenant";
+export { RunObject, TenantObject } from "../durable-objects";
 
 const app = createApp();
 

@@ -1,4 +1,5 @@
 import { runObject } from "../durable-objects";
+import { findDueRuns } from "./db/runs.repo";
 
 /** A run is stuck when its index says it should have woken this long ago. */
 export const STUCK_AFTER_MS = 2 * 60_000;
@@ -16,22 +17,14 @@ export function stuckAfterMs(env: Env): number {
 }
 
 /**
- * Unfinished runs past their wake-up time, across tenants, most overdue first. The condition
- * repeats the partial index's own (`status <> 'COMPLETED'`, as a literal) so SQLite may read
- * runs_unfinished_due: finished runs, the vast majority, are not in it.
- */
-export const DUE_RUNS_SQL =
-	"SELECT id, tenant_id FROM runs WHERE status <> 'COMPLETED' AND wake_at < ? ORDER BY wake_at LIMIT ?";
-
-/**
- * The cron sweeper (docs/ARCHITECTURE.md#d1-is-an-index). D1 is only an index, so this cannot repair a run; it
- * pokes the run's object, which acts on whatever is due and rewrites its index entry.
- * Poking a healthy run is harmless: its alarm logic is idempotent.
+ * The cron sweeper (docs/ARCHITECTURE.md#d1-is-an-index). D1 is only an index, so this cannot
+ * repair a run; it pokes the run's object, which acts on whatever is due and rewrites its index
+ * entry. Poking a healthy run is harmless: the poke acts only on what is due.
  */
 export async function sweepStuckRuns(env: Env, now: number): Promise<number> {
-	const { results } = await env.DB.prepare(DUE_RUNS_SQL)
-		.bind(now - stuckAfterMs(env), BATCH)
-		.all<{ id: string; tenant_id: string }>();
-	await Promise.allSettled(results.map((row) => runObject(env, row.tenant_id, row.id).poke()));
-	return results.length;
+	const due = await findDueRuns(env.DB, now - stuckAfterMs(env), BATCH);
+	await Promise.allSettled(
+		due.map((run) => runObject(env, run.tenantId, run.id).signal({ kind: "poke" })),
+	);
+	return due.length;
 }

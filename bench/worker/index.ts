@@ -2,8 +2,10 @@
 // unchanged except for counting wrappers around their storage and D1, plus the peers and a
 // few unauthenticated /__bench routes the driver (bench/run.ts) uses. Loopback only.
 import { Hono } from "hono";
-import { RunObject as ProductRunObject } from "../../durable-objects";
-import { TenantObject as ProductTenantObject } from "../../durable-objects/tenant";
+import {
+	RunObject as ProductRunObject,
+	TenantObject as ProductTenantObject,
+} from "../../durable-objects";
 import product from "../../worker/index";
 import {
 	counters,
@@ -41,15 +43,14 @@ export class TenantObject extends ProductTenantObject {
 // The public methods the Worker and the other object call (durable-objects/*/…-object.ts).
 countRequests(RunObject, ProductRunObject, "RunObject", [
 	"start",
-	"slotGranted",
+	"startSummary",
+	"signal",
 	"getRun",
-	"planRetry",
+	"retryInput",
 	"recordRetry",
 	"fetch",
 	"getEvents",
-	"cancel",
 	"alarm",
-	"poke",
 ]);
 countRequests(TenantObject, ProductTenantObject, "TenantObject", [
 	"beginIdempotent",

@@ -1,214 +1,424 @@
 import { DurableObject } from "cloudflare:workers";
-import type { SlotGrantedAnswer } from "../tenant/slot-notifier";
-import { admissionUnanswered, tenantSlots } from "./run-admission";
-import type { RunMeta, StartRunInput } from "./run-meta";
-import { type RetryPlanResult, retryPlanFor } from "./run-retry";
-import { RunShell } from "./run-shell";
-import { RunSlots } from "./run-slots";
+import {
+	type Command,
+	type ControlName,
+	type Controls,
+	type Decision,
+	decide,
+	EMPTY_OUTBOX,
+	type HostedRun,
+	type HostInput,
+	NEW_ADMISSION,
+	type RetryInput,
+	type RunMeta,
+	type RunSignal,
+	retryInput,
+	type SignalAnswer,
+	type StartRunInput,
+	type StoredControls,
+} from "../../engine/control";
+import {
+	type AdvanceEnv,
+	callKey,
+	type HistoryEvent,
+	type Plan,
+	prepare,
+	type RunState,
+} from "../../engine/run";
+import { writeRunIndexEntry } from "../../worker/db/runs.repo";
+import { tenantObject } from "../stubs";
+import { performHttpCall } from "./http-call";
+import { readRunSecrets } from "./run-secrets";
+import { RunStore } from "./run-store";
 import { RunStreams } from "./run-streams";
 import { queuedView, type RunSummaryView, type RunView, runView, summaryView } from "./run-view";
 
-export type { RetryPlanResult };
-
-export type CancelResult =
-	| { kind: "cancelled"; run: RunView }
-	| { kind: "already_finished"; run: RunView }
-	| { kind: "not_found" };
+/** The object's one source of time. Tests set it instead of waiting (see test/worker/run-helpers.ts). */
+export interface Clock {
+	now(): number;
+}
 
 /**
- * One run (docs/ARCHITECTURE.md#a-start, #an-alarm, #signals-from-outside): RPC methods and the alarm over the RunShell; the run's side of
- * tenant admission is RunSlots (run-slots.ts). Every method is safe to call again: start returns the existing
- * run, slotGranted and the alarm act only on what is still pending.
+ * One run: a thin host around two pure reducers, the engine's `advance` and the host's
+ * `decide` (docs/ARCHITECTURE.md#the-host-loop). Every way in — a start, a signal, the alarm,
+ * the answer to something it asked — is a HostInput taking the same loop: load → decide →
+ * persist in one storage transaction → carry out the commands. Reads answer from what is loaded.
+ * Memory is only a cache: every field below but the clock can be dropped and rebuilt.
  */
 export class RunObject extends DurableObject<Env> {
-	private readonly shell: RunShell;
-	private readonly slots: RunSlots;
+	clock: Clock = { now: () => Date.now() };
+	private readonly store: RunStore<StoredControls>;
 	private readonly streams = new RunStreams();
+	private meta: RunMeta | null | undefined;
+	private plan: Plan | undefined;
+	/** The state and controls as committed, plus control changes that ride with the next commit. */
+	private loaded: { state: RunState | null; controls: Controls } | undefined;
+	/** Controls as last written. */
+	private stored: StoredControls = {};
+	private alarmAt: number | null | undefined;
+	private readonly calls = new Map<string, AbortController>();
+	/** A start's admission in flight: a concurrent start of the same run waits for it. */
+	private admitting: Promise<void> | null = null;
+	/** The index write in flight: a second write joins it, and its answer writes anything newer. */
+	private indexWrite: Promise<void> | null = null;
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
-		this.shell = new RunShell(
-			ctx,
-			env,
-			(t, given) => this.slots.admissionAfter(t, given),
-			(t) => {
-				this.streams.publish(t.history, t.ended);
-				this.slots.afterCommit(t);
-			},
-			() => this.slots.load().releaseRetryAt,
-		);
-		this.slots = new RunSlots(ctx, env, () => this.shell);
+		this.store = new RunStore<StoredControls>(ctx.storage);
+		// A brand-new object (a run being created) has nothing stored to read.
+		if (this.store.fresh) {
+			this.meta = null;
+			this.loaded = { state: null, controls: controlsOf({}) };
+			this.alarmAt = null;
+		}
 	}
+
+	// ── the ways in ──────────────────────────────────────────────────────────────────────────
 
 	/**
-	 * Creates the run, then starts it at once or queues it behind the tenant's limit. Answers
-	 * the whole run, or with `reply: "summary"` its listing row (a batch start needs no more).
+	 * Creates the run, then starts it at once or queues it behind the tenant's limit, and answers
+	 * the whole run. Safe to repeat: a run that exists is answered as it stands.
 	 */
-	async start(
-		input: StartRunInput,
-		reply: "run" | "summary" = "run",
-	): Promise<RunView | RunSummaryView> {
-		let meta = this.shell.loadMeta();
-		if (!meta) {
-			meta = {
-				...input,
-				definition: input.definition as unknown as RunMeta["definition"],
-				inputs: input.inputs as RunMeta["inputs"],
-				reuse: input.reuse as RunMeta["reuse"],
-				createdAt: Date.now(),
-			};
-			// Its admission is NEW_ADMISSION (waiting for its first slot) until one is stored.
-			// The creation record is stored with the run's first write, once the tenant has
-			// answered: if this object dies first, the caller sees the start fail and nothing of
-			// the run is left here; a grant for it finds no run and the tenant takes the slot back.
-			this.shell.store.stageCreation(meta);
-			this.shell.setMeta(meta);
-			this.slots.admitOnce(meta);
-		} else if (
-			!this.slots.admitting &&
-			admissionUnanswered(this.slots.load(), this.shell.loadState(), this.shell.loadOutbox())
-		) {
-			// Created, then the object went away before the tenant's answer was stored (the
-			// caller saw an error and retried): ask again. Both tenant calls are safe to repeat.
-			this.slots.admitOnce(meta);
-		}
-		if (this.slots.admitting) {
-			await this.slots.admitting;
-			// The caller may list runs right after starting one: land the first index write first.
-			await this.shell.flush();
-		}
-		return reply === "summary" ? this.summary() : this.view();
+	async start(input: StartRunInput): Promise<RunView> {
+		await this.admit(input);
+		return this.view();
 	}
 
-	/** The tenant freed a slot for this run. Delivered at least once: repeats do nothing. */
-	async slotGranted(): Promise<SlotGrantedAnswer> {
-		if (!this.shell.loadMeta()) return { kind: "no_such_run" };
-		// Before the checks below, which must not be split by an await (grants can repeat).
-		await this.shell.readSecrets();
-		const admission = this.slots.load();
-		const state = this.shell.loadState();
-		if (admission.cancelledBeforeStart || state?.header.status === "COMPLETED") {
-			await this.slots.releaseSlot();
-		} else if (admission.waitingForSlot !== null) {
-			this.slots.proceed(admission.waitingForSlot);
-		}
-		return { kind: "accepted" };
+	/** `start`, answering the run's listing row (a batch start needs no more). */
+	async startSummary(input: StartRunInput): Promise<RunSummaryView> {
+		await this.admit(input);
+		return this.summary();
 	}
+
+	/** The one door for the outside (docs/ARCHITECTURE.md#a-signal): slot grants, cancel, pokes. */
+	async signal(signal: RunSignal): Promise<SignalAnswer> {
+		if (!this.loadMeta()) return { kind: "no_such_run" };
+		const decision = await this.feed({ kind: "signal", signal });
+		return decision.answer ?? { kind: "accepted" };
+	}
+
+	/** Alarms are at-least-once: `decide` acts only on what is due. */
+	override async alarm(): Promise<void> {
+		// The platform deleted the alarm that just fired.
+		this.alarmAt = null;
+		if (!this.loadMeta()) return;
+		await this.feed({ kind: "alarm" });
+	}
+
+	// ── reads ────────────────────────────────────────────────────────────────────────────────
 
 	async getRun(): Promise<RunView | null> {
-		return this.shell.loadMeta() ? this.view() : null;
+		return this.loadMeta() ? this.view() : null;
 	}
 
-	/**
-	 * What a retry of this run would reuse and rerun, with everything the new run needs to start
-	 * on the same pinned version and inputs (see run-retry.ts).
-	 */
-	async planRetry(fromNode: string | null): Promise<RetryPlanResult> {
-		const meta = this.shell.loadMeta();
-		const state = this.shell.loadState();
-		if (!meta) return { kind: "refused", reason: "the run does not exist" };
-		return retryPlanFor(meta, state, state ? this.shell.loadPlan(meta) : null, fromNode);
-	}
-
-	/** Links a retry back to this run (`retries` in the view). Repeats add nothing. */
-	async recordRetry(retryRunId: string): Promise<void> {
-		const retries = this.shell.store.getMeta<string[]>("retries") ?? [];
-		if (!retries.includes(retryRunId))
-			this.shell.store.putMeta("retries", [...retries, retryRunId]);
+	async getEvents(
+		after: number,
+		limit: number,
+	): Promise<{ events: HistoryEvent[]; lastSeq: number }> {
+		return {
+			events: this.store.historyAfter(after, limit),
+			lastSeq: this.load().state?.header.lastSeq ?? 0,
+		};
 	}
 
 	/** GET /stream?after=<seq>: the run's events as Server-Sent Events (see RunStreams). */
 	override async fetch(request: Request): Promise<Response> {
 		const url = new URL(request.url);
-		if (url.pathname !== "/stream" || !this.shell.loadMeta())
+		if (url.pathname !== "/stream" || !this.loadMeta())
 			return new Response("not found", { status: 404 });
 		const after = Math.max(0, Number.parseInt(url.searchParams.get("after") ?? "0", 10) || 0);
 		return this.streams.open(
-			(from) => this.shell.store.historyAfter(from, 500),
+			(from) => this.store.historyAfter(from, 500),
 			after,
 			this.view().status === "COMPLETED",
 		);
 	}
 
-	async getEvents(after: number, limit: number) {
+	/** What a retry of this run would start (engine/control/retry-input.ts). */
+	async retryInput(fromNode: string | null): Promise<RetryInput> {
+		const meta = this.loadMeta();
+		if (!meta) return { kind: "refused", reason: "the run does not exist" };
+		return retryInput(meta, this.load().state, this.loadPlan(meta), fromNode);
+	}
+
+	/**
+	 * Links a retry back to this run (`retries` in the view). Repeats add nothing. The one write
+	 * outside the loop: the list changes nothing the run decides from.
+	 */
+	async recordRetry(retryRunId: string): Promise<void> {
+		const retries = this.store.getMeta<string[]>("retries") ?? [];
+		if (!retries.includes(retryRunId)) this.store.putMeta("retries", [...retries, retryRunId]);
+	}
+
+	// ── the loop ─────────────────────────────────────────────────────────────────────────────
+
+	private async admit(input: StartRunInput): Promise<void> {
+		if (!this.loadMeta()) {
+			const meta: RunMeta = { ...input, createdAt: this.clock.now() };
+			// Its admission is NEW_ADMISSION (waiting for its first slot) until one is stored. The
+			// creation record is stored with the run's first write, once the tenant has answered:
+			// if this object dies first, the caller sees the start fail and nothing of the run is
+			// left here; a grant for it finds no run and the tenant takes the slot back.
+			this.store.stageCreation(meta);
+			this.meta = meta;
+		}
+		// Both tenant calls are safe to repeat: a start retried after the object went away before
+		// the tenant's answer was stored asks again (decide skips an answered admission).
+		this.admitting ??= this.feed({ kind: "start" })
+			.then(() => {})
+			.finally(() => {
+				this.admitting = null;
+			});
+		await this.admitting;
+	}
+
+	/** load → decide → persist → carry out the commands. */
+	private async feed(input: HostInput): Promise<Decision> {
+		// Awaited before the run is loaded: from loading to storing the decision nothing awaits,
+		// so no other input can slip in between (inputs such as grants can repeat).
+		const env = await this.engineEnv(input);
+		const run = this.hosted();
+		let decision: Decision;
+		try {
+			decision = decide(run, input, env);
+			this.persist(decision);
+		} catch (err) {
+			// decide advances the loaded state in place: after a failure it may be half-changed.
+			this.forget();
+			throw err;
+		}
+		for (const command of decision.background)
+			this.ctx.waitUntil(
+				this.carryOut(command).catch((err) => console.error("run step failed", String(err))),
+			);
+		for (const command of decision.commands) await this.carryOut(command);
+		return decision;
+	}
+
+	/** One storage transaction: the transition's log row, or the controls to write now. */
+	private persist(decision: Decision): void {
+		const loaded = this.load();
+		const { transition, controls } = decision;
+		if (transition) {
+			const changed: StoredControls = {};
+			for (const name of Object.keys(controls) as ControlName[])
+				if (controls[name] !== this.stored[name]) setControl(changed, name, controls[name]);
+			this.ctx.storage.transactionSync(() => this.store.persist(transition, changed, controls));
+			loaded.state = transition.state;
+			this.stored = { ...controls };
+		} else if (decision.writeNow.length > 0) {
+			this.ctx.storage.transactionSync(() => {
+				for (const name of decision.writeNow) this.store.putControl(name, controls[name]);
+			});
+			for (const name of decision.writeNow) setControl(this.stored, name, controls[name]);
+		}
+		loaded.controls = controls;
+	}
+
+	private async carryOut(command: Command): Promise<void> {
+		const meta = this.loadMeta();
+		if (!meta) return;
+		const tenant = tenantObject(this.env, meta.tenantId);
+		switch (command.kind) {
+			case "admit": {
+				const { first, passing } = command;
+				const now = this.clock.now();
+				const answer = passing
+					? await tenant.admitAndRelease(meta.tenantId, meta.runId, now)
+					: await tenant.acquireSlot(meta.tenantId, meta.runId, now);
+				await this.feed({ kind: "admitted", first, passing, answer });
+				return;
+			}
+			case "acquire_slot": {
+				const answer = await tenant.acquireSlot(meta.tenantId, meta.runId, this.clock.now());
+				await this.feed({ kind: "slot_answered", answer });
+				return;
+			}
+			case "withdraw":
+				await this.feed({
+					kind: "withdrawn",
+					answer: await tenant.withdraw(meta.tenantId, meta.runId),
+				});
+				return;
+			case "release_slot":
+				try {
+					await tenant.releaseSlot(meta.tenantId, meta.runId);
+				} catch (err) {
+					console.error("slot release failed; retrying from the alarm", String(err));
+					await this.feed({ kind: "slot_release_failed", error: String(err) });
+					return;
+				}
+				await this.feed({ kind: "slot_released" });
+				return;
+			case "write_index":
+				await this.writeIndex(command.entry);
+				return;
+			case "set_alarm":
+				this.alarmAt = command.at;
+				void this.ctx.storage.setAlarm(command.at);
+				return;
+			case "delete_alarm":
+				this.alarmAt = null;
+				void this.ctx.storage.deleteAlarm();
+				return;
+			case "http_request": {
+				const key = callKey(command.node, command.item, command.attempt);
+				const controller = new AbortController();
+				this.calls.set(key, controller);
+				// "attempt N started" is already committed; a crash from here on is recovered by the
+				// attempt's timeout timer, and the receiver dedupes on the stable Idempotency-Key.
+				const outcome = await performHttpCall(command, controller);
+				this.calls.delete(key);
+				const { node, item, attempt } = command;
+				await this.feed({
+					kind: "call_ended",
+					result: { type: "attempt_result", node, item, attempt, outcome },
+				});
+				return;
+			}
+			case "abandon_request": {
+				const key = callKey(command.node, command.item, command.attempt);
+				this.calls.get(key)?.abort();
+				this.calls.delete(key);
+				return;
+			}
+			case "publish":
+				this.streams.publish(command.events, command.ended);
+				return;
+			case "close_streams":
+				this.streams.closeAll();
+				return;
+			default: {
+				const unknown: never = command;
+				throw new Error(`unknown command ${JSON.stringify(unknown)}`);
+			}
+		}
+	}
+
+	/** One index write at a time; a write asked for meanwhile joins it (its answer writes anything newer). */
+	private writeIndex(entry: Parameters<typeof writeRunIndexEntry>[1]): Promise<void> {
+		this.indexWrite ??= (async () => {
+			let answer: HostInput;
+			try {
+				await writeRunIndexEntry(this.env.DB, entry);
+				answer = { kind: "index_written", entry };
+			} catch (err) {
+				console.error("run index write failed; retrying from the alarm", String(err));
+				answer = { kind: "index_write_failed", error: String(err) };
+			}
+			this.indexWrite = null;
+			await this.feed(answer);
+		})();
+		return this.indexWrite;
+	}
+
+	/**
+	 * What the engine gets besides the state: the time, randomness and, for an input that may
+	 * advance the run into sending a request, the tenant secrets its plan names, read now so each
+	 * attempt carries the value stored at this moment (docs/ARCHITECTURE.md#secrets). They stay
+	 * in this call only: nothing stores them.
+	 */
+	private async engineEnv(input: HostInput): Promise<AdvanceEnv> {
+		const env: AdvanceEnv = {
+			now: this.clock.now(),
+			random: Math.random,
+			allowLoopbackTargets: this.env.ALLOW_LOOPBACK_TARGETS === "true",
+		};
+		const meta = this.loadMeta();
+		if (!meta || !mayRequest(input) || this.loadPlan(meta).secretNames.length === 0) return env;
+		const secrets = await readRunSecrets(this.env, meta.tenantId, this.loadPlan(meta));
+		// The time of the step, not of the read.
+		return { ...env, now: this.clock.now(), ...(secrets ? { secrets } : {}) };
+	}
+
+	// ── what is loaded ───────────────────────────────────────────────────────────────────────
+
+	private hosted(): HostedRun {
+		const meta = this.loadMeta();
+		if (!meta) throw new Error("the run has no creation record");
+		const { state, controls } = this.load();
 		return {
-			events: this.shell.store.historyAfter(after, limit),
-			lastSeq: this.shell.loadState()?.header.lastSeq ?? 0,
+			meta,
+			plan: this.loadPlan(meta),
+			state,
+			controls,
+			alarmAt: this.alarmAt,
+			callsInFlight: [...this.calls.keys()],
 		};
 	}
 
-	async cancel(by: string | null, reason: string | null): Promise<CancelResult> {
-		const meta = this.shell.loadMeta();
-		if (!meta) return { kind: "not_found" };
-		const state = this.shell.loadState();
-		if (this.slots.load().cancelledBeforeStart || state?.header.status === "COMPLETED") {
-			return { kind: "already_finished", run: this.view() };
-		}
-		if (!state) {
-			// Still queued: it never starts. Give back a slot granted in the meantime.
-			const cancelled = {
-				...this.slots.load(),
-				waitingForSlot: null,
-				cancelledBeforeStart: { by, at: Date.now() },
-			};
-			this.shell.writeIndexFor(
-				{
-					status: "COMPLETED",
-					result: "CANCELLED",
-					startedAt: null,
-					endedAt: Date.now(),
-					version: 1,
-				},
-				() => this.slots.save(cancelled),
-			);
-			const withdrawn = await tenantSlots(this.env, meta.tenantId).withdraw(
-				meta.tenantId,
-				meta.runId,
-			);
-			if (withdrawn.kind === "holds_slot") await this.slots.releaseSlot();
-			// No transition ends a run that never started: end its open streams here.
-			this.streams.closeAll();
-			return { kind: "cancelled", run: this.view() };
-		}
-		this.shell.apply({ type: "cancel", by, reason });
-		return { kind: "cancelled", run: this.view() };
+	private loadMeta(): RunMeta | null {
+		if (this.meta === undefined) this.meta = this.store.runMeta();
+		return this.meta;
 	}
 
-	/** Alarms are at-least-once: this re-reads state and acts only on what is due. */
-	override async alarm(): Promise<void> {
-		this.shell.alarmFired();
-		if (!this.shell.loadMeta()) return;
-		await this.shell.readSecrets();
-		const admission = this.slots.load();
-		if (admission.releaseRetryAt !== null) await this.slots.releaseSlot();
-		await this.slots.wake();
-		if (this.shell.loadOutbox().pending) await this.shell.flush();
-		this.shell.armAlarm();
+	private loadPlan(meta: RunMeta): Plan {
+		this.plan ??= prepare(meta.definition);
+		return this.plan;
 	}
 
-	/** The sweeper's nudge for a run whose index looks stuck: act on due timers, rewrite the index. */
-	async poke(): Promise<void> {
-		if (!this.shell.loadMeta()) return;
-		await this.shell.readSecrets();
-		await this.slots.wake();
-		this.shell.forceIndexWrite();
-		await this.shell.flush();
-		this.shell.armAlarm();
+	private load(): { state: RunState | null; controls: Controls } {
+		if (!this.loaded) {
+			const { state, controls } = this.store.load();
+			this.loaded = { state, controls: controlsOf(controls) };
+			this.stored = { ...controls };
+		}
+		return this.loaded;
+	}
+
+	/** Drops the loaded state and controls (after a failure): the next read reloads them. */
+	private forget(): void {
+		this.loaded = undefined;
+		this.store.forgetPosition();
 	}
 
 	private summary(): RunSummaryView {
-		const meta = this.shell.loadMeta();
-		if (!meta) throw new Error("run has no meta");
-		const header = this.shell.loadState()?.header ?? null;
-		return summaryView(meta, header, this.slots.load().cancelledBeforeStart);
+		const meta = this.loadMeta();
+		if (!meta) throw new Error("the run has no creation record");
+		const { state, controls } = this.load();
+		return summaryView(meta, state?.header ?? null, controls.admission.cancelledBeforeStart);
 	}
 
 	private view(): RunView {
-		const meta = this.shell.loadMeta();
-		if (!meta) throw new Error("run has no meta");
-		const state = this.shell.loadState();
-		const retries = this.shell.store.getMeta<string[]>("retries") ?? [];
-		if (!state) return { ...queuedView(meta, this.slots.load().cancelledBeforeStart), retries };
-		return { ...runView(meta, state, this.shell.loadPlan(meta)), retries };
+		const meta = this.loadMeta();
+		if (!meta) throw new Error("the run has no creation record");
+		const { state, controls } = this.load();
+		const retries = this.store.getMeta<string[]>("retries") ?? [];
+		if (!state) return { ...queuedView(meta, controls.admission.cancelledBeforeStart), retries };
+		return { ...runView(meta, state, this.loadPlan(meta)), retries };
 	}
+}
+
+/** Can this input advance the run into sending a request (so its secrets must be at hand)? */
+function mayRequest(input: HostInput): boolean {
+	switch (input.kind) {
+		case "start":
+		case "alarm":
+		case "slot_answered":
+		case "call_ended":
+			return true;
+		case "signal":
+			return input.signal.kind !== "cancel";
+		case "admitted":
+		case "withdrawn":
+		case "slot_released":
+		case "slot_release_failed":
+		case "index_written":
+		case "index_write_failed":
+			return false;
+		default: {
+			const unknown: never = input;
+			throw new Error(`unknown host input ${JSON.stringify(unknown)}`);
+		}
+	}
+}
+
+/** The controls as stored, with the values of a run that has stored none. */
+const controlsOf = (stored: StoredControls): Controls => ({
+	admission: stored.admission ?? NEW_ADMISSION,
+	outbox: stored.outbox ?? EMPTY_OUTBOX,
+});
+
+function setControl<K extends ControlName>(to: StoredControls, name: K, value: Controls[K]): void {
+	to[name] = value;
 }

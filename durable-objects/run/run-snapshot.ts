@@ -1,5 +1,4 @@
 import type { RunState } from "../../engine/run";
-import type { Controls } from "./run-store";
 
 /**
  * The snapshot half of a run's storage (see run-store.ts): when the whole state is rewritten,
@@ -32,11 +31,11 @@ export const DEFAULT_SNAPSHOT_POLICY: SnapshotPolicy = {
 };
 const REPLAY_TO_SNAPSHOT_RATIO = 2;
 
-export interface Snapshot {
+export interface Snapshot<C extends object> {
 	version: number;
 	lastSeq: number;
 	state: RunState;
-	controls: Controls;
+	controls: C;
 }
 
 /** Where the log stands: what the next snapshot decision and stamps need. */
@@ -75,7 +74,9 @@ export function writeSnapshotChunks(sql: SqlStorage, json: string, chunkChars: n
 	sql.exec("DELETE FROM run_meta WHERE key >= ? AND key < ?", snapshotKey(chunks), SNAPSHOT_END);
 }
 
-export function readSnapshotChunks(sql: SqlStorage): { snapshot: Snapshot | null; bytes: number } {
+export function readSnapshotChunks<C extends object>(
+	sql: SqlStorage,
+): { snapshot: Snapshot<C> | null; bytes: number } {
 	const chunks = sql
 		.exec<{ value: string }>(
 			"SELECT value FROM run_meta WHERE key >= ? AND key < ? ORDER BY key",
@@ -85,5 +86,5 @@ export function readSnapshotChunks(sql: SqlStorage): { snapshot: Snapshot | null
 		.toArray();
 	if (chunks.length === 0) return { snapshot: null, bytes: 0 };
 	const json = chunks.map((c) => c.value).join("");
-	return { snapshot: JSON.parse(json) as Snapshot, bytes: json.length };
+	return { snapshot: JSON.parse(json) as Snapshot<C>, bytes: json.length };
 }

@@ -1,3 +1,4 @@
+import type { RunMeta } from "../../engine/control";
 import {
 	applyWrites,
 	type HistoryEvent,
@@ -8,8 +9,6 @@ import {
 	transitionWrites,
 } from "../../engine/run";
 import { historyAfter } from "./run-history";
-import type { RunIndexEntry } from "./run-index";
-import type { RunMeta } from "./run-meta";
 import {
 	DEFAULT_SNAPSHOT_POLICY,
 	type LogPosition,
@@ -50,31 +49,17 @@ const SCHEMA = [
 	) WITHOUT ROWID`,
 ];
 
-/** The outbox: the newest index entry not yet confirmed written to D1, and the last one that was. */
-export interface OutboxState {
-	pending: RunIndexEntry | null;
-	flushed: RunIndexEntry | null;
-	/** When a failed flush is retried (part of the object's single alarm). */
-	retryAt: number | null;
-	failures: number;
-}
-
-export const EMPTY_OUTBOX: OutboxState = {
-	pending: null,
-	flushed: null,
-	retryAt: null,
-	failures: 0,
-};
-
-/** Small values the object keeps beside the engine state and changes with its transitions. */
-export type ControlName = "admission" | "outbox";
-export type Controls = Partial<Record<ControlName, unknown>>;
+/**
+ * Small values the host keeps beside the engine state (its controls: admission, outbox), by
+ * name. The store only keeps them; what they mean is the host's.
+ */
+type Values = Record<string, unknown>;
 
 /** What one transition's log row holds besides its history batch. */
-interface LoggedChanges {
+interface LoggedChanges<C extends object> {
 	header: RunHeader | null;
 	rows: RowWrite[];
-	controls: Controls;
+	controls: C;
 	/** Too large to log: the snapshot at this transition holds its changes (never replayed). */
 	inSnapshot?: true;
 }
@@ -84,21 +69,22 @@ const IN_SNAPSHOT = JSON.stringify({
 	rows: [],
 	controls: {},
 	inSnapshot: true,
-} satisfies LoggedChanges);
+} satisfies LoggedChanges<Values>);
 
 /** Everything stored, as of the newest committed transition. */
-export interface LoadedRun {
+export interface LoadedRun<C extends object> {
 	state: RunState | null;
-	controls: Controls;
+	controls: C;
 }
 
-export class RunStore {
+/** `C`: the controls' names and values, as the host stores them (all optional). */
+export class RunStore<C extends object = Values> {
 	private position: LogPosition | undefined;
 	private readonly policy: SnapshotPolicy;
 
 	/**
 	 * The object had no tables when this store opened: a run being created, with nothing to
-	 * read back (RunShell then skips the reads a load would make).
+	 * read back (the host then skips the reads a load would make).
 	 */
 	readonly fresh: boolean;
 	/** No tables yet: reads find nothing, and the first write creates them. */
@@ -193,17 +179,17 @@ export class RunStore {
 	 * any control written directly after the transition it is stamped with. A store with no
 	 * tables yet reads nothing.
 	 */
-	load(): LoadedRun {
+	load(): LoadedRun<C> {
 		if (this.schemaPending) {
 			this.position = { version: 0, rowsSinceSnapshot: 0, bytesSinceSnapshot: 0, snapshotBytes: 0 };
-			return { state: null, controls: {} };
+			return { state: null, controls: {} as C };
 		}
-		const { snapshot, bytes } = readSnapshotChunks(this.sql);
+		const { snapshot, bytes } = readSnapshotChunks<C>(this.sql);
 		let state = snapshot?.state ?? null;
-		const controls: Controls = { ...snapshot?.controls };
-		const controlVersion: Partial<Record<ControlName, number>> = {};
-		for (const name of Object.keys(controls) as ControlName[])
-			controlVersion[name] = snapshot?.version ?? 0;
+		// Stored JSON, written from values of type C.
+		const controls = { ...snapshot?.controls } as C;
+		const controlVersion: Record<string, number> = {};
+		for (const name of Object.keys(controls)) controlVersion[name] = snapshot?.version ?? 0;
 		const position: LogPosition = {
 			version: snapshot?.version ?? 0,
 			rowsSinceSnapshot: 0,
@@ -217,13 +203,11 @@ export class RunStore {
 			position.version,
 		);
 		for (const row of rows) {
-			const changes = JSON.parse(row.changes) as LoggedChanges;
+			const changes = JSON.parse(row.changes) as LoggedChanges<C>;
 			if (changes.inSnapshot) throw new Error(`log row ${row.version} has no snapshot to load`);
 			state = applyWrites(state, { header: changes.header, rows: changes.rows, history: [] });
-			for (const [name, value] of Object.entries(changes.controls) as [ControlName, unknown][]) {
-				controls[name] = value;
-				controlVersion[name] = row.version;
-			}
+			Object.assign(controls, changes.controls);
+			for (const name of Object.keys(changes.controls)) controlVersion[name] = row.version;
 			position.version = row.version;
 			position.rowsSinceSnapshot++;
 			position.bytesSinceSnapshot += row.changes.length;
@@ -231,17 +215,18 @@ export class RunStore {
 		for (const row of this.sql.exec<{ key: string; value: string }>(
 			"SELECT key, value FROM run_meta WHERE key >= 'control.' AND key < 'control/'",
 		)) {
-			const name = row.key.slice("control.".length) as ControlName;
+			const name = row.key.slice("control.".length);
 			const stored = JSON.parse(row.value) as { stamp: number; value: unknown };
 			// Written after transition `stamp` committed: newer than that transition's log row.
-			if (stored.stamp >= (controlVersion[name] ?? 0)) controls[name] = stored.value;
+			if (stored.stamp >= (controlVersion[name] ?? 0))
+				Object.assign(controls, { [name]: stored.value });
 		}
 		this.position = position;
 		return { state, controls };
 	}
 
 	/** A control value written outside a transition (its own small transaction). */
-	putControl(name: ControlName, value: unknown): void {
+	putControl<K extends keyof C & string>(name: K, value: C[K]): void {
 		this.putMeta(`control.${name}`, { stamp: this.logPosition().version, value });
 	}
 
@@ -251,13 +236,13 @@ export class RunStore {
 	 * `snapshotDue` in run-snapshot.ts); `allControls` is what it records besides the state. The caller runs this
 	 * inside `transactionSync`, so all of it lands or none.
 	 */
-	persist(transition: Transition, changedControls: Controls, allControls: Controls): void {
+	persist(transition: Transition, changedControls: C, allControls: C): void {
 		// Read where the log stands first: a first load must not see this transition's row.
 		const position = this.logPosition();
 		this.beforeWrite();
 		const writes = transitionWrites(transition);
 		const { header } = transition.state;
-		const changes: LoggedChanges = {
+		const changes: LoggedChanges<C> = {
 			header: writes.header,
 			rows: writes.rows,
 			controls: changedControls,
@@ -280,13 +265,10 @@ export class RunStore {
 			this.writeSnapshot(transition.state, allControls);
 	}
 
-	/**
-	 * Records the whole state as of the newest transition; later loads replay only the log rows
-	 * after it. Also for rewriting the state outside a transition (tests that move timers).
-	 */
-	writeSnapshot(state: RunState, controls: Controls): void {
+	/** Records the whole state as of the newest transition; later loads replay only the log rows after it. */
+	private writeSnapshot(state: RunState, controls: C): void {
 		const position = this.logPosition();
-		const snapshot: Snapshot = {
+		const snapshot: Snapshot<C> = {
 			version: state.header.version,
 			lastSeq: state.header.lastSeq,
 			state,

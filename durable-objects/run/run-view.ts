@@ -1,13 +1,5 @@
-import type { ErrorInfo, ItemRun, NodeRun, Plan, RunState } from "../../engine/run";
-
-/**
- * JSON values in the view are typed `unknown`: the view crosses RPC, and the stub types of a
- * recursive JSON type are too deep for the type checker.
- */
-// biome-ignore lint/suspicious/noExplicitAny: JSON crossing RPC (see above)
-type JsonValue = any;
-
-import type { RunMeta } from "./run-meta";
+import type { RunMeta } from "../../engine/control";
+import type { ErrorInfo, ItemRun, JsonValue, NodeRun, Plan, RunState } from "../../engine/run";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 

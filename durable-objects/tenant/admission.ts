@@ -1,3 +1,5 @@
+import type { AcquireResult, WithdrawResult } from "../../engine/control";
+
 /**
  * The TenantObject's decisions, free of storage and of the runtime: what a request with an
  * Idempotency-Key gets, whether a run may go IN_PROGRESS, which queued runs a freed slot goes
@@ -85,8 +87,8 @@ export function shouldStore(entry: IdempotencyEntry | null, fingerprint: string,
 /** Where a run stands with the tenant: holding one of the IN_PROGRESS slots, or waiting for one. */
 export type SlotState = "in_progress" | "queued";
 
-export type AcquireResult = { kind: "granted" } | { kind: "queued"; position: number };
-export type WithdrawResult = { kind: "withdrawn" } | { kind: "holds_slot" } | { kind: "unknown" };
+/** The answers a run gets; the run's side of the protocol is engine/control/admission.ts. */
+export type { AcquireResult, WithdrawResult };
 
 /** What `acquireSlot` does for a run, given where it stands now (null: nowhere). */
 export type AcquireDecision =

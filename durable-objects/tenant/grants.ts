@@ -18,7 +18,7 @@ function withTimeout<T>(call: Promise<T>, ms: number): Promise<T> {
 }
 
 /**
- * One delivery round: calls slotGranted for every notification never tried or due for a retry
+ * One delivery round: signals slot_granted for every notification never tried or due for a retry
  * (and every holder's check that is due: the same call, see CHECK_HOLDER_AFTER_MS in slots.ts),
  * all at once (in grant order), and again for grants made while it ran, each grant once. A
  * success clears only the grant it delivered (by its seq), so a newer grant of the same run is
@@ -51,13 +51,20 @@ export async function deliverGrants(
 							// it) and hand it on; this round tells whoever it is granted to.
 							release(store, n.runId, Date.now());
 							break;
+						case "cancelled":
+						case "already_finished":
+							throw new Error(`slot_granted answered as a cancel: ${answer.kind}`);
 						default: {
 							const unknown: never = answer;
-							throw new Error(`unknown slotGranted answer ${JSON.stringify(unknown)}`);
+							throw new Error(`unknown slot_granted answer ${JSON.stringify(unknown)}`);
 						}
 					}
 				} catch (err) {
-					console.error("slotGranted failed; retrying from the alarm", n.runId, String(err));
+					console.error(
+						"slot_granted signal failed; retrying from the alarm",
+						n.runId,
+						String(err),
+					);
 					const attempts = n.attempts + 1;
 					store.postponeNotification(n, attempts, Date.now() + notificationRetryDelay(attempts));
 				}

@@ -1,27 +1,14 @@
-import { runObjectName } from "../index";
+import type { SignalAnswer } from "../../engine/control";
+import { runObject } from "../stubs";
 
 /**
- * The one RunObject method the TenantObject calls. Declared narrowly here so admission does not
- * depend on the rest of RunObject's surface. `slotGranted` must be safe to call more than once
- * and on a run that has since finished: delivery is at-least-once (a lost answer is retried).
+ * Tells a run that the slot it waited for is its own now (the run's `slot_granted` signal).
+ * Delivery is at-least-once (a lost answer is retried), so the signal is safe to repeat and a
+ * no-op for a run that finished or no longer waits. Throws when the call failed.
  */
-export interface SlotGrantedTarget {
-	slotGranted(): Promise<SlotGrantedAnswer>;
-}
+export type SlotNotifier = (tenantId: string, runId: string) => Promise<SignalAnswer>;
 
-/**
- * What a run answers a grant: it takes it (or gives it back itself), or there is no such run
- * (its creation never finished: the object died before storing it), so the tenant frees the slot.
- */
-export type SlotGrantedAnswer = { kind: "accepted" } | { kind: "no_such_run" };
-
-/** Tells a run that its queued request for a slot was granted. Throws when the call failed. */
-export type SlotNotifier = (tenantId: string, runId: string) => Promise<SlotGrantedAnswer>;
-
-export function runObjectNotifier(env: Env): SlotNotifier {
-	return async (tenantId, runId) => {
-		const id = env.RUN_OBJECT.idFromName(runObjectName(tenantId, runId));
-		const run = env.RUN_OBJECT.get(id) as unknown as SlotGrantedTarget;
-		return run.slotGranted();
-	};
-}
+export const runObjectNotifier =
+	(env: Pick<Env, "RUN_OBJECT">): SlotNotifier =>
+	(tenantId, runId) =>
+		runObject(env, tenantId, runId).signal({ kind: "slot_granted" });

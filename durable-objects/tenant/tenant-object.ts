@@ -29,8 +29,8 @@
  *     back in the same instant); otherwise it queues the run as acquireSlot does.
  *   releaseSlot(tenantId, runId) → void   (the run went WAITING or COMPLETED; repeatable)
  *     Frees its slot or queue place; queued runs are then granted first-in first-out, and each
- *     is told through RunObject.slotGranted(), retried from the alarm until it succeeds (an
- *     answer later than 10 s counts as a failure). Delivery is at-least-once: slotGranted must
+ *     is told with the run's slot_granted signal, retried from the alarm until it succeeds (an
+ *     answer later than 10 s counts as a failure). Delivery is at-least-once: the signal must
  *     be safe to repeat and a no-op for a run that finished or no longer waits for a slot.
  *   withdraw(tenantId, runId) → { kind: "withdrawn" } | { kind: "holds_slot" } | { kind: "unknown" }
  *     Takes a queued run out of the queue (a cancelled queued run never starts). A run that

@@ -16,7 +16,6 @@ export interface RunIndexEntry {
 	result: string | null;
 	initiatedBy: string;
 	requestedBy: string;
-	visibleToAll: boolean;
 	entityId: string | null;
 	createdAt: number;
 	startedAt: number | null;
@@ -67,7 +66,6 @@ export function indexEntry(
 		result: header.result,
 		initiatedBy: meta.initiator,
 		requestedBy: meta.requestedBy,
-		visibleToAll: meta.definition.allowAnyoneToViewRuns === true,
 		entityId: entityOf(meta),
 		createdAt: meta.createdAt,
 		startedAt: header.startedAt,

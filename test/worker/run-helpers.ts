@@ -3,14 +3,14 @@ import { inject, vi } from "vitest";
 import {
 	newRunId,
 	type RunObject,
-	type RunObjectApi,
 	type RunView,
-	runObjectName,
+	runObject,
 	type StartRunInput,
 } from "../../durable-objects";
+import { RunStore } from "../../durable-objects/run/run-store";
 import type { WorkflowDefinition } from "../../engine/definition";
 import { validateDefinition } from "../../engine/definition";
-import type { RunState } from "../../engine/run";
+import type { JsonObject } from "../../engine/run";
 import type { ScriptedResponse } from "../support/receiver";
 
 export const receiverUrl = () => inject("receiverUrl");
@@ -40,22 +40,17 @@ export function definition(input: Record<string, unknown>): WorkflowDefinition {
 	return result.definition;
 }
 
-export function runStub(tenantId: string, runId: string) {
-	return env.RUN_OBJECT.get(env.RUN_OBJECT.idFromName(runObjectName(tenantId, runId)));
-}
-
-/** The same object through its plain RPC interface (see durable-objects/run/run-client.ts). */
-export const api = (stub: Stub) => stub as unknown as RunObjectApi;
+export const runStub = (tenantId: string, runId: string) => runObject(env, tenantId, runId);
 
 /** Starts a run directly on its object (the runs API is a layer above this). */
 export async function startRun(
 	def: WorkflowDefinition,
-	inputs: Record<string, unknown> = {},
+	inputs: JsonObject = {},
 	tenantId = "acme",
 ) {
 	const runId = newRunId();
 	const stub = runStub(tenantId, runId);
-	const view = await api(stub).start(startInput(def, runId, inputs, tenantId));
+	const view = await stub.start(startInput(def, runId, inputs, tenantId));
 	return { runId, stub, view, tenantId };
 }
 
@@ -63,7 +58,7 @@ export async function startRun(
 export function startInput(
 	def: WorkflowDefinition,
 	runId: string,
-	inputs: Record<string, unknown> = {},
+	inputs: JsonObject = {},
 	tenantId = "acme",
 ): StartRunInput {
 	return {
@@ -78,7 +73,7 @@ export function startInput(
 		definition: def,
 		initiator: "alice",
 		requestedBy: "alice",
-		inputs: inputs as never,
+		inputs,
 		scope: { type: "GLOBAL" },
 		notificationRecipients: [],
 		retryOf: null,
@@ -95,7 +90,7 @@ export async function waitForRun(
 ): Promise<RunView> {
 	return vi.waitFor(
 		async () => {
-			const run = await api(stub).getRun();
+			const run = await stub.getRun();
 			if (!run || !done(run)) throw new Error(`run not there yet: ${run?.status} ${run?.result}`);
 			return run;
 		},
@@ -105,15 +100,16 @@ export async function waitForRun(
 
 export const finished = (run: RunView) => run.status === "COMPLETED";
 
-export const cancelRun = (stub: Stub, by: string) => api(stub).cancel(by, null);
+export const cancelRun = (stub: Stub, by: string, reason: string | null = null) =>
+	stub.signal({ kind: "cancel", by, reason });
 
-export const readRun = (stub: Stub) => api(stub).getRun();
+export const readRun = (stub: Stub) => stub.getRun();
 
 /** Fires the object's alarm now, the way the platform would when it is due. */
 export const fireAlarm = (stub: Stub) => runDurableObjectAlarm(stub);
 
 export async function history(stub: Stub) {
-	return (await api(stub).getEvents(0, 10_000)).events;
+	return (await stub.getEvents(0, 10_000)).events;
 }
 
 export const nodeRun = (run: RunView, node: string) => {
@@ -155,16 +151,15 @@ export async function waitForIndex(runId: string, status: string) {
 }
 
 /**
- * Moves every pending timer of the run to "just now", in storage and in the object's memory,
- * so a test can fire a 1-hour delay at once instead of sleeping or racing a 1 ms alarm.
+ * Sets the object's clock just past every pending timer of the run, so a test can fire a
+ * 1-hour delay at once instead of sleeping or racing a 1 ms alarm. The object keeps the clock
+ * until it is evicted.
  */
 export async function makeTimersDue(stub: Stub) {
-	await runInDurableObject(stub, (instance: RunObject) => {
-		const now = Date.now() - 1;
-		const shell = (
-			instance as unknown as { shell: { loadState(): RunState | null; snapshotNow(): void } }
-		).shell;
-		for (const timer of Object.values(shell.loadState()?.timers ?? {})) timer.at = now;
-		shell.snapshotNow();
+	await runInDurableObject(stub, (instance: RunObject, state) => {
+		const timers = Object.values(new RunStore(state.storage).load().state?.timers ?? {});
+		const clock = instance.clock;
+		const shift = Math.max(0, ...timers.map((t) => t.at - clock.now() + 1));
+		instance.clock = { now: () => clock.now() + shift };
 	});
 }

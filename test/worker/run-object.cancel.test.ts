@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import {
-	api,
 	cancelRun,
 	definition,
 	fireAlarm,
@@ -41,7 +40,7 @@ describe("RunObject: cancel", () => {
 			(r) => nodeRun(r, "quick").status === "COMPLETED" && r.status === "WAITING",
 		);
 
-		const result = await api(stub).cancel("alice", "changed my mind");
+		const result = await cancelRun(stub, "alice", "changed my mind");
 		expect(result.kind).toBe("cancelled");
 		const run = await readRun(stub);
 		expect(run).toMatchObject({ status: "COMPLETED", result: "CANCELLED" });

@@ -1,10 +1,10 @@
 import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { newRunId, type RunObject } from "../../durable-objects";
-import { type OutboxState, RunStore } from "../../durable-objects/run/run-store";
+import { RunStore } from "../../durable-objects/run/run-store";
+import type { OutboxState } from "../../engine/control";
 import { sweepStuckRuns } from "../../worker/sweeper";
 import {
-	api,
 	definition,
 	finished,
 	fireAlarm,
@@ -178,11 +178,11 @@ describe("RunObject: durable execution", () => {
 		});
 		await evictDurableObject(stub);
 		// Started this time (the receiver may already have answered), not left QUEUED as before.
-		expect(["IN_PROGRESS", "COMPLETED"]).toContain((await api(stub).start(input)).status);
+		expect(["IN_PROGRESS", "COMPLETED"]).toContain((await stub.start(input)).status);
 		const run = await waitForRun(stub, finished);
 		expect(run.result).toBe("SUCCESS");
 		// Retrying again changes nothing: one start, one call.
-		expect((await api(stub).start(input)).status).toBe("COMPLETED");
+		expect((await stub.start(input)).status).toBe("COMPLETED");
 		const events = await history(stub);
 		expect(events.filter((e) => e.type === "run_started")).toHaveLength(1);
 		expect(await receiver.deliveries()).toHaveLength(1);
@@ -192,8 +192,8 @@ describe("RunObject: durable execution", () => {
 	it("writes nothing for a run id that was never started", async () => {
 		const stub = runStub("acme", newRunId());
 		expect(await readRun(stub)).toBeNull();
-		expect(await api(stub).getEvents(0, 10)).toEqual({ events: [], lastSeq: 0 });
-		expect(await api(stub).slotGranted()).toEqual({ kind: "no_such_run" });
+		expect(await stub.getEvents(0, 10)).toEqual({ events: [], lastSeq: 0 });
+		expect(await stub.signal({ kind: "slot_granted" })).toEqual({ kind: "no_such_run" });
 		const tables = await runInDurableObject(stub, (_: RunObject, state) =>
 			state.storage.sql
 				.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE name LIKE 'run_%'")
@@ -244,14 +244,14 @@ describe("RunObject: durable execution", () => {
 
 	it("sends a call cut off by a restart again at its timeout, not failing a node without retries", async () => {
 		const slow = await hook([{ status: 200, delayMs: 1_500 }, { status: 200 }]);
-		const { stub } = await startRun(oneCall("cut_off", slow.url));
-		expect((await readRun(stub))?.status).toBe("IN_PROGRESS");
-		// As after a restart mid-call: the attempt is open, and this instance runs no call for it.
-		// (evictDurableObject waits for the call to end, so the test forgets it instead; its late
-		// answer is then a stale result.)
-		await runInDurableObject(stub, (instance: RunObject) => {
-			(instance as unknown as { shell: { inFlight: Map<string, unknown> } }).shell.inFlight.clear();
-		});
+		const started = await startRun(oneCall("cut_off", slow.url));
+		expect((await readRun(started.stub))?.status).toBe("IN_PROGRESS");
+		// A restart mid-call: the attempt is open, and the new instance runs no call for it.
+		// (evictDurableObject waits for the call to end; abort resets the object at once.)
+		await runInDurableObject(started.stub, (_: RunObject, state) => state.abort("restart")).catch(
+			() => {},
+		);
+		const stub = runStub(started.tenantId, started.runId);
 		await makeTimersDue(stub);
 		await fireAlarm(stub);
 		const run = await waitForRun(stub, finished);

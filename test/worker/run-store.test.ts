@@ -1,8 +1,8 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { newRunId, type RunObject, runObjectName } from "../../durable-objects";
-import type { RunMeta } from "../../durable-objects/run/run-meta";
 import { RunStore } from "../../durable-objects/run/run-store";
+import type { RunMeta } from "../../engine/control";
 import { Driver } from "../../engine/run/test/driver";
 
 /** trigger → each (forEach over 30 items, 4 at a time, the 3rd item fails once) → done. */

@@ -1,6 +1,6 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
-import { tenantObject } from "../../durable-objects/tenant";
+import { tenantObject } from "../../durable-objects";
 import { as, BASE, uniqueTenant } from "./helpers";
 import { fireAlarm, hook, makeTimersDue, runStub } from "./run-helpers";
 

@@ -1,10 +1,10 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { tenantObject } from "../../durable-objects/tenant";
+import { tenantObject } from "../../durable-objects";
 import { IN_FLIGHT_LEASE_MS } from "../../durable-objects/tenant/admission";
 import { runIdFor } from "../../worker/routes/runs/run-ids";
-import { startRun } from "../../worker/routes/runs/start-run";
 import { requestFingerprint, scopedIdempotencyKey } from "../../worker/runs/idempotency-key";
+import { startRun } from "../../worker/runs/start-run";
 import { expectProblem } from "./helpers";
 import { alicePrincipal, tenantWithWorkflow } from "./runs-helpers";
 

@@ -1,9 +1,9 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { type RunIndexEntry, writeIndexEntry } from "../../durable-objects/run/run-index";
+import type { RunIndexEntry } from "../../engine/control";
 import { database } from "../../worker/db/client";
-import { listRuns } from "../../worker/db/runs.repo";
-import { DUE_RUNS_SQL } from "../../worker/sweeper";
+import { DUE_RUNS_SQL, listRuns, writeRunIndexEntry } from "../../worker/db/runs.repo";
+
 import { uniqueTenant } from "./helpers";
 
 const T0 = Date.parse("2026-03-01T00:00:00Z");
@@ -42,25 +42,25 @@ describe("the D1 runs index", () => {
 	it("costs two rows written for a run indexed once, already finished", async () => {
 		const tenant = uniqueTenant("index");
 		// D1 bills the table row and each index entry written; a finished run is in no partial index.
-		expect(await writeIndexEntry(env.DB, entry(tenant, "run_once", { ...finished }))).toBe(2);
+		expect(await writeRunIndexEntry(env.DB, entry(tenant, "run_once", { ...finished }))).toBe(2);
 		expect(await listIds(tenant, {})).toEqual(["run_once"]);
 		expect(await listIds(tenant, { status: "COMPLETED" })).toEqual(["run_once"]);
 	});
 
 	it("lists a waiting run by status while it waits, and keeps one row through every flush", async () => {
 		const tenant = uniqueTenant("index");
-		await writeIndexEntry(env.DB, entry(tenant, "run_waits", {}));
-		await writeIndexEntry(
+		await writeRunIndexEntry(env.DB, entry(tenant, "run_waits", {}));
+		await writeRunIndexEntry(
 			env.DB,
 			entry(tenant, "run_waits", { status: "WAITING", wakeAt: T0 + 3_600_000, indexVersion: 2 }),
 		);
 		expect(await listIds(tenant, { status: "WAITING" })).toEqual(["run_waits"]);
 		expect(await listIds(tenant, { unfinished: true })).toEqual(["run_waits"]);
 
-		await writeIndexEntry(env.DB, entry(tenant, "run_waits", { ...finished, indexVersion: 3 }));
+		await writeRunIndexEntry(env.DB, entry(tenant, "run_waits", { ...finished, indexVersion: 3 }));
 		// A late flush of an older version changes nothing.
 		const stale = entry(tenant, "run_waits", { status: "WAITING", indexVersion: 2 });
-		expect(await writeIndexEntry(env.DB, stale)).toBe(0);
+		expect(await writeRunIndexEntry(env.DB, stale)).toBe(0);
 
 		expect(await listIds(tenant, { status: "WAITING" })).toEqual([]);
 		expect(await listIds(tenant, { unfinished: true })).toEqual([]);

@@ -1,8 +1,9 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { tenantObject } from "../../durable-objects/tenant";
-import { batchRunIds, startRunBatch } from "../../worker/routes/runs/start-batch";
+import { tenantObject } from "../../durable-objects";
+import { batchRunIds } from "../../worker/routes/runs/run-ids";
 import { requestFingerprint, scopedIdempotencyKey } from "../../worker/runs/idempotency-key";
+import { startRuns } from "../../worker/runs/start-run";
 import { as, call, expectProblem, uniqueTenant } from "./helpers";
 import { alicePrincipal, tenantWithWorkflow } from "./runs-helpers";
 
@@ -140,7 +141,7 @@ describe("POST /v1/workflows/{identifier}/runs/batch", () => {
 				"proceed",
 			);
 			const principal = alicePrincipal(tenant);
-			const [early] = await startRunBatch(
+			const [early] = await startRuns(
 				env,
 				principal,
 				identifier,

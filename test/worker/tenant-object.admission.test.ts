@@ -5,7 +5,7 @@ import {
 	runInDurableObject,
 } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
-import { tenantObject } from "../../durable-objects/tenant";
+import { tenantObject } from "../../durable-objects";
 import { uniqueTenant } from "./helpers";
 
 type Stub = ReturnType<typeof tenantObject>;

@@ -1,6 +1,7 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { IDEMPOTENCY_TTL_MS, tenantObject } from "../../durable-objects/tenant";
+import { tenantObject } from "../../durable-objects";
+import { IDEMPOTENCY_TTL_MS } from "../../durable-objects/tenant";
 import {
 	IDEMPOTENCY_SWEEP_INTERVAL_MS,
 	IN_FLIGHT_LEASE_MS,

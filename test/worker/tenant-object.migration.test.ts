@@ -1,6 +1,6 @@
 import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { tenantObject } from "../../durable-objects/tenant";
+import { tenantObject } from "../../durable-objects";
 import { uniqueTenant } from "./helpers";
 
 /** The first layout's tables, as a TenantObject stored them before its rows were made cheaper. */

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { tenantObject } from "../../durable-objects/tenant";
+import { tenantObject } from "../../durable-objects";
 import { as, call, expectProblem, uniqueTenant } from "./helpers";
 
 const SETTINGS = "/v1/tenant/settings";

@@ -1,8 +1,15 @@
 import { and, eq, getTableColumns, gte, inArray, lt, ne, or, type SQL, sql } from "drizzle-orm";
-import { SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
-import type { Database } from "./client";
+import { type SQLiteColumn, SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
+import type { RunIndexEntry } from "../../engine/control";
+import { type Database, database } from "./client";
 import { type RunIndexRow, runs } from "./schema";
 import { likeContains } from "./workflows.repo";
+
+/**
+ * The D1 runs index, in one module (docs/ARCHITECTURE.md#the-runs-index): the run objects'
+ * guarded upsert, the listings and the sweeper's query, all written against the drizzle schema,
+ * so a renamed column fails to compile here.
+ */
 
 export interface RunFilter {
 	workflowIdentifiers?: string[];
@@ -331,4 +338,98 @@ export function listRunsQueries(tenantId: string, filter: RunFilter, limit: numb
 		page: dialect.sqlToQuery(s.page),
 		stop: s.stop ? dialect.sqlToQuery(s.stop) : null,
 	}));
+}
+
+// ── the run objects' writes ─────────────────────────────────────────────────────────────────
+
+const excluded = (column: SQLiteColumn) => sql.raw(`excluded."${column.name}"`);
+const upserts = new WeakMap<Database, ReturnType<typeof prepareUpsert>>();
+
+/**
+ * The guarded upsert: a write that arrives late (an older version after a newer one, or a
+ * retry after a crash) changes nothing, so writing is safe to repeat in any order. The row's
+ * key is (tenant_id, created_at, id): created_at is fixed when the run is created, so every
+ * write of a run lands on the same row. Only status, result and wake_at feed an index, so an
+ * update rewrites index entries only when one of them changes.
+ */
+function prepareUpsert(db: Database) {
+	const value = (name: keyof RunIndexEntry) => sql.placeholder(name);
+	return db
+		.insert(runs)
+		.values({
+			id: value("id"),
+			tenantId: value("tenantId"),
+			workflowId: value("workflowId"),
+			workflowIdentifier: value("workflowIdentifier"),
+			workflowTitle: value("workflowTitle"),
+			version: value("version"),
+			status: value("status"),
+			result: value("result"),
+			initiatedBy: value("initiatedBy"),
+			requestedBy: value("requestedBy"),
+			entityId: value("entityId"),
+			createdAt: value("createdAt"),
+			startedAt: value("startedAt"),
+			endedAt: value("endedAt"),
+			wakeAt: value("wakeAt"),
+			updatedAt: value("updatedAt"),
+			indexVersion: value("indexVersion"),
+		})
+		.onConflictDoUpdate({
+			target: [runs.tenantId, runs.createdAt, runs.id],
+			set: {
+				status: excluded(runs.status),
+				result: excluded(runs.result),
+				startedAt: excluded(runs.startedAt),
+				endedAt: excluded(runs.endedAt),
+				wakeAt: excluded(runs.wakeAt),
+				updatedAt: excluded(runs.updatedAt),
+				indexVersion: excluded(runs.indexVersion),
+			},
+			setWhere: sql`${excluded(runs.indexVersion)} >= ${runs.indexVersion}`,
+		})
+		.prepare();
+}
+
+/** Writes a run's index entry; returns the rows D1 reports written (index entries included, as billed). */
+export async function writeRunIndexEntry(d1: D1Database, entry: RunIndexEntry): Promise<number> {
+	const db = database(d1);
+	let upsert = upserts.get(db);
+	if (!upsert) {
+		upsert = prepareUpsert(db);
+		upserts.set(db, upsert);
+	}
+	// The entry is a row of the table as drizzle types it (a column it lacks fails here).
+	const row: typeof runs.$inferInsert = entry;
+	const { meta } = await upsert.run(row);
+	return meta.rows_written;
+}
+
+// ── the sweeper's query ─────────────────────────────────────────────────────────────────────
+
+/**
+ * Unfinished runs past their wake-up time, across tenants (the one query that reads no single
+ * tenant: the sweeper serves them all), most overdue first. The condition repeats the partial
+ * index's own (`status <> 'COMPLETED'`, as a literal) so SQLite may read runs_unfinished_due:
+ * finished runs, the vast majority, are not in it.
+ */
+const dueRuns = (before: unknown, limit: unknown) =>
+	dialect.sqlToQuery(
+		sql`SELECT ${runs.id}, ${runs.tenantId} FROM ${runs} WHERE ${runs.status} <> 'COMPLETED' AND ${runs.wakeAt} < ${before} ORDER BY ${runs.wakeAt} LIMIT ${limit}`,
+	);
+
+/** The sweeper's query as SQL (for query-plan checks); it binds (before, limit). */
+export const DUE_RUNS_SQL = dueRuns(0, 0).sql;
+
+export async function findDueRuns(
+	d1: D1Database,
+	before: number,
+	limit: number,
+): Promise<{ id: string; tenantId: string }[]> {
+	const { sql: query, params } = dueRuns(before, limit);
+	const { results } = await d1
+		.prepare(query)
+		.bind(...params)
+		.all<{ id: string; tenant_id: string }>();
+	return results.map((row) => ({ id: row.id, tenantId: row.tenant_id }));
 }

@@ -1,4 +1,5 @@
 import { type OutputUnit, type Schema, type SchemaDraft, Validator } from "@cfworker/json-schema";
+import type { JsonObject } from "../../engine/run";
 import { escapeToken, isPlainObject, patternViolations, takePatterns } from "./input-patterns";
 import type { InputViolation } from "./input-violation";
 
@@ -12,7 +13,7 @@ import type { InputViolation } from "./input-violation";
 export type UserInputs = Record<string, unknown>;
 
 export type InputsValidation =
-	| { ok: true; inputs: Record<string, unknown> }
+	| { ok: true; inputs: JsonObject }
 	| { ok: false; errors: InputViolation[] };
 
 /**
@@ -29,7 +30,8 @@ export function validateRunInputs(
 	if (!isPlainObject(value)) {
 		return { ok: false, errors: [{ pointer: "", message: "Inputs must be a JSON object." }] };
 	}
-	const copy = structuredClone(value);
+	// The inputs come from a JSON request body, so the object holds JSON values only.
+	const copy = structuredClone(value) as JsonObject;
 	if (!userInputs) return { ok: true, inputs: copy };
 	const schema: Schema = { type: "object", ...userInputs };
 	applyDefaults(schema, copy);

@@ -5,8 +5,8 @@ import type { JsonObject } from "../../../engine/run";
 import type { AppEnv } from "../../env";
 import { validationFailed } from "../../errors/api-error";
 import { validateRunInputs } from "../../runs/inputs";
+import { findTarget } from "../../runs/start-run";
 import { saveTimeIssues } from "../../workflows/save-checks";
-import { findTarget } from "../runs/start-run";
 import type * as routes from "./dry-run.routes";
 
 /**

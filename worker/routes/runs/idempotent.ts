@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { type BeginResult, tenantObject } from "../../../durable-objects/tenant";
+import { tenantObject } from "../../../durable-objects";
+import type { BeginResult } from "../../../durable-objects/tenant";
 import type { AppEnv } from "../../env";
 import { ApiError, validationFailed } from "../../errors/api-error";
 import {

@@ -26,3 +26,12 @@ export async function runIdFor(
 	const digest = await sha256Hex(`${tenantId}\n${replay.key}\n${replay.fingerprint}\n${index}`);
 	return `run_${digest.slice(0, 32)}`;
 }
+
+/** Run ids for a batch, in order (with a key, a retry addresses the same runs). */
+export function batchRunIds(
+	tenantId: string,
+	count: number,
+	replay: Replay | null,
+): Promise<string[]> {
+	return Promise.all(Array.from({ length: count }, (_, i) => runIdFor(tenantId, replay, i)));
+}

@@ -1,21 +1,18 @@
 import type { RouteConfig, RouteHandler } from "@hono/zod-openapi";
-import { runObject, runObjectName } from "../../../durable-objects";
-import type { WorkflowDefinition } from "../../../engine/definition";
+import { runObject } from "../../../durable-objects";
 import { assertRole } from "../../auth/middleware";
 import { database } from "../../db/client";
 import { listRuns as listIndexedRuns, listRunsPage, type RunCursor } from "../../db/runs.repo";
 import type { RunIndexRow } from "../../db/schema";
-import { findLiveWorkflow } from "../../db/workflows.repo";
 import type { AppEnv } from "../../env";
 import { ApiError, validationFailed } from "../../errors/api-error";
 import { decodeCursor, encodeCursor } from "../../lib/cursor";
+import * as starts from "../../runs/start-run";
 import { assertCanAct, visibleRun } from "./access";
 import { idempotent } from "./idempotent";
 import { runFilterFor } from "./run-filters";
-import { runIdFor } from "./run-ids";
+import { batchRunIds, runIdFor } from "./run-ids";
 import type * as routes from "./runs.routes";
-import { batchRunIds, startRunBatch as startBatch } from "./start-batch";
-import { assertMayExecuteAgain, startRun as start } from "./start-run";
 
 type Handler<R extends RouteConfig> = RouteHandler<R, AppEnv>;
 
@@ -29,7 +26,7 @@ export const startRun: Handler<typeof routes.startRun> = async (c) => {
 	const body = c.req.valid("json") ?? {};
 	return idempotent(c, body, async (replay) => {
 		const runId = await runIdFor(principal.tenantId, replay);
-		const run = await start(c.env, principal, { identifier, body }, runId);
+		const run = await starts.startRun(c.env, principal, { identifier, body }, runId);
 		return { status: 202, body: run, headers: { Location: runLocation(run.id) } };
 	}) as never;
 };
@@ -41,7 +38,7 @@ export const startRunBatch: Handler<typeof routes.startRunBatch> = async (c) => 
 	const body = c.req.valid("json");
 	return idempotent(c, body, async (replay) => {
 		const ids = await batchRunIds(principal.tenantId, body.runs.length, replay);
-		const runs = await startBatch(c.env, principal, identifier, body.runs, ids);
+		const runs = await starts.startRuns(c.env, principal, identifier, body.runs, ids);
 		return { status: 202, body: { data: runs }, headers: {} };
 	}) as never;
 };
@@ -77,17 +74,20 @@ export const cancelRun: Handler<typeof routes.cancelRun> = async (c) => {
 	const { runId } = c.req.valid("param");
 	await visibleRun(c.env, principal, runId);
 	assertCanAct(principal, "cancel runs");
-	const result = await runObject(c.env, principal.tenantId, runId).cancel(principal.subject, null);
-	switch (result.kind) {
+	const run = runObject(c.env, principal.tenantId, runId);
+	const answer = await run.signal({ kind: "cancel", by: principal.subject, reason: null });
+	switch (answer.kind) {
 		case "cancelled":
-			return c.json(result.run, 202);
+			return c.json(await visibleRun(c.env, principal, runId), 202);
 		case "already_finished":
-			throw new ApiError("conflict", `Run "${runId}" has already finished (${result.run.result}).`);
-		case "not_found":
+			throw new ApiError("conflict", `Run "${runId}" has already finished (${answer.result}).`);
+		case "no_such_run":
 			throw new ApiError("not_found", `Run "${runId}" was not found.`);
+		case "accepted":
+			throw new Error("a cancel was answered as another signal");
 		default: {
-			const unexpected: never = result;
-			throw new Error(`unexpected cancel result ${JSON.stringify(unexpected)}`);
+			const unexpected: never = answer;
+			throw new Error(`unexpected cancel answer ${JSON.stringify(unexpected)}`);
 		}
 	}
 };
@@ -150,10 +150,9 @@ export const streamEvents: Handler<typeof routes.streamEvents> = async (c) => {
 	await visibleRun(c.env, principal, runId);
 	// EventSource sends Last-Event-ID when it reconnects; `?after=` does the same for other clients.
 	const after = c.req.header("last-event-id") ?? String(c.req.valid("query").after ?? 0);
-	const stub = c.env.RUN_OBJECT.get(
-		c.env.RUN_OBJECT.idFromName(runObjectName(principal.tenantId, runId)),
+	const stream = await runObject(c.env, principal.tenantId, runId).fetch(
+		`https://run.internal/stream?after=${encodeURIComponent(after)}`,
 	);
-	const stream = await stub.fetch(`https://run.internal/stream?after=${encodeURIComponent(after)}`);
 	// A copy: the object's response has immutable headers, and middleware adds its own.
 	return new Response(stream.body, stream) as never;
 };
@@ -175,7 +174,11 @@ export const bulkCancel: Handler<typeof routes.bulkCancel> = async (c) => {
 		: [];
 	const results = await Promise.all(
 		rows.map((row) =>
-			runObject(c.env, principal.tenantId, row.id).cancel(principal.subject, "bulk cancel"),
+			runObject(c.env, principal.tenantId, row.id).signal({
+				kind: "cancel",
+				by: principal.subject,
+				reason: "bulk cancel",
+			}),
 		),
 	);
 	return c.json(
@@ -195,7 +198,7 @@ export const retryRun: Handler<typeof routes.retryRun> = async (c) => {
 	const { fromNode = null } = body;
 	const earlier = await visibleRun(c.env, principal, runId);
 	assertCanAct(principal, "retry runs");
-	// A run that never started has no nodes to name: planRetry refuses it (409) below.
+	// A run that never started has no nodes to name: retryRun refuses it (409).
 	if (fromNode !== null && earlier.nodeRuns.length > 0) {
 		const node = earlier.nodeRuns.find((n) => n.node === fromNode);
 		if (!node || node.type.endsWith("_TRIGGER")) {
@@ -214,36 +217,8 @@ export const retryRun: Handler<typeof routes.retryRun> = async (c) => {
 	}
 	// With an Idempotency-Key, a resent retry answers the run the first one started (runIdFor).
 	return idempotent(c, body, async (replay) => {
-		const previous = runObject(c.env, principal.tenantId, runId);
-		const plan = await previous.planRetry(fromNode);
-		// Well formed, but the run's state does not allow it (still running, succeeded).
-		if (plan.kind === "refused")
-			throw new ApiError("conflict", `This run cannot be retried: ${plan.reason}.`);
-		assertMayExecuteAgain(
-			principal,
-			plan.start.definition as unknown as WorkflowDefinition,
-			plan.start.trigger,
-		);
-		// A deleted workflow runs no more, not even by retry (its runs stay readable).
-		const live = await findLiveWorkflow(
-			database(c.env.DB),
-			principal.tenantId,
-			plan.start.workflow.identifier,
-		);
-		if (live?.id !== plan.start.workflow.id)
-			throw new ApiError(
-				"conflict",
-				`This run cannot be retried: workflow "${plan.start.workflow.identifier}" was deleted since.`,
-			);
 		const retryId = await runIdFor(principal.tenantId, replay);
-		// Linked both ways: the new run's retryOf, and the old run's retries list.
-		const run = await runObject(c.env, principal.tenantId, retryId).start({
-			...plan.start,
-			runId: retryId,
-			initiator: principal.subject,
-			requestedBy: principal.subject,
-		});
-		await previous.recordRetry(retryId);
+		const run = await starts.retryRun(c.env, principal, runId, fromNode, retryId);
 		return { status: 202, body: run, headers: { Location: runLocation(retryId) } };
 	}) as never;
 };

@@ -1,5 +1,5 @@
 import type { RouteConfig, RouteHandler } from "@hono/zod-openapi";
-import { tenantObject } from "../../../durable-objects/tenant";
+import { tenantObject } from "../../../durable-objects";
 import { assertRole } from "../../auth/middleware";
 import type { AppEnv } from "../../env";
 import type * as routes from "./tenant.routes";

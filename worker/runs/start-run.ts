@@ -1,16 +1,37 @@
-import type { z } from "@hono/zod-openapi";
-import { type RunView, runObject, type StartRunInput } from "../../../durable-objects";
-import type { WorkflowDefinition, WorkflowNode } from "../../../engine/definition";
-import type { Principal } from "../../auth/principal";
-import { database } from "../../db/client";
-import * as workflowsRepo from "../../db/workflows.repo";
-import { ApiError, notFound, validationFailed } from "../../errors/api-error";
-import { validateRunInputs } from "../../runs/inputs";
-import type { StartRunBody } from "./runs.schemas";
+import {
+	type RunSummaryView,
+	type RunView,
+	runObject,
+	type StartRunInput,
+} from "../../durable-objects";
+import type { WorkflowDefinition, WorkflowNode } from "../../engine/definition";
+import type { Principal } from "../auth/principal";
+import { database } from "../db/client";
+import * as workflowsRepo from "../db/workflows.repo";
+import { ApiError, type FieldIssue, notFound, validationFailed } from "../errors/api-error";
+import { validateRunInputs } from "./inputs";
+
+/**
+ * Every run starts here (docs/ARCHITECTURE.md#a-start): one run, a batch, a retry. What can be
+ * checked before a run exists is checked first (a 4xx, and no run is created); then the run's
+ * own object is created and admitted by its tenant.
+ */
+
+/** What one start asks for: the API's `StartRunBody`, as the route validated it. */
+export interface StartOptions {
+	inputs?: Record<string, unknown>;
+	/** Cortex's name for `inputs`. */
+	initialContext?: Record<string, unknown>;
+	runAs?: string;
+	scope?: StartRunInput["scope"];
+	notificationRecipients?: string[];
+	version?: number;
+	triggerIdentifier?: string;
+}
 
 export interface StartRequest {
 	identifier: string;
-	body: z.infer<typeof StartRunBody>;
+	body: StartOptions;
 	retryOf?: string;
 }
 
@@ -89,7 +110,7 @@ export function checkStart(
 		runId,
 		tenantId: principal.tenantId,
 		workflow: target.workflow,
-		definition: target.definition as unknown as Record<string, unknown>,
+		definition: target.definition,
 		initiator: body.runAs ?? principal.subject,
 		requestedBy: principal.subject,
 		inputs: checked.inputs,
@@ -113,9 +134,89 @@ export async function startRun(
 	assertMayRunAs(principal, request.body);
 	const version = request.body.version ?? null;
 	const target = await findTarget(env, principal.tenantId, request.identifier, version);
-	return runObject(env, principal.tenantId, runId).start(
-		checkStart(principal, target, request, runId),
+	const input = checkStart(principal, target, request, runId);
+	return runObject(env, input.tenantId, input.runId).start(input);
+}
+
+/**
+ * Starts every run of `bodies` or none: each is checked first (one D1 lookup per distinct
+ * version), every problem is reported at once with its item's pointer (`/runs/3/inputs/x`),
+ * and only then are the runs' objects created, all at once. Each run is then admitted by the
+ * tenant's limit like any other (the rest queue).
+ */
+export async function startRuns(
+	env: Env,
+	principal: Principal,
+	identifier: string,
+	bodies: StartRequest["body"][],
+	runIds: string[],
+): Promise<RunSummaryView[]> {
+	for (const body of bodies) assertMayRunAs(principal, body);
+	const versions = [...new Set(bodies.map((b) => b.version ?? null))];
+	const targets = new Map<number | null, StartTarget>(
+		await Promise.all(
+			versions.map(async (v) => {
+				const pinnedBy = bodies.flatMap((b, i) => (b.version === v ? [`/runs/${i}/version`] : []));
+				return [v, await findTarget(env, principal.tenantId, identifier, v, pinnedBy)] as const;
+			}),
+		),
 	);
+	const inputs: StartRunInput[] = [];
+	const problems: FieldIssue[] = [];
+	bodies.forEach((body, i) => {
+		const target = targets.get(body.version ?? null) as StartTarget;
+		const runId = runIds[i] as string;
+		try {
+			inputs.push(checkStart(principal, target, { identifier, body }, runId, `/runs/${i}`));
+		} catch (err) {
+			if (!(err instanceof ApiError && err.code === "validation_failed" && err.errors)) throw err;
+			problems.push(...err.errors);
+		}
+	});
+	if (problems.length > 0) throw validationFailed(problems);
+	return Promise.all(
+		inputs.map((input) => runObject(env, input.tenantId, input.runId).startSummary(input)),
+	);
+}
+
+/**
+ * Retries run `runId` as a new run `retryId`: the same pinned version and inputs, reusing what
+ * succeeded (engine `planRetry`, asked of the earlier run's object), started like any run by
+ * someone who may execute its trigger, and linked both ways.
+ */
+export async function retryRun(
+	env: Env,
+	principal: Principal,
+	runId: string,
+	fromNode: string | null,
+	retryId: string,
+): Promise<RunView> {
+	const earlier = runObject(env, principal.tenantId, runId);
+	const retry = await earlier.retryInput(fromNode);
+	// Well formed, but the run's state does not allow it (still running, succeeded).
+	if (retry.kind === "refused")
+		throw new ApiError("conflict", `This run cannot be retried: ${retry.reason}.`);
+	const { start } = retry;
+	assertMayExecute(principal, pickTrigger(start.definition, start.trigger, ""));
+	// A deleted workflow runs no more, not even by retry (its runs stay readable).
+	const live = await workflowsRepo.findLiveWorkflow(
+		database(env.DB),
+		principal.tenantId,
+		start.workflow.identifier,
+	);
+	if (live?.id !== start.workflow.id)
+		throw new ApiError(
+			"conflict",
+			`This run cannot be retried: workflow "${start.workflow.identifier}" was deleted since.`,
+		);
+	const run = await runObject(env, principal.tenantId, retryId).start({
+		...start,
+		runId: retryId,
+		initiator: principal.subject,
+		requestedBy: principal.subject,
+	});
+	await earlier.recordRetry(retryId);
+	return run;
 }
 
 /** The API starts self-serve triggers; the default is the first one. */
@@ -156,19 +257,10 @@ export function assertMayRunAs(principal: Principal, body: StartRequest["body"])
 	}
 }
 
-/** A trigger's permission policy names roles and users; without one, members and admins may execute. */
 /**
- * A retry starts the run's trigger again, so it needs the same permission a start does (the
- * caller may act on the run, yet not be allowed to execute its workflow).
+ * A trigger's permission policy names roles and users; without one, members and admins may
+ * execute. A retry starts the run's trigger again, so it needs the same permission a start does.
  */
-export function assertMayExecuteAgain(
-	principal: Principal,
-	definition: WorkflowDefinition,
-	trigger: string | undefined,
-): void {
-	assertMayExecute(principal, pickTrigger(definition, trigger, ""));
-}
-
 function assertMayExecute(principal: Principal, trigger: WorkflowNode): void {
 	const policy = (trigger.config as { permissions?: { roles?: string[]; users?: string[] } })
 		.permissions;
