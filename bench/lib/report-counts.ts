@@ -24,6 +24,7 @@ export function countRows(cond: NodeRound[], hook: NodeRound[], runs: number, ro
 		tenantObjectRowsPerRun: perRun(cond, (c) => c.tenantObjectRows),
 		fetchesPerNode: perNode(hook, (c) => c.fetches),
 		doRequestsPerRun: perRun(cond, (c) => c.doRequests),
+		webhookDoRequestsPerRun: perRun(hook, (c) => c.doRequests),
 		webhookRunObjectRowsPerNode: perNode(hook, (c) => c.runObjectRows),
 		webhookD1RowsPerRun: perRun(hook, (c) => c.d1RowsWritten),
 		webhookD1QueriesPerRun: perRun(hook, (c) => c.d1WriteStatements),
@@ -64,8 +65,8 @@ export function countRows(cond: NodeRound[], hook: NodeRound[], runs: number, ro
 		"",
 	);
 	row(
-		"Durable Object requests / run (RPC calls + alarms, condition)",
-		cost.doRequestsPerRun,
+		"Durable Object requests / run (RPC calls + alarms; condition | webhook)",
+		`${cost.doRequestsPerRun} \\| ${cost.webhookDoRequestsPerRun}`,
 		"",
 		"",
 		"",

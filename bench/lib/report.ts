@@ -75,10 +75,11 @@ function perNodeRows(results: Record<string, unknown>, runs: number, row: Row) {
 	return perNode;
 }
 
-/** The per-node rows alone (`npm run bench -- --only per-node`). */
+/** The per-node rows and their row and request counts (`npm run bench -- --only per-node`). */
 export function perNodeTable(results: Record<string, unknown>, runs: number): string {
 	const { lines, row } = tableHead();
 	perNodeRows(results, runs, row);
+	countRows(results.condition as NodeRound[], results.webhook as NodeRound[], runs, row);
 	return lines.join("\n");
 }
 
