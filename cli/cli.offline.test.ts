@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { validateDefinition } from "../engine/definition";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -23,6 +23,10 @@ function stepline(args: string[], env: Record<string, string> = {}) {
 	});
 	return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
+
+// Every test starts real processes, several in a row: on a busy machine that takes seconds, so
+// the tests get room (they never check timings).
+vi.setConfig({ testTimeout: 60_000 });
 
 let dir: string;
 const file = (name: string, content: unknown) => {
@@ -252,10 +256,22 @@ describe("the command line", () => {
 		const main = stepline(["--help"]);
 		expect(main.status).toBe(0);
 		expect(main.stdout).toContain("Exit status: 0 done, 1 the check failed");
-		const commands = [...main.stdout.matchAll(/^ {2}([a-z]+) {2,}/gm)].map((m) => m[1] as string);
-		expect(commands.length).toBeGreaterThanOrEqual(2);
+		const commands = [...main.stdout.matchAll(/^ {2}([a-z]+(?: [a-z]+)?) {2,}/gm)].map(
+			(m) => m[1] as string,
+		);
+		expect(commands).toEqual([
+			"validate",
+			"test",
+			"diff",
+			"push",
+			"run",
+			"runs ls",
+			"runs get",
+			"runs cancel",
+			"runs retry",
+		]);
 		for (const command of commands) {
-			const help = stepline([command, "--help"]);
+			const help = stepline([...command.split(" "), "--help"]);
 			expect(help.status, command).toBe(0);
 			expect(help.stdout, command).toMatch(new RegExp(`^stepline ${command}`));
 		}
@@ -271,6 +287,21 @@ describe("the command line", () => {
 			stderr: expect.stringContaining("--nope"),
 		});
 		expect(stepline(["validate"])).toMatchObject({ status: 2 });
+		expect(stepline(["runs", "frob"])).toMatchObject({
+			status: 2,
+			stderr: expect.stringContaining('unknown command "runs frob"'),
+		});
+		// The online commands say what configuration is missing before calling anything.
+		expect(stepline(["diff", "examples/workflows"])).toMatchObject({
+			status: 2,
+			stderr: expect.stringContaining("STEPLINE_URL is not set"),
+		});
+		expect(
+			stepline(["runs", "ls"], { STEPLINE_URL: "http://127.0.0.1:9", STEPLINE_TOKEN: "x" }),
+		).toMatchObject({
+			status: 3,
+			stderr: expect.stringContaining("cannot reach http://127.0.0.1:9"),
+		});
 		expect(stepline(["validate", "/does/not/exist.json"])).toMatchObject({
 			status: 2,
 			stderr: expect.stringContaining("cannot read /does/not/exist.json (ENOENT)"),

@@ -56,3 +56,15 @@ export function formatOption<F extends string>(value: unknown, formats: readonly
 		throw new UsageError(`--format must be one of ${formats.join(", ")}, not "${String(value)}"`);
 	return format;
 }
+
+/** A missing or unreadable path is a usage error (exit 2), not a crash. */
+export function readable<T>(read: () => T): T {
+	try {
+		return read();
+	} catch (error) {
+		const e = error as NodeJS.ErrnoException;
+		if (e.code !== undefined && e.path !== undefined)
+			throw new UsageError(`cannot read ${e.path} (${e.code})`);
+		throw error;
+	}
+}

@@ -12,6 +12,7 @@ import {
 } from "../../engine/definition";
 import { saveTimeIssues } from "../../worker/workflows/save-checks";
 import { type JsonSource, parseJson } from "./json-source";
+import type { Palette } from "./terminal";
 
 export interface FileIssue {
 	file: string;
@@ -115,3 +116,8 @@ export function checkFolder(files: string[]): CheckedFile[] {
 }
 
 export const displayPath = (file: string) => relative(process.cwd(), file) || file;
+
+/** `file:line:column code pointer message`, as compilers print them (editors jump to it). */
+export function issueLine(i: FileIssue, paint: Palette): string {
+	return `${paint.bold(`${displayPath(i.file)}:${i.line}:${i.column}`)} ${paint.red(i.code)} ${paint.dim(i.pointer || "/")} ${i.message}`;
+}

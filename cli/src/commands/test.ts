@@ -3,18 +3,18 @@ import { basename, dirname, join } from "node:path";
 import { type DryRunReport, dryRun, type ExpectationOutcome } from "../../../engine/dry-run";
 import type { JsonObject } from "../../../engine/run";
 import { validateRunInputs } from "../../../worker/runs/inputs";
-import { defineCommand, EXIT, formatOption, UsageError } from "../command";
+import { defineCommand, EXIT, formatOption, readable, UsageError } from "../command";
 import {
 	checkDefinitionFile,
 	displayPath,
 	type FileIssue,
 	isFixtureFile,
+	issueLine,
 	jsonFilesUnder,
 	placeIssue,
 } from "../definitions";
 import { parseJson } from "../json-source";
 import { type Palette, stdout } from "../terminal";
-import { readable } from "./validate";
 
 const FORMATS = ["text", "json"] as const;
 
@@ -148,11 +148,7 @@ function printCase(result: CaseResult, paint: Palette, history: boolean) {
 	const out = stdout.line;
 	out(paint.bold(`${displayPath(result.definition)} ← ${displayPath(result.fixture)}`));
 	if ("issues" in result) {
-		for (const i of result.issues) {
-			out(
-				`  ${paint.bold(`${displayPath(i.file)}:${i.line}:${i.column}`)} ${paint.red(i.code)} ${paint.dim(i.pointer || "/")} ${i.message}`,
-			);
-		}
+		for (const i of result.issues) out(`  ${issueLine(i, paint)}`);
 		out(`  ${paint.red("✖ not run")}`);
 		out();
 		return;

@@ -1,5 +1,11 @@
-import { defineCommand, EXIT, formatOption, UsageError } from "../command";
-import { checkFolder, definitionFiles, displayPath, type FileIssue } from "../definitions";
+import { defineCommand, EXIT, formatOption, readable, UsageError } from "../command";
+import {
+	checkFolder,
+	definitionFiles,
+	displayPath,
+	type FileIssue,
+	issueLine,
+} from "../definitions";
 import { stdout } from "../terminal";
 
 const FORMATS = ["text", "json", "github"] as const;
@@ -32,11 +38,7 @@ Options:
 		else if (format === "github") for (const i of issues) stdout.line(githubAnnotation(i));
 		else {
 			const { paint } = stdout;
-			for (const i of issues) {
-				stdout.line(
-					`${paint.bold(`${displayPath(i.file)}:${i.line}:${i.column}`)} ${paint.red(i.code)} ${paint.dim(i.pointer || "/")} ${i.message}`,
-				);
-			}
+			for (const i of issues) stdout.line(issueLine(i, paint));
 			const bad = checked.filter((c) => !c.ok).length;
 			const summary = `${files.length} file(s) checked: ${files.length - bad} valid, ${bad} with ${issues.length} problem(s)`;
 			stdout.line(bad === 0 ? paint.green(summary) : paint.red(summary));
@@ -57,16 +59,4 @@ function githubAnnotation(i: FileIssue): string {
 	const data = (s: string) =>
 		s.replaceAll("%", "%25").replaceAll("\r", "%0D").replaceAll("\n", "%0A");
 	return `::error file=${property(displayPath(i.file))},line=${i.line},col=${i.column},title=${property(i.code)}::${data(`${i.pointer || "/"}: ${i.message}`)}`;
-}
-
-/** A missing or unreadable path is a usage error (exit 2), not a crash. */
-export function readable<T>(read: () => T): T {
-	try {
-		return read();
-	} catch (error) {
-		const e = error as NodeJS.ErrnoException;
-		if (e.code !== undefined && e.path !== undefined)
-			throw new UsageError(`cannot read ${e.path} (${e.code})`);
-		throw error;
-	}
 }
