@@ -1,4 +1,5 @@
 import type { AcquireResult, WithdrawResult } from "../../engine/control";
+import type { JsonValue } from "../../engine/run";
 
 /**
  * The TenantObject's decisions, free of storage and of the runtime: what a request with an
@@ -28,10 +29,16 @@ export const DEFAULT_SETTINGS: TenantSettings = { maxConcurrentRuns: DEFAULT_MAX
 
 // ── idempotency ─────────────────────────────────────────────────────────────────────────────
 
-export interface StoredResponse {
+/** A response as a request stored it under its key (the body is serialised as JSON). */
+export interface ResponseToStore {
 	status: number;
 	body: unknown;
 	headers: Record<string, string>;
+}
+
+/** A response as read back from its key: the body is the JSON it was stored as. */
+export interface StoredResponse extends ResponseToStore {
+	body: JsonValue;
 }
 
 /** One key's row: taken by a request in flight, or holding the response it produced. */

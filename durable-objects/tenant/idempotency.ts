@@ -4,7 +4,7 @@ import {
 	IDEMPOTENCY_TTL_MS,
 	IN_FLIGHT_LEASE_MS,
 	isValidIdempotencyKey,
-	type StoredResponse,
+	type ResponseToStore,
 	shouldStore,
 } from "./admission";
 import type { TenantStore } from "./tenant-store";
@@ -33,7 +33,7 @@ export function complete(
 	store: TenantStore,
 	key: string,
 	fingerprint: string,
-	response: StoredResponse,
+	response: ResponseToStore,
 	now: number,
 ): boolean {
 	if (!shouldStore(store.idempotencyEntry(key), fingerprint, now)) return false;

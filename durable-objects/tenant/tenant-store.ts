@@ -1,6 +1,7 @@
 import {
 	DEFAULT_SETTINGS,
 	type IdempotencyEntry,
+	type ResponseToStore,
 	type SlotState,
 	type StoredResponse,
 	type TenantSettings,
@@ -144,7 +145,7 @@ export class TenantStore {
 		);
 	}
 
-	putDone(key: string, fingerprint: string, expiresAt: number, response: StoredResponse): void {
+	putDone(key: string, fingerprint: string, expiresAt: number, response: ResponseToStore): void {
 		this.storage.sql.exec(
 			`INSERT OR REPLACE INTO idempotency_keys (key, fingerprint, state, expires_at, response)
 			 VALUES (?, ?, 'done', ?, ?)`,

@@ -2,7 +2,7 @@ import type { RunHeader } from "../run";
 import { entityOf, type RunMeta } from "./run-meta";
 
 /**
- * A run's entry in the D1 runs index, as its object last decided it (worker/db/runs-index.ts
+ * A run's entry in the D1 runs index, as its object last decided it (worker/db/runs.repo.ts
  * writes it against the drizzle schema, so a renamed column fails to compile there).
  */
 export interface RunIndexEntry {

@@ -108,16 +108,13 @@
  *     the real value for templates), `variables` on triggers, DNS-time checks of hostnames
  *     (see url-guard.ts).
  *
- * Error codes: http_error, network_error, timeout, response_too_large, url_refused,
- * template_error, expression_error, expression_limit, foreach_not_a_list,
- * foreach_too_many_items, invalid_until, invalid_config, not_supported, secret_not_found,
- * secret_unreadable, cancelled, interrupted
- * (an attempt's, never a node's),
- * workflow_timeout, output_error, no_trigger, unknown_trigger, stalled.
+ * Error codes: `RunErrorCode`, every one listed with its meaning in errors.ts.
  */
 export { advance } from "./advance";
 // For tools that explain a run without running it (dry runs): the context templates see.
 export { contextFor } from "./context";
+export type { RunErrorCode } from "./errors";
+export { RUN_ERROR_CODES } from "./errors";
 export type {
 	AbandonRequestEffect,
 	AdvanceEnv,

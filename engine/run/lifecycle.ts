@@ -5,6 +5,7 @@
  */
 import { abandonOpenWork } from "./abandon";
 import { contextFor } from "./context";
+import type { RunErrorCode } from "./errors";
 import type { AdvanceEnv, CancelEvent, StartEvent } from "./events";
 import { renderTemplates } from "./expressions";
 import { markStarted, nodeCancelled, nodeRun, nodeSucceeded } from "./flow";
@@ -164,7 +165,7 @@ export function workflowTimedOut(step: Step): void {
 	});
 }
 
-function error(code: string, message: string): ErrorInfo & { node: null } {
+function error(code: RunErrorCode, message: string): ErrorInfo & { node: null } {
 	return { code, message, node: null };
 }
 

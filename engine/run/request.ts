@@ -5,6 +5,7 @@
  * stored as is (webhook.ts masks it for the record).
  */
 import type { WebhookConfig } from "../definition";
+import type { RunErrorCode } from "./errors";
 import type { OutgoingRequest } from "./events";
 import { renderTemplates } from "./expressions";
 import type { JsonObject, JsonValue } from "./json";
@@ -66,7 +67,7 @@ export function templateFailure(
 	return fail(code, `${field}: ${error.message}`);
 }
 
-function fail(code: string, message: string): { kind: "failed"; error: ErrorInfo } {
+function fail(code: RunErrorCode, message: string): { kind: "failed"; error: ErrorInfo } {
 	return { kind: "failed", error: { code, message } };
 }
 

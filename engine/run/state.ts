@@ -4,6 +4,7 @@
  * view needs or the engine needs to continue after eviction; nothing is derived-only except
  * what `context.ts` rebuilds (the outputs map) on first use.
  */
+import type { RunErrorCode } from "./errors";
 import type { JsonObject, JsonValue } from "./json";
 
 export type RunStatus = "QUEUED" | "IN_PROGRESS" | "WAITING" | "COMPLETED";
@@ -12,8 +13,8 @@ export type NodeStatus = "PENDING" | "IN_PROGRESS" | "WAITING" | "COMPLETED";
 export type NodeResult = "SUCCESS" | "FAILED" | "CANCELLED" | "SKIPPED";
 
 export interface ErrorInfo {
-	/** Stable, machine-readable: see ERROR_CODES in index.ts. */
-	code: string;
+	/** Stable, machine-readable (errors.ts). */
+	code: RunErrorCode;
 	message: string;
 }
 

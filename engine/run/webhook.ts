@@ -6,6 +6,7 @@
  */
 import type { WebhookConfig } from "../definition";
 import { contextFor } from "./context";
+import type { RunErrorCode } from "./errors";
 import type { AttemptOutcome } from "./events";
 import { renderTemplates } from "./expressions";
 import { isSuccessStatus, readResponse } from "./http-response";
@@ -209,7 +210,7 @@ function retryOrFail(
 	ref: TaskRef,
 	attempt: AttemptRecord,
 	failure: AttemptFailure,
-	code: string,
+	code: RunErrorCode,
 	call: string,
 ): AttemptVerdict {
 	const planned = plannedNode(step.plan, ref.node);
@@ -254,7 +255,7 @@ function failAttempt(
 	step: Step,
 	ref: TaskRef,
 	attempt: AttemptRecord,
-	code: string,
+	code: RunErrorCode,
 	message: string,
 ): AttemptVerdict {
 	attempt.error = { code, message };

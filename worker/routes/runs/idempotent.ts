@@ -1,7 +1,6 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { tenantObject } from "../../../durable-objects";
-import type { BeginResult } from "../../../durable-objects/tenant";
 import type { AppEnv } from "../../env";
 import { ApiError, validationFailed } from "../../errors/api-error";
 import {
@@ -46,13 +45,7 @@ export async function idempotent(
 	const tenant = tenantObject(c.env, tenantId);
 	const key = await scopedIdempotencyKey(subject, header.key);
 	const fingerprint = await requestFingerprint(c.req.method, new URL(c.req.url).pathname, body);
-	// The stub's mapped type loses the `unknown` body of a replay; the object returns a BeginResult.
-	const begun = (await tenant.beginIdempotent(
-		tenantId,
-		key,
-		fingerprint,
-		Date.now(),
-	)) as BeginResult;
+	const begun = await tenant.beginIdempotent(tenantId, key, fingerprint, Date.now());
 	switch (begun.kind) {
 		case "replay":
 			c.header("Idempotent-Replayed", "true");

@@ -1,0 +1,39 @@
+/**
+ * Every code a run, a node or an attempt fails with (`ErrorInfo.code`). Stable and
+ * machine-readable: clients and `onError` connections branch on them, so a code is never
+ * renamed or reused for another meaning. Add a new one here.
+ */
+export const RUN_ERROR_CODES = [
+	/** A WEBHOOK answered with a status its retry policy does not accept. */
+	"http_error",
+	/** A WEBHOOK call failed before an answer (DNS, connection, TLS, …). */
+	"network_error",
+	/** A WEBHOOK attempt, or a call cut off too often by restarts, ran out of time. */
+	"timeout",
+	"response_too_large",
+	/** The rendered URL is not one Stepline calls (private, loopback, metadata ranges …). */
+	"url_refused",
+	"template_error",
+	"expression_error",
+	/** An expression hit its step, size or time budget. */
+	"expression_limit",
+	"foreach_not_a_list",
+	"foreach_too_many_items",
+	"invalid_until",
+	"invalid_config",
+	/** A node type (or option) this version cannot run yet. */
+	"not_supported",
+	"secret_not_found",
+	"secret_unreadable",
+	"cancelled",
+	/** An attempt's, never a node's: its call was cut off by a restart and is sent again. */
+	"interrupted",
+	"workflow_timeout",
+	"output_error",
+	"no_trigger",
+	"unknown_trigger",
+	/** Nothing left to run or wait for, yet the run had not ended. */
+	"stalled",
+] as const;
+
+export type RunErrorCode = (typeof RUN_ERROR_CODES)[number];
