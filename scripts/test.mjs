@@ -12,6 +12,8 @@ const steps = [
 	["type check", "npx", ["tsc", "--noEmit", "-p", "."]],
 	["type check (admin page)", "npx", ["tsc", "--noEmit", "-p", "web"]],
 	["lint", "npx", ["biome", "check", "."]],
+	// No import cycles, run/ and tenant/ apart, engine/ pure (.dependency-cruiser.mjs).
+	["import rules", "npm", ["run", "-s", "check:imports"]],
 	["engine tests (Node)", "npx", ["vitest", "run", "--config", "vitest.node.config.mts"]],
 	["worker tests (workerd)", "npx", ["vitest", "run", "--config", "vitest.config.mts"]],
 	[
