@@ -60,7 +60,10 @@ async function waitForEnd(client: Awaited<ReturnType<typeof clientFor>>["client"
 
 describe("typed client", () => {
 	it("is generated from the document the Worker serves", async () => {
-		const served = await (await SELF.fetch(`${BASE}/openapi.json`)).json();
+		// `servers` says where the document was fetched from; the client takes a base URL instead.
+		const { servers: _servers, ...served } = (await (
+			await SELF.fetch(`${BASE}/openapi.json`)
+		).json()) as Record<string, unknown>;
 		// Otherwise: npm run client:generate, and commit clients/typescript/generated.
 		expect(served).toEqual(document);
 	});
