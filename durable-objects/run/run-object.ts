@@ -24,11 +24,12 @@ import {
 	type Plan,
 	prepare,
 	type RunState,
+	type ValueSealer,
 } from "../../engine/run";
 import { writeRunIndexEntry } from "../../worker/db/runs.repo";
 import { tenantObject } from "../stubs";
 import { performHttpCall } from "./http-call";
-import { readRunSecrets } from "./run-secrets";
+import { readRunSecrets, runSealer } from "./run-secrets";
 import { RunStore } from "./run-store";
 import { RunStreams } from "./run-streams";
 import { queuedView, type RunSummaryView, type RunView, runView, summaryView } from "./run-view";
@@ -61,6 +62,7 @@ export class RunObject extends DurableObject<Env> {
 	private admitting: Promise<void> | null = null;
 	/** The index write in flight: a second write joins it, and its answer writes anything newer. */
 	private indexWrite: Promise<void> | null = null;
+	private sealer: ValueSealer | undefined;
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
@@ -319,12 +321,15 @@ export class RunObject extends DurableObject<Env> {
 	 * in this call only: nothing stores them.
 	 */
 	private async engineEnv(input: HostInput): Promise<AdvanceEnv> {
+		const meta = this.loadMeta();
+		if (meta) this.sealer ??= runSealer(this.env, meta.tenantId);
 		const env: AdvanceEnv = {
 			now: this.clock.now(),
 			random: Math.random,
 			allowLoopbackTargets: this.env.ALLOW_LOOPBACK_TARGETS === "true",
+			// Seals and opens the values the run keeps sealed (secret inputs, maskOutput outputs).
+			sealer: this.sealer,
 		};
-		const meta = this.loadMeta();
 		if (!meta || !mayRequest(input) || this.loadPlan(meta).secretNames.length === 0) return env;
 		const secrets = await readRunSecrets(this.env, meta.tenantId, this.loadPlan(meta));
 		// The time of the step, not of the read.

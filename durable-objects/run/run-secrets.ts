@@ -1,4 +1,6 @@
-import type { Plan, SecretValues } from "../../engine/run";
+import { keyRingFrom } from "../../engine/crypto/keyring";
+import { valueSealer } from "../../engine/crypto/value-sealer";
+import type { Plan, SecretValues, ValueSealer } from "../../engine/run";
 import { readSecrets } from "../../worker/secrets/secret-values";
 
 /**
@@ -14,4 +16,21 @@ export async function readRunSecrets(
 ): Promise<SecretValues | undefined> {
 	if (plan.secretNames.length === 0) return undefined;
 	return readSecrets(env, tenantId, plan.secretNames);
+}
+
+/**
+ * The tenant's sealer for the values this run keeps sealed (secret inputs, maskOutput
+ * outputs). The key ring is read on first use, so a run that seals nothing never needs
+ * SECRETS_MASTER_KEY; a missing or malformed one fails the node that needs it, not the object.
+ */
+export function runSealer(env: Env, tenantId: string): ValueSealer {
+	let sealer: ValueSealer | undefined;
+	const get = () => {
+		sealer ??= valueSealer(keyRingFrom(env.SECRETS_MASTER_KEY), tenantId);
+		return sealer;
+	};
+	return {
+		seal: (value, place) => get().seal(value, place),
+		open: (sealed, place) => get().open(sealed, place),
+	};
 }

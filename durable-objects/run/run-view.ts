@@ -1,5 +1,13 @@
 import type { RunMeta } from "../../engine/control";
-import type { ErrorInfo, ItemRun, JsonValue, NodeRun, Plan, RunState } from "../../engine/run";
+import {
+	type ErrorInfo,
+	type ItemRun,
+	type JsonValue,
+	type NodeRun,
+	type Plan,
+	type RunState,
+	redactSealed,
+} from "../../engine/run";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -72,7 +80,8 @@ function taskView(task: NodeRun | ItemRun) {
 			startedAt: iso(a.startedAt) ?? "",
 			endedAt: iso(a.endedAt),
 		})),
-		output: task.output,
+		// Sealed values (secret inputs, maskOutput outputs) are never shown: docs/ARCHITECTURE.md#secrets.
+		output: redactSealed(task.output),
 		error: task.error,
 		logs: task.logs.map((l) => ({ level: l.level, message: l.message, time: iso(l.time) ?? "" })),
 	};
@@ -109,7 +118,8 @@ export function runView(meta: RunMeta, state: RunState, plan: Plan): Omit<RunVie
 	const nodeRuns = plan.order.flatMap((id): NodeRunView[] => {
 		const run = state.nodes[id];
 		if (!run) return [];
-		if (run.status === "COMPLETED" && run.result === "SUCCESS") outputs[id] = run.output;
+		if (run.status === "COMPLETED" && run.result === "SUCCESS")
+			outputs[id] = redactSealed(run.output);
 		const items = itemsByNode.get(id)?.sort((a, b) => a.index - b.index);
 		return [
 			{
@@ -130,7 +140,7 @@ export function runView(meta: RunMeta, state: RunState, plan: Plan): Omit<RunVie
 		status: header.status,
 		result: header.result,
 		...fromMeta(meta),
-		inputs: header.inputs,
+		inputs: redactSealed(header.inputs),
 		outputs: header.outputs,
 		error: header.error,
 		createdAt: iso(meta.createdAt) ?? "",
@@ -186,7 +196,7 @@ export function queuedView(
 		status: cancelled ? "COMPLETED" : "QUEUED",
 		result: cancelled ? "CANCELLED" : null,
 		...fromMeta(meta),
-		inputs: meta.inputs,
+		inputs: redactSealed(meta.inputs),
 		outputs: null,
 		error: cancelled
 			? {

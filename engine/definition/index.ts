@@ -25,6 +25,8 @@ export type { JsonValue } from "./schema/json";
 export { jsonProblem, jsonValueSchema, nestedDeeperThan } from "./schema/json";
 export { BACKOFF_KINDS, JOIN_STRATEGIES, nodeConfigSchema, nodeSchema } from "./schema/nodes";
 export { connectionSchema, workflowShapeSchema } from "./schema/workflow";
+export type { SecretInputs } from "./secret-inputs";
+export { isSecretInput, SECRET_INPUT_ENCRYPTION, secretInputsOf } from "./secret-inputs";
 export { secretsReadBy } from "./templates/secret-reads";
 export type * from "./types";
 export { fromZodIssue, validateDefinition } from "./validate";

@@ -12,6 +12,7 @@ import {
 	type HistoryEvent,
 	type HttpRequestEffect,
 	type JsonObject,
+	memorySealer,
 	prepare,
 	type RunEvent,
 	type RunState,
@@ -77,12 +78,15 @@ export function playRun(
 	// A dry run never reads the tenant's secrets: each one the definition names is a stand-in
 	// that says which it is, so requests still render (docs/ARCHITECTURE.md#secrets).
 	const secrets = { values: new Map(plan.secretNames.map((n) => [n, `<secret ${n}>`])) };
+	// Nothing is stored, so masked outputs may stay in this process's memory.
+	const sealer = memorySealer();
 	const env = () => ({
 		now,
 		// No jitter: the same fixture gives the same timings every time.
 		random: () => 0.5,
 		allowLoopbackTargets: options.allowLoopbackTargets,
 		secrets,
+		sealer,
 	});
 
 	const take = (t: Transition): Transition => {

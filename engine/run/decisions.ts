@@ -14,7 +14,7 @@ export function runCondition(step: Step, node: string): void {
 	const planned = plannedNode(step.plan, node);
 	const config = planned.node.config;
 	if (config.type !== "CONDITION") throw new Error(`${node} is not a CONDITION node`);
-	const context = contextFor(step.state);
+	const context = contextFor(step.state, {}, step.access("node"));
 	const falseOnes: string[] = [];
 	let matched: { identifier: string; expression: string } | null = null;
 	for (const option of config.options) {
@@ -96,7 +96,11 @@ function delayUntil(
 		return parsed.ok ? step.now + parsed.ms : `duration: ${parsed.reason}`;
 	}
 	if (until === undefined) return "a DELAY node needs duration or until";
-	const rendered = renderTemplates(until, contextFor(step.state), step.now);
+	const rendered = renderTemplates(
+		until,
+		contextFor(step.state, {}, step.access("node")),
+		step.now,
+	);
 	if (!rendered.ok) return `until: ${rendered.error.message}`;
 	if (typeof rendered.value !== "string") {
 		return `until rendered to ${JSON.stringify(rendered.value)}; expected an ISO 8601 timestamp`;

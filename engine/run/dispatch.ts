@@ -30,7 +30,11 @@ export function startNode(step: Step, node: string): void {
 				: `all ${planned.incoming.length} incoming branches settled (${taken} taken, ${settled - taken} not taken)`;
 	const runIf = planned.node.runIf;
 	if (runIf !== undefined) {
-		const check = evaluateExpression(runIf, contextFor(step.state), step.now);
+		const check = evaluateExpression(
+			runIf,
+			contextFor(step.state, {}, step.access("node")),
+			step.now,
+		);
 		if (!check.ok) {
 			markStarted(step, node, "IN_PROGRESS");
 			nodeFailed(step, node, {

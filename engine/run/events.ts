@@ -3,6 +3,7 @@
  * changes). Later waits on the outside world (INPUT responses, async webhook callbacks,
  * child runs) add cases to RunEvent / Effect / TimerPurpose; nothing here is reshaped.
  */
+import type { ValueSealer } from "../crypto/sealed";
 import type { RawHttpResponse } from "./http-response";
 import type { JsonObject, JsonValue } from "./json";
 import type { RandomSource } from "./retry";
@@ -187,6 +188,11 @@ export interface AdvanceEnv {
 	 * engine sends them and masks them; it never stores them (docs/ARCHITECTURE.md#secrets).
 	 */
 	secrets?: SecretValues;
+	/**
+	 * Seals and opens the values the run keeps encrypted (secret inputs, `maskOutput` outputs;
+	 * sealing.ts), bound to the run's tenant. Required when the run has either.
+	 */
+	sealer?: ValueSealer;
 }
 
 export interface SecretValues {

@@ -7,6 +7,7 @@
 import type { Connection } from "../definition";
 import { recordOutput } from "./context";
 import type { JsonValue } from "./json";
+import { keptOutput } from "./mask-output";
 import { plannedNode } from "./plan";
 import type { ErrorInfo, NodeResult, NodeRun } from "./state";
 import type { Step } from "./step";
@@ -62,9 +63,14 @@ export function nodeSucceeded(
 	/** node_reused when a retry took the earlier run's output (reuse.ts). */
 	type: "node_succeeded" | "node_reused" = "node_succeeded",
 ): void {
+	const kept = keptOutput(step, node, output);
+	if (!kept.ok) {
+		nodeFailed(step, node, kept.error);
+		return;
+	}
 	const run = finish(step, node, "SUCCESS");
-	run.output = output;
-	recordOutput(step.state, node, output);
+	run.output = kept.value;
+	recordOutput(step.state, node, kept.value);
 	step.note(type, detail, { node });
 	for (const c of plannedNode(step.plan, node).outgoing) settleConnection(step, c, router(c));
 }

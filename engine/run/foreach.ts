@@ -12,6 +12,7 @@ import { contextFor } from "./context";
 import { evaluateExpression } from "./expressions";
 import { nodeFailed, nodeRun, nodeSucceeded } from "./flow";
 import type { JsonValue } from "./json";
+import { keptOutput, openedOutput } from "./mask-output";
 import { MAX_FOREACH_ITEMS, plannedNode } from "./plan";
 import { type ErrorInfo, type ItemRun, itemKey, type TaskRef } from "./state";
 import type { Step } from "./step";
@@ -23,7 +24,11 @@ export function beginForEach(step: Step, node: string, launch: Launcher): void {
 	const planned = plannedNode(step.plan, node);
 	const spec = planned.forEach;
 	if (spec === null) throw new Error(`${node} has no forEach`);
-	const items = evaluateExpression(spec.items, contextFor(step.state), step.now);
+	const items = evaluateExpression(
+		spec.items,
+		contextFor(step.state, {}, step.access("node")),
+		step.now,
+	);
 	if (!items.ok) {
 		nodeFailed(step, node, {
 			code: items.error.code,
@@ -139,9 +144,14 @@ export function itemSucceeded(
 	output: JsonValue,
 	launch: Launcher,
 ): void {
+	const kept = keptOutput(step, ref.node, output);
+	if (!kept.ok) {
+		itemFailed(step, ref, kept.error);
+		return;
+	}
 	const item = settleItem(step, ref);
 	item.result = "SUCCESS";
-	item.output = output;
+	item.output = kept.value;
 	const run = nodeRun(step, ref.node);
 	const progress = run.forEach;
 	if (progress === null) return;
@@ -151,8 +161,19 @@ export function itemSucceeded(
 		return;
 	}
 	const outputs: JsonValue[] = [];
-	for (let i = 0; i < progress.total; i++)
-		outputs.push(step.state.items[itemKey(ref.node, i)]?.output ?? null);
+	for (let i = 0; i < progress.total; i++) {
+		// A masked node's items are sealed one by one; its list is sealed again as a whole.
+		const opened = openedOutput(
+			step,
+			ref.node,
+			step.state.items[itemKey(ref.node, i)]?.output ?? null,
+		);
+		if (!opened.ok) {
+			nodeFailed(step, ref.node, opened.error);
+			return;
+		}
+		outputs.push(opened.value);
+	}
 	nodeSucceeded(
 		step,
 		ref.node,

@@ -10,8 +10,9 @@
  *
  *   advance(plan, state: RunState | null, event: RunEvent, env: AdvanceEnv): Transition
  *     env = { now: epoch ms, random: () => [0,1), allowLoopbackTargets?: boolean,
- *             secrets?: { values, unreadable? } }: the tenant secrets of `plan.secretNames`,
- *     read by the shell for this step (each attempt sends the value stored when it starts).
+ *             secrets?: { values, unreadable? }, sealer?: ValueSealer }: the tenant secrets
+ *     of `plan.secretNames`, read by the shell for this step (each attempt sends the value
+ *     stored when it starts), and the tenant's sealer for the values a run keeps sealed.
  *     `start` takes state = null and creates the state; every other event needs the state.
  *     The state passed in is UPDATED IN PLACE and returned as `transition.state`. If the
  *     storage transaction that persists it fails, drop the in-memory state and reload it.
@@ -104,9 +105,12 @@
  *     with `secret_not_found` before any call. Every secret value is masked (masking.ts) in
  *     the request record, in each answer as it arrives and in errors, so none is ever in the
  *     state or the history, in any encoding.
- *   - Not done here: `maskOutput` (masking belongs to the read path, the engine needs
- *     the real value for templates), `variables` on triggers, DNS-time checks of hostnames
- *     (see url-guard.ts).
+ *   - Sealed values (sealing.ts): secret inputs arrive sealed in `inputs` (the Worker seals
+ *     them); a `maskOutput` node's output (and each forEach item's) is sealed with
+ *     env.sealer when it is made. The state holds only `{ "$sealed": … }`; templates see them
+ *     opened by reader (context.ts): a request all, a node's other templates the masked
+ *     outputs, the workflow's outputs none. Secret input values join the masker.
+ *   - Not done here: `variables` on triggers, DNS-time checks of hostnames (url-guard.ts).
  *
  * Error codes: `RunErrorCode`, every one listed with its meaning in errors.ts.
  */
@@ -150,6 +154,8 @@ export type { RetryPlan } from "./plan-retry";
 export { planRetry } from "./plan-retry";
 export type { AttemptFailure, RandomSource, RetryDecision, RetryPolicy } from "./retry";
 export { decideRetry } from "./retry";
+export type { Reader, SealedValue, ValueSealer } from "./sealing";
+export { inputPlace, isSealed, memorySealer, outputPlace, redactSealed } from "./sealing";
 export type {
 	AttemptRecord,
 	ConnectionState,

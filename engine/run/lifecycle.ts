@@ -132,7 +132,12 @@ function defaultTrigger(plan: Plan): string | null {
 export function succeedRun(step: Step): void {
 	const declared = step.plan.definition.outputs;
 	if (declared !== undefined) {
-		const rendered = renderTemplates(declared, contextFor(step.state), step.now);
+		// The run's answer is read by everyone who sees the run: no sealed value in it, opened.
+		const rendered = renderTemplates(
+			declared,
+			contextFor(step.state, {}, step.access("workflow")),
+			step.now,
+		);
 		if (!rendered.ok) {
 			failRun(step, {
 				code: "output_error",

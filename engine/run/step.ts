@@ -3,21 +3,16 @@
  * shell persists O(changed) rows), the new history events and effects, and a work queue so
  * that ready nodes run back to back without recursion.
  */
-import type {
-	AdvanceEnv,
-	Effect,
-	HistoryEvent,
-	HistoryType,
-	SecretValues,
-	StateChanges,
-} from "./events";
+
+import type { ContextAccess } from "./context";
+import { secretInputValues } from "./context";
+import type { AdvanceEnv, Effect, HistoryEvent, HistoryType, StateChanges } from "./events";
+import type { JsonValue } from "./json";
 import { Masker, NO_MASKING } from "./masking";
 import type { Plan } from "./plan";
+import type { Reader } from "./sealing";
 import type { ErrorInfo, LogEntry, RunState, TaskRef, TaskRun, Timer } from "./state";
 import { itemKey, taskKey } from "./state";
-
-/** One masker per set of values: a step, or the shell handing the same set to several steps. */
-const maskers = new WeakMap<SecretValues, Masker>();
 
 /** Work discovered while handling an event, done before `advance` returns. */
 export type WorkItem =
@@ -34,6 +29,7 @@ export class Step {
 	private readonly items = new Set<string>();
 	private readonly connections = new Set<string>();
 	private readonly timers = new Set<string>();
+	private builtMasker: Masker | undefined;
 
 	constructor(
 		readonly plan: Plan,
@@ -45,16 +41,24 @@ export class Step {
 		return this.env.now;
 	}
 
-	/** Masks this step's secret values in whatever the run is about to store (masking.ts). */
+	/**
+	 * Masks the run's secret values (this step's tenant secrets and the run's secret inputs) in
+	 * whatever the run is about to store (masking.ts). Built once per step, on first use.
+	 */
 	get masker(): Masker {
-		const secrets = this.env.secrets;
-		if (secrets === undefined || secrets.values.size === 0) return NO_MASKING;
-		let masker = maskers.get(secrets);
-		if (masker === undefined) {
-			masker = new Masker(secrets.values.values());
-			maskers.set(secrets, masker);
+		if (this.builtMasker === undefined) {
+			const values = [
+				...(this.env.secrets?.values.values() ?? []),
+				...secretInputValues(this.state, this.env.sealer).flatMap(stringsOf),
+			];
+			this.builtMasker = values.length === 0 ? NO_MASKING : new Masker(values);
 		}
-		return masker;
+		return this.builtMasker;
+	}
+
+	/** How `reader` sees the run's sealed values (context.ts). */
+	access(reader: Reader): ContextAccess {
+		return { reader, sealer: this.env.sealer };
 	}
 
 	note(type: HistoryType, detail: string, ref: Partial<TaskRef> = {}): void {
@@ -143,4 +147,12 @@ export class Step {
 			this.nodes.size + this.items.size + this.connections.size + this.timers.size > 0
 		);
 	}
+}
+
+/** The text a secret input's value can turn up as: strings and numbers, at any depth. */
+function stringsOf(value: JsonValue): string[] {
+	if (typeof value === "string") return [value];
+	if (typeof value === "number") return [String(value)];
+	if (value === null || typeof value === "boolean") return [];
+	return (Array.isArray(value) ? value : Object.values(value)).flatMap(stringsOf);
 }

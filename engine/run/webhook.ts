@@ -5,16 +5,17 @@
  * This file decides; tasks.ts routes the verdict to the node or its forEach.
  */
 import type { WebhookConfig } from "../definition";
-import { contextFor } from "./context";
+import { contextFor, hasSealedValues, unopenedFor } from "./context";
 import type { RunErrorCode } from "./errors";
 import type { AttemptOutcome } from "./events";
 import { renderTemplates } from "./expressions";
 import { isSuccessStatus, readResponse } from "./http-response";
 import type { JsonObject, JsonValue } from "./json";
-import { type Masker, maskHeaders, maskUrl } from "./masking";
+import { type Masker, maskHeaders, maskUrl, REDACTED } from "./masking";
 import { plannedNode } from "./plan";
-import { buildRequest, templateFailure } from "./request";
+import { type BuiltRequest, buildRequest, templateFailure } from "./request";
 import { type AttemptFailure, decideRetry, formatMs } from "./retry";
+import type { Reader } from "./sealing";
 import { requestSecrets } from "./secrets";
 import type { AttemptRecord, ErrorInfo, TaskRef, TaskRun } from "./state";
 import type { Step } from "./step";
@@ -46,10 +47,20 @@ export function idempotencyKey(runId: string, ref: TaskRef): string {
 	return ref.item === null ? `${runId}:${ref.node}` : `${runId}:${ref.node}:${ref.item}`;
 }
 
-export function taskContext(step: Step, ref: TaskRef, response?: JsonValue): JsonObject {
-	if (ref.item === null) return contextFor(step.state, { response });
+/**
+ * A task's context for `reader`: its request (request), its variables (node), or the record
+ * of its request (workflow: every sealed value REDACTED).
+ */
+export function taskContext(
+	step: Step,
+	ref: TaskRef,
+	reader: Reader,
+	response?: JsonValue,
+): JsonObject {
+	const access = step.access(reader);
+	if (ref.item === null) return contextFor(step.state, { response }, access);
 	const item = step.task(ref) as { item?: JsonValue };
-	return contextFor(step.state, { item: item.item ?? null, index: ref.item, response });
+	return contextFor(step.state, { item: item.item ?? null, index: ref.item, response }, access);
 }
 
 function webhookConfig(step: Step, node: string): WebhookConfig {
@@ -63,11 +74,18 @@ export function startAttempt(step: Step, ref: TaskRef, attempt: number): Attempt
 	const key = idempotencyKey(step.state.header.runId, ref);
 	const secrets = requestSecrets(step, planned);
 	if (!secrets.ok) return { kind: "failed", error: secrets.error };
-	const context = { ...taskContext(step, ref), secrets: secrets.secrets };
-	const built = buildRequest(step, webhookConfig(step, ref.node), context, key);
+	// A request must not go out with REDACTED where a secret input should be.
+	const unopened = unopenedFor(step.state, step.access("request"));
+	if (unopened !== null) {
+		return { kind: "failed", error: { code: "secret_unreadable", message: unopened } };
+	}
+	const config = webhookConfig(step, ref.node);
+	const context = { ...taskContext(step, ref, "request"), secrets: secrets.secrets };
+	const built = buildRequest(step, config, context, key);
 	// A template error can quote what it was given, secrets included.
 	if (built.kind === "failed") return { kind: "failed", error: step.masker.json(built.error) };
-	const { request, bodyValue } = built;
+	const { request } = built;
+	const kept = recordedRequest(step, ref, config, key, built);
 	const record: AttemptRecord = {
 		number: attempt,
 		startedAt: step.now,
@@ -75,10 +93,10 @@ export function startAttempt(step: Step, ref: TaskRef, attempt: number): Attempt
 		// What was sent, as the run keeps it: credential-looking headers and query parameters
 		// hidden by name, every secret value hidden wherever it went.
 		request: step.masker.json({
-			method: request.method,
-			url: maskUrl(request.url),
-			headers: maskHeaders(request.headers),
-			body: bodyValue,
+			method: kept.request.method,
+			url: maskUrl(kept.request.url),
+			headers: maskHeaders(kept.request.headers),
+			body: kept.bodyValue,
 		}),
 		responseStatus: null,
 		error: null,
@@ -111,6 +129,27 @@ export function startAttempt(step: Step, ref: TaskRef, attempt: number): Attempt
 		idempotencyKey: key,
 	});
 	return { kind: "started" };
+}
+
+/**
+ * The request as the run keeps it. When it reads sealed values or secrets, it is rendered a
+ * second time as a reader of the run sees them (every one REDACTED), so a masked output or a
+ * secret input copied into a request does not land in its record; should that rendering fail
+ * (a template that cannot work on "[REDACTED]"), the sent request is kept, masked.
+ */
+function recordedRequest(
+	step: Step,
+	ref: TaskRef,
+	config: WebhookConfig,
+	key: string,
+	sent: Extract<BuiltRequest, { kind: "built" }>,
+): Extract<BuiltRequest, { kind: "built" }> {
+	const planned = plannedNode(step.plan, ref.node);
+	if (planned.secrets.length === 0 && !hasSealedValues(step.state)) return sent;
+	const hidden = Object.fromEntries(planned.secrets.map((name) => [name, REDACTED]));
+	const context = { ...taskContext(step, ref, "workflow"), secrets: hidden };
+	const seen = buildRequest(step, config, context, key);
+	return seen.kind === "built" ? seen : sent;
 }
 
 /**
@@ -156,7 +195,11 @@ export function concludeAttempt(
 			if (variables === undefined) {
 				return { kind: "succeeded", output: responseValue, detail: `output is the response` };
 			}
-			const mapped = renderTemplates(variables, taskContext(step, ref, responseValue), step.now);
+			const mapped = renderTemplates(
+				variables,
+				taskContext(step, ref, "node", responseValue),
+				step.now,
+			);
 			if (!mapped.ok) return templateFailure("variables", mapped.error);
 			return { kind: "succeeded", output: mapped.value, detail: "output mapped by variables" };
 		}

@@ -1,5 +1,5 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { inject, vi } from "vitest";
+import { expect, inject, vi } from "vitest";
 import {
 	newRunId,
 	type RunObject,
@@ -161,5 +161,34 @@ export async function makeTimersDue(stub: Stub) {
 		const clock = instance.clock;
 		const shift = Math.max(0, ...timers.map((t) => t.at - clock.now() + 1));
 		instance.clock = { now: () => clock.now() + shift };
+	});
+}
+
+/** Every form a leaked value could take: as is, URL-encoded (two styles), base64 (two styles). */
+export const leakForms = (value: string) => [
+	value,
+	encodeURIComponent(value),
+	new URLSearchParams({ v: value }).toString().slice(2),
+	Buffer.from(value).toString("base64"),
+	Buffer.from(value).toString("base64url"),
+];
+
+export function expectNoForms(text: string, value: string, where: string) {
+	for (const form of leakForms(value)) expect(text, `${where} holds ${form}`).not.toContain(form);
+}
+
+/** Every row of every table of the run's object, as text (what its storage holds). */
+export async function storedRows(stub: Stub): Promise<string> {
+	return runInDurableObject(stub, (_instance, state: DurableObjectState) => {
+		const tables = state.storage.sql
+			.exec<{ name: string }>(
+				"SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '_cf_%'",
+			)
+			.toArray()
+			.map((t) => t.name);
+		return JSON.stringify(
+			tables.map((table) => [table, state.storage.sql.exec(`SELECT * FROM "${table}"`).toArray()]),
+			(_key, value) => (value instanceof ArrayBuffer ? new TextDecoder().decode(value) : value),
+		);
 	});
 }

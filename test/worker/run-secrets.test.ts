@@ -1,47 +1,21 @@
-import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { as, expectProblem, uniqueTenant } from "./helpers";
 import {
+	expectNoForms,
 	fireAlarm,
 	history,
 	hook,
 	makeTimersDue,
 	runStub,
-	type Stub,
+	storedRows,
 	waitForRun,
 } from "./run-helpers";
 
+const b64 = (text: string) => Buffer.from(text).toString("base64");
+const expectNoSecret = (text: string, where: string) => expectNoForms(text, TOKEN, where);
+
 // ASCII: a header value travels as bytes; the engine tests cover non-ASCII values.
 const TOKEN = "ghp_canary-Secret/+?&=42";
-const b64 = (text: string) => Buffer.from(text).toString("base64");
-/** Every form of the value that must never be stored or answered. */
-const forms = (value: string) => [
-	value,
-	encodeURIComponent(value),
-	new URLSearchParams({ v: value }).toString().slice(2),
-	b64(value),
-	Buffer.from(value).toString("base64url"),
-];
-const expectNoSecret = (text: string, where: string) => {
-	for (const form of forms(TOKEN)) expect(text, `${where} holds ${form}`).not.toContain(form);
-};
-
-/** Every row of every table of the run's object, as text. */
-async function storedRows(stub: Stub): Promise<string> {
-	return runInDurableObject(stub, (_instance, state: DurableObjectState) => {
-		const tables = state.storage.sql
-			.exec<{ name: string }>(
-				"SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '_cf_%'",
-			)
-			.toArray()
-			.map((t) => t.name);
-		return JSON.stringify(
-			tables.map((table) => [table, state.storage.sql.exec(`SELECT * FROM "${table}"`).toArray()]),
-			(_key, value) => (value instanceof ArrayBuffer ? new TextDecoder().decode(value) : value),
-		);
-	});
-}
-
 function callingWorkflow(url: string, extra: Record<string, unknown> = {}) {
 	return {
 		identifier: "deploy",

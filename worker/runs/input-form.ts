@@ -1,4 +1,5 @@
 import { type Schema, Validator } from "@cfworker/json-schema";
+import { SECRET_INPUT_ENCRYPTION } from "../../engine/definition";
 import { compilePattern, escapeToken, isPlainObject } from "./input-patterns";
 import { draftOf, type UserInputs, violations } from "./inputs";
 
@@ -38,6 +39,9 @@ export function inputFormIssues(userInputs: UserInputs, at: string): InputFormIs
 	const issues: InputFormIssue[] = [];
 	const problem = (pointer: string, message: string) =>
 		issues.push({ pointer, code: "invalid_input_schema", message });
+	const topLevel = `${at}/properties/`;
+	const isTopLevelProperty = (pointer: string) =>
+		pointer.startsWith(topLevel) && !pointer.slice(topLevel.length).includes("/");
 	// The definition schema caps every free-form value at depth 64, so this walk is bounded.
 	/** `placed`: the schema's values have a place known from the schema alone (see patterns). */
 	const walk = (schema: unknown, pointer: string, placed: boolean): void => {
@@ -64,6 +68,7 @@ export function inputFormIssues(userInputs: UserInputs, at: string): InputFormIs
 					"may only stand along properties, items and prefixItems (not under allOf, anyOf, oneOf, not, if, $defs, …)",
 				);
 		}
+		secretFieldProblems(schema, pointer, isTopLevelProperty(pointer), problem);
 		if (schema.patternProperties !== undefined)
 			problem(
 				`${pointer}/patternProperties`,
@@ -114,4 +119,30 @@ export function inputFormIssues(userInputs: UserInputs, at: string): InputFormIs
 		problem(at, `cannot be used as a JSON Schema: ${err instanceof Error ? err.message : err}`);
 	}
 	return issues;
+}
+
+/**
+ * A secret input (docs/ARCHITECTURE.md#secrets) is a top-level property marked
+ * `"encryption": "aes256-gcm"` or `"writeOnly": true`, without a default: a default would sit
+ * in the definition, in clear, for every reader of the workflow.
+ */
+function secretFieldProblems(
+	schema: Record<string, unknown>,
+	pointer: string,
+	topLevel: boolean,
+	problem: (pointer: string, message: string) => void,
+): void {
+	const { encryption, writeOnly } = schema;
+	if (encryption !== undefined && encryption !== SECRET_INPUT_ENCRYPTION) {
+		problem(`${pointer}/encryption`, `the one encryption there is is "${SECRET_INPUT_ENCRYPTION}"`);
+	}
+	if (encryption === undefined && writeOnly !== true) return;
+	if (!topLevel) {
+		problem(pointer, "only a top-level property of the form can be a secret input");
+	} else if ("default" in schema) {
+		problem(
+			`${pointer}/default`,
+			"a secret input has no default: it would be stored in the definition, in clear",
+		);
+	}
 }

@@ -10,6 +10,7 @@ import { database } from "../db/client";
 import * as workflowsRepo from "../db/workflows.repo";
 import { ApiError, type FieldIssue, notFound, validationFailed } from "../errors/api-error";
 import { validateRunInputs } from "./inputs";
+import { sealSecretInputs } from "./secret-inputs";
 
 /**
  * Every run starts here (docs/ARCHITECTURE.md#a-start): one run, a batch, a retry. What can be
@@ -82,6 +83,7 @@ export async function findTarget(
  * `/runs/2`).
  */
 export function checkStart(
+	env: Pick<Env, "SECRETS_MASTER_KEY">,
 	principal: Principal,
 	target: StartTarget,
 	request: StartRequest,
@@ -113,7 +115,14 @@ export function checkStart(
 		definition: target.definition,
 		initiator: body.runAs ?? principal.subject,
 		requestedBy: principal.subject,
-		inputs: checked.inputs,
+		// Checked in clear, then sealed: nothing past this point sees a secret input's value.
+		inputs: sealSecretInputs(
+			env,
+			principal.tenantId,
+			target.workflow.identifier,
+			trigger,
+			checked.inputs,
+		),
 		trigger: trigger.identifier,
 		scope: body.scope ?? { type: "GLOBAL" },
 		notificationRecipients: body.notificationRecipients ?? [],
@@ -134,7 +143,7 @@ export async function startRun(
 	assertMayRunAs(principal, request.body);
 	const version = request.body.version ?? null;
 	const target = await findTarget(env, principal.tenantId, request.identifier, version);
-	const input = checkStart(principal, target, request, runId);
+	const input = checkStart(env, principal, target, request, runId);
 	return runObject(env, input.tenantId, input.runId).start(input);
 }
 
@@ -167,7 +176,7 @@ export async function startRuns(
 		const target = targets.get(body.version ?? null) as StartTarget;
 		const runId = runIds[i] as string;
 		try {
-			inputs.push(checkStart(principal, target, { identifier, body }, runId, `/runs/${i}`));
+			inputs.push(checkStart(env, principal, target, { identifier, body }, runId, `/runs/${i}`));
 		} catch (err) {
 			if (!(err instanceof ApiError && err.code === "validation_failed" && err.errors)) throw err;
 			problems.push(...err.errors);

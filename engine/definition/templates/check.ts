@@ -1,5 +1,6 @@
 import { graphOf, upstreamOf } from "../graph";
 import { issue } from "../issues";
+import { isSecretInput, type SecretInputs, secretInputsOf } from "../secret-inputs";
 import type { DefinitionIssue, WorkflowDefinition } from "../types";
 import { type SiteScope, type TemplateSite, templateSites } from "./sites";
 
@@ -51,6 +52,7 @@ export function checkTemplates(def: WorkflowDefinition, expr: ExprStatic): Defin
 		upstream.set(node, set);
 		return set;
 	};
+	const secretInputs = secretInputsByTrigger(def);
 	for (const site of templateSites(def)) {
 		for (const found of expressionsOf(site, expr, issues)) {
 			let reads: readonly ReadPath[];
@@ -70,7 +72,9 @@ export function checkTemplates(def: WorkflowDefinition, expr: ExprStatic): Defin
 				continue;
 			}
 			for (const read of reads) {
-				const problem = readProblem(read, site.scope, nodes, upstreamFor);
+				const problem =
+					secretInputProblem(read, site.scope, secretInputs) ??
+					readProblem(read, site.scope, nodes, upstreamFor);
 				if (problem === undefined) continue;
 				const at =
 					read.offset === undefined ? undefined : positionIn(site.text, found.offset + read.offset);
@@ -156,6 +160,44 @@ function readProblem(
 		};
 	}
 	return undefined;
+}
+
+/** Each trigger's secret inputs, and (under "") those of any trigger, which `.inputs` may be. */
+function secretInputsByTrigger(def: WorkflowDefinition): Map<string, SecretInputs> {
+	const byTrigger = new Map<string, SecretInputs>();
+	let all = false;
+	const names = new Set<string>();
+	for (const node of def.nodes) {
+		const secret = secretInputsOf(node);
+		if (!secret.all && secret.names.size === 0) continue;
+		byTrigger.set(node.identifier, secret);
+		if (secret.all) all = true;
+		else for (const name of secret.names) names.add(name);
+	}
+	byTrigger.set("", all ? { all: true } : { all: false, names });
+	return byTrigger;
+}
+
+/**
+ * A secret input (`.inputs.X` or `.outputs.<trigger>.X`) is usable like a secret, in a
+ * request only: anywhere else it reads "[REDACTED]", so reading it there is a mistake.
+ */
+function secretInputProblem(
+	read: ReadPath,
+	scope: SiteScope,
+	secretInputs: Map<string, SecretInputs>,
+): ReadProblem | undefined {
+	if (scope.kind === "event" || (scope.kind === "node" && scope.request === true)) return undefined;
+	const [root, second, third] = read.segments;
+	const input = root === "inputs" ? second : root === "outputs" ? third : undefined;
+	const trigger = root === "inputs" ? "" : second;
+	if (input === undefined || trigger === undefined) return undefined;
+	const secret = secretInputs.get(trigger);
+	if (secret === undefined || !isSecretInput(secret, input)) return undefined;
+	return {
+		code: "template_secret_input_outside_request",
+		message: `${read.segments.map((s, i) => (i === 0 ? `.${s}` : s)).join(".")} is a secret input: it may only be read in a WEBHOOK node's url, headers, query or body (anywhere else it reads "[REDACTED]")`,
+	};
 }
 
 /**

@@ -15,8 +15,9 @@ export const exprStatic: ExprStatic = {
 	},
 	references(expression) {
 		return references(expression).paths.map((path): ReadPath => {
-			const second = path[1];
-			return { segments: second === "*" ? path.slice(0, 1) : path.slice(0, 2) };
+			// Up to three segments (`.outputs.trigger.password`), cut at the first computed key.
+			const computed = path.indexOf("*");
+			return { segments: path.slice(0, computed === -1 ? 3 : Math.min(computed, 3)) };
 		});
 	},
 	templates(text) {

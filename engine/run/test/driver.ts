@@ -8,6 +8,8 @@
  * before every event, as after an eviction. A change the engine forgot to report shows up
  * as a different history.
  */
+import { parseKeyRing } from "../../crypto/keyring";
+import { valueSealer } from "../../crypto/value-sealer";
 import { workflowShapeSchema } from "../../definition";
 import {
 	type AttemptOutcome,
@@ -28,6 +30,7 @@ import {
 	type Transition,
 	type TransitionWrites,
 	transitionWrites,
+	type ValueSealer,
 } from "../index";
 
 export const T0 = Date.parse("2026-01-01T00:00:00.000Z");
@@ -61,7 +64,15 @@ export interface DriverOptions {
 	 * asked again before every event, like the store between two attempts.
 	 */
 	secrets?: SecretValues | (() => SecretValues);
+	/** Default: a real sealer for tenant "acme" under a fixed test key. */
+	sealer?: ValueSealer;
 }
+
+/** The real AES-GCM sealer, so persisted rows hold what a run object would store. */
+export const TEST_SEALER = valueSealer(
+	parseKeyRing(`test:${btoa(String.fromCharCode(...new Uint8Array(32).fill(7)))}`),
+	"acme",
+);
 
 interface Pending {
 	at: number;
@@ -145,6 +156,7 @@ export class Driver {
 			random: this.options.random ?? (() => 0.5),
 			allowLoopbackTargets: this.options.allowLoopbackTargets,
 			...(secrets ? { secrets: typeof secrets === "function" ? secrets() : secrets } : {}),
+			sealer: this.options.sealer ?? TEST_SEALER,
 		});
 		this.state = t.state;
 		this.transitions.push(t);

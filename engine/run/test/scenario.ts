@@ -15,6 +15,8 @@ export interface Scenario {
 	allowLoopbackTargets?: boolean;
 	/** Tenant secrets handed to every step (see DriverOptions.secrets). */
 	secrets?: Record<string, string>;
+	/** Values (secret inputs) that must never be in the state or the history, in any form. */
+	hidden?: string[];
 	expect: {
 		result: "SUCCESS" | "FAILED" | "CANCELLED";
 		nodes?: Record<string, "SUCCESS" | "FAILED" | "CANCELLED" | "SKIPPED" | null>;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { SecretValues } from "../index";
+import { outputPlace, redactSealed, type SecretValues } from "../index";
 import { chain, webhook } from "./defs";
-import { Driver } from "./driver";
+import { Driver, TEST_SEALER } from "./driver";
 
 const retrying = { retry: { maxAttempts: 3, backoff: "constant", initialDelay: "1s" } };
 const definition = chain(
@@ -58,5 +58,46 @@ describe("secrets in a WEBHOOK request", () => {
 		expect(d.plan.secretNames).toEqual(["A", "B", "C"]);
 		expect(d.plan.nodes.get("a")?.secrets).toEqual(["A", "B"]);
 		expect(d.plan.nodes.get("c")?.secrets).toEqual([]);
+	});
+});
+
+describe("sealed values in reads and retries", () => {
+	it("redactSealed shows [REDACTED] for a sealed value, whole or one level down", () => {
+		const sealed = TEST_SEALER.seal("x", "p");
+		expect(redactSealed(sealed)).toBe("[REDACTED]");
+		expect(redactSealed({ user: "ada", password: sealed })).toEqual({
+			user: "ada",
+			password: "[REDACTED]",
+		});
+		expect(redactSealed([1, sealed])).toEqual([1, "[REDACTED]"]);
+		const plain = { a: { b: 1 } };
+		expect(redactSealed(plain)).toBe(plain);
+	});
+
+	it("a retry reuses a masked node's sealed output, and a re-run node reads it opened", () => {
+		const definition = chain(
+			webhook("get_token", { maskOutput: true }),
+			webhook("use", {}, { headers: { "X-Token": "{{ .outputs.get_token.data.token }}" } }),
+		);
+		const previous = TEST_SEALER.seal(
+			{ status: 200, headers: {}, data: { token: "kept-from-the-first-run" } },
+			outputPlace("wf", "get_token"),
+		);
+		const d = new Driver(definition, {
+			reuse: {
+				rerun: ["use"],
+				retryOf: "run_0",
+				previous: {
+					trigger: { result: "SUCCESS", output: {} },
+					get_token: { result: "SUCCESS", output: previous as never },
+				},
+			},
+		})
+			.start()
+			.runToEnd();
+		expect(d.run.result).toBe("SUCCESS");
+		expect(d.requests.map((r) => r.node)).toEqual(["use"]);
+		expect(d.requests[0]?.request.headers["X-Token"]).toBe("kept-from-the-first-run");
+		expect(d.state?.nodes.get_token?.output).toEqual(previous);
 	});
 });

@@ -1,0 +1,49 @@
+/**
+ * `maskOutput: true` (docs/ARCHITECTURE.md#secrets): the node's output, and each forEach item's,
+ * is stored sealed, reads as REDACTED everywhere, and still reaches later templates opened
+ * (context.ts). Sealing happens here, when the output is made, so the state never holds it.
+ */
+import type { JsonValue } from "./json";
+import { plannedNode } from "./plan";
+import { isSealed, openSealed, outputPlace } from "./sealing";
+import type { ErrorInfo } from "./state";
+import type { Step } from "./step";
+
+export type Kept = { ok: true; value: JsonValue } | { ok: false; error: ErrorInfo };
+
+const masks = (step: Step, node: string) => {
+	const planned = plannedNode(step.plan, node);
+	// A trigger's output is the inputs: its maskOutput seals them all before the run exists.
+	return planned.node.maskOutput === true && planned.kind.kind !== "trigger";
+};
+
+/** The output as the node keeps it: sealed when the node masks its output. */
+export function keptOutput(step: Step, node: string, output: JsonValue): Kept {
+	if (!masks(step, node) || isSealed(output)) return { ok: true, value: output };
+	const sealer = step.env.sealer;
+	if (sealer === undefined) return failed("no key to seal it with was given");
+	try {
+		const place = outputPlace(step.state.header.workflow.identifier, node);
+		return { ok: true, value: sealer.seal(output, place) as unknown as JsonValue };
+	} catch (error) {
+		return failed(error instanceof Error ? error.message : String(error));
+	}
+}
+
+/** A forEach item's kept output, opened again to build the node's list. */
+export function openedOutput(step: Step, node: string, kept: JsonValue): Kept {
+	if (!isSealed(kept)) return { ok: true, value: kept };
+	const place = outputPlace(step.state.header.workflow.identifier, node);
+	const opened = openSealed(step.env.sealer, kept, place);
+	return opened.ok ? opened : failed(opened.why);
+}
+
+function failed(why: string): Kept {
+	return {
+		ok: false,
+		error: {
+			code: "secret_unreadable",
+			message: `maskOutput: the output cannot be sealed or opened: ${why}`,
+		},
+	};
+}
