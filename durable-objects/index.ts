@@ -1,4 +1,4 @@
-export type { SignalAnswer, StartRunInput } from "../engine/control";
+export type { RunTrigger, SignalAnswer, StartRunInput } from "../engine/control";
 export { RunObject } from "./run/run-object";
 export type { RunSummaryView, RunView } from "./run/run-view";
 export { newRunId, runObject, runObjectName, tenantObject } from "./stubs";

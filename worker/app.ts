@@ -6,11 +6,13 @@ import { requireAuth } from "./auth/middleware";
 import { ApiError } from "./errors/api-error";
 import { onError, problemResponse } from "./errors/problem";
 import { dryRunRouter } from "./routes/dry-run";
+import { hooksRouter } from "./routes/hooks";
 import { createRouter } from "./routes/openapi";
 import { runsRouter } from "./routes/runs";
 import { secretsRouter } from "./routes/secrets";
 import { systemRouter } from "./routes/system";
 import { tenantRouter } from "./routes/tenant";
+import { triggersRouter } from "./routes/triggers";
 import { workflowsRouter } from "./routes/workflows";
 
 const MAX_BODY_BYTES = MAX_DEFINITION_BYTES;
@@ -36,7 +38,9 @@ export function createApp() {
 	app.use("/v1/*", requireAuth);
 
 	app.route("/", systemRouter);
+	app.route("/", hooksRouter);
 	app.route("/v1/workflows", runsRouter);
+	app.route("/v1/workflows", triggersRouter);
 	app.route("/v1/workflows", workflowsRouter);
 	app.route("/v1/workflows", dryRunRouter);
 	app.route("/v1/tenant", tenantRouter);

@@ -1,7 +1,9 @@
 import { createApp } from "./app";
-import { sweepStuckRuns } from "./sweeper";
+import { stuckAfterMs, sweepStuckRuns } from "./sweeper";
+import { sweepOverdueSchedules } from "./triggers/schedules";
 
 export { RunObject, TenantObject } from "../durable-objects";
+export { ScheduleObject } from "../durable-objects/schedule";
 
 const app = createApp();
 
@@ -9,5 +11,6 @@ export default {
 	fetch: app.fetch,
 	async scheduled(controller, env, ctx) {
 		ctx.waitUntil(sweepStuckRuns(env, controller.scheduledTime));
+		ctx.waitUntil(sweepOverdueSchedules(env, controller.scheduledTime, stuckAfterMs(env)));
 	},
 } satisfies ExportedHandler<Env>;

@@ -1,4 +1,4 @@
-import type { RunMeta } from "../../engine/control";
+import { type RunMeta, type RunTrigger, triggerOf } from "../../engine/control";
 import {
 	type ErrorInfo,
 	type ItemRun,
@@ -52,6 +52,8 @@ export interface RunView {
 	scope: RunMeta["scope"];
 	notificationRecipients: string[];
 	retryOf: string | null;
+	/** How the run started: its trigger node and the delivery, tick or event. */
+	trigger: RunTrigger;
 	/** Runs started by retrying this one, oldest first. */
 	retries: string[];
 	inputs: JsonValue;
@@ -102,6 +104,7 @@ function fromMeta(meta: RunMeta) {
 		scope: meta.scope,
 		notificationRecipients: meta.notificationRecipients,
 		retryOf: meta.retryOf,
+		trigger: triggerOf(meta),
 	};
 }
 
@@ -161,6 +164,7 @@ export interface RunSummaryView {
 	workflow: RunView["workflow"];
 	initiator: string;
 	entityId: string | null;
+	trigger: RunTrigger;
 	createdAt: string;
 	startedAt: string | null;
 	endedAt: string | null;
@@ -180,6 +184,7 @@ export function summaryView(
 		workflow: { id, identifier, title, version },
 		initiator: meta.initiator,
 		entityId: meta.scope.type === "ENTITY" ? meta.scope.entityId : null,
+		trigger: triggerOf(meta),
 		createdAt: iso(meta.createdAt) ?? "",
 		startedAt: iso(header?.startedAt ?? null),
 		endedAt: header ? iso(header.endedAt) : cancelled ? iso(cancelled.at) : null,

@@ -1,5 +1,5 @@
 import type { RunHeader } from "../run";
-import { entityOf, type RunMeta } from "./run-meta";
+import { entityOf, type RunMeta, type RunTrigger, triggerOf } from "./run-meta";
 
 /**
  * A run's entry in the D1 runs index, as its object last decided it (worker/db/runs.repo.ts
@@ -23,6 +23,9 @@ export interface RunIndexEntry {
 	wakeAt: number | null;
 	updatedAt: number;
 	indexVersion: number;
+	/** How the run started (`trigger.type` is also a column of its own, for the filter). */
+	triggerType: RunTrigger["type"];
+	trigger: RunTrigger;
 }
 
 /** The part of a run header the index reads; a run the engine has not started makes one up. */
@@ -76,6 +79,8 @@ export function indexEntry(
 		wakeAt: header.status === "COMPLETED" || header.status === "QUEUED" ? null : (wakeAt ?? now),
 		updatedAt: now,
 		indexVersion: header.version,
+		triggerType: triggerOf(meta).type,
+		trigger: triggerOf(meta),
 	};
 }
 

@@ -42,6 +42,6 @@ export type { OutboxState } from "./outbox";
 export { EMPTY_OUTBOX } from "./outbox";
 export type { RetryInput } from "./retry-input";
 export { retryInput } from "./retry-input";
-export type { RunMeta, StartRunInput } from "./run-meta";
-export { entityOf, startEventOf } from "./run-meta";
+export type { RunMeta, RunTrigger, StartRunInput } from "./run-meta";
+export { entityOf, startEventOf, triggerOf } from "./run-meta";
 export type { RunSignal, SignalAnswer } from "./signals";

@@ -2,6 +2,16 @@ import type { WorkflowDefinition } from "../definition";
 import type { JsonObject, RunReuse, StartEvent } from "../run";
 
 /**
+ * How a run started, as its view and listing row say (`trigger`): the trigger node, and what
+ * set it off (a webhook delivery, a schedule tick, an event). Fixed at creation.
+ */
+export type RunTrigger =
+	| { type: "SELF_SERVE_TRIGGER"; node: string | null }
+	| { type: "WEBHOOK_TRIGGER"; node: string; deliveryId: string | null }
+	| { type: "SCHEDULE_TRIGGER"; node: string; tickAt: string }
+	| { type: "EVENT_TRIGGER"; node: string; eventId: string };
+
+/**
  * What a run's object knows besides the engine state, written once when the run is created:
  * who it belongs to and the pinned definition it runs (a run keeps its version across later
  * edits and deploys: docs/ARCHITECTURE.md#pinned-versions).
@@ -18,6 +28,8 @@ export interface RunMeta {
 	inputs: JsonObject;
 	/** The trigger node that starts the run (engine `StartEvent.trigger`). */
 	trigger?: string;
+	/** How the run started; absent on runs created before triggers were recorded (API starts). */
+	origin?: RunTrigger;
 	/** Cortex-style scope: the whole tenant, or one entity. */
 	scope: { type: "GLOBAL" } | { type: "ENTITY"; entityId: string };
 	notificationRecipients: string[];
@@ -46,3 +58,7 @@ export function startEventOf(meta: RunMeta): StartEvent {
 		...(meta.reuse ? { reuse: meta.reuse } : {}),
 	};
 }
+
+/** The run's `trigger` as the API shows it (runs from before `origin` were API starts). */
+export const triggerOf = (meta: Pick<RunMeta, "origin" | "trigger">): RunTrigger =>
+	meta.origin ?? { type: "SELF_SERVE_TRIGGER", node: meta.trigger ?? null };

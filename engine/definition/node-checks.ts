@@ -60,8 +60,23 @@ function checkNode(def: WorkflowDefinition, node: WorkflowNode, i: number): Defi
 		case "WEBHOOK_TRIGGER":
 			if (config.userInputs) issues.push(...checkUserInputs(config.userInputs, at("config")));
 			break;
-		case "SCHEDULE_TRIGGER":
 		case "EVENT_TRIGGER":
+			// Port's timers name the entity property that holds the timer; without both the
+			// trigger would fire for every timer of the tenant.
+			if (config.event.type === "TIMER_EXPIRED") {
+				for (const field of ["blueprintIdentifier", "propertyIdentifier"]) {
+					if (!config.event[field])
+						issues.push(
+							issue(
+								at("config", "event", field),
+								"timer_field_required",
+								`a TIMER_EXPIRED trigger needs event.${field}`,
+							),
+						);
+				}
+			}
+			break;
+		case "SCHEDULE_TRIGGER":
 		case "WEBHOOK":
 			break;
 		case "CONDITION":

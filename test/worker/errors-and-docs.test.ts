@@ -148,6 +148,7 @@ describe("OpenAPI", () => {
 			scheme: "bearer",
 		});
 		expect(Object.keys(doc.paths).sort()).toEqual([
+			"/hooks/{hookId}",
 			"/v1/secrets",
 			"/v1/secrets/{name}",
 			"/v1/tenant/settings",
@@ -164,6 +165,10 @@ describe("OpenAPI", () => {
 			"/v1/workflows/{identifier}/runs",
 			"/v1/workflows/{identifier}/runs/batch",
 			"/v1/workflows/{identifier}/runs/{runId}",
+			"/v1/workflows/{identifier}/triggers",
+			"/v1/workflows/{identifier}/triggers/{node}",
+			"/v1/workflows/{identifier}/triggers/{node}/deliveries",
+			"/v1/workflows/{identifier}/triggers/{node}/rotate",
 			"/v1/workflows/{identifier}/versions",
 			"/v1/workflows/{identifier}/versions/{version}",
 		]);
@@ -171,7 +176,9 @@ describe("OpenAPI", () => {
 			doc.paths as Record<string, Record<string, any>>,
 		)) {
 			for (const [method, operation] of Object.entries(operations)) {
-				expect(operation.security, `${method} ${path}`).toEqual([{ bearerAuth: [] }]);
+				// Webhook deliveries come from third parties: the hook id is their credential.
+				const security = path.startsWith("/hooks/") ? [] : [{ bearerAuth: [] }];
+				expect(operation.security, `${method} ${path}`).toEqual(security);
 				expect(
 					operation.responses["401"]?.content["application/problem+json"],
 					`${method} ${path}`,

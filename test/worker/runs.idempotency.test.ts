@@ -69,7 +69,12 @@ describe("Idempotency-Key on POST …/runs", () => {
 		);
 		expect(taken.kind).toBe("proceed");
 		const runId = await runIdFor(tenant, { key, fingerprint });
-		const early = await startRun(env, alicePrincipal(tenant), { identifier, body }, runId);
+		const early = await startRun(
+			env,
+			{ kind: "principal", principal: alicePrincipal(tenant) },
+			{ identifier, body },
+			runId,
+		);
 
 		const retry = await alice.call(path, start("key-lost"));
 		expect(retry.status).toBe(202);

@@ -27,6 +27,8 @@ function entry(tenantId: string, id: string, changes: Partial<RunIndexEntry>): R
 		wakeAt: T0,
 		updatedAt: T0,
 		indexVersion: 1,
+		triggerType: "SELF_SERVE_TRIGGER",
+		trigger: { type: "SELF_SERVE_TRIGGER", node: "trigger" },
 		...changes,
 	};
 }

@@ -28,6 +28,8 @@ const BODIES: Record<string, unknown> = {
 	"post /v1/workflows/runs/{runId}/retry": {},
 	"put /v1/secrets/{name}": { value: "tenant B's own value" },
 	"post /v1/workflows/{identifier}/dry-run": { inputs: { service: "api" } },
+	"patch /v1/workflows/{identifier}/triggers/{node}": { paused: true },
+	"post /hooks/{hookId}": { service: "api" },
 };
 
 describe("tenant isolation", () => {

@@ -16,6 +16,7 @@ export interface RunFilter {
 	status?: string;
 	result?: string;
 	initiatedBy?: string;
+	triggerType?: string;
 	entityId?: string;
 	/** Epoch ms, inclusive. */
 	startedAfter?: number;
@@ -134,6 +135,7 @@ function rowChecks(f: RunFilter, path: AccessPath): SQL | undefined {
 		f.status && path.serves !== "status" ? eq(runs.status, f.status) : undefined,
 		f.result ? eq(runs.result, f.result) : undefined,
 		f.initiatedBy ? eq(runs.initiatedBy, f.initiatedBy) : undefined,
+		f.triggerType ? eq(runs.triggerType, f.triggerType) : undefined,
 		f.entityId ? eq(runs.entityId, f.entityId) : undefined,
 		f.unfinished && path.serves !== "unfinished" && path.serves !== "status"
 			? ne(runs.status, "COMPLETED")
@@ -374,6 +376,8 @@ function prepareUpsert(db: Database) {
 			wakeAt: value("wakeAt"),
 			updatedAt: value("updatedAt"),
 			indexVersion: value("indexVersion"),
+			triggerType: value("triggerType"),
+			trigger: value("trigger"),
 		})
 		.onConflictDoUpdate({
 			target: [runs.tenantId, runs.createdAt, runs.id],

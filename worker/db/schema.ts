@@ -112,6 +112,10 @@ export const runs = sqliteTable(
 		wakeAt: integer("wake_at"),
 		updatedAt: integer("updated_at").notNull(),
 		indexVersion: integer("index_version").notNull(),
+		/** How the run started (`trigger.type`), for the `triggerType` filter. */
+		triggerType: text("trigger_type"),
+		/** The run's `trigger`: `{ type, node, deliveryId | tickAt | eventId }` (JSON). */
+		trigger: text("trigger", { mode: "json" }).$type<Record<string, unknown>>(),
 	},
 	(t) => [
 		primaryKey({ columns: [t.tenantId, t.createdAt, t.id] }),
@@ -154,3 +158,89 @@ export const secrets = sqliteTable(
 );
 
 export type SecretRow = typeof secrets.$inferSelect;
+
+/**
+ * One row per trigger node (webhook, schedule, event) of every live workflow's latest version,
+ * rewritten with each new version in the same batch (db/triggers.repo.ts). A webhook's
+ * `hook_id` is kept from version to version and only a rotation or the node's removal changes
+ * it. `config` is the node's config as saved, so matching events and answering deliveries never
+ * open a definition they do not start.
+ */
+export const triggers = sqliteTable(
+	"triggers",
+	{
+		tenantId: text("tenant_id").notNull(),
+		workflowId: text("workflow_id").notNull(),
+		workflowIdentifier: text("workflow_identifier").notNull(),
+		node: text("node").notNull(),
+		type: text("type").notNull(),
+		config: text("config", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+		/** WEBHOOK_TRIGGER: the random id in `/hooks/{hookId}`. */
+		hookId: text("hook_id"),
+		/** EVENT_TRIGGER: the event type it listens to (ANY_ENTITY_CHANGE stays as written). */
+		eventType: text("event_type"),
+		/** SCHEDULE_TRIGGER: paused by `PATCH …/triggers/{node}`. */
+		paused: integer("paused", { mode: "boolean" }).notNull().default(false),
+		/** SCHEDULE_TRIGGER: the next tick as its schedule object last armed it; the sweeper reads it. */
+		nextTickAt: integer("next_tick_at"),
+		createdAt: integer("created_at").notNull(),
+		updatedAt: integer("updated_at").notNull(),
+	},
+	(t) => [
+		primaryKey({ columns: [t.tenantId, t.workflowId, t.node] }),
+		// A delivery names nothing but the hook id: this is how /hooks finds its tenant.
+		uniqueIndex("triggers_hook_id").on(t.hookId).where(sql`${t.hookId} IS NOT NULL`),
+		// Event matching reads only the triggers of one tenant and event type.
+		index("triggers_tenant_event_type")
+			.on(t.tenantId, t.eventType)
+			.where(sql`${t.eventType} IS NOT NULL`),
+		// The sweeper's scan for schedules whose tick is overdue, across tenants.
+		index("triggers_schedule_due").on(t.nextTickAt).where(sql`${t.nextTickAt} IS NOT NULL`),
+	],
+);
+
+export type TriggerRow = typeof triggers.$inferSelect;
+
+/**
+ * Every webhook delivery with its outcome (started, duplicate, ignored, invalid, unauthorized,
+ * limited, failed), newest first per trigger. Kept 30 days and at most DELIVERY_LOG_CAP rows per
+ * trigger (worker/triggers/deliveries.ts prunes).
+ */
+export const deliveries = sqliteTable(
+	"deliveries",
+	{
+		id: text("id").primaryKey(),
+		tenantId: text("tenant_id").notNull(),
+		workflowId: text("workflow_id").notNull(),
+		node: text("node").notNull(),
+		receivedAt: integer("received_at").notNull(),
+		outcome: text("outcome").notNull(),
+		status: integer("status").notNull(),
+		/** The sender's delivery id (webhook-id, X-GitHub-Delivery, Idempotency-Key, dedupeKey). */
+		deliveryKey: text("delivery_key"),
+		runId: text("run_id"),
+		detail: text("detail"),
+	},
+	(t) => [
+		index("deliveries_trigger_received").on(t.tenantId, t.workflowId, t.node, t.receivedAt, t.id),
+	],
+);
+
+export type DeliveryRow = typeof deliveries.$inferSelect;
+
+/**
+ * Which run a delivery key started: the first delivery with a key claims it (one upsert, so
+ * racing retries agree on one run) for 24 hours.
+ */
+export const deliveryClaims = sqliteTable(
+	"delivery_claims",
+	{
+		tenantId: text("tenant_id").notNull(),
+		workflowId: text("workflow_id").notNull(),
+		node: text("node").notNull(),
+		deliveryKey: text("delivery_key").notNull(),
+		runId: text("run_id").notNull(),
+		claimedAt: integer("claimed_at").notNull(),
+	},
+	(t) => [primaryKey({ columns: [t.tenantId, t.workflowId, t.node, t.deliveryKey] })],
+);

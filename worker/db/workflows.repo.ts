@@ -8,9 +8,12 @@ import {
 	workflows,
 	workflowVersions,
 } from "./schema";
+import type { TriggerStatement } from "./triggers.repo";
 
 /** What a definition write carries besides the definition itself. */
 export interface VersionInput {
+	/** Statements for the same batch (the trigger rows of this version), given the workflow. */
+	alongside?: (workflow: { id: string; identifier: string }) => TriggerStatement[];
 	definition: Record<string, unknown> & {
 		title?: string;
 		description?: string;
@@ -244,6 +247,7 @@ export async function createWorkflow(
 			db.insert(tenants).values({ id: tenantId, createdAt: input.now }).onConflictDoNothing(),
 			db.insert(workflows).values(row),
 			db.insert(workflowVersions).values(versionRow(tenantId, row.id, 1, input)),
+			...(input.alongside?.(row) ?? []),
 		]);
 	} catch (err) {
 		if (isUniqueViolation(err)) {
@@ -288,6 +292,7 @@ export async function appendVersion(
 					updatedBy: next.updatedBy,
 				})
 				.where(and(eq(workflows.tenantId, tenantId), eq(workflows.id, current.id))),
+			...(input.alongside?.(current) ?? []),
 		]);
 	} catch (err) {
 		if (isUniqueViolation(err)) {
@@ -307,8 +312,9 @@ export async function softDeleteWorkflow(
 	workflowId: string,
 	actor: string,
 	now: number,
+	alongside: TriggerStatement[] = [],
 ) {
-	await db
+	const softDelete = db
 		.update(workflows)
 		.set({ deletedAt: now, updatedAt: now, updatedBy: actor })
 		.where(
@@ -318,6 +324,7 @@ export async function softDeleteWorkflow(
 				isNull(workflows.deletedAt),
 			),
 		);
+	await db.batch([softDelete, ...alongside]);
 }
 
 function versionRow(

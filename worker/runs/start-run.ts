@@ -1,5 +1,6 @@
 import {
 	type RunSummaryView,
+	type RunTrigger,
 	type RunView,
 	runObject,
 	type StartRunInput,
@@ -35,6 +36,23 @@ export interface StartRequest {
 	body: StartOptions;
 	retryOf?: string;
 }
+
+/**
+ * Who starts a run: a caller of the API (its token's principal: permission, runAs, the
+ * self-serve trigger it names), or one of the workflow's own trigger nodes (a webhook delivery,
+ * a schedule tick, an event), which the route or object that received it has already
+ * authenticated. Both go through checkStart and the run's object alike: one start path.
+ */
+export type Starter =
+	| { kind: "principal"; principal: Principal }
+	| {
+			kind: "trigger";
+			tenantId: string;
+			origin: Exclude<RunTrigger, { type: "SELF_SERVE_TRIGGER" }>;
+	  };
+
+const tenantOf = (starter: Starter) =>
+	starter.kind === "principal" ? starter.principal.tenantId : starter.tenantId;
 
 /** A workflow version a run can start on, as read from D1. */
 export interface StartTarget {
@@ -84,15 +102,18 @@ export async function findTarget(
  */
 export function checkStart(
 	env: Pick<Env, "SECRETS_MASTER_KEY">,
-	principal: Principal,
+	starter: Starter,
 	target: StartTarget,
 	request: StartRequest,
 	runId: string,
 	at = "",
 ): StartRunInput {
 	const { body } = request;
-	const trigger = pickTrigger(target.definition, body.triggerIdentifier, at);
-	assertMayExecute(principal, trigger);
+	const trigger =
+		starter.kind === "principal"
+			? pickTrigger(target.definition, body.triggerIdentifier, at)
+			: triggerNode(target.definition, starter.origin);
+	if (starter.kind === "principal") assertMayExecute(starter.principal, trigger);
 	const field = body.initialContext !== undefined ? "initialContext" : "inputs";
 	const checked = validateRunInputs(
 		(trigger.config as { userInputs?: Record<string, unknown> }).userInputs,
@@ -108,26 +129,50 @@ export function checkStart(
 			})),
 		);
 	}
+	// A trigger node runs as itself (`webhook:deploy_hook`): no user asked for the run.
+	const actor =
+		starter.kind === "principal"
+			? starter.principal.subject
+			: `${ACTOR_PREFIX[starter.origin.type]}:${trigger.identifier}`;
 	return {
 		runId,
-		tenantId: principal.tenantId,
+		tenantId: tenantOf(starter),
 		workflow: target.workflow,
 		definition: target.definition,
-		initiator: body.runAs ?? principal.subject,
-		requestedBy: principal.subject,
+		initiator: body.runAs ?? actor,
+		requestedBy: actor,
 		// Checked in clear, then sealed: nothing past this point sees a secret input's value.
 		inputs: sealSecretInputs(
 			env,
-			principal.tenantId,
+			tenantOf(starter),
 			target.workflow.identifier,
 			trigger,
 			checked.inputs,
 		),
 		trigger: trigger.identifier,
+		origin:
+			starter.kind === "principal"
+				? { type: "SELF_SERVE_TRIGGER", node: trigger.identifier }
+				: starter.origin,
 		scope: body.scope ?? { type: "GLOBAL" },
 		notificationRecipients: body.notificationRecipients ?? [],
 		retryOf: request.retryOf ?? null,
 	};
+}
+
+const ACTOR_PREFIX = {
+	WEBHOOK_TRIGGER: "webhook",
+	SCHEDULE_TRIGGER: "schedule",
+	EVENT_TRIGGER: "event",
+} as const;
+
+/** The trigger node that fired, as the latest version has it (a save may have changed it since). */
+function triggerNode(definition: WorkflowDefinition, origin: { type: string; node: string }) {
+	const node = definition.nodes.find(
+		(n) => n.identifier === origin.node && n.config.type === origin.type,
+	);
+	if (node) return node;
+	throw new ApiError("not_found", `The ${origin.type} "${origin.node}" no longer exists.`);
 }
 
 /**
@@ -136,14 +181,16 @@ export function checkStart(
  */
 export async function startRun(
 	env: Env,
-	principal: Principal,
+	starter: Starter,
 	request: StartRequest,
 	runId: string,
+	/** The version already read (a webhook's lookup reads it with the hook); else looked up. */
+	known?: StartTarget,
 ): Promise<RunView> {
-	assertMayRunAs(principal, request.body);
+	if (starter.kind === "principal") assertMayRunAs(starter.principal, request.body);
 	const version = request.body.version ?? null;
-	const target = await findTarget(env, principal.tenantId, request.identifier, version);
-	const input = checkStart(env, principal, target, request, runId);
+	const target = known ?? (await findTarget(env, tenantOf(starter), request.identifier, version));
+	const input = checkStart(env, starter, target, request, runId);
 	return runObject(env, input.tenantId, input.runId).start(input);
 }
 
@@ -176,7 +223,16 @@ export async function startRuns(
 		const target = targets.get(body.version ?? null) as StartTarget;
 		const runId = runIds[i] as string;
 		try {
-			inputs.push(checkStart(env, principal, target, { identifier, body }, runId, `/runs/${i}`));
+			inputs.push(
+				checkStart(
+					env,
+					{ kind: "principal", principal },
+					target,
+					{ identifier, body },
+					runId,
+					`/runs/${i}`,
+				),
+			);
 		} catch (err) {
 			if (!(err instanceof ApiError && err.code === "validation_failed" && err.errors)) throw err;
 			problems.push(...err.errors);
@@ -206,7 +262,11 @@ export async function retryRun(
 	if (retry.kind === "refused")
 		throw new ApiError("conflict", `This run cannot be retried: ${retry.reason}.`);
 	const { start } = retry;
-	assertMayExecute(principal, pickTrigger(start.definition, start.trigger, ""));
+	// A run a webhook, schedule or event started is retried under its own trigger node.
+	const node = start.definition.nodes.find(
+		(n) => n.identifier === start.trigger && n.config.type.endsWith("_TRIGGER"),
+	);
+	assertMayExecute(principal, node ?? pickTrigger(start.definition, start.trigger, ""));
 	// A deleted workflow runs no more, not even by retry (its runs stay readable).
 	const live = await workflowsRepo.findLiveWorkflow(
 		database(env.DB),

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { MAX_EVENT_EXPRESSIONS, MAX_IDENTIFIER_LENGTH } from "../constants";
 import {
+	durationSchema,
 	expressionSchema,
 	identifierSchema,
 	permissionsSchema,
@@ -8,6 +9,8 @@ import {
 	userInputsSchema,
 } from "./common";
 import { cronProblem, isKnownTimeZone } from "./cron";
+
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/;
 
 /** Started from the API or the admin page; inputs are checked against `userInputs` first. */
 export const selfServeTriggerSchema = z.strictObject({
@@ -29,10 +32,36 @@ export const webhookTriggerSchema = z.strictObject({
 		)
 		.max(50)
 		.optional(),
-	/** Require a Standard Webhooks signature made with the named tenant secret. */
+	/**
+	 * How a delivery proves it comes from the sender; absent: the unguessable URL alone.
+	 * STANDARD_WEBHOOKS checks `webhook-id`, `webhook-timestamp` and `webhook-signature`;
+	 * HMAC_SHA256 checks a hex or base64 HMAC of the raw body in one header (GitHub:
+	 * `X-Hub-Signature-256: sha256=<hex>`). Both use the named tenant secret.
+	 */
 	signature: z
-		.strictObject({ type: z.literal("STANDARD_WEBHOOKS"), secret: identifierSchema })
+		.discriminatedUnion("type", [
+			z.strictObject({ type: z.literal("STANDARD_WEBHOOKS"), secret: identifierSchema }),
+			z.strictObject({
+				type: z.literal("HMAC_SHA256"),
+				secret: identifierSchema,
+				header: z
+					.string()
+					.regex(HEADER_NAME, { message: "not a header name" })
+					.default("X-Hub-Signature-256"),
+				prefix: z.string().max(50).default("sha256="),
+				encoding: z.enum(["hex", "base64"]).default("hex"),
+			}),
+		])
 		.optional(),
+	/** JQ over `{ body, headers }`: false or null answers 202 `ignored` and starts nothing. */
+	filter: expressionSchema.optional(),
+	/** JQ over `{ body, headers }` whose result is the run's inputs (default: the body). */
+	mapping: expressionSchema.optional(),
+	/**
+	 * JQ over `{ body, headers }` naming the delivery, for senders without a delivery header:
+	 * a repeat within 24 h answers with the run the first one started.
+	 */
+	dedupeKey: expressionSchema.optional(),
 });
 
 export const scheduleTriggerSchema = z.strictObject({
@@ -52,6 +81,16 @@ export const scheduleTriggerSchema = z.strictObject({
 		.default("UTC"),
 	/** Fixed inputs of every scheduled run (no templates: there is no context yet). */
 	inputs: templatedRecordSchema.optional(),
+	/**
+	 * A tick while the previous scheduled run is not COMPLETED: `allow` starts it anyway,
+	 * `skip` drops it, `buffer_one` keeps the latest such tick and starts it once that run ends.
+	 */
+	overlap: z.enum(["allow", "skip", "buffer_one"]).default("allow"),
+	/**
+	 * How late a missed tick (the service was down, an alarm was lost) may still start; of
+	 * several missed ticks only the latest runs. Default 1 hour.
+	 */
+	catchupWindow: durationSchema.optional(),
 });
 
 const eventTypeSchema = z

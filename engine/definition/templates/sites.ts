@@ -24,7 +24,10 @@ export type SiteScope =
 	| { kind: "node"; node: string; response: boolean; request?: true }
 	/** Workflow `outputs`: evaluated when the run ends, so any node may be read. */
 	| { kind: "workflow" }
-	/** EVENT_TRIGGER conditions run over the posted event, not the run context: syntax only. */
+	/**
+	 * EVENT_TRIGGER conditions run over the posted event, and a WEBHOOK_TRIGGER's filter, mapping
+	 * and dedupeKey over the delivery, not over the run context: syntax only.
+	 */
 	| { kind: "event" };
 
 /** Every evaluated string of a parsed definition, in definition order. */
@@ -46,8 +49,14 @@ export function nodeSites(node: WorkflowNode, base: Array<string | number>): Tem
 	const config = node.config;
 	const at = (...rest: Array<string | number>) => [...base, "config", ...rest];
 	switch (config.type) {
-		case "SELF_SERVE_TRIGGER":
 		case "WEBHOOK_TRIGGER":
+			for (const field of ["filter", "mapping", "dedupeKey"] as const) {
+				const text = config[field];
+				if (text !== undefined)
+					sites.push({ path: at(field), text, kind: "expression", scope: { kind: "event" } });
+			}
+			break;
+		case "SELF_SERVE_TRIGGER":
 		case "SCHEDULE_TRIGGER":
 		case "INPUT":
 			// Forms and fixed inputs are data, not templates.

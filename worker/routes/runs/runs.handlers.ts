@@ -1,5 +1,5 @@
 import type { RouteConfig, RouteHandler } from "@hono/zod-openapi";
-import { runObject } from "../../../durable-objects";
+import { type RunTrigger, runObject } from "../../../durable-objects";
 import { assertRole } from "../../auth/middleware";
 import { database } from "../../db/client";
 import { listRuns as listIndexedRuns, listRunsPage, type RunCursor } from "../../db/runs.repo";
@@ -26,7 +26,12 @@ export const startRun: Handler<typeof routes.startRun> = async (c) => {
 	const body = c.req.valid("json") ?? {};
 	return idempotent(c, body, async (replay) => {
 		const runId = await runIdFor(principal.tenantId, replay);
-		const run = await starts.startRun(c.env, principal, { identifier, body }, runId);
+		const run = await starts.startRun(
+			c.env,
+			{ kind: "principal", principal },
+			{ identifier, body },
+			runId,
+		);
 		return { status: 202, body: run, headers: { Location: runLocation(run.id) } };
 	}) as never;
 };
@@ -112,6 +117,8 @@ export const summary = (row: RunIndexRow) => ({
 	},
 	initiator: row.initiatedBy,
 	entityId: row.entityId,
+	// Rows written before triggers were recorded are API starts (the migration set their type).
+	trigger: (row.trigger ?? { type: "SELF_SERVE_TRIGGER", node: null }) as RunTrigger,
 	createdAt: iso(row.createdAt) ?? "",
 	startedAt: iso(row.startedAt),
 	endedAt: iso(row.endedAt),

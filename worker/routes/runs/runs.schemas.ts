@@ -115,6 +115,35 @@ const NodeRunFields = {
 	logs: z.array(z.object({ level: z.string(), message: z.string(), time: Time })),
 };
 
+export const TRIGGER_TYPES = [
+	"SELF_SERVE_TRIGGER",
+	"WEBHOOK_TRIGGER",
+	"SCHEDULE_TRIGGER",
+	"EVENT_TRIGGER",
+] as const;
+
+/** How a run started: `POST …/runs`, a webhook delivery, a schedule tick or an event. */
+export const RunTrigger = z
+	.discriminatedUnion("type", [
+		z.object({
+			type: z.literal("SELF_SERVE_TRIGGER"),
+			node: z.string().nullable().openapi({
+				description: "The trigger node; null only on runs started before triggers were recorded.",
+			}),
+		}),
+		z.object({
+			type: z.literal("WEBHOOK_TRIGGER"),
+			node: z.string(),
+			deliveryId: z.string().nullable().openapi({
+				description:
+					"The sender's delivery id (webhook-id, X-GitHub-Delivery, Idempotency-Key or the dedupeKey); null when it sent none.",
+			}),
+		}),
+		z.object({ type: z.literal("SCHEDULE_TRIGGER"), node: z.string(), tickAt: Time }),
+		z.object({ type: z.literal("EVENT_TRIGGER"), node: z.string(), eventId: z.string() }),
+	])
+	.openapi("RunTrigger");
+
 export const Run = z
 	.object({
 		id: z.string(),
@@ -135,6 +164,7 @@ export const Run = z
 		scope: Scope,
 		notificationRecipients: z.array(z.string()),
 		retryOf: z.string().nullable(),
+		trigger: RunTrigger,
 		retries: z.array(z.string()),
 		inputs: z.unknown(),
 		outputs: z.unknown(),
@@ -228,6 +258,10 @@ export const RunFilters = z.object({
 	status: z.enum(RUN_STATUSES).optional(),
 	result: z.enum(RUN_RESULTS).optional(),
 	initiatedBy: z.string().min(1).max(200).optional(),
+	triggerType: z
+		.enum(TRIGGER_TYPES)
+		.optional()
+		.openapi({ description: "Only runs started this way (`trigger.type`)." }),
 	entityId: z.string().min(1).max(200).optional(),
 	// By createdAt, which the index is ordered by: a queued run's startedAt comes later.
 	startedAfter: Instant.openapi({
@@ -284,6 +318,7 @@ export const RunSummary = Run.pick({
 	result: true,
 	workflow: true,
 	initiator: true,
+	trigger: true,
 	createdAt: true,
 	startedAt: true,
 	endedAt: true,

@@ -4,12 +4,19 @@ import { validateDefinition, type WorkflowDefinition } from "../../../engine/def
 import { assertRole } from "../../auth/middleware";
 import { database } from "../../db/client";
 import type { WorkflowRow, WorkflowVersionRow } from "../../db/schema";
+import {
+	deleteTriggersStatement,
+	listTriggers,
+	syncTriggerStatements,
+} from "../../db/triggers.repo";
 import * as repo from "../../db/workflows.repo";
 import type { AppEnv } from "../../env";
 import { notFound, validationFailed } from "../../errors/api-error";
 import { contentHash } from "../../lib/canonical-json";
 import { decodeCursor, encodeCursor } from "../../lib/cursor";
 import { applyMergePatch } from "../../lib/merge-patch";
+import { reconcileSchedules, scheduleNodes } from "../../triggers/schedules";
+import { wantedTriggers } from "../../triggers/trigger-rows";
 import { saveTimeIssues } from "../../workflows/save-checks";
 import type * as routes from "./workflows.routes";
 
@@ -79,20 +86,30 @@ async function save(
 ) {
 	const db = database(c.env.DB);
 	const { tenantId, subject } = c.get("principal");
-	const input = {
+	const now = Date.now();
+	const input: repo.VersionInput = {
 		definition,
 		contentHash: await contentHash(definition),
 		actor: subject,
-		now: Date.now(),
+		now,
+		// The version's trigger rows land in the same transaction (hook ids kept, schedules re-armed).
+		alongside: (workflow) =>
+			syncTriggerStatements(db, tenantId, workflow, wantedTriggers(definition, now), now),
 	};
 	if (!current) {
 		const row = await repo.createWorkflow(db, tenantId, definition.identifier, input);
+		await reconcileSchedules(c.env, tenantId, row.id, scheduleNodes(definition));
 		return { created: true, row, version: toVersionRow(row, input) };
 	}
 	const latest = await latestVersionOf(c, current);
 	if (latest.contentHash === input.contentHash)
 		return { created: false, row: current, version: latest };
 	const row = await repo.appendVersion(db, tenantId, current, input);
+	// Schedules of both versions: new and changed ones reschedule, removed ones stop.
+	await reconcileSchedules(c.env, tenantId, row.id, [
+		...scheduleNodes(latest.definition as WorkflowDefinition),
+		...scheduleNodes(definition),
+	]);
 	return { created: false, row, version: toVersionRow(row, input) };
 }
 
@@ -221,13 +238,15 @@ export const deleteWorkflow: Handler<typeof routes.deleteWorkflow> = async (c) =
 	const principal = c.get("principal");
 	assertRole(principal, "member", "delete workflows");
 	const row = await requireLive(c, c.req.valid("param").identifier);
-	await repo.softDeleteWorkflow(
-		database(c.env.DB),
-		principal.tenantId,
-		row.id,
-		principal.subject,
-		Date.now(),
-	);
+	const db = database(c.env.DB);
+	const schedules = (await listTriggers(db, principal.tenantId, row.id))
+		.filter((t) => t.type === "SCHEDULE_TRIGGER")
+		.map((t) => t.node);
+	// Its webhook URLs answer 404 and its schedules and event triggers stop with it.
+	await repo.softDeleteWorkflow(db, principal.tenantId, row.id, principal.subject, Date.now(), [
+		deleteTriggersStatement(db, principal.tenantId, row.id),
+	]);
+	await reconcileSchedules(c.env, principal.tenantId, row.id, schedules);
 	return c.body(null, 204);
 };
 

@@ -1,0 +1,186 @@
+// Triggers under the real `wrangler dev`: webhook deliveries over HTTP (exactly once per
+// delivery id, the refusals that start nothing) and a schedule that starts a run on its own.
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DevServer } from "./harness";
+import { repoRoot, startDevServer } from "./harness";
+
+let server: DevServer;
+let token: string;
+
+const api = async (path: string, init: RequestInit = {}) => {
+	const res = await fetch(`${server.baseUrl}${path}`, {
+		...init,
+		headers: {
+			authorization: `Bearer ${token}`,
+			"content-type": "application/json",
+			...init.headers,
+		},
+	});
+	return { status: res.status, body: (await res.json()) as any };
+};
+
+const post = (url: string, body: string, headers: Record<string, string> = {}) =>
+	fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+
+function hookWorkflow(identifier: string, config: Record<string, unknown> = {}) {
+	return {
+		identifier,
+		title: identifier,
+		nodes: [
+			{
+				identifier: "hook",
+				config: {
+					type: "WEBHOOK_TRIGGER",
+					userInputs: { properties: { repo: { type: "string" } }, required: ["repo"] },
+					...config,
+				},
+			},
+			{ identifier: "wait", config: { type: "DELAY", duration: "1h" } },
+		],
+		connections: [{ identifier: "c1", sourceIdentifier: "hook", targetIdentifier: "wait" }],
+	};
+}
+
+async function create(definition: Record<string, unknown>): Promise<string | undefined> {
+	const res = await api("/v1/workflows", { method: "POST", body: JSON.stringify(definition) });
+	expect(res.status).toBe(201);
+	const triggers = await api(`/v1/workflows/${definition.identifier}/triggers`);
+	return triggers.body.data[0]?.webhook?.url;
+}
+
+const runsOf = async (identifier: string) =>
+	(await api(`/v1/workflows/runs?workflowIdentifiers=${identifier}`)).body.data as {
+		id: string;
+		trigger: Record<string, unknown>;
+	}[];
+
+beforeAll(async () => {
+	server = await startDevServer();
+	token = await server.token({ tenant: "e2e-triggers" });
+	// Created first: the schedule's first tick is at most a minute away, and the webhook tests
+	// below run in the meantime.
+	await create({
+		identifier: "every_minute",
+		title: "Every minute",
+		nodes: [
+			{ identifier: "tick", config: { type: "SCHEDULE_TRIGGER", cron: "* * * * *" } },
+			{ identifier: "wait", config: { type: "DELAY", duration: "1h" } },
+		],
+		connections: [{ identifier: "c1", sourceIdentifier: "tick", targetIdentifier: "wait" }],
+	});
+});
+
+afterAll(async () => {
+	await server?.stop();
+});
+
+describe("webhook deliveries under wrangler dev", () => {
+	it("starts one run for a delivery sent five times at once", async () => {
+		const url = await create(hookWorkflow("five_times"));
+		expect(url).toMatch(new RegExp(`^${server.baseUrl}/hooks/[A-Za-z0-9_-]{22}$`));
+		const body = JSON.stringify({ repo: "acme/api" });
+		const answers = await Promise.all(
+			Array.from({ length: 5 }, () =>
+				post(url as string, body, { "X-GitHub-Delivery": "d6b1c0de-0000-4000-8000-000000000001" }),
+			),
+		);
+		expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202, 202]);
+		const replayed = answers.filter((a) => a.headers.get("idempotent-replayed") === "true");
+		expect(replayed).toHaveLength(4);
+		const ids = new Set(
+			await Promise.all(answers.map(async (a) => ((await a.json()) as any).run.id)),
+		);
+		expect(ids.size).toBe(1);
+		const runs = await runsOf("five_times");
+		expect(runs.map((r) => r.id)).toEqual([...ids]);
+		expect(runs[0]?.trigger).toEqual({
+			type: "WEBHOOK_TRIGGER",
+			node: "hook",
+			deliveryId: "d6b1c0de-0000-4000-8000-000000000001",
+		});
+	});
+
+	it("answers an unknown hook id, a body over 1 MiB and a burst over the limit, starting nothing", async () => {
+		const unknown = await post(`${server.baseUrl}/hooks/AAAAAAAAAAAAAAAAAAAAAA`, "{}");
+		expect(unknown.status).toBe(404);
+		expect(unknown.headers.get("content-type")).toMatch(/^application\/problem\+json/);
+
+		const url = (await create(
+			hookWorkflow("refusals", { filter: ".body.start == true" }),
+		)) as string;
+		const big = await post(url, JSON.stringify({ repo: "r", pad: "x".repeat(1024 * 1024) }));
+		expect(big.status).toBe(413);
+		// Over the URL's limit (100 per 10 s in wrangler.toml): 429 with Retry-After. These are
+		// filtered out (`start` is not true), so the accepted ones start nothing either.
+		const burst = await Promise.all(
+			Array.from({ length: 130 }, () => post(url, JSON.stringify({ repo: "r" }))),
+		);
+		const limited = burst.filter((r) => r.status === 429);
+		expect(limited.length).toBeGreaterThan(0);
+		expect(limited[0]?.headers.get("retry-after")).toBe("10");
+		expect(burst.every((r) => r.status === 202 || r.status === 429)).toBe(true);
+		expect(await runsOf("refusals")).toEqual([]);
+		// Every delivery is in the trigger's log (paged newest first).
+		const outcomes: string[] = [];
+		let cursor: string | null = "";
+		while (cursor !== null) {
+			const page = await api(
+				`/v1/workflows/refusals/triggers/hook/deliveries?limit=100${cursor ? `&cursor=${cursor}` : ""}`,
+			);
+			outcomes.push(...page.body.data.map((d: { outcome: string }) => d.outcome));
+			cursor = page.body.nextCursor;
+		}
+		expect(outcomes).toHaveLength(131);
+		expect(new Set(outcomes)).toEqual(new Set(["invalid", "ignored", "limited"]));
+	});
+});
+
+describe("schedules under wrangler dev", () => {
+	it("starts a run at the schedule's next tick", { timeout: 150_000 }, async () => {
+		const deadline = Date.now() + 140_000;
+		let runs = await runsOf("every_minute");
+		while (runs.length === 0 && Date.now() < deadline) {
+			await new Promise((r) => setTimeout(r, 2_000));
+			runs = await runsOf("every_minute");
+		}
+		expect(runs.length).toBeGreaterThanOrEqual(1);
+		const tickAt = String(runs[0]?.trigger.tickAt);
+		expect(runs[0]?.trigger).toMatchObject({ type: "SCHEDULE_TRIGGER", node: "tick" });
+		// A whole minute in UTC, as "* * * * *" ticks.
+		expect(tickAt).toMatch(/T\d\d:\d\d:00\.000Z$/);
+		const triggers = await api("/v1/workflows/every_minute/triggers");
+		expect(triggers.body.data[0].schedule.lastFires[0]).toMatchObject({
+			outcome: "started",
+			runId: runs.at(-1)?.id,
+		});
+	});
+});
+
+describe("README Triggers examples", () => {
+	it("run as written, in order, in one shell", () => {
+		const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
+		const section = readme.split(/^## Triggers$/m)[1]?.split(/^## /m)[0] ?? "";
+		const blocks = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1] ?? "");
+		expect(blocks.length).toBeGreaterThanOrEqual(5);
+		const script = ["set -euo pipefail", ...blocks]
+			.join("\n")
+			.replace("BASE=http://localhost:8787", `BASE=${server.baseUrl}`);
+		const output = execFileSync("bash", ["-c", script], {
+			cwd: repoRoot,
+			env: server.childEnv,
+			encoding: "utf8",
+		});
+		expect(output).not.toContain("stepline.dev/problems/");
+		expect(output).toContain(`${server.baseUrl}/hooks/`);
+		expect(output).toMatch(/"outcome":"started"/);
+		expect(output).toMatch(/idempotent-replayed: true/i);
+		expect(output).toMatch(/"outcome": "duplicate"|"outcome":"duplicate"/);
+		expect(output).toContain('"deliveryId": "5d1c1c1e-7a52-11ef-9a3c-000000000001"');
+		expect(output).toContain('"type": "WEBHOOK_TRIGGER"');
+		expect(output).toContain('"nextTicks": [');
+		expect(output.trim().endsWith("true")).toBe(true);
+	});
+});
