@@ -153,3 +153,39 @@ export interface RunEvent {
 	item: number | null;
 	detail: string;
 }
+
+/** A webhook, schedule or event trigger of a workflow's latest version (`GET …/triggers`). */
+export interface Trigger {
+	node: string;
+	type: "WEBHOOK_TRIGGER" | "SCHEDULE_TRIGGER" | "EVENT_TRIGGER";
+	webhook: { url: string; signature: { type: string; secret: string } | null } | null;
+	schedule: {
+		cron: string;
+		timezone: string;
+		overlap: string;
+		paused: boolean;
+		nextTicks: string[];
+		lastFires: {
+			tickAt: string;
+			outcome: string;
+			runId: string | null;
+			at: string;
+			detail: string | null;
+		}[];
+	} | null;
+	event: {
+		type: string;
+		fields: Record<string, string>;
+		condition: { expressions?: string[]; combinator?: string } | null;
+	} | null;
+}
+
+export interface Delivery {
+	id: string;
+	receivedAt: string;
+	outcome: string;
+	status: number;
+	deliveryId: string | null;
+	runId: string | null;
+	detail: string | null;
+}

@@ -8,6 +8,7 @@ import { JsonBlock } from "../components/json-block";
 import { StartRunForm } from "../components/start-run-form";
 import { Resource } from "../components/states";
 import { TimeText } from "../components/time-text";
+import { TriggersPanel } from "../components/triggers-panel";
 import { WorkflowGraph } from "../components/workflow-graph";
 import { href } from "../lib/router";
 import { useResource } from "../lib/use-resource";
@@ -91,6 +92,14 @@ export function WorkflowPage({ identifier, session }: Props) {
 										latest={chosen === null}
 									/>
 								))}
+
+							{/* Webhook URLs are credentials: members and admins only, as the API has it. */}
+							{canStart && (
+								<>
+									<h2>Triggers</h2>
+									<TriggersPanel workflow={identifier} session={session} />
+								</>
+							)}
 
 							<h2>Versions</h2>
 							<Resource resource={versions} what="versions">
