@@ -6,6 +6,7 @@ import { requireAuth } from "./auth/middleware";
 import { ApiError } from "./errors/api-error";
 import { onError, problemResponse } from "./errors/problem";
 import { dryRunRouter } from "./routes/dry-run";
+import { eventsRouter } from "./routes/events";
 import { hooksRouter } from "./routes/hooks";
 import { createRouter } from "./routes/openapi";
 import { runsRouter } from "./routes/runs";
@@ -44,6 +45,7 @@ export function createApp() {
 	app.route("/v1/workflows", workflowsRouter);
 	app.route("/v1/workflows", dryRunRouter);
 	app.route("/v1/tenant", tenantRouter);
+	app.route("/v1/events", eventsRouter);
 	app.route("/v1/secrets", secretsRouter);
 
 	app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {

@@ -1,5 +1,6 @@
 import { parseDuration, type ScheduleTriggerConfig } from "../../engine/definition";
 import { DEFAULT_CATCHUP_MS, type ScheduleSpec } from "../../engine/schedule/plan";
+import { derivedRunId } from "../../worker/triggers/derived-run-id";
 
 /** Names one schedule: a SCHEDULE_TRIGGER node of one workflow (its id, not its identifier). */
 export interface ScheduleRef {
@@ -24,9 +25,5 @@ export function specOf(config: ScheduleTriggerConfig, paused: boolean): Schedule
 }
 
 /** A tick's run id: the same for every attempt to start that tick, so it starts once. */
-export async function scheduledRunId(ref: ScheduleRef, tickAt: number): Promise<string> {
-	const text = `${ref.tenantId}\n${ref.workflowId}\n${ref.node}\n${tickAt}`;
-	const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-	const hex = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-	return `run_${hex.slice(0, 32)}`;
-}
+export const scheduledRunId = (ref: ScheduleRef, tickAt: number): Promise<string> =>
+	derivedRunId([ref.tenantId, ref.workflowId, ref.node, String(tickAt)]);

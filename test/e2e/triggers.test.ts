@@ -1,8 +1,10 @@
 // Triggers under the real `wrangler dev`: webhook deliveries over HTTP (exactly once per
 // delivery id, the refusals that start nothing) and a schedule that starts a run on its own.
 import { execFileSync } from "node:child_process";
+import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DevServer } from "./harness";
 import { repoRoot, startDevServer } from "./harness";
@@ -78,6 +80,64 @@ afterAll(async () => {
 });
 
 describe("webhook deliveries under wrangler dev", () => {
+	it("starts a run with the mapped inputs for a GitHub-style signed delivery", async () => {
+		const secret = "e2e GitHub secret";
+		expect(
+			(
+				await api("/v1/secrets/GH_SECRET", {
+					method: "PUT",
+					body: JSON.stringify({ value: secret }),
+				})
+			).status,
+		).toBe(201);
+		const url = (await create(
+			hookWorkflow("github_signed", {
+				signature: { type: "HMAC_SHA256", secret: "GH_SECRET" },
+				mapping: "{ repo: .body.repository.full_name }",
+			}),
+		)) as string;
+		const body = JSON.stringify({
+			repository: { full_name: "acme/signed" },
+			ref: "refs/heads/main",
+		});
+		const signature = `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
+		const ok = await post(url, body, {
+			"X-Hub-Signature-256": signature,
+			"X-GitHub-Delivery": "gh-1",
+		});
+		expect(ok.status).toBe(202);
+		const { run } = (await ok.json()) as any;
+		expect((await api(`/v1/workflows/runs/${run.id}`)).body.inputs).toEqual({
+			repo: "acme/signed",
+		});
+		const bad = await post(url, body, { "X-Hub-Signature-256": `sha256=${"0".repeat(64)}` });
+		expect(bad.status).toBe(401);
+		expect(await runsOf("github_signed")).toHaveLength(1);
+	});
+
+	it("starts a run for a delivery signed by the standardwebhooks package; a stale one is 401", async () => {
+		const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+		await api("/v1/secrets/SW_SECRET", { method: "PUT", body: JSON.stringify({ value: secret }) });
+		const url = (await create(
+			hookWorkflow("standard_signed", {
+				signature: { type: "STANDARD_WEBHOOKS", secret: "SW_SECRET" },
+			}),
+		)) as string;
+		const webhook = new Webhook(secret);
+		const body = JSON.stringify({ repo: "acme/standard" });
+		const headers = (id: string, at: Date) => ({
+			"webhook-id": id,
+			"webhook-timestamp": String(Math.floor(at.getTime() / 1000)),
+			"webhook-signature": webhook.sign(id, at, body),
+		});
+		const ok = await post(url, body, headers("msg_e2e_1", new Date()));
+		expect(ok.status).toBe(202);
+		const stale = await post(url, body, headers("msg_e2e_2", new Date(Date.now() - 10 * 60_000)));
+		expect(stale.status).toBe(401);
+		const runs = await runsOf("standard_signed");
+		expect(runs.map((r) => r.trigger.deliveryId)).toEqual(["msg_e2e_1"]);
+	});
+
 	it("starts one run for a delivery sent five times at once", async () => {
 		const url = await create(hookWorkflow("five_times"));
 		expect(url).toMatch(new RegExp(`^${server.baseUrl}/hooks/[A-Za-z0-9_-]{22}$`));
@@ -185,6 +245,8 @@ describe("README Triggers examples", () => {
 		expect(output).toContain('"deliveryId": "5d1c1c1e-7a52-11ef-9a3c-000000000001"');
 		expect(output).toContain('"type": "WEBHOOK_TRIGGER"');
 		expect(output).toContain('"nextTicks": [');
-		expect(output.trim().endsWith("true")).toBe(true);
+		expect(output).toMatch(/^401$/m);
+		expect(output).toMatch(/\{"id":"evt-1","runs":\["run_[0-9a-f]{32}"\]\}/);
+		expect(output).toContain('{"id":"evt-2","runs":[]}');
 	});
 });

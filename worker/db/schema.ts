@@ -244,3 +244,21 @@ export const deliveryClaims = sqliteTable(
 	},
 	(t) => [primaryKey({ columns: [t.tenantId, t.workflowId, t.node, t.deliveryKey] })],
 );
+
+/**
+ * Posted event ids, kept 24 hours: the first post of an id claims it (a random token tells the
+ * racing posts apart) and stores its answer, which a repeat gets back instead of starting runs.
+ */
+export const eventClaims = sqliteTable(
+	"event_claims",
+	{
+		tenantId: text("tenant_id").notNull(),
+		eventId: text("event_id").notNull(),
+		token: text("token").notNull(),
+		claimedAt: integer("claimed_at").notNull(),
+		answer: text("answer", { mode: "json" }).$type<{
+			matched: { workflow: string; node: string; runId: string | null; error: string | null }[];
+		}>(),
+	},
+	(t) => [primaryKey({ columns: [t.tenantId, t.eventId] })],
+);

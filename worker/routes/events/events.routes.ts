@@ -1,0 +1,21 @@
+import { createRoute } from "@hono/zod-openapi";
+import { json, problemResponses, requireJsonBody, SECURITY } from "../openapi";
+import { EventResults, PostEventsBody } from "./events.schemas";
+
+export const postEvents = createRoute({
+	method: "post",
+	path: "/",
+	tags: ["Triggers"],
+	security: SECURITY,
+	summary: "Post events; every matching EVENT_TRIGGER starts a run",
+	description:
+		"Members and admins, or a token with scope `events:write`. Each event starts one run per EVENT_TRIGGER of the tenant's latest versions whose `event.type` matches (ANY_ENTITY_CHANGE matches the three ENTITY_* types), whose other `event` fields equal the event's and whose JQ condition holds; the event is the trigger's output. An event id posted in the last 24 h starts nothing and answers as before.",
+	middleware: requireJsonBody,
+	request: {
+		body: { required: true, content: { "application/json": { schema: PostEventsBody } } },
+	},
+	responses: {
+		202: json(EventResults, "Per event: the triggers it matched and the runs they started."),
+		...problemResponses(400, 401, 403, 413, 415, 422, 500),
+	},
+});
