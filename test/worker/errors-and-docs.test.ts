@@ -149,6 +149,7 @@ describe("OpenAPI", () => {
 		});
 		expect(Object.keys(doc.paths).sort()).toEqual([
 			"/hooks/{hookId}",
+			"/v1/events",
 			"/v1/secrets",
 			"/v1/secrets/{name}",
 			"/v1/tenant/settings",

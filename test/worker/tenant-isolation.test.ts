@@ -30,6 +30,7 @@ const BODIES: Record<string, unknown> = {
 	"post /v1/workflows/{identifier}/dry-run": { inputs: { service: "api" } },
 	"patch /v1/workflows/{identifier}/triggers/{node}": { paused: true },
 	"post /hooks/{hookId}": { service: "api" },
+	"post /v1/events": { id: "evt-b", type: "ENTITY_CREATED", blueprintIdentifier: "service" },
 };
 
 describe("tenant isolation", () => {
@@ -77,6 +78,10 @@ describe("tenant isolation", () => {
 				expect(res.body.maxConcurrentRuns, key).toBeTypeOf("number");
 			} else if (OWN_NAMESPACE_WRITES.has(key)) {
 				expect([200, 201], key).toContain(res.status);
+			} else if (key === "post /v1/events") {
+				// B's event is matched against B's triggers only: none.
+				expect(res.status, key).toBe(202);
+				expect(res.body.data[0].matched, key).toEqual([]);
 			} else if (key === "post /v1/workflows/runs/cancel") {
 				expect(res.status, key).toBe(200);
 				expect(res.body.matched, key).toBe(0);
