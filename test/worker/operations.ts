@@ -31,6 +31,8 @@ const SAMPLE_PARAMS: Record<string, string> = {
 	runId: `run_${"0".repeat(32)}`,
 	version: "1",
 	name: "SOME_SECRET",
+	node: "some_node",
+	hookId: "AAAAAAAAAAAAAAAAAAAAAA",
 };
 
 /** The operation's path with every parameter filled in, plus `query` when given. */

@@ -1,8 +1,9 @@
-import { createRoute } from "@hono/zod-openapi";
+import { defineRoute } from "../define-route";
 import { json, problemResponses, requireJsonBody, SECURITY } from "../openapi";
 import { EventResults, PostEventsBody } from "./events.schemas";
 
-export const postEvents = createRoute({
+export const postEvents = defineRoute({
+	operationId: "postEvents",
 	method: "post",
 	path: "/",
 	tags: ["Triggers"],

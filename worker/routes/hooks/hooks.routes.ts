@@ -1,8 +1,9 @@
-import { createRoute } from "@hono/zod-openapi";
+import { defineRoute } from "../define-route";
 import { json, problemResponses } from "../openapi";
 import { DeliveryAccepted, HookParam } from "./hooks.schemas";
 
-export const deliver = createRoute({
+export const deliver = defineRoute({
+	operationId: "deliverWebhook",
 	method: "post",
 	path: "/hooks/{hookId}",
 	tags: ["Triggers"],

@@ -1,4 +1,4 @@
-import { createRoute } from "@hono/zod-openapi";
+import { defineRoute } from "../define-route";
 import { json, problemResponses, requireJsonBody, SECURITY } from "../openapi";
 import {
 	DeliveriesQuery,
@@ -12,7 +12,8 @@ import {
 
 const tags = ["Triggers"];
 
-export const listTriggers = createRoute({
+export const listTriggers = defineRoute({
+	operationId: "listTriggers",
 	method: "get",
 	path: "/{identifier}/triggers",
 	tags,
@@ -27,7 +28,8 @@ export const listTriggers = createRoute({
 	},
 });
 
-export const rotateTrigger = createRoute({
+export const rotateTrigger = defineRoute({
+	operationId: "rotateWebhookUrl",
 	method: "post",
 	path: "/{identifier}/triggers/{node}/rotate",
 	tags,
@@ -40,7 +42,8 @@ export const rotateTrigger = createRoute({
 	},
 });
 
-export const patchTrigger = createRoute({
+export const patchTrigger = defineRoute({
+	operationId: "updateTrigger",
 	method: "patch",
 	path: "/{identifier}/triggers/{node}",
 	tags,
@@ -59,7 +62,8 @@ export const patchTrigger = createRoute({
 	},
 });
 
-export const listDeliveries = createRoute({
+export const listDeliveries = defineRoute({
+	operationId: "listDeliveries",
 	method: "get",
 	path: "/{identifier}/triggers/{node}/deliveries",
 	tags,
