@@ -159,7 +159,7 @@ export interface LoadSample {
 	errors: number;
 }
 
-async function cannon(dev: DevProcess, opts: autocannon.Options): Promise<LoadSample> {
+export async function cannon(dev: DevProcess, opts: autocannon.Options): Promise<LoadSample> {
 	let result: autocannon.Result | undefined;
 	const port = Number(new URL(dev.baseUrl).port);
 	const before = cpuByRole(dev.workerdPids(), port);

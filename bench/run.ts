@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { createDevProcess, type DevProcess } from "../test/support/dev-process";
+import { hookThroughput } from "./hooks";
 import { BenchClient } from "./lib/client";
 import { costPerRun } from "./lib/cost";
 import { startBenchReceiver } from "./lib/receiver";
@@ -143,12 +144,23 @@ try {
 			),
 		);
 		await stop(0);
+	} else if (values.only === "hooks") {
+		// Webhook deliveries against API starts alone (see bench/hooks.ts), about 2 minutes.
+		log(
+			`webhook deliveries vs starts: 10 connections, ${plan.loadSeconds} s × ${plan.rounds} rounds`,
+		);
+		const hooks = await hookThroughput(server, client, 10, plan.loadSeconds, plan.rounds);
+		const { starts, deliveries, ...figures } = hooks;
+		console.log(
+			JSON.stringify({ ...figures, statusCodes: deliveries.map((d) => d.statusCodes) }, null, 2),
+		);
+		await stop(0);
 	} else if (values.only === "per-node") {
 		// For trying a change: the (a) and (b) rows alone, about 100 s.
 		console.log(perNodeTable(await perNodeRounds(), plan.runs));
 		await stop(0);
 	} else if (values.only)
-		await stop(1, `--only knows "index" and "per-node", not "${values.only}"`);
+		await stop(1, `--only knows "index", "hooks" and "per-node", not "${values.only}"`);
 	const opts = { runs: 10, nodes: 10, rounds: 1, url: receiver.url, peers: true };
 	const results: Record<string, unknown> = await perNodeRounds();
 	if (!skip.has("chain")) {
@@ -185,6 +197,12 @@ try {
 			plan.rounds,
 			connections === 50,
 		);
+	}
+	if (!skip.has("hooks")) {
+		log(
+			`webhook deliveries vs starts: 10 connections, ${plan.loadSeconds} s × ${plan.rounds} rounds`,
+		);
+		results.hooks = await hookThroughput(server, client, 10, plan.loadSeconds, plan.rounds);
 	}
 	if (!skip.has("history")) {
 		log(`scale: one run with ~${plan.historyNodes * 2_000} history events`);

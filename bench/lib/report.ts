@@ -125,6 +125,20 @@ export function summarize(
 		workflows: { p50: percentile(lat.peer, 50), p99: percentile(lat.peer, 99) },
 	};
 	summary.throughput = loadRows(results.throughput as Throughput, row);
+	const hooks = results.hooks as
+		| { connections: number; startsPerSecond: number; deliveriesPerSecond: number; ratio: number }
+		| undefined;
+	if (hooks) {
+		summary.hooks = hooks;
+		row(
+			`webhook deliveries accepted/s (signed, keyed), ${hooks.connections} connections`,
+			hooks.deliveriesPerSecond,
+			"",
+			"",
+			"",
+			`${hooks.ratio} of POST …/runs starts in the same run (${hooks.startsPerSecond}/s)`,
+		);
+	}
 	const history = results.history as Record<string, number> | undefined;
 	if (history) {
 		summary.history = history;

@@ -18,6 +18,7 @@ import {
 import type { PeerParams } from "./peer-workflow";
 import type { RawSteps } from "./raw-steps";
 
+export { ScheduleObject } from "../../durable-objects/schedule";
 export { PeerWorkflow } from "./peer-workflow";
 export { RawSteps } from "./raw-steps";
 

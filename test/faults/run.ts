@@ -6,6 +6,7 @@ import { createDevProcess, type DevProcess } from "../support/dev-process";
 import { crashTest } from "./crash";
 import { type FaultReceiver, startFaultReceiver } from "./fault-receiver";
 import { loadTest } from "./load";
+import { startTriggerFaults } from "./triggers";
 
 const { values } = parseArgs({
 	options: {
@@ -49,8 +50,11 @@ async function main(): Promise<number> {
 	if (values.only !== "load") {
 		const receiver = await startFaultReceiver();
 		receivers.push(receiver);
+		// A minute schedule and a webhook sender live through the same kills.
+		const triggers = await startTriggerFaults(dev);
 		const problems = await crashTest(dev, receiver, log);
 		failed += report("crash test", problems);
+		failed += report("crash test: schedules and webhook deliveries", await triggers.finish(log));
 	}
 	if (values.only !== "crash") {
 		const receiver = await startFaultReceiver();

@@ -95,7 +95,7 @@ async function allRuns(admin: Awaited<ReturnType<typeof as>>) {
 	}
 }
 
-describe("events", () => {
+describe("events", { timeout: 60_000 }, () => {
 	it("a batch of 100 events against 50 triggers starts exactly the runs the conditions select", {
 		timeout: 120_000,
 	}, async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { expectProblem } from "./helpers";
 import { scheduledTenant, scheduleWorkflow, tickTimes } from "./schedule-helpers";
 
-describe("schedules", () => {
+describe("schedules", { timeout: 60_000 }, () => {
 	it("starts one run per tick, sleeping on its alarm until the next", async () => {
 		const s = await scheduledTenant("2030-01-01T00:00:00Z");
 		expect(await s.alarm()).toBe(Date.parse("2030-01-01T00:15:00Z"));

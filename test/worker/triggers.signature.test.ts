@@ -29,7 +29,7 @@ async function signedTenant(signature: Record<string, unknown>, secret: string) 
 	return setup;
 }
 
-describe("Standard Webhooks signatures", () => {
+describe("Standard Webhooks signatures", { timeout: 60_000 }, () => {
 	it("starts a run for a delivery signed by the standardwebhooks package, and 401s the rest", async () => {
 		const { admin, identifier, hookPath } = await signedTenant(
 			{ type: "STANDARD_WEBHOOKS", secret: "HOOK_SECRET" },
@@ -94,7 +94,7 @@ describe("Standard Webhooks signatures", () => {
 	});
 });
 
-describe("HMAC-SHA256 signatures", () => {
+describe("HMAC-SHA256 signatures", { timeout: 60_000 }, () => {
 	it("verifies GitHub's X-Hub-Signature-256 over the raw body", async () => {
 		const { admin, identifier, hookPath } = await signedTenant(
 			{ type: "HMAC_SHA256", secret: "GITHUB_WEBHOOK_SECRET" },

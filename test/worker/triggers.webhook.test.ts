@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { expectProblem } from "./helpers";
 import { deliver, runsOf, tenantWithHook, webhookWorkflow } from "./trigger-helpers";
 
-describe("webhook URLs", () => {
+describe("webhook URLs", { timeout: 60_000 }, () => {
 	it("lists a random URL per webhook trigger that stays the same across versions", async () => {
 		const { admin, identifier, hookPath } = await tenantWithHook();
 		expect(hookPath).toMatch(/^\/hooks\/[A-Za-z0-9_-]{22}$/);
@@ -96,7 +96,7 @@ describe("webhook URLs", () => {
 	});
 });
 
-describe("webhook payloads", () => {
+describe("webhook payloads", { timeout: 60_000 }, () => {
 	it("maps the payload with JQ, copies named headers, and checks the result against userInputs", async () => {
 		const { admin, identifier, hookPath } = await tenantWithHook(
 			webhookWorkflow("mapped", {
@@ -169,7 +169,7 @@ describe("webhook payloads", () => {
 const windowStart = (period: number) =>
 	new Promise((resolve) => setTimeout(resolve, period - (Date.now() % period)));
 
-describe("rate limits", () => {
+describe("rate limits", { timeout: 60_000 }, () => {
 	it("answers a burst over the URL's limit with 429 and Retry-After, and records it", {
 		timeout: 60_000,
 	}, async () => {
@@ -197,7 +197,7 @@ describe("rate limits", () => {
 	});
 });
 
-describe("exactly once per delivery", () => {
+describe("exactly once per delivery", { timeout: 60_000 }, () => {
 	it("answers a repeated delivery id with the first run, also when the retries race", async () => {
 		const { admin, identifier, hookPath } = await tenantWithHook();
 		const headers = { "X-GitHub-Delivery": "72d3162e-cc78-11e3-81ab-4c9367dc0958" };
