@@ -4,7 +4,7 @@ import { claimEvents, type EventAnswer, storeEventAnswers } from "../db/events.r
 import type { TriggerRow } from "../db/schema";
 import { eventTriggers } from "../db/triggers.repo";
 import { ApiError } from "../errors/api-error";
-import { findTarget, type StartTarget, startRun } from "../routes/runs/start-run";
+import { findTarget, type StartTarget, startRun } from "../runs/start-run";
 import { derivedRunId } from "./derived-run-id";
 import { listeningTypes, matchEvent, type TenantEvent } from "./event-match";
 
