@@ -14,6 +14,9 @@ export type Unwrap = <R extends { data?: unknown; error?: unknown; response: Res
 /** One typed method per operation of the API, named by its operationId. */
 export function operationMethods(client: Client<paths>, call: Unwrap) {
 	return {
+		/** POST /hooks/{hookId}: Deliver a webhook to a WEBHOOK_TRIGGER */
+		deliverWebhook: (...init: Args<Init<"/hooks/{hookId}", "post">>) =>
+			call(client.POST("/hooks/{hookId}", ...init)),
 		/** GET /v1/workflows/runs: List runs you may see, newest first */
 		listRuns: (...init: Args<Init<"/v1/workflows/runs", "get">>) =>
 			call(client.GET("/v1/workflows/runs", ...init)),
@@ -44,6 +47,18 @@ export function operationMethods(client: Client<paths>, call: Unwrap) {
 		/** GET /v1/workflows/{identifier}/runs/{runId}: Get a run of this workflow */
 		getWorkflowRun: (...init: Args<Init<"/v1/workflows/{identifier}/runs/{runId}", "get">>) =>
 			call(client.GET("/v1/workflows/{identifier}/runs/{runId}", ...init)),
+		/** GET /v1/workflows/{identifier}/triggers: The latest version's webhook URLs, schedules and event triggers */
+		listTriggers: (...init: Args<Init<"/v1/workflows/{identifier}/triggers", "get">>) =>
+			call(client.GET("/v1/workflows/{identifier}/triggers", ...init)),
+		/** POST /v1/workflows/{identifier}/triggers/{node}/rotate: Give a webhook trigger a new URL (admins); the old one answers 404 from then on */
+		rotateWebhookUrl: (...init: Args<Init<"/v1/workflows/{identifier}/triggers/{node}/rotate", "post">>) =>
+			call(client.POST("/v1/workflows/{identifier}/triggers/{node}/rotate", ...init)),
+		/** PATCH /v1/workflows/{identifier}/triggers/{node}: Pause or resume a schedule */
+		updateTrigger: (...init: Args<Init<"/v1/workflows/{identifier}/triggers/{node}", "patch">>) =>
+			call(client.PATCH("/v1/workflows/{identifier}/triggers/{node}", ...init)),
+		/** GET /v1/workflows/{identifier}/triggers/{node}/deliveries: A webhook trigger's deliveries of the last 30 days, newest first */
+		listDeliveries: (...init: Args<Init<"/v1/workflows/{identifier}/triggers/{node}/deliveries", "get">>) =>
+			call(client.GET("/v1/workflows/{identifier}/triggers/{node}/deliveries", ...init)),
 		/** GET /v1/workflows: List workflows, ordered by identifier */
 		listWorkflows: (...init: Args<Init<"/v1/workflows", "get">>) =>
 			call(client.GET("/v1/workflows", ...init)),
@@ -77,6 +92,9 @@ export function operationMethods(client: Client<paths>, call: Unwrap) {
 		/** PATCH /v1/tenant/settings: Change the tenant's settings (admins) */
 		updateTenantSettings: (...init: Args<Init<"/v1/tenant/settings", "patch">>) =>
 			call(client.PATCH("/v1/tenant/settings", ...init)),
+		/** POST /v1/events: Post events; every matching EVENT_TRIGGER starts a run */
+		postEvents: (...init: Args<Init<"/v1/events", "post">>) =>
+			call(client.POST("/v1/events", ...init)),
 		/** GET /v1/secrets: List the tenant's secrets, ordered by name */
 		listSecrets: (...init: Args<Init<"/v1/secrets", "get">>) =>
 			call(client.GET("/v1/secrets", ...init)),
