@@ -332,4 +332,54 @@ describe("typed client", () => {
 		const gone = await client.getSecret({ params: { path: name } }).catch((e: unknown) => e);
 		expect(gone).toMatchObject({ status: 404, code: "not_found" });
 	});
+
+	it("covers triggers: webhook URLs, deliveries, rotation, schedules, events", async () => {
+		const { client } = await clientFor();
+		const workflow = {
+			identifier: "triggered",
+			title: "Triggered",
+			nodes: [
+				{ identifier: "hook", config: { type: "WEBHOOK_TRIGGER" } },
+				{ identifier: "nightly", config: { type: "SCHEDULE_TRIGGER", cron: "0 2 * * *" } },
+				{
+					identifier: "created",
+					config: { type: "EVENT_TRIGGER", event: { type: "ENTITY_CREATED" } },
+				},
+			],
+			connections: [],
+		};
+		await client.createWorkflow({ body: workflow as never });
+		const path = { identifier: "triggered" };
+		const listed = await mark("listTriggers", client.listTriggers({ params: { path } }));
+		const url = listed.data.find((t) => t.node === "hook")?.webhook?.url ?? "";
+		const hookId = new URL(url).pathname.split("/").pop() as string;
+		const delivered = await mark(
+			"deliverWebhook",
+			client.deliverWebhook({ params: { path: { hookId } } }),
+		);
+		expect(delivered.outcome).toBe("started");
+		const deliveries = await mark(
+			"listDeliveries",
+			client.listDeliveries({ params: { path: { ...path, node: "hook" } } }),
+		);
+		expect(deliveries.data[0]?.runId).toBe(delivered.run?.id);
+		const rotated = await mark(
+			"rotateWebhookUrl",
+			client.rotateWebhookUrl({ params: { path: { ...path, node: "hook" } } }),
+		);
+		expect(rotated.webhook?.url).not.toBe(url);
+		const paused = await mark(
+			"updateTrigger",
+			client.updateTrigger({
+				params: { path: { ...path, node: "nightly" } },
+				body: { paused: true },
+			}),
+		);
+		expect(paused.schedule?.paused).toBe(true);
+		const posted = await mark(
+			"postEvents",
+			client.postEvents({ body: { id: "evt-client", type: "ENTITY_CREATED" } }),
+		);
+		expect(posted.data[0]?.matched.map((m) => m.node)).toEqual(["created"]);
+	});
 });
