@@ -40,6 +40,8 @@ export interface StartRequest {
 export interface StartTarget {
 	workflow: { id: string; identifier: string; title: string; version: number };
 	definition: WorkflowDefinition;
+	/** The tenant's default signing secret (tenant settings), read in the same query. */
+	signingSecret: string | null;
 }
 
 /** The version to start (the latest unless one is pinned); 404 naming what is missing. */
@@ -73,6 +75,7 @@ export async function findTarget(
 	return {
 		workflow: { id: target.id, identifier, title: target.title, version: target.version },
 		definition: target.definition as unknown as WorkflowDefinition,
+		signingSecret: target.signingSecret ?? null,
 	};
 }
 
@@ -113,6 +116,7 @@ export function checkStart(
 		tenantId: principal.tenantId,
 		workflow: target.workflow,
 		definition: target.definition,
+		...(target.signingSecret === null ? {} : { signingSecret: target.signingSecret }),
 		initiator: body.runAs ?? principal.subject,
 		requestedBy: principal.subject,
 		// Checked in clear, then sealed: nothing past this point sees a secret input's value.
