@@ -13,7 +13,7 @@ import type { AttemptOutcome } from "./events";
 import { renderTemplates } from "./expressions";
 import { isSuccessStatus, readResponse } from "./http-response";
 import type { JsonObject, JsonValue } from "./json";
-import { type Masker, maskHeaders, maskUrl, REDACTED } from "./masking";
+import { type Masker, maskHeaders, maskUrl, REDACTED, readableRedactions } from "./masking";
 import { plannedNode } from "./plan";
 import { type BuiltRequest, buildRequest, templateFailure } from "./request";
 import { type AttemptFailure, decideRetry, formatMs } from "./retry";
@@ -97,7 +97,7 @@ export function startAttempt(step: Step, ref: TaskRef, attempt: number): Attempt
 		// hidden by name, every secret value hidden wherever it went.
 		request: step.masker.json({
 			method: kept.request.method,
-			url: maskUrl(kept.request.url),
+			url: readableRedactions(maskUrl(kept.request.url)),
 			// The signature is made when the call is sent; like any credential it shows masked.
 			headers: maskHeaders(
 				signedAt === null
