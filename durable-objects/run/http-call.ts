@@ -1,3 +1,4 @@
+import { HEADER_SIGNATURE, sign } from "../../engine/crypto/standard-webhooks";
 import type { AttemptOutcome, HttpRequestEffect } from "../../engine/run";
 import { RESPONSE_BODY_LIMIT_BYTES } from "../../engine/run";
 
@@ -16,11 +17,17 @@ export async function performHttpCall(
 ): Promise<AttemptOutcome> {
 	// A timer we clear ourselves (not AbortSignal.timeout): a timer left pending after the call
 	// keeps the object busy for the whole attempt timeout.
+	let sent: Record<string, string>;
+	try {
+		sent = await signed(effect);
+	} catch (err) {
+		return { kind: "network_error", code: "signing_failed", message: describe(err) };
+	}
 	const timer = setTimeout(() => control.abort(TIMED_OUT), effect.timeoutMs);
 	try {
 		const response = await fetch(effect.request.url, {
 			method: effect.request.method,
-			headers: effect.request.headers,
+			headers: sent,
 			body: effect.request.body,
 			redirect: "manual",
 			signal: control.signal,
@@ -42,6 +49,19 @@ export async function performHttpCall(
 	} finally {
 		clearTimeout(timer);
 	}
+}
+
+/**
+ * The request's headers, with `webhook-signature` when the engine asked for a Standard Webhooks
+ * signature (docs/ARCHITECTURE.md#secrets): made here, at send time, because HMAC in Web Crypto
+ * is asynchronous and the engine is not. The body signed is exactly the body sent.
+ */
+async function signed(effect: HttpRequestEffect): Promise<Record<string, string>> {
+	const signature = effect.signature;
+	if (signature === undefined) return effect.request.headers;
+	const { secret, id, timestamp } = signature;
+	const value = await sign(secret, { id, timestamp, payload: effect.request.body ?? "" });
+	return { ...effect.request.headers, [HEADER_SIGNATURE]: value };
 }
 
 async function readLimited(

@@ -29,7 +29,7 @@ import {
 import { writeRunIndexEntry } from "../../worker/db/runs.repo";
 import { tenantObject } from "../stubs";
 import { performHttpCall } from "./http-call";
-import { readRunSecrets, runSealer } from "./run-secrets";
+import { readRunSecrets, runSealer, runSecretNames } from "./run-secrets";
 import { RunStore } from "./run-store";
 import { RunStreams } from "./run-streams";
 import { queuedView, type RunSummaryView, type RunView, runView, summaryView } from "./run-view";
@@ -329,9 +329,11 @@ export class RunObject extends DurableObject<Env> {
 			allowLoopbackTargets: this.env.ALLOW_LOOPBACK_TARGETS === "true",
 			// Seals and opens the values the run keeps sealed (secret inputs, maskOutput outputs).
 			sealer: this.sealer,
+			...(meta?.signingSecret ? { signingSecret: meta.signingSecret } : {}),
 		};
-		if (!meta || !mayRequest(input) || this.loadPlan(meta).secretNames.length === 0) return env;
-		const secrets = await readRunSecrets(this.env, meta.tenantId, this.loadPlan(meta));
+		if (!meta || !mayRequest(input) || runSecretNames(meta, this.loadPlan(meta)).length === 0)
+			return env;
+		const secrets = await readRunSecrets(this.env, meta, this.loadPlan(meta));
 		// The time of the step, not of the read.
 		return { ...env, now: this.clock.now(), ...(secrets ? { secrets } : {}) };
 	}

@@ -1,3 +1,4 @@
+import type { RunMeta } from "../../engine/control";
 import { keyRingFrom } from "../../engine/crypto/keyring";
 import { valueSealer } from "../../engine/crypto/value-sealer";
 import type { Plan, SecretValues, ValueSealer } from "../../engine/run";
@@ -11,11 +12,19 @@ import { readSecrets } from "../../worker/secrets/secret-values";
  */
 export async function readRunSecrets(
 	env: Env,
-	tenantId: string,
+	meta: Pick<RunMeta, "tenantId" | "signingSecret">,
 	plan: Plan,
 ): Promise<SecretValues | undefined> {
-	if (plan.secretNames.length === 0) return undefined;
-	return readSecrets(env, tenantId, plan.secretNames);
+	const names = runSecretNames(meta, plan);
+	if (names.length === 0) return undefined;
+	return readSecrets(env, meta.tenantId, names);
+}
+
+/** The plan's secrets and the tenant's default signing secret the run was started with. */
+export function runSecretNames(meta: Pick<RunMeta, "signingSecret">, plan: Plan): string[] {
+	const names = new Set(plan.secretNames);
+	if (meta.signingSecret !== undefined) names.add(meta.signingSecret);
+	return [...names];
 }
 
 /**

@@ -37,6 +37,11 @@ export interface RunMeta {
 	retryOf: string | null;
 	/** What a retry reuses from the run it retries (engine `StartEvent.reuse`). */
 	reuse?: RunReuse;
+	/**
+	 * The tenant's default signing secret (its name) when the run started: it signs every
+	 * WEBHOOK call without a `signature` of its own (engine `AdvanceEnv.signingSecret`).
+	 */
+	signingSecret?: string;
 	createdAt: number;
 }
 

@@ -103,6 +103,12 @@ export interface HttpRequestEffect {
 	timeoutMs: number;
 	/** `<runId>:<node>[:<item>]`, the same for every attempt; also in request.headers. */
 	idempotencyKey: string;
+	/**
+	 * Sign before sending (Standard Webhooks): add `webhook-signature` over
+	 * `<id>.<timestamp>.<body>` with this secret. request.headers already carry webhook-id and
+	 * webhook-timestamp. The secret lives in this effect only, never in the state.
+	 */
+	signature?: { secret: string; id: string; timestamp: number };
 }
 
 /** The engine stopped caring about an in-flight call (cancel, run failure, timeout). */
@@ -188,6 +194,12 @@ export interface AdvanceEnv {
 	 * engine sends them and masks them; it never stores them (docs/ARCHITECTURE.md#secrets).
 	 */
 	secrets?: SecretValues;
+	/**
+	 * The tenant's default signing secret, by name, as pinned when the run started: every
+	 * WEBHOOK call without a `signature` of its own is signed with it (its value must then be in
+	 * `secrets`).
+	 */
+	signingSecret?: string;
 	/**
 	 * Seals and opens the values the run keeps encrypted (secret inputs, `maskOutput` outputs;
 	 * sealing.ts), bound to the run's tenant. Required when the run has either.

@@ -110,6 +110,9 @@
  *     env.sealer when it is made. The state holds only `{ "$sealed": … }`; templates see them
  *     opened by reader (context.ts): a request all, a node's other templates the masked
  *     outputs, the workflow's outputs none. Secret input values join the masker.
+ *   - Signed calls: a WEBHOOK node's `signature`, else env.signingSecret (the tenant default),
+ *     names the secret; the request carries webhook-id (= the Idempotency-Key) and
+ *     webhook-timestamp, and the effect's `signature` tells the shell to add webhook-signature.
  *   - Not done here: `variables` on triggers, DNS-time checks of hostnames (url-guard.ts).
  *
  * Error codes: `RunErrorCode`, every one listed with its meaning in errors.ts.

@@ -122,6 +122,13 @@ export class Masker {
 
 export const NO_MASKING = new Masker([]);
 
+const ENCODED_REDACTED = encodeURIComponent(REDACTED);
+
+/** A URL whose query was rendered with REDACTED values shows them as such, not percent-encoded. */
+export function readableRedactions(url: string): string {
+	return url.includes(ENCODED_REDACTED) ? url.replaceAll(ENCODED_REDACTED, REDACTED) : url;
+}
+
 function encodedForms(value: string): string[] {
 	const component = encodeURIComponent(value);
 	const query = new URLSearchParams({ v: value }).toString().slice(2);

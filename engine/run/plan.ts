@@ -37,6 +37,8 @@ export interface PlannedNode {
 	forEach: { items: string; concurrency: number } | null;
 	/** Tenant secrets its request names (`.secrets.NAME`), sorted; empty for other nodes. */
 	secrets: readonly string[];
+	/** The tenant secret its `signature` names (Standard Webhooks), else null (see AdvanceEnv.signingSecret). */
+	signature: string | null;
 	/** A duration that does not parse (save-time checks should prevent it); fails the node. */
 	configError: string | null;
 }
@@ -67,7 +69,11 @@ export function prepare(definition: WorkflowDefinition): Plan {
 		nodes.set(node.identifier, planNode(node, graph));
 	}
 	const timeout = durationOrNull(definition.timeout, "timeout");
-	const secretNames = new Set([...nodes.values()].flatMap((n) => n.secrets));
+	const secretNames = new Set(
+		[...nodes.values()].flatMap((n) =>
+			n.signature === null ? n.secrets : [...n.secrets, n.signature],
+		),
+	);
 	return {
 		definition,
 		nodes,
@@ -103,6 +109,7 @@ function planNode(node: WorkflowNode, graph: ReturnType<typeof graphOf>): Planne
 		retry,
 		forEach,
 		secrets: node.config.type === "WEBHOOK" ? secretsReadBy(node) : [],
+		signature: node.config.type === "WEBHOOK" ? (node.config.signature?.secret ?? null) : null,
 		configError: errors.length > 0 ? errors.join("; ") : null,
 	};
 }

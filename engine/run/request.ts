@@ -4,6 +4,8 @@
  * request's own, the one context with `.secrets` in it: what this returns is sent, never
  * stored as is (webhook.ts masks it for the record).
  */
+
+import { HEADER_ID, HEADER_TIMESTAMP } from "../crypto/standard-webhooks";
 import type { WebhookConfig } from "../definition";
 import type { RunErrorCode } from "./errors";
 import type { OutgoingRequest } from "./events";
@@ -22,6 +24,8 @@ export function buildRequest(
 	config: WebhookConfig,
 	context: JsonObject,
 	idempotencyKey: string,
+	/** Signed requests carry Standard Webhooks' id and timestamp (the shell adds the signature). */
+	signedAt: number | null = null,
 ): BuiltRequest {
 	const url = renderTemplates(config.url, context, step.now);
 	if (!url.ok) return templateFailure("url", url.error);
@@ -49,6 +53,12 @@ export function buildRequest(
 	const has = (name: string) => Object.keys(sent).some((h) => h.toLowerCase() === name);
 	// An author-set Idempotency-Key wins: they may need the receiver's own format.
 	if (!has("idempotency-key")) sent["Idempotency-Key"] = idempotencyKey;
+	if (signedAt !== null) {
+		// Ours, whatever the author wrote: the receiver verifies these against the signature.
+		for (const name of Object.keys(sent)) if (/^webhook-/i.test(name)) delete sent[name];
+		sent[HEADER_ID] = idempotencyKey;
+		sent[HEADER_TIMESTAMP] = String(signedAt);
+	}
 	const isText = typeof body.value === "string";
 	if (sendsBody && !isText && !has("content-type")) sent["Content-Type"] = "application/json";
 	const bodyText = !sendsBody ? null : isText ? String(body.value) : JSON.stringify(body.value);

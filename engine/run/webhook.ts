@@ -4,6 +4,8 @@
  * effect (the shell commits the state, then calls), and turn the result into a verdict.
  * This file decides; tasks.ts routes the verdict to the node or its forEach.
  */
+
+import { HEADER_SIGNATURE } from "../crypto/standard-webhooks";
 import type { WebhookConfig } from "../definition";
 import { contextFor, hasSealedValues, unopenedFor } from "./context";
 import type { RunErrorCode } from "./errors";
@@ -11,7 +13,7 @@ import type { AttemptOutcome } from "./events";
 import { renderTemplates } from "./expressions";
 import { isSuccessStatus, readResponse } from "./http-response";
 import type { JsonObject, JsonValue } from "./json";
-import { type Masker, maskHeaders, maskUrl, REDACTED } from "./masking";
+import { type Masker, maskHeaders, maskUrl, REDACTED, readableRedactions } from "./masking";
 import { plannedNode } from "./plan";
 import { type BuiltRequest, buildRequest, templateFailure } from "./request";
 import { type AttemptFailure, decideRetry, formatMs } from "./retry";
@@ -81,11 +83,12 @@ export function startAttempt(step: Step, ref: TaskRef, attempt: number): Attempt
 	}
 	const config = webhookConfig(step, ref.node);
 	const context = { ...taskContext(step, ref, "request"), secrets: secrets.secrets };
-	const built = buildRequest(step, config, context, key);
+	const signedAt = secrets.signingSecret === null ? null : Math.floor(step.now / 1000);
+	const built = buildRequest(step, config, context, key, signedAt);
 	// A template error can quote what it was given, secrets included.
 	if (built.kind === "failed") return { kind: "failed", error: step.masker.json(built.error) };
 	const { request } = built;
-	const kept = recordedRequest(step, ref, config, key, built);
+	const kept = recordedRequest(step, ref, config, key, built, signedAt);
 	const record: AttemptRecord = {
 		number: attempt,
 		startedAt: step.now,
@@ -94,8 +97,13 @@ export function startAttempt(step: Step, ref: TaskRef, attempt: number): Attempt
 		// hidden by name, every secret value hidden wherever it went.
 		request: step.masker.json({
 			method: kept.request.method,
-			url: maskUrl(kept.request.url),
-			headers: maskHeaders(kept.request.headers),
+			url: readableRedactions(maskUrl(kept.request.url)),
+			// The signature is made when the call is sent; like any credential it shows masked.
+			headers: maskHeaders(
+				signedAt === null
+					? kept.request.headers
+					: { ...kept.request.headers, [HEADER_SIGNATURE]: "" },
+			),
 			body: kept.bodyValue,
 		}),
 		responseStatus: null,
@@ -127,6 +135,9 @@ export function startAttempt(step: Step, ref: TaskRef, attempt: number): Attempt
 		request,
 		timeoutMs: planned.timeoutMs,
 		idempotencyKey: key,
+		...(signedAt === null || secrets.signingSecret === null
+			? {}
+			: { signature: { secret: secrets.signingSecret, id: key, timestamp: signedAt } }),
 	});
 	return { kind: "started" };
 }
@@ -143,12 +154,13 @@ function recordedRequest(
 	config: WebhookConfig,
 	key: string,
 	sent: Extract<BuiltRequest, { kind: "built" }>,
+	signedAt: number | null,
 ): Extract<BuiltRequest, { kind: "built" }> {
 	const planned = plannedNode(step.plan, ref.node);
 	if (planned.secrets.length === 0 && !hasSealedValues(step.state)) return sent;
 	const hidden = Object.fromEntries(planned.secrets.map((name) => [name, REDACTED]));
 	const context = { ...taskContext(step, ref, "workflow"), secrets: hidden };
-	const seen = buildRequest(step, config, context, key);
+	const seen = buildRequest(step, config, context, key, signedAt);
 	return seen.kind === "built" ? seen : sent;
 }
 

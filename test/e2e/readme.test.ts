@@ -64,7 +64,9 @@ describe("README examples", () => {
 		expect(output).not.toContain("ghp_example-not-a-real-token");
 		expect(output).toContain('"name":"GITHUB_TOKEN"');
 		expect(output).toContain('"description":"GitHub token of the deploy bot","version":1');
-		// The workflow that reads the secret was saved, then the secret deleted.
-		expect(output).toMatch(/201\s+204\s*$/);
+		// The workflow that reads the secret was saved, the signing default set, the secret deleted.
+		expect(output).toMatch(/^201$/m);
+		expect(output).toContain('"defaultSigningSecret":"WEBHOOK_SIGNING"');
+		expect(output).toMatch(/204\s*$/);
 	});
 });

@@ -99,7 +99,10 @@ describe("tenant isolation", () => {
 		expect((await tenantA.call(`/v1/workflows/runs/${run.body.id}`)).body.status).not.toBe(
 			"COMPLETED",
 		);
-		expect((await tenantA.call("/v1/tenant/settings")).body).toEqual({ maxConcurrentRuns: 5 });
+		expect((await tenantA.call("/v1/tenant/settings")).body).toEqual({
+			maxConcurrentRuns: 5,
+			defaultSigningSecret: null,
+		});
 		expect((await tenantA.call("/v1/secrets/A_SECRET")).body).toMatchObject({
 			description: MARKER,
 			version: 1,

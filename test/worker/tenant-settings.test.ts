@@ -11,7 +11,7 @@ describe("GET/PATCH /v1/tenant/settings", () => {
 		for (const role of ["viewer", "member", "admin"] as const) {
 			const res = await (await as({ tenant, role })).call(SETTINGS);
 			expect(res.status, role).toBe(200);
-			expect(res.body, role).toEqual({ maxConcurrentRuns: 5 });
+			expect(res.body, role).toEqual({ maxConcurrentRuns: 5, defaultSigningSecret: null });
 		}
 	});
 
@@ -23,7 +23,7 @@ describe("GET/PATCH /v1/tenant/settings", () => {
 
 		const lowered = await admin.call(SETTINGS, { method: "PATCH", body: { maxConcurrentRuns: 1 } });
 		expect(lowered.status).toBe(200);
-		expect(lowered.body).toEqual({ maxConcurrentRuns: 1 });
+		expect(lowered.body).toEqual({ maxConcurrentRuns: 1, defaultSigningSecret: null });
 		expect(await stub.acquireSlot(tenant, "r4", Date.now())).toEqual({
 			kind: "queued",
 			position: 1,
@@ -33,15 +33,16 @@ describe("GET/PATCH /v1/tenant/settings", () => {
 			method: "PATCH",
 			body: { maxConcurrentRuns: 100 },
 		});
-		expect(raised.body).toEqual({ maxConcurrentRuns: 100 });
+		expect(raised.body).toEqual({ maxConcurrentRuns: 100, defaultSigningSecret: null });
 		expect((await stub.stats(tenant)).queued).toEqual([]);
 		expect((await (await as({ tenant, role: "viewer" })).call(SETTINGS)).body).toEqual({
 			maxConcurrentRuns: 100,
+			defaultSigningSecret: null,
 		});
 
 		// An empty patch changes nothing and answers with the settings.
 		const empty = await admin.call(SETTINGS, { method: "PATCH", body: {} });
-		expect(empty.body).toEqual({ maxConcurrentRuns: 100 });
+		expect(empty.body).toEqual({ maxConcurrentRuns: 100, defaultSigningSecret: null });
 	});
 
 	it("forbids members and viewers to change settings (403) and changes nothing", async () => {
@@ -53,7 +54,10 @@ describe("GET/PATCH /v1/tenant/settings", () => {
 			});
 			expect(expectProblem(res, 403, "forbidden").detail).toContain("admin");
 		}
-		expect((await (await as({ tenant })).call(SETTINGS)).body).toEqual({ maxConcurrentRuns: 5 });
+		expect((await (await as({ tenant })).call(SETTINGS)).body).toEqual({
+			maxConcurrentRuns: 5,
+			defaultSigningSecret: null,
+		});
 	});
 
 	it("answers an unknown field, a wrong type or an out-of-range limit with 422 and its pointer", async () => {
@@ -78,16 +82,25 @@ describe("GET/PATCH /v1/tenant/settings", () => {
 			400,
 			"malformed_json",
 		);
-		expect((await admin.call(SETTINGS)).body).toEqual({ maxConcurrentRuns: 5 });
+		expect((await admin.call(SETTINGS)).body).toEqual({
+			maxConcurrentRuns: 5,
+			defaultSigningSecret: null,
+		});
 	});
 
 	it("keeps each tenant's settings to itself", async () => {
 		const a = await as({ tenant: uniqueTenant("a"), role: "admin" });
 		const b = await as({ tenant: uniqueTenant("b"), role: "admin" });
 		await a.call(SETTINGS, { method: "PATCH", body: { maxConcurrentRuns: 2 } });
-		expect((await b.call(SETTINGS)).body).toEqual({ maxConcurrentRuns: 5 });
+		expect((await b.call(SETTINGS)).body).toEqual({
+			maxConcurrentRuns: 5,
+			defaultSigningSecret: null,
+		});
 		await b.call(SETTINGS, { method: "PATCH", body: { maxConcurrentRuns: 9 } });
-		expect((await a.call(SETTINGS)).body).toEqual({ maxConcurrentRuns: 2 });
+		expect((await a.call(SETTINGS)).body).toEqual({
+			maxConcurrentRuns: 2,
+			defaultSigningSecret: null,
+		});
 	});
 
 	it("asks for a token", async () => {
@@ -97,5 +110,41 @@ describe("GET/PATCH /v1/tenant/settings", () => {
 			401,
 			"unauthorized",
 		);
+	});
+});
+
+describe("the tenant's default signing secret", () => {
+	it("names a stored secret (admins only), is refused for a name not stored, and clears with null", async () => {
+		const tenant = uniqueTenant("sign");
+		const admin = await as({ tenant, role: "admin" });
+		const member = await as({ tenant, role: "member" });
+		const unknown = await admin.call(SETTINGS, {
+			method: "PATCH",
+			body: { defaultSigningSecret: "NOT_STORED" },
+		});
+		expect(expectProblem(unknown, 422, "validation_failed").errors?.[0]).toMatchObject({
+			pointer: "/defaultSigningSecret",
+			code: "unknown_secret",
+		});
+		await admin.call("/v1/secrets/SIGNING", {
+			method: "PUT",
+			body: { value: "whsec_c2lnbmluZw==" },
+		});
+		expectProblem(
+			await member.call(SETTINGS, { method: "PATCH", body: { defaultSigningSecret: "SIGNING" } }),
+			403,
+			"forbidden",
+		);
+		const set = await admin.call(SETTINGS, {
+			method: "PATCH",
+			body: { defaultSigningSecret: "SIGNING" },
+		});
+		expect(set.body).toEqual({ maxConcurrentRuns: 5, defaultSigningSecret: "SIGNING" });
+		expect((await member.call(SETTINGS)).body.defaultSigningSecret).toBe("SIGNING");
+		const cleared = await admin.call(SETTINGS, {
+			method: "PATCH",
+			body: { defaultSigningSecret: null },
+		});
+		expect(cleared.body).toEqual({ maxConcurrentRuns: 5, defaultSigningSecret: null });
 	});
 });

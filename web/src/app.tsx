@@ -5,6 +5,7 @@ import { useRoute } from "./lib/router";
 import { NotFoundPage } from "./pages/not-found";
 import { RunPage } from "./pages/run-page";
 import { RunsPage } from "./pages/runs-page";
+import { SecretsPage } from "./pages/secrets-page";
 import { SignInPage } from "./pages/sign-in";
 import { WorkflowPage } from "./pages/workflow-page";
 import { WorkflowsPage } from "./pages/workflows-page";
@@ -24,12 +25,14 @@ function Page({ session }: { session: Session }) {
 	if (first === "runs" && !second) return <RunsPage query={query} />;
 	if (first === "runs" && second && segments.length === 2)
 		return <RunPage runId={second} session={session} />;
+	if (first === "secrets" && !second) return <SecretsPage session={session} />;
 	return <NotFoundPage />;
 }
 
 function Header({ session }: { session: Session }) {
 	const { segments } = useRoute();
-	const section = segments[0] === "runs" ? "runs" : "workflows";
+	const section =
+		segments[0] === "runs" ? "runs" : segments[0] === "secrets" ? "secrets" : "workflows";
 	const { sub, role, tid } = session.claims;
 	return (
 		<header class="top">
@@ -42,6 +45,9 @@ function Header({ session }: { session: Session }) {
 				</a>
 				<a href="#/runs" aria-current={section === "runs" ? "page" : undefined}>
 					Runs
+				</a>
+				<a href="#/secrets" aria-current={section === "secrets" ? "page" : undefined}>
+					Secrets
 				</a>
 			</nav>
 			<div class="who">

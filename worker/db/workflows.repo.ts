@@ -63,6 +63,10 @@ function prepareStartTarget(db: Database) {
 			title: workflows.title,
 			version: workflowVersions.version,
 			definition: workflowVersions.definition,
+			// The tenant's default signing secret rides along: no second round trip per start.
+			signingSecret: sql<
+				string | null
+			>`(SELECT json_extract(${tenants.settings}, '$.defaultSigningSecret') FROM ${tenants} WHERE ${tenants.id} = ${workflows.tenantId})`,
 		})
 		.from(workflows)
 		.innerJoin(

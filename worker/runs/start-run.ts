@@ -58,6 +58,8 @@ const tenantOf = (starter: Starter) =>
 export interface StartTarget {
 	workflow: { id: string; identifier: string; title: string; version: number };
 	definition: WorkflowDefinition;
+	/** The tenant's default signing secret (tenant settings), read in the same query. */
+	signingSecret: string | null;
 }
 
 /** The version to start (the latest unless one is pinned); 404 naming what is missing. */
@@ -91,6 +93,7 @@ export async function findTarget(
 	return {
 		workflow: { id: target.id, identifier, title: target.title, version: target.version },
 		definition: target.definition as unknown as WorkflowDefinition,
+		signingSecret: target.signingSecret ?? null,
 	};
 }
 
@@ -139,6 +142,7 @@ export function checkStart(
 		tenantId: tenantOf(starter),
 		workflow: target.workflow,
 		definition: target.definition,
+		...(target.signingSecret === null ? {} : { signingSecret: target.signingSecret }),
 		initiator: body.runAs ?? actor,
 		requestedBy: actor,
 		// Checked in clear, then sealed: nothing past this point sees a secret input's value.

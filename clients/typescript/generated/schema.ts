@@ -997,6 +997,12 @@ export interface components {
                     body?: unknown;
                     /** @default true */
                     synchronized?: boolean;
+                    signature?: {
+                        /** @enum {string} */
+                        type: "STANDARD_WEBHOOKS";
+                        /** @description Letters, digits, _ and -, starting with a letter or _; at most 100 characters. */
+                        secret: string;
+                    };
                 } | {
                     /** @enum {string} */
                     type: "CONDITION";
@@ -1322,6 +1328,11 @@ export interface components {
              * @example 5
              */
             maxConcurrentRuns: number;
+            /**
+             * @description The tenant secret that signs every outgoing WEBHOOK call without a `signature` of its own (Standard Webhooks: webhook-id, webhook-timestamp, webhook-signature); null signs nothing. Runs keep the one they started with.
+             * @example WEBHOOK_SIGNING
+             */
+            defaultSigningSecret: string | null;
         };
         /** @description The settings to change; fields left out keep their value. */
         TenantSettingsPatch: {
@@ -1330,6 +1341,11 @@ export interface components {
              * @example 5
              */
             maxConcurrentRuns?: number;
+            /**
+             * @description The tenant secret that signs every outgoing WEBHOOK call without a `signature` of its own (Standard Webhooks: webhook-id, webhook-timestamp, webhook-signature); null signs nothing. Runs keep the one they started with.
+             * @example WEBHOOK_SIGNING
+             */
+            defaultSigningSecret?: string | null;
         };
         EventResults: {
             /** @description Per event, in request order. */

@@ -55,6 +55,14 @@ export const webhookConfigSchema = z.strictObject({
 	body: jsonValueSchema.optional(),
 	/** Wait for the HTTP response (true) or for a callback that completes the node (false). */
 	synchronized: z.boolean().default(true),
+	/**
+	 * Sign the request the Standard Webhooks way with the named tenant secret: webhook-id (the
+	 * same on every retry), webhook-timestamp and webhook-signature. Without it, the tenant's
+	 * default signing secret (its settings) signs, if it has one.
+	 */
+	signature: z
+		.strictObject({ type: z.literal("STANDARD_WEBHOOKS"), secret: identifierSchema })
+		.optional(),
 });
 
 export const conditionOptionSchema = z.strictObject({

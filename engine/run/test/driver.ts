@@ -66,6 +66,8 @@ export interface DriverOptions {
 	secrets?: SecretValues | (() => SecretValues);
 	/** Default: a real sealer for tenant "acme" under a fixed test key. */
 	sealer?: ValueSealer;
+	/** The tenant's default signing secret (AdvanceEnv.signingSecret). */
+	signingSecret?: string;
 }
 
 /** The real AES-GCM sealer, so persisted rows hold what a run object would store. */
@@ -157,6 +159,7 @@ export class Driver {
 			allowLoopbackTargets: this.options.allowLoopbackTargets,
 			...(secrets ? { secrets: typeof secrets === "function" ? secrets() : secrets } : {}),
 			sealer: this.options.sealer ?? TEST_SEALER,
+			...(this.options.signingSecret ? { signingSecret: this.options.signingSecret } : {}),
 		});
 		this.state = t.state;
 		this.transitions.push(t);

@@ -16,6 +16,7 @@ function play(s: Scenario, persist: boolean): Driver {
 		persist,
 		allowLoopbackTargets: s.allowLoopbackTargets,
 		...(s.secrets ? { secrets: { values: new Map(Object.entries(s.secrets)) } } : {}),
+		...(s.signingSecret ? { signingSecret: s.signingSecret } : {}),
 	})
 		.start()
 		.runToEnd();

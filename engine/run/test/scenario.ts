@@ -17,6 +17,8 @@ export interface Scenario {
 	secrets?: Record<string, string>;
 	/** Values (secret inputs) that must never be in the state or the history, in any form. */
 	hidden?: string[];
+	/** The tenant's default signing secret (AdvanceEnv.signingSecret). */
+	signingSecret?: string;
 	expect: {
 		result: "SUCCESS" | "FAILED" | "CANCELLED";
 		nodes?: Record<string, "SUCCESS" | "FAILED" | "CANCELLED" | "SKIPPED" | null>;

@@ -38,7 +38,52 @@ const everywhere = {
 	body: { token: "{{ .secrets.TOKEN }}", note: "sent {{ .secrets.TOKEN }} by {{ .secrets.USER }}" },
 };
 
+const SIGNING = "whsec_c2lnbmluZy1zZWNyZXQtZm9yLXRlc3Rz";
+const signed = { signature: { type: "STANDARD_WEBHOOKS", secret: "SIGNING" } };
+
 export const secretScenarios: Scenario[] = [
+	{
+		name: "a signed call carries a webhook-id that stays the same on a retry, and the signing secret in the effect only",
+		definition: chain(
+			webhook(
+				"call",
+				{ retry: { maxAttempts: 2, backoff: "constant", initialDelay: "1s" } },
+				signed,
+			),
+		),
+		secrets: { SIGNING },
+		script: { call: [{ status: 503 }, { status: 200 }] },
+		expect: { result: "SUCCESS", requests: 2 },
+		check: (d) => {
+			const [first, second] = d.requests;
+			expect(first?.request.headers["webhook-id"]).toBe("run_1:call");
+			expect(second?.request.headers["webhook-id"]).toBe("run_1:call");
+			expect(Number(second?.request.headers["webhook-timestamp"])).toBeGreaterThan(
+				Number(first?.request.headers["webhook-timestamp"]),
+			);
+			expect(first?.signature).toEqual({
+				secret: SIGNING,
+				id: "run_1:call",
+				timestamp: Number(first?.request.headers["webhook-timestamp"]),
+			});
+			expect(d.state?.nodes.call?.attempts[0]?.request.headers["webhook-signature"]).toBe(
+				"********",
+			);
+		},
+	},
+	{
+		name: "the tenant's default signing secret signs a node without a signature of its own",
+		definition: chain(webhook("call")),
+		secrets: { SIGNING },
+		signingSecret: "SIGNING",
+		expect: { result: "SUCCESS", requests: 1 },
+		check: (d) => expect(d.requests[0]?.signature?.secret).toBe(SIGNING),
+	},
+	{
+		name: "a signing secret that is not stored fails the node with secret_not_found",
+		definition: chain(webhook("call", {}, signed)),
+		expect: { result: "FAILED", errorCode: "secret_not_found", requests: 0 },
+	},
 	{
 		name: "secrets in url, query, headers and body are sent as stored and hidden in the record and the echoed answer",
 		definition: chain(webhook("call", {}, everywhere)),

@@ -7,6 +7,9 @@ export interface Page<T> {
 
 export interface JsonSchema {
 	type?: string | string[];
+	/** A secret input (Port's form): typed into a password field, never shown back. */
+	encryption?: string;
+	writeOnly?: boolean;
 	title?: string;
 	description?: string;
 	enum?: unknown[];
@@ -188,4 +191,16 @@ export interface Delivery {
 	deliveryId: string | null;
 	runId: string | null;
 	detail: string | null;
+}
+
+/** A secret as GET /v1/secrets answers it: metadata for admins, the name for everyone else. */
+export interface SecretEntry {
+	name: string;
+	description?: string | null;
+	version?: number;
+	createdAt?: string;
+	createdBy?: string;
+	updatedAt?: string;
+	updatedBy?: string;
+	lastUsedAt?: string | null;
 }

@@ -51,7 +51,10 @@ export function InputControl({ field, value, error, onChange }: Props) {
 			control = <textarea {...common} rows={4} value={value} onInput={text} spellcheck={false} />;
 			break;
 		default:
-			control = (
+			// A secret input is typed unseen, and the browser is asked not to remember it.
+			control = field.secret ? (
+				<input {...common} type="password" autoComplete="off" value={value} onInput={text} />
+			) : (
 				<input
 					{...common}
 					type="text"

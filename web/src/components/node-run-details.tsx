@@ -2,6 +2,7 @@
 import type { NodeRunFields } from "../api/types";
 import { durationBetween } from "../lib/time";
 import { StateBadge } from "./badges";
+import { withHidden } from "./hidden-badge";
 import { JsonBlock } from "./json-block";
 import { TimeText } from "./time-text";
 
@@ -25,7 +26,7 @@ export function Attempts({ attempts }: { attempts: NodeRunFields["attempts"] }) 
 						<tr key={a.number}>
 							<td>{a.number}</td>
 							<td class="mono">
-								{a.request.method} {a.request.url}
+								{a.request.method} {withHidden(a.request.url)}
 							</td>
 							<td>
 								<TimeText iso={a.startedAt} />
@@ -33,7 +34,7 @@ export function Attempts({ attempts }: { attempts: NodeRunFields["attempts"] }) 
 							<td>{a.endedAt ? durationBetween(a.startedAt, a.endedAt) : "running"}</td>
 							<td>
 								{a.responseStatus ?? "—"}
-								{a.error && <span class="field-error"> {a.error.message}</span>}
+								{a.error && <span class="field-error"> {withHidden(a.error.message)}</span>}
 							</td>
 						</tr>
 					))}
@@ -53,7 +54,7 @@ export function NodeRunBody({ run, label }: { run: NodeRunFields; label: string 
 			</p>
 			{run.error && (
 				<p class="field-error">
-					{run.error.code}: {run.error.message}
+					{run.error.code}: {withHidden(run.error.message)}
 				</p>
 			)}
 			<Attempts attempts={run.attempts} />
@@ -69,7 +70,7 @@ export function NodeRunBody({ run, label }: { run: NodeRunFields; label: string 
 					<ul class="logs mono">
 						{run.logs.map((log) => (
 							<li key={`${log.time}${log.message}`}>
-								<TimeText iso={log.time} /> [{log.level}] {log.message}
+								<TimeText iso={log.time} /> [{log.level}] {withHidden(log.message)}
 							</li>
 						))}
 					</ul>
@@ -94,7 +95,9 @@ export function NodeRunItems({
 					<details>
 						<summary>
 							Item {item.index}{" "}
-							<span class="mono muted">{String(JSON.stringify(item.item)).slice(0, 80)}</span>{" "}
+							<span class="mono muted">
+								{withHidden(String(JSON.stringify(item.item)).slice(0, 80))}
+							</span>{" "}
 							<StateBadge status={item.status} result={item.result} />
 						</summary>
 						<NodeRunBody run={item} label={`${label}, item ${item.index}`} />

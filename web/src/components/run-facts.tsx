@@ -3,6 +3,7 @@ import { Fragment } from "preact";
 import type { Run } from "../api/types";
 import { href } from "../lib/router";
 import { durationBetween } from "../lib/time";
+import { withHidden } from "./hidden-badge";
 import { JsonBlock } from "./json-block";
 import { TimeText } from "./time-text";
 
@@ -70,7 +71,7 @@ export function RunFacts({ run }: { run: Run }) {
 			{run.error && (
 				<p class="state error" role="alert">
 					{run.error.node && <span class="mono">{run.error.node}: </span>}
-					{run.error.message} <span class="muted">({run.error.code})</span>
+					{withHidden(run.error.message)} <span class="muted">({run.error.code})</span>
 				</p>
 			)}
 			<details>

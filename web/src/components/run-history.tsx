@@ -1,6 +1,8 @@
 // The run's append-only history, as received over the stream.
+
 import type { RunEvent } from "../api/types";
 import { formatAbsolute, formatClock } from "../lib/time";
+import { withHidden } from "./hidden-badge";
 
 export function RunHistory({ events }: { events: RunEvent[] }) {
 	if (events.length === 0) return <p class="state empty">No events yet.</p>;
@@ -30,7 +32,7 @@ export function RunHistory({ events }: { events: RunEvent[] }) {
 								{e.node ?? ""}
 								{e.item !== null ? `[${e.item}]` : ""}
 							</td>
-							<td>{e.detail}</td>
+							<td>{withHidden(e.detail)}</td>
 						</tr>
 					))}
 				</tbody>

@@ -21,6 +21,8 @@ export interface InputField {
 	options?: string[];
 	/** The form's starting value (text, or "true"/"false" for booleans). */
 	initial: string;
+	/** A secret input (`encryption: "aes256-gcm"` or `writeOnly: true`): a password field. */
+	secret: boolean;
 }
 
 function typeOf(schema: JsonSchema): string | undefined {
@@ -55,6 +57,7 @@ export function fieldsOf(schema: JsonSchema | undefined): InputField[] {
 			description: property.description,
 			options: kind === "enum" ? (property.enum as string[]) : undefined,
 			initial: initialOf(kind, property.default),
+			secret: property.encryption === "aes256-gcm" || property.writeOnly === true,
 		};
 	});
 }

@@ -1,27 +1,53 @@
 import type { RouteConfig, RouteHandler } from "@hono/zod-openapi";
 import { tenantObject } from "../../../durable-objects";
 import { assertRole } from "../../auth/middleware";
+import { database } from "../../db/client";
+import { findSecret } from "../../db/secrets.repo";
+import { storedSettings, updateStoredSettings } from "../../db/tenants.repo";
 import type { AppEnv } from "../../env";
+import { validationFailed } from "../../errors/api-error";
 import type * as routes from "./tenant.routes";
 
 type Handler<R extends RouteConfig> = RouteHandler<R, AppEnv>;
 
-// Settings live in the tenant's own TenantObject, addressed by the token's tenant only: another
-// tenant's token reaches another object, so it can neither read nor change these.
+// Admission settings live in the tenant's own TenantObject, the default signing secret in its
+// D1 row (a run's start reads it in the query it makes anyway). Both are addressed by the
+// token's tenant only: another tenant's token reaches another object and another row.
+
+async function settingsOf(env: Env, tenantId: string) {
+	const [admission, stored] = await Promise.all([
+		tenantObject(env, tenantId).getSettings(tenantId),
+		storedSettings(database(env.DB), tenantId),
+	]);
+	return { ...admission, defaultSigningSecret: stored.defaultSigningSecret ?? null };
+}
 
 export const getSettings: Handler<typeof routes.getSettings> = async (c) => {
-	const { tenantId } = c.get("principal");
-	return c.json(await tenantObject(c.env, tenantId).getSettings(tenantId), 200);
+	return c.json(await settingsOf(c.env, c.get("principal").tenantId), 200);
 };
 
 export const patchSettings: Handler<typeof routes.patchSettings> = async (c) => {
 	const principal = c.get("principal");
 	assertRole(principal, "admin", "change tenant settings");
 	const { tenantId } = principal;
+	const { defaultSigningSecret, ...admission } = c.req.valid("json");
+	const db = database(c.env.DB);
+	if (defaultSigningSecret && !(await findSecret(db, tenantId, defaultSigningSecret))) {
+		throw validationFailed([
+			{
+				in: "body",
+				pointer: "/defaultSigningSecret",
+				code: "unknown_secret",
+				message: `No secret "${defaultSigningSecret}" is stored: PUT /v1/secrets/${defaultSigningSecret} first.`,
+			},
+		]);
+	}
 	// The body schema already holds every value to the object's own bounds.
-	const settings = await tenantObject(c.env, tenantId).updateSettings(
-		tenantId,
-		c.req.valid("json"),
-	);
-	return c.json(settings, 200);
+	if (Object.keys(admission).length > 0) {
+		await tenantObject(c.env, tenantId).updateSettings(tenantId, admission);
+	}
+	if (defaultSigningSecret !== undefined) {
+		await updateStoredSettings(db, tenantId, { defaultSigningSecret }, Date.now());
+	}
+	return c.json(await settingsOf(c.env, tenantId), 200);
 };

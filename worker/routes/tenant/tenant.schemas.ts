@@ -4,6 +4,7 @@ import {
 	MAX_CONCURRENT_RUNS,
 	MIN_CONCURRENT_RUNS,
 } from "../../../durable-objects/tenant";
+import { IDENTIFIER_PATTERN } from "../../../engine/definition";
 
 const maxConcurrentRuns = z
 	.number()
@@ -15,13 +16,31 @@ const maxConcurrentRuns = z
 		example: DEFAULT_MAX_CONCURRENT_RUNS,
 	});
 
-export const TenantSettings = z.object({ maxConcurrentRuns }).openapi("TenantSettings", {
-	description: "The caller's tenant settings; a tenant never configured has the defaults.",
-});
+const defaultSigningSecret = z
+	.string()
+	.regex(
+		IDENTIFIER_PATTERN,
+		"A secret's name: letters, digits, _ and -, starting with a letter or _.",
+	)
+	.nullable()
+	.openapi({
+		description:
+			"The tenant secret that signs every outgoing WEBHOOK call without a `signature` of its own (Standard Webhooks: webhook-id, webhook-timestamp, webhook-signature); null signs nothing. Runs keep the one they started with.",
+		example: "WEBHOOK_SIGNING",
+	});
+
+export const TenantSettings = z
+	.object({ maxConcurrentRuns, defaultSigningSecret })
+	.openapi("TenantSettings", {
+		description: "The caller's tenant settings; a tenant never configured has the defaults.",
+	});
 
 /** Strict: a misspelt field is a 422 naming it, not a silently ignored change. */
 export const TenantSettingsPatch = z
-	.strictObject({ maxConcurrentRuns: maxConcurrentRuns.optional() })
+	.strictObject({
+		maxConcurrentRuns: maxConcurrentRuns.optional(),
+		defaultSigningSecret: defaultSigningSecret.optional(),
+	})
 	.openapi("TenantSettingsPatch", {
 		description: "The settings to change; fields left out keep their value.",
 	});

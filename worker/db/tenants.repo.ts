@@ -1,0 +1,42 @@
+import { eq, sql } from "drizzle-orm";
+import type { Database } from "./client";
+import { tenants } from "./schema";
+
+/**
+ * The tenant settings kept in D1 (`tenants.settings`, JSON): the ones a run start reads in its
+ * one D1 query (workflows.repo.ts findStartTarget), such as the default signing secret. The
+ * admission settings live in the TenantObject, which admits runs by them.
+ */
+export interface StoredTenantSettings {
+	defaultSigningSecret?: string | null;
+}
+
+export async function storedSettings(
+	db: Database,
+	tenantId: string,
+): Promise<StoredTenantSettings> {
+	const row = await db
+		.select({ settings: tenants.settings })
+		.from(tenants)
+		.where(eq(tenants.id, tenantId))
+		.get();
+	return (row?.settings ?? {}) as StoredTenantSettings;
+}
+
+/** Merges `patch` into the stored settings (null clears a field); the tenant row appears if new. */
+export async function updateStoredSettings(
+	db: Database,
+	tenantId: string,
+	patch: StoredTenantSettings,
+	now: number,
+): Promise<void> {
+	const json = JSON.stringify(patch);
+	await db
+		.insert(tenants)
+		.values({ id: tenantId, createdAt: now, settings: sql`json_patch('{}', ${json})` })
+		.onConflictDoUpdate({
+			target: tenants.id,
+			set: { settings: sql`json_patch(${tenants.settings}, ${json})` },
+		})
+		.run();
+}
