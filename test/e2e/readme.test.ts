@@ -67,4 +67,10 @@ describe("README examples", () => {
 		// The workflow that reads the secret was saved, then the secret deleted.
 		expect(output).toMatch(/201\s+204\s*$/);
 	});
+
+	it("runs the malformed-input examples of the Limits section: each a 422 naming its key", () => {
+		const output = runBlocks(sectionBlocks("Limits and malformed input"));
+		expect(output).toContain('"pointer":"/identifier","code":"duplicate_key"');
+		expect(output).toContain('"pointer":"/__proto__","code":"forbidden_key"');
+	});
 });
