@@ -69,4 +69,10 @@ describe("README examples", () => {
 		expect(output).toContain('"defaultSigningSecret":"WEBHOOK_SIGNING"');
 		expect(output).toMatch(/204\s*$/);
 	});
+
+	it("runs the malformed-input examples of the Limits section: each a 422 naming its key", () => {
+		const output = runBlocks(sectionBlocks("Limits and malformed input"));
+		expect(output).toContain('"pointer":"/identifier","code":"duplicate_key"');
+		expect(output).toContain('"pointer":"/__proto__","code":"forbidden_key"');
+	});
 });

@@ -65,13 +65,16 @@ describe("POST /v1/workflows/{identifier}/runs", () => {
 				method: "POST",
 				body: { inputs },
 			});
-			expect(expectProblem(one, 422, "validation_failed").errors?.[0]?.pointer).toBe("/inputs");
+			// Nesting past any definition's depth is named where it goes too deep (the body gate).
+			expect(expectProblem(one, 422, "validation_failed").errors?.[0]?.pointer).toMatch(
+				/^\/inputs/,
+			);
 			const batch = await alice.call(`/v1/workflows/${identifier}/runs/batch`, {
 				method: "POST",
 				body: { runs: [{ inputs: { message: "ok" } }, { inputs }] },
 			});
-			expect(expectProblem(batch, 422, "validation_failed").errors?.[0]?.pointer).toBe(
-				"/runs/1/inputs",
+			expect(expectProblem(batch, 422, "validation_failed").errors?.[0]?.pointer).toMatch(
+				/^\/runs\/1\/inputs/,
 			);
 		}
 		const listed = await alice.call(`/v1/workflows/runs?workflowIdentifiers=${identifier}`);

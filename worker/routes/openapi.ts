@@ -1,6 +1,4 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
-import { createMiddleware } from "hono/factory";
-import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "../env";
 import type { FieldIssue, IssueLocation } from "../errors/api-error";
 import { validationFailed } from "../errors/api-error";
@@ -97,25 +95,4 @@ export const SECURITY = [{ bearerAuth: [] }];
 export const json = <T>(schema: T, description: string) => ({
 	description,
 	content: { "application/json": { schema } },
-});
-
-/**
- * For routes whose body is required: a request with no body at all is a 422 naming the body.
- * @hono/zod-openapi validates a missing body as `{}`, which for some routes is a real request
- * (`POST …/runs/cancel` with `{}` cancels every unfinished run you may act on): a client that
- * forgot its body must not get that. A body sent without a Content-Type is the gate's 415.
- */
-export const requireJsonBody = createMiddleware<AppEnv>(async (c, next) => {
-	const contentType = c.req.header("content-type");
-	if (!contentType && (await c.req.arrayBuffer()).byteLength === 0) {
-		throw validationFailed(
-			[{ in: "body", pointer: "", code: "missing_body", message: "A JSON body is required." }],
-			"This request needs a JSON body, sent with Content-Type: application/json.",
-		);
-	}
-	// The gate lets any `…+json` through as JSON; a JSON Patch would then be read as a merge patch.
-	const essence = contentType?.split(";")[0]?.trim().toLowerCase();
-	if (essence && essence !== "application/json" && essence !== "application/merge-patch+json")
-		throw new HTTPException(415);
-	await next();
 });

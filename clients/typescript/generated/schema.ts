@@ -3321,6 +3321,7 @@ export interface operations {
         };
         requestBody: {
             content: {
+                "application/merge-patch+json": components["schemas"]["TenantSettingsPatch"];
                 "application/json": components["schemas"]["TenantSettingsPatch"];
             };
         };

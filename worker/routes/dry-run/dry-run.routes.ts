@@ -1,5 +1,5 @@
 import { defineRoute } from "../define-route";
-import { json, problemResponses, requireJsonBody, SECURITY } from "../openapi";
+import { json, problemResponses, SECURITY } from "../openapi";
 import { IdentifierParam } from "../workflows/workflows.schemas";
 import { DryRunBody, DryRunResult } from "./dry-run.schemas";
 
@@ -12,7 +12,6 @@ export const dryRunWorkflow = defineRoute({
 	summary: "Dry-run a workflow against scripted responses (no run is created, nothing is sent)",
 	description:
 		"Plays the workflow with the run engine offline: every WEBHOOK call is answered from `responses`, delays and backoffs pass on the dry run's own clock. Answers the path taken, each rendered request, each condition's option values, the node results, the outputs, and whether `expect` held. Inputs are checked as a start checks them.",
-	middleware: requireJsonBody,
 	request: {
 		params: IdentifierParam,
 		body: { required: true, content: { "application/json": { schema: DryRunBody } } },

@@ -156,7 +156,18 @@ export const streamEvents: Handler<typeof routes.streamEvents> = async (c) => {
 	const { runId } = c.req.valid("param");
 	await visibleRun(c.env, principal, runId);
 	// EventSource sends Last-Event-ID when it reconnects; `?after=` does the same for other clients.
-	const after = c.req.header("last-event-id") ?? String(c.req.valid("query").after ?? 0);
+	const lastEventId = c.req.header("last-event-id");
+	if (lastEventId !== undefined && !/^\d{1,15}$/.test(lastEventId.trim())) {
+		throw validationFailed([
+			{
+				in: "header",
+				pointer: "/Last-Event-ID",
+				code: "invalid_type",
+				message: "Last-Event-ID must be the seq of an event (a non-negative integer).",
+			},
+		]);
+	}
+	const after = lastEventId?.trim() ?? String(c.req.valid("query").after ?? 0);
 	const stream = await runObject(c.env, principal.tenantId, runId).fetch(
 		`https://run.internal/stream?after=${encodeURIComponent(after)}`,
 	);

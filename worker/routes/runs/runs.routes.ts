@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { PAGE_SCAN_BUDGET } from "../../db/runs.repo";
 import { defineRoute } from "../define-route";
-import { json, problemResponses, requireJsonBody, SECURITY } from "../openapi";
+import { json, problemResponses, SECURITY } from "../openapi";
 import {
 	BulkCancelResult,
 	EventsQuery,
@@ -60,7 +60,6 @@ export const startRunBatch = defineRoute({
 	summary: "Start several runs of one workflow",
 	description:
 		"Each item is what `POST …/runs` takes. Every item is checked before any run exists: one bad item is a 422 naming it (`/runs/2/inputs/service`) and nothing starts. Then every run starts (or queues behind the tenant's limit) at once. With an Idempotency-Key the whole batch is one request: a retry replays the first answer, and a retry after a failure part-way starts only the runs that are missing, never one twice.",
-	middleware: requireJsonBody,
 	request: {
 		params: WorkflowParam,
 		headers: IdempotencyHeader,
@@ -91,7 +90,6 @@ export const bulkCancel = defineRoute({
 	tags,
 	security: SECURITY,
 	summary: "Cancel every unfinished run matching the filters that you may act on",
-	middleware: requireJsonBody,
 	request: {
 		body: { required: true, content: { "application/json": { schema: RunFiltersBody } } },
 	},

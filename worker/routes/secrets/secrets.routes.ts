@@ -1,5 +1,5 @@
 import { defineRoute } from "../define-route";
-import { json, problemResponses, requireJsonBody, SECURITY } from "../openapi";
+import { json, problemResponses, SECURITY } from "../openapi";
 import {
 	PutSecretBody,
 	Secret,
@@ -47,7 +47,6 @@ export const putSecret = defineRoute({
 	summary: "Create or replace a secret (admins)",
 	description:
 		"Stores the value encrypted (AES-256-GCM). Replacing a secret bumps its version; runs read the new value from their next call on. At most 500 secrets per tenant (409 past it).",
-	middleware: requireJsonBody,
 	request: {
 		params: SecretNameParam,
 		body: { required: true, content: { "application/json": { schema: PutSecretBody } } },

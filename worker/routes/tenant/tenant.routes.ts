@@ -1,5 +1,5 @@
 import { defineRoute } from "../define-route";
-import { json, problemResponses, requireJsonBody, SECURITY } from "../openapi";
+import { json, problemResponses, SECURITY } from "../openapi";
 import { TenantSettings, TenantSettingsPatch } from "./tenant.schemas";
 
 const tags = ["Tenant"];
@@ -27,9 +27,14 @@ export const patchSettings = defineRoute({
 	summary: "Change the tenant's settings (admins)",
 	description:
 		"Raising `maxConcurrentRuns` starts queued runs at once; lowering it lets running runs finish.",
-	middleware: requireJsonBody,
 	request: {
-		body: { required: true, content: { "application/json": { schema: TenantSettingsPatch } } },
+		body: {
+			required: true,
+			content: {
+				"application/merge-patch+json": { schema: TenantSettingsPatch },
+				"application/json": { schema: TenantSettingsPatch },
+			},
+		},
 	},
 	responses: {
 		200: json(TenantSettings, "The settings after the change."),

@@ -1,5 +1,5 @@
 import { defineRoute } from "../define-route";
-import { json, problemResponses, requireJsonBody, SECURITY } from "../openapi";
+import { json, problemResponses, SECURITY } from "../openapi";
 import {
 	IdentifierParam,
 	ListWorkflowsQuery,
@@ -22,7 +22,6 @@ export const createWorkflow = defineRoute({
 	tags,
 	security: SECURITY,
 	summary: "Create a workflow (version 1)",
-	middleware: requireJsonBody,
 	request: {
 		body: { required: true, content: { "application/json": { schema: WorkflowDefinition } } },
 	},
@@ -65,7 +64,6 @@ export const replaceWorkflow = defineRoute({
 	security: SECURITY,
 	summary: "Replace a workflow's definition (creates it if missing)",
 	description: "Stores a new immutable version unless the definition is unchanged.",
-	middleware: requireJsonBody,
 	request: {
 		params: IdentifierParam,
 		body: { required: true, content: { "application/json": { schema: WorkflowDefinition } } },
@@ -84,7 +82,6 @@ export const patchWorkflow = defineRoute({
 	tags,
 	security: SECURITY,
 	summary: "Merge-patch a workflow's definition",
-	middleware: requireJsonBody,
 	request: {
 		params: IdentifierParam,
 		body: {
