@@ -88,7 +88,8 @@ export async function perNode(
 	const newWorkflow = async () => {
 		const workflow = `${opts.kind}_${opts.nodes}_${randomUUID().slice(0, 8)}`;
 		const definition = chainDefinition(workflow, opts.kind, opts.nodes, opts.url);
-		await client.json("POST", "/v1/workflows", definition);
+		// PUT creates it, and is safe to send again if local wrangler drops it (see BenchClient).
+		await client.json("PUT", `/v1/workflows/${workflow}`, definition);
 		return workflow;
 	};
 	const counted = async (): Promise<CostDelta> => {

@@ -17,7 +17,8 @@ export class BenchClient {
 	 * Requests that local wrangler answered 503 "restarted mid-request" and were sent again. Its
 	 * dev proxy sometimes drops a request on a kept-alive connection to workerd that workerd
 	 * closed (workers-sdk#14641: the Worker never restarted). Only requests safe to repeat are
-	 * retried: reads, the read-only status poll, and POSTs with an Idempotency-Key, which the
+	 * retried: reads, the read-only status poll, PUTs (a definition PUT again stores nothing
+	 * new), and POSTs with an Idempotency-Key, which the
 	 * product answers once (a retry that finds the first attempt still running gets 409 and
 	 * waits; one that finds it done gets its answer replayed).
 	 */
@@ -31,7 +32,7 @@ export class BenchClient {
 		opts: { readOnly?: boolean } = {},
 	) {
 		const keyed = "idempotency-key" in headers;
-		const repeatable = method === "GET" || opts.readOnly === true || keyed;
+		const repeatable = method === "GET" || method === "PUT" || opts.readOnly === true || keyed;
 		for (let attempt = 0; ; attempt++) {
 			const res = await apiRequest(this.base, this.token, method, path, body, headers);
 			const text = await res.text();

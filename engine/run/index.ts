@@ -1,6 +1,7 @@
 /**
  * The run engine: a pure state machine over (pinned definition, run state, event, now).
- * No I/O, no clock, no randomness of its own — the Durable Object shell supplies them.
+ * No I/O, no clock, no randomness of its own — the run's host (durable-objects/run/run-object.ts)
+ * supplies them, through engine/control's `decide`.
  *
  * ## API
  *
@@ -11,14 +12,14 @@
  *   advance(plan, state: RunState | null, event: RunEvent, env: AdvanceEnv): Transition
  *     env = { now: epoch ms, random: () => [0,1), allowLoopbackTargets?: boolean,
  *             secrets?: { values, unreadable? }, sealer?: ValueSealer }: the tenant secrets
- *     of `plan.secretNames`, read by the shell for this step (each attempt sends the value
+ *     of `plan.secretNames`, read by the host for this step (each attempt sends the value
  *     stored when it starts), and the tenant's sealer for the values a run keeps sealed.
  *     `start` takes state = null and creates the state; every other event needs the state.
  *     The state passed in is UPDATED IN PLACE and returned as `transition.state`. If the
  *     storage transaction that persists it fails, drop the in-memory state and reload it.
  *     It throws only on programming errors (a state that does not belong to the plan, a
  *     non-start event without state), never because of what an author wrote.
- *   The engine never sets QUEUED itself: that is the run before the shell sends `start`.
+ *   The engine never sets QUEUED itself: that is the run before the host sends `start`.
  *
  *   planRetry(plan, previous: RunState, fromNode: string | null): RetryPlan
  *     For POST …/runs/{id}/retry: { kind: "retry", reuse, restartFrom } | { kind: "refused",
@@ -42,7 +43,7 @@
  * The decision is kept on the node row (`NodeRun.reuse`, `header.retryOf`), so it
  * survives eviction; once applied the row keeps only `{ kind: "applied" }`.
  *
- * ## Contract for the shell (docs/ARCHITECTURE.md#durable-execution-rules)
+ * ## Contract for the host (docs/ARCHITECTURE.md#durable-execution-rules)
  *
  * Persist, in ONE storage transaction per `advance` call (skip it when `ignored` is set);
  * `transitionWrites(transition)` lists exactly these writes:
