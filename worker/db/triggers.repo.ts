@@ -1,7 +1,7 @@
 import { and, eq, inArray, isNotNull, notInArray, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Database } from "./client";
-import { type TriggerRow, triggers, workflows, workflowVersions } from "./schema";
+import { type TriggerRow, tenants, triggers, workflows, workflowVersions } from "./schema";
 
 /** A trigger node as a version defines it (worker/triggers/trigger-rows.ts builds these). */
 export interface WantedTrigger {
@@ -119,6 +119,8 @@ export interface HookTarget {
 	trigger: TriggerRow;
 	workflow: { id: string; identifier: string; title: string; version: number };
 	definition: Record<string, unknown>;
+	/** The tenant's default signing secret (tenant settings), read in the same query. */
+	signingSecret: string | null;
 }
 
 /**
@@ -133,6 +135,10 @@ export async function findHookTarget(db: Database, hookId: string): Promise<Hook
 			title: workflows.title,
 			version: workflows.latestVersion,
 			definition: workflowVersions.definition,
+			// As for an API start: the tenant's default signing secret rides along.
+			signingSecret: sql<
+				string | null
+			>`(SELECT json_extract(${tenants.settings}, '$.defaultSigningSecret') FROM ${tenants} WHERE ${tenants.id} = ${triggers.tenantId})`,
 		})
 		.from(triggers)
 		.innerJoin(
@@ -162,6 +168,7 @@ export async function findHookTarget(db: Database, hookId: string): Promise<Hook
 			version: row.version,
 		},
 		definition: row.definition,
+		signingSecret: row.signingSecret ?? null,
 	};
 }
 

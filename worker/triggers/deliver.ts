@@ -187,6 +187,7 @@ async function startFor(
 			{
 				workflow: target.workflow,
 				definition: target.definition as unknown as WorkflowDefinition,
+				signingSecret: target.signingSecret,
 			},
 		);
 		return { kind, run };

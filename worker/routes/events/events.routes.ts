@@ -1,5 +1,5 @@
 import { defineRoute } from "../define-route";
-import { json, problemResponses, requireJsonBody, SECURITY } from "../openapi";
+import { json, problemResponses, SECURITY } from "../openapi";
 import { EventResults, PostEventsBody } from "./events.schemas";
 
 export const postEvents = defineRoute({
@@ -11,7 +11,6 @@ export const postEvents = defineRoute({
 	summary: "Post events; every matching EVENT_TRIGGER starts a run",
 	description:
 		"Members and admins, or a token with scope `events:write`. Each event starts one run per EVENT_TRIGGER of the tenant's latest versions whose `event.type` matches (ANY_ENTITY_CHANGE matches the three ENTITY_* types), whose other `event` fields equal the event's and whose JQ condition holds; the event is the trigger's output. An event id posted in the last 24 h starts nothing and answers as before.",
-	middleware: requireJsonBody,
 	request: {
 		body: { required: true, content: { "application/json": { schema: PostEventsBody } } },
 	},

@@ -1,5 +1,5 @@
 import { defineRoute } from "../define-route";
-import { json, problemResponses, requireJsonBody, SECURITY } from "../openapi";
+import { json, problemResponses, SECURITY } from "../openapi";
 import {
 	DeliveriesQuery,
 	DeliveryList,
@@ -51,7 +51,6 @@ export const patchTrigger = defineRoute({
 	summary: "Pause or resume a schedule",
 	description:
 		"A paused schedule starts nothing; resumed, it fires from its next tick on (ticks while paused are not caught up).",
-	middleware: requireJsonBody,
 	request: {
 		params: TriggerParams,
 		body: { required: true, content: { "application/json": { schema: TriggerPatch } } },
