@@ -311,13 +311,14 @@ describe("typed client", () => {
 		const { client } = await clientFor();
 		expect(await mark("getTenantSettings", client.getTenantSettings())).toEqual({
 			maxConcurrentRuns: 5,
+			defaultSigningSecret: null,
 		});
 		expect(
 			await mark(
 				"updateTenantSettings",
 				client.updateTenantSettings({ body: { maxConcurrentRuns: 9 } }),
 			),
-		).toEqual({ maxConcurrentRuns: 9 });
+		).toMatchObject({ maxConcurrentRuns: 9 });
 		const name = { name: "DEPLOY_TOKEN" };
 		await mark(
 			"putSecret",
