@@ -1,6 +1,6 @@
-// The README's curl examples must work as written against `npm start`. This runs every
-// ```sh block of its "## API" section, in order, in one bash session against a real
-// `wrangler dev`; only BASE is pointed at the test server.
+// The curl examples of the README and of the docs pages it links must work as written against
+// `npm start`. This runs the ```sh blocks of one `## ` section, in order, in one bash session
+// against a real `wrangler dev`; only BASE is pointed at the test server.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -8,10 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DevServer } from "./harness";
 import { repoRoot, startDevServer } from "./harness";
 
-/** The ```sh blocks of one `## <title>` section of the README, in order. */
-function sectionBlocks(title: string): string[] {
-	const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
-	const section = readme.split(new RegExp(`^## ${title}$`, "m"))[1]?.split(/^## /m)[0] ?? "";
+/** The ```sh blocks of one `## <title>` section of a Markdown file, in order. */
+function sectionBlocks(title: string, file = "README.md"): string[] {
+	const text = readFileSync(join(repoRoot, file), "utf8");
+	const section = text.split(new RegExp(`^## ${title}$`, "m"))[1]?.split(/^## /m)[0] ?? "";
 	return [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1] ?? "");
 }
 
@@ -70,8 +70,15 @@ describe("README examples", () => {
 		expect(output).toMatch(/204\s*$/);
 	});
 
-	it("runs the malformed-input examples of the Limits section: each a 422 naming its key", () => {
-		const output = runBlocks(sectionBlocks("Limits and malformed input"));
+	it("runs the short Triggers tour: a webhook URL that starts a run", () => {
+		const output = runBlocks(sectionBlocks("Triggers"));
+		expect(output).not.toContain("stepline.dev/problems/");
+		expect(output).toMatch(/^20[01]$/m);
+		expect(output).toMatch(/\{"outcome":"started","run":"run_[0-9a-f]{32}"\}/);
+	});
+
+	it("runs the malformed-input examples of docs/API.md: each a 422 naming its key", () => {
+		const output = runBlocks(sectionBlocks("Limits and malformed input", "docs/API.md"));
 		expect(output).toContain('"pointer":"/identifier","code":"duplicate_key"');
 		expect(output).toContain('"pointer":"/__proto__","code":"forbidden_key"');
 	});

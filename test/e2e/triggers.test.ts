@@ -238,11 +238,10 @@ describe("schedules under wrangler dev", () => {
 	});
 });
 
-describe("README Triggers examples", () => {
+describe("docs/TRIGGERS.md examples", () => {
 	it("run as written, in order, in one shell", () => {
-		const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
-		const section = readme.split(/^## Triggers$/m)[1]?.split(/^## /m)[0] ?? "";
-		const blocks = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1] ?? "");
+		const page = readFileSync(join(repoRoot, "docs/TRIGGERS.md"), "utf8");
+		const blocks = [...page.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1] ?? "");
 		expect(blocks.length).toBeGreaterThanOrEqual(5);
 		const script = ["set -euo pipefail", ...blocks]
 			.join("\n")
