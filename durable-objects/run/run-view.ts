@@ -5,6 +5,7 @@ import {
 	type JsonValue,
 	type NodeRun,
 	type Plan,
+	type ResponseExcerpt,
 	type RunState,
 	redactSealed,
 } from "../../engine/run";
@@ -25,6 +26,8 @@ export interface NodeRunView {
 		endedAt: string | null;
 		request: { method: string; url: string; headers: Record<string, string>; body: JsonValue };
 		responseStatus: number | null;
+		/** The start of the answer (masked), null when none came or before runs kept it. */
+		response: ResponseExcerpt | null;
 		error: ErrorInfo | null;
 	}[];
 	output: JsonValue;
@@ -81,6 +84,7 @@ function taskView(task: NodeRun | ItemRun) {
 			...a,
 			startedAt: iso(a.startedAt) ?? "",
 			endedAt: iso(a.endedAt),
+			response: a.response ?? null,
 		})),
 		// Sealed values (secret inputs, maskOutput outputs) are never shown: docs/ARCHITECTURE.md#secrets.
 		output: redactSealed(task.output),

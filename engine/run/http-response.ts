@@ -67,6 +67,61 @@ export function isJsonContentType(contentType: string | undefined): boolean {
 	return /^[a-z]+\/([a-z0-9.+-]*\+)?json$/.test(mediaType);
 }
 
+/**
+ * How much of each answer a run keeps beside the attempt (body and headers, each), so a
+ * failed call explains itself without the run growing with every byte a receiver sends.
+ * The run-size bounds build on this one number.
+ */
+export const RESPONSE_EXCERPT_BYTES = 4 * 1024;
+
+/** The start of an answer as the attempt record keeps it (already masked by the caller). */
+export interface ResponseExcerpt {
+	/** Header names lower-cased, in the order received, until RESPONSE_EXCERPT_BYTES. */
+	headers: Record<string, string>;
+	headersTruncated: boolean;
+	/** The body's first RESPONSE_EXCERPT_BYTES bytes of UTF-8, never a split character. */
+	body: string;
+	/** The body's size in bytes as read (a body over the read limit stops there). */
+	bodyBytes: number;
+	bodyTruncated: boolean;
+}
+
+const utf8 = new TextEncoder();
+
+/** The first `limit` bytes of `text` in UTF-8, cut before a character that would not fit. */
+function utf8Prefix(text: string, limit: number): { text: string; bytes: number; cut: boolean } {
+	const bytes = utf8.encode(text);
+	if (bytes.length <= limit) return { text, bytes: bytes.length, cut: false };
+	let end = limit;
+	// A continuation byte (10xxxxxx) belongs to the character before: back off to its start.
+	while (end > 0 && ((bytes[end] ?? 0) & 0xc0) === 0x80) end--;
+	return { text: new TextDecoder().decode(bytes.subarray(0, end)), bytes: bytes.length, cut: true };
+}
+
+/** What a run keeps of an answer: the first RESPONSE_EXCERPT_BYTES of its headers and body. */
+export function responseExcerpt(raw: RawHttpResponse): ResponseExcerpt {
+	const headers: Record<string, string> = {};
+	let used = 0;
+	let headersTruncated = false;
+	for (const [name, value] of Object.entries(raw.headers)) {
+		const size = utf8.encode(name).length + utf8.encode(value).length + 4; // ": " and CRLF
+		if (used + size > RESPONSE_EXCERPT_BYTES) {
+			headersTruncated = true;
+			break;
+		}
+		used += size;
+		headers[name.toLowerCase()] = value;
+	}
+	const body = utf8Prefix(raw.body, RESPONSE_EXCERPT_BYTES);
+	return {
+		headers,
+		headersTruncated,
+		body: body.text,
+		bodyBytes: body.bytes,
+		bodyTruncated: body.cut || raw.bodyTruncated,
+	};
+}
+
 export function isSuccessStatus(status: number): boolean {
 	return status >= 200 && status <= 299;
 }

@@ -146,8 +146,13 @@ export type {
 export { callKey } from "./events";
 export type { Evaluated } from "./expressions";
 export { evaluateExpression } from "./expressions";
-export type { HttpResponse, RawHttpResponse } from "./http-response";
-export { RESPONSE_BODY_LIMIT_BYTES, readResponse } from "./http-response";
+export type { HttpResponse, RawHttpResponse, ResponseExcerpt } from "./http-response";
+export {
+	RESPONSE_BODY_LIMIT_BYTES,
+	RESPONSE_EXCERPT_BYTES,
+	readResponse,
+	responseExcerpt,
+} from "./http-response";
 export type { JsonObject, JsonValue } from "./json";
 export { Masker, maskHeaders, REDACTED } from "./masking";
 export type { RowWrite, StoredRun, TransitionWrites } from "./persistence";

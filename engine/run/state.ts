@@ -5,6 +5,7 @@
  * what `context.ts` rebuilds (the outputs map) on first use.
  */
 import type { RunErrorCode } from "./errors";
+import type { ResponseExcerpt } from "./http-response";
 import type { JsonObject, JsonValue } from "./json";
 
 export type RunStatus = "QUEUED" | "IN_PROGRESS" | "WAITING" | "COMPLETED";
@@ -41,6 +42,11 @@ export interface AttemptRecord {
 	request: RecordedRequest;
 	/** HTTP status when a response arrived. */
 	responseStatus: number | null;
+	/**
+	 * The start of the answer, masked like every record (absent while in flight, on attempts
+	 * with no answer, and on attempts stored before runs kept it).
+	 */
+	response?: ResponseExcerpt;
 	/** Why this attempt failed (it may still have been retried). */
 	error: ErrorInfo | null;
 }

@@ -11,7 +11,7 @@ import { contextFor, hasSealedValues, unopenedFor } from "./context";
 import type { RunErrorCode } from "./errors";
 import type { AttemptOutcome } from "./events";
 import { renderTemplates } from "./expressions";
-import { isSuccessStatus, readResponse } from "./http-response";
+import { isSuccessStatus, readResponse, responseExcerpt } from "./http-response";
 import type { JsonObject, JsonValue } from "./json";
 import { type Masker, maskHeaders, maskUrl, REDACTED, readableRedactions } from "./masking";
 import { plannedNode } from "./plan";
@@ -186,6 +186,10 @@ export function concludeAttempt(
 	switch (outcome.kind) {
 		case "response": {
 			attempt.responseStatus = outcome.response.status;
+			// Kept for every answer, failed or not: the outcome is masked by value already, and
+			// credential-looking headers (Set-Cookie, …) are hidden by name as in the request.
+			const excerpt = responseExcerpt(outcome.response);
+			attempt.response = { ...excerpt, headers: maskHeaders(excerpt.headers) };
 			const reading = readResponse(outcome.response);
 			if (reading.kind === "too_large") {
 				return failAttempt(step, ref, attempt, "response_too_large", `${call}: ${reading.message}`);

@@ -125,3 +125,26 @@ export const longDelayWorkflow = {
 	],
 	connections: [{ identifier: "c1", sourceIdentifier: "trigger", targetIdentifier: "sleep" }],
 };
+
+/** One call to `url` that may fail: retried once after a second, its answers kept per attempt. */
+export const failingCallWorkflow = (url: string) => ({
+	identifier: "failing_call",
+	title: "Failing call",
+	allowAnyoneToViewRuns: true,
+	nodes: [
+		{
+			identifier: "trigger",
+			config: {
+				type: "SELF_SERVE_TRIGGER",
+				userInputs: { properties: { sku: { type: "string" } } },
+			},
+		},
+		{
+			identifier: "reserve",
+			title: "Reserve stock",
+			config: { type: "WEBHOOK", method: "POST", url, body: { sku: "{{ .inputs.sku }}" } },
+			retry: { maxAttempts: 2, backoff: "constant", initialDelay: "1s" },
+		},
+	],
+	connections: [{ identifier: "c1", sourceIdentifier: "trigger", targetIdentifier: "reserve" }],
+});

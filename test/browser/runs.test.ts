@@ -3,6 +3,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { DevServer } from "../e2e/harness";
 import { startDevServer } from "../e2e/harness";
+import { startReceiver } from "../support/receiver";
 import {
 	type BrowserSession,
 	closeWatched,
@@ -11,12 +12,13 @@ import {
 	shotBothWidths,
 	type WatchedPage,
 } from "./browser";
-import { apiAs, longDelayWorkflow, shortDelayWorkflow } from "./fixtures";
+import { apiAs, failingCallWorkflow, longDelayWorkflow, shortDelayWorkflow } from "./fixtures";
 
 let server: DevServer;
 let chromium: BrowserSession;
 const tokens: Record<"admin" | "alice" | "bob" | "vera", string> = {} as never;
 let watched: WatchedPage | undefined;
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
 
 async function startRun(who: keyof typeof tokens, workflow: string, inputs: object = {}) {
 	const res = await apiAs(server, tokens[who], "POST", `/v1/workflows/${workflow}/runs`, {
@@ -39,13 +41,21 @@ async function openAs(who: keyof typeof tokens, route: string) {
 }
 
 beforeAll(async () => {
-	[server, chromium] = await Promise.all([startDevServer(), launchChromium()]);
+	[server, chromium, receiver] = await Promise.all([
+		startDevServer(),
+		launchChromium(),
+		startReceiver(),
+	]);
 	const tenant = "browser-runs";
 	tokens.admin = await server.token({ tenant, sub: "admin@runs.test", role: "admin" });
 	tokens.alice = await server.token({ tenant, sub: "alice@runs.test", role: "member" });
 	tokens.bob = await server.token({ tenant, sub: "bob@runs.test", role: "member" });
 	tokens.vera = await server.token({ tenant, sub: "vera@runs.test", role: "viewer" });
-	for (const workflow of [shortDelayWorkflow, longDelayWorkflow]) {
+	for (const workflow of [
+		shortDelayWorkflow,
+		longDelayWorkflow,
+		failingCallWorkflow(`http://127.0.0.1:${receiver.port}/hook/inventory`),
+	]) {
 		const res = await apiAs(server, tokens.admin, "POST", "/v1/workflows", workflow);
 		expect(res.status).toBe(201);
 	}
@@ -54,6 +64,7 @@ beforeAll(async () => {
 afterAll(async () => {
 	await chromium?.close();
 	await server?.stop();
+	receiver?.server.close();
 });
 
 afterEach(async () => {
@@ -89,6 +100,43 @@ describe("admin page: runs", () => {
 		const output = page.getByRole("region", { name: "Output of trigger" });
 		await expect(output.textContent()).resolves.toContain("hello from the browser test");
 		await shotBothWidths(watched!, "11-run-completed-output");
+	});
+
+	it("shows a failed call's request beside the response body it got, for every attempt", async () => {
+		await fetch(`http://127.0.0.1:${receiver.port}/_script/inventory`, {
+			method: "PUT",
+			body: JSON.stringify([
+				{ status: 503, body: { error: "warming up" } },
+				{
+					status: 500,
+					body: { error: "database is down", table: "stock" },
+					headers: { "x-request-id": "req-42" },
+				},
+			]),
+		});
+		const runId = await startRun("alice", "failing_call", { sku: "A-7" });
+		const page = await openAs("alice", `#/runs/${runId}`);
+		await page.getByRole("heading", { level: 1 }).getByText("Failed").waitFor({ timeout: 20_000 });
+		await page.locator('a[data-node="reserve"]').click();
+		const node = page.locator('[data-node-run="reserve"]');
+		const second = node.getByRole("region", { name: "Attempt 2", exact: true });
+		await second.getByText("answered 500", { exact: true }).waitFor();
+		// What was sent, beside what came back.
+		await expect(
+			second
+				.getByRole("region", { name: "Request body of Reserve stock, attempt 2" })
+				.textContent(),
+		).resolves.toContain('"sku": "A-7"');
+		const body = second.getByRole("region", { name: "Response body of Reserve stock, attempt 2" });
+		await expect(body.textContent()).resolves.toContain('"error": "database is down"');
+		await expect(
+			second.getByLabel("Response headers of Reserve stock, attempt 2").textContent(),
+		).resolves.toContain("req-42");
+		await expect(
+			node.getByRole("region", { name: "Response body of Reserve stock, attempt 1" }).textContent(),
+		).resolves.toContain("warming up");
+		await second.scrollIntoViewIfNeeded();
+		await shotBothWidths(watched!, "16-failed-call-response");
 	});
 
 	it("lists runs with filters and refreshes them", async () => {

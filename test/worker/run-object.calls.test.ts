@@ -51,6 +51,29 @@ describe("RunObject: outgoing calls", () => {
 		expect(keys).toEqual([`${runId}:call`, `${runId}:call`, `${runId}:call`]);
 	});
 
+	it("keeps the start of every answer, failed or not, with credential headers hidden", async () => {
+		const receiver = await hook([
+			{
+				status: 503,
+				body: { error: "database is down", retryIn: "later" },
+				headers: { "set-cookie": "session=abc", "x-request-id": "req-7" },
+			},
+			{ status: 200, body: { ok: 1 } },
+		]);
+		const { stub } = await startRun(
+			oneCall(receiver.url, { retry: { maxAttempts: 2, initialDelay: "1ms" } }),
+		);
+		const run = await untilFinished(stub);
+		const [failed, succeeded] = nodeRun(run, "call").attempts;
+		expect(JSON.parse(failed?.response?.body ?? "null")).toEqual({
+			error: "database is down",
+			retryIn: "later",
+		});
+		expect(failed?.response?.headers["x-request-id"]).toBe("req-7");
+		expect(failed?.response?.headers["set-cookie"]).toBe("********");
+		expect(JSON.parse(succeeded?.response?.body ?? "null")).toEqual({ ok: 1 });
+	});
+
 	it("does not follow redirects: a 3xx is the response", async () => {
 		const receiver = await hook([
 			{ status: 302, headers: { location: "http://127.0.0.1:9/elsewhere" } },
@@ -64,6 +87,10 @@ describe("RunObject: outgoing calls", () => {
 		const receiver = await hook([{ status: 200, bodyBytes: 1024 * 1024 + 10 }]);
 		const run = await untilFinished((await startRun(oneCall(receiver.url))).stub);
 		expect(nodeRun(run, "call").error?.code).toBe("response_too_large");
+		// Only its first 4 KiB is kept beside the attempt.
+		const excerpt = nodeRun(run, "call").attempts[0]?.response;
+		expect(excerpt?.body.length).toBe(4096);
+		expect(excerpt?.bodyTruncated).toBe(true);
 	});
 
 	it("reads a body of declared length, and still fails one over 1 MiB (declared or chunked)", async () => {

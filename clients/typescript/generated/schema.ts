@@ -668,6 +668,7 @@ export interface components {
                         body?: unknown;
                     };
                     responseStatus: number | null;
+                    response: components["schemas"]["ResponseExcerpt"];
                     error: {
                         code: string;
                         message: string;
@@ -711,6 +712,7 @@ export interface components {
                             body?: unknown;
                         };
                         responseStatus: number | null;
+                        response: components["schemas"]["ResponseExcerpt"];
                         error: {
                             code: string;
                             message: string;
@@ -739,6 +741,19 @@ export interface components {
             type: "ENTITY";
             entityId: string;
         };
+        /** @description The start of the answer, masked like the request: null when no answer came. */
+        ResponseExcerpt: {
+            /** @description Lower-cased names, credential-looking values masked. */
+            headers: {
+                [key: string]: string;
+            };
+            headersTruncated: boolean;
+            /** @description The body's first 4096 bytes (UTF-8 text). */
+            body: string;
+            /** @description The body's size as read, in bytes. */
+            bodyBytes: number;
+            bodyTruncated: boolean;
+        } | null;
         RunEventPage: {
             data: components["schemas"]["RunEvent"][];
             nextAfter: number | null;

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { isJsonContentType, readResponse } from "../http-response";
+import {
+	isJsonContentType,
+	RESPONSE_EXCERPT_BYTES,
+	readResponse,
+	responseExcerpt,
+} from "../http-response";
 import { MASK, maskHeaders, maskUrl } from "../masking";
 
 describe("readResponse", () => {
@@ -109,5 +114,47 @@ describe("maskUrl", () => {
 			`https://${encodeURIComponent(MASK)}:${encodeURIComponent(MASK)}@h.test/p`,
 		);
 		expect(maskUrl("https://h.test/p?q=1")).toBe("https://h.test/p?q=1");
+	});
+});
+
+describe("responseExcerpt", () => {
+	const raw = (body: string, headers: Record<string, string> = {}) => ({
+		status: 500,
+		headers,
+		body,
+		bodyTruncated: false,
+	});
+
+	it("keeps a short answer whole, header names lower-cased", () => {
+		const excerpt = responseExcerpt(raw('{"error":"db down"}', { "Content-Type": "text/json" }));
+		expect(excerpt).toEqual({
+			headers: { "content-type": "text/json" },
+			headersTruncated: false,
+			body: '{"error":"db down"}',
+			bodyBytes: 19,
+			bodyTruncated: false,
+		});
+	});
+
+	it("keeps the first 4 KiB of a body, never half a character", () => {
+		// 4095 ASCII bytes then a 2-byte "é": the é would straddle the limit, so it is left out.
+		const body = `${"a".repeat(RESPONSE_EXCERPT_BYTES - 1)}é${"b".repeat(100)}`;
+		const excerpt = responseExcerpt(raw(body));
+		expect(excerpt.body).toBe("a".repeat(RESPONSE_EXCERPT_BYTES - 1));
+		expect(excerpt.bodyTruncated).toBe(true);
+		expect(excerpt.bodyBytes).toBe(RESPONSE_EXCERPT_BYTES + 1 + 100);
+		const exact = responseExcerpt(raw("x".repeat(RESPONSE_EXCERPT_BYTES)));
+		expect(exact.bodyTruncated).toBe(false);
+	});
+
+	it("says a body the read stopped at is cut, and bounds the headers too", () => {
+		expect(responseExcerpt({ ...raw("short"), bodyTruncated: true }).bodyTruncated).toBe(true);
+		const many: Record<string, string> = {};
+		for (let i = 0; i < 100; i++) many[`x-h${i}`] = "v".repeat(100);
+		const excerpt = responseExcerpt(raw("", many));
+		expect(excerpt.headersTruncated).toBe(true);
+		expect(Object.keys(excerpt.headers).length).toBeGreaterThan(30);
+		expect(Object.keys(excerpt.headers).length).toBeLessThan(40);
+		expect(excerpt.headers["x-h0"]).toBe("v".repeat(100));
 	});
 });

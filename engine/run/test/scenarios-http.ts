@@ -98,6 +98,13 @@ export const httpScenarios: Scenario[] = [
 			requests: 1,
 			history: [/answered 404; status 404 is not retried/, /not started, now cancelled: b/],
 		},
+		check: (d) => {
+			// The failed call explains itself: the start of what the receiver said is kept.
+			const response = d.state?.nodes.a?.attempts[0]?.response;
+			expect(response?.body).toBe('{"error":"nope"}');
+			expect(response?.headers["content-type"]).toBe("application/json");
+			expect(response?.bodyTruncated).toBe(false);
+		},
 	},
 	{
 		name: "5xx is retried with exponential backoff until it succeeds",
@@ -117,6 +124,12 @@ export const httpScenarios: Scenario[] = [
 			expect(new Set(d.requests.map((r) => r.idempotencyKey))).toEqual(new Set(["run_1:a"]));
 			expect(d.requests.map((r) => r.attempt)).toEqual([1, 2, 3]);
 			expect(d.state?.nodes.a?.attempts.map((a) => a.responseStatus)).toEqual([503, 500, 200]);
+			// Every attempt keeps its answer, failed or not.
+			expect(d.state?.nodes.a?.attempts.map((a) => a.response?.body)).toEqual([
+				"",
+				"",
+				'{"ok":true}',
+			]);
 		},
 	},
 	{

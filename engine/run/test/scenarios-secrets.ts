@@ -115,6 +115,12 @@ export const secretScenarios: Scenario[] = [
 			expect(output.headers["x-api"]).toBe("[REDACTED]");
 			expect(output.data.headers["X-Api"]).toBe("[REDACTED]");
 			expect(output.data.body).toContain('"note":"sent [REDACTED] by [REDACTED]"');
+			// The attempt's excerpt of the answer is masked the same way, by value and by name.
+			const excerpt = d.state?.nodes.call?.attempts[0]?.response;
+			expect(excerpt?.headers["x-api"]).toBe("[REDACTED]");
+			expect(excerpt?.headers.authorization).toBe("********");
+			expect(excerpt?.body).toContain("sent [REDACTED] by [REDACTED]");
+			expect(excerpt?.body).not.toContain(TOKEN);
 		},
 	},
 	{

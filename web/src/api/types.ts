@@ -106,12 +106,22 @@ export interface Problem {
 	message: string;
 }
 
+/** The start of an answer, as the run keeps it (first 4 KiB of headers and body, masked). */
+export interface ResponseExcerpt {
+	headers: Record<string, string>;
+	headersTruncated: boolean;
+	body: string;
+	bodyBytes: number;
+	bodyTruncated: boolean;
+}
+
 export interface Attempt {
 	number: number;
 	startedAt: string;
 	endedAt: string | null;
 	request: { method: string; url: string; headers: Record<string, string>; body: unknown };
 	responseStatus: number | null;
+	response: ResponseExcerpt | null;
 	error: Problem | null;
 }
 

@@ -1,45 +1,19 @@
 // What one node run did: attempts (outgoing calls), output, logs and error.
-import type { NodeRunFields } from "../api/types";
+import type { Attempt, NodeRunFields } from "../api/types";
 import { durationBetween } from "../lib/time";
+import { AttemptExchange } from "./attempt-exchange";
 import { StateBadge } from "./badges";
 import { withHidden } from "./hidden-badge";
 import { JsonBlock } from "./json-block";
 import { TimeText } from "./time-text";
 
-export function Attempts({ attempts }: { attempts: NodeRunFields["attempts"] }) {
+export function Attempts({ attempts, label }: { attempts: Attempt[]; label: string }) {
 	if (attempts.length === 0) return null;
 	return (
-		<div class="table-scroll">
-			<table>
-				<caption class="muted">Attempts</caption>
-				<thead>
-					<tr>
-						<th scope="col">#</th>
-						<th scope="col">Request</th>
-						<th scope="col">Started</th>
-						<th scope="col">Took</th>
-						<th scope="col">Response</th>
-					</tr>
-				</thead>
-				<tbody>
-					{attempts.map((a) => (
-						<tr key={a.number}>
-							<td>{a.number}</td>
-							<td class="mono">
-								{a.request.method} {withHidden(a.request.url)}
-							</td>
-							<td>
-								<TimeText iso={a.startedAt} />
-							</td>
-							<td>{a.endedAt ? durationBetween(a.startedAt, a.endedAt) : "running"}</td>
-							<td>
-								{a.responseStatus ?? "—"}
-								{a.error && <span class="field-error"> {withHidden(a.error.message)}</span>}
-							</td>
-						</tr>
-					))}
-				</tbody>
-			</table>
+		<div class="attempts">
+			{attempts.map((a) => (
+				<AttemptExchange key={a.number} attempt={a} label={label} />
+			))}
 		</div>
 	);
 }
@@ -57,7 +31,7 @@ export function NodeRunBody({ run, label }: { run: NodeRunFields; label: string 
 					{run.error.code}: {withHidden(run.error.message)}
 				</p>
 			)}
-			<Attempts attempts={run.attempts} />
+			<Attempts attempts={run.attempts} label={label} />
 			{run.output !== undefined && run.output !== null && (
 				<details class="output">
 					<summary>Output</summary>

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { IDENTIFIER_PATTERN, jsonProblem } from "../../../engine/definition";
+import { RESPONSE_EXCERPT_BYTES } from "../../../engine/run";
 
 const identifier = z
 	.string()
@@ -90,6 +91,22 @@ export const StartRunBatchBody = z
 const Time = z.string().openapi({ format: "date-time" });
 const ErrorInfo = z.object({ code: z.string(), message: z.string() }).nullable();
 
+const ResponseExcerpt = z
+	.object({
+		headers: z.record(z.string(), z.string()).openapi({
+			description: "Lower-cased names, credential-looking values masked.",
+		}),
+		headersTruncated: z.boolean(),
+		body: z.string().openapi({
+			description: `The body's first ${RESPONSE_EXCERPT_BYTES} bytes (UTF-8 text).`,
+		}),
+		bodyBytes: z.number().int().openapi({ description: "The body's size as read, in bytes." }),
+		bodyTruncated: z.boolean(),
+	})
+	.openapi("ResponseExcerpt", {
+		description: `What a run keeps of each answer: the first ${RESPONSE_EXCERPT_BYTES} bytes of its headers and of its body, with every secret value and credential-looking header hidden.`,
+	});
+
 const NodeRunFields = {
 	status: z.enum(["PENDING", "IN_PROGRESS", "WAITING", "COMPLETED"]),
 	result: z.enum(["SUCCESS", "FAILED", "CANCELLED", "SKIPPED"]).nullable(),
@@ -107,6 +124,9 @@ const NodeRunFields = {
 				body: z.unknown(),
 			}),
 			responseStatus: z.number().int().nullable(),
+			response: ResponseExcerpt.nullable().openapi({
+				description: `The start of the answer, masked like the request: null when no answer came.`,
+			}),
 			error: ErrorInfo,
 		}),
 	),
