@@ -1,8 +1,9 @@
 // Drives Debian's Chromium (never a downloaded browser) with playwright-core against a
 // throwaway `wrangler dev` from the e2e harness. Every page records console errors and
-// uncaught exceptions so a test can fail on them, and saves screenshots under
-// test-results/browser/.
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+// uncaught exceptions so a test can fail on them, saves screenshots under
+// test-results/browser/, and is checked with axe-core wherever a screenshot is taken.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
@@ -85,12 +86,55 @@ export async function openPage(
 	};
 }
 
-/** Screenshots of the current page at laptop and phone widths (back to laptop afterwards). */
+const axeSource = readFileSync(
+	createRequire(import.meta.url).resolve("axe-core/axe.min.js"),
+	"utf8",
+);
+
+/** Impacts that fail a page: axe's "serious" and "critical" (not "moderate" or "minor"). */
+const FAILING_IMPACTS = ["serious", "critical"];
+
+/**
+ * axe-core's violations on the page as it is now, serious or critical only, one line each
+ * ("rule: help (selector, …)"). Injected through the DevTools protocol, so the page's
+ * Content-Security-Policy (own scripts only) stays as it is.
+ */
+export async function accessibilityViolations(page: Page): Promise<string[]> {
+	// Root tsconfig has no DOM types: the callbacks run in the page, where globalThis is window.
+	if (!(await page.evaluate(() => "axe" in globalThis))) await page.evaluate(axeSource);
+	return page.evaluate(async (impacts) => {
+		const axe = (globalThis as any).axe;
+		const result = await axe.run((globalThis as any).document, { resultTypes: ["violations"] });
+		return (result.violations as any[])
+			.filter((v) => impacts.includes(v.impact))
+			.map(
+				(v) =>
+					`${v.id} (${v.impact}): ${v.help} at ${v.nodes
+						.slice(0, 5)
+						.map((n: any) => n.target.join(" "))
+						.join(", ")}`,
+			);
+	}, FAILING_IMPACTS);
+}
+
+/** Fails with axe-core's serious and critical violations of the page as it is now. */
+export async function expectAccessible(watched: WatchedPage, name: string) {
+	const violations = await accessibilityViolations(watched.page);
+	if (violations.length > 0)
+		throw new Error(`axe-core on ${name}:\n${violations.map((v) => `  ${v}`).join("\n")}`);
+}
+
+/**
+ * Screenshots of the current page at laptop and phone widths (back to laptop afterwards), and
+ * an axe-core check at each width: every page a test shows is checked, feature pages included.
+ */
 export async function shotBothWidths(watched: WatchedPage, name: string) {
 	await watched.page.setViewportSize(WIDTHS.laptop);
 	await watched.shot(`${name}-1280`);
+	await expectAccessible(watched, `${name} at 1280 px`);
 	await watched.page.setViewportSize(WIDTHS.phone);
 	await watched.shot(`${name}-390`);
+	await expectAccessible(watched, `${name} at 390 px`);
 	await watched.page.setViewportSize(WIDTHS.laptop);
 }
 

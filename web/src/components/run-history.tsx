@@ -3,11 +3,12 @@
 import type { RunEvent } from "../api/types";
 import { formatAbsolute, formatClock } from "../lib/time";
 import { withHidden } from "./hidden-badge";
+import { ScrollRegion } from "./scroll-region";
 
 export function RunHistory({ events }: { events: RunEvent[] }) {
 	if (events.length === 0) return <p class="state empty">No events yet.</p>;
 	return (
-		<div class="table-scroll history">
+		<ScrollRegion class="table-scroll history" label="History">
 			<table>
 				<thead>
 					<tr>
@@ -37,6 +38,6 @@ export function RunHistory({ events }: { events: RunEvent[] }) {
 					))}
 				</tbody>
 			</table>
-		</div>
+		</ScrollRegion>
 	);
 }

@@ -4,6 +4,7 @@ import { useMemo } from "preact/hooks";
 import type { Definition } from "../api/types";
 import { useNarrowScreen } from "../lib/use-narrow-screen";
 import { layoutWorkflow, type PlacedEdge, type PlacedNode } from "./graph-layout";
+import { ScrollRegion } from "./scroll-region";
 
 export interface GraphState {
 	/** Node identifier → CSS state class (see badges.stateClass) and label. */
@@ -78,10 +79,11 @@ function Node({ node, props }: { node: PlacedNode; props: Props }) {
 	const state = props.state?.nodes[node.id];
 	const cls = `node ${state?.cls ?? ""} ${props.selected === node.id ? "selected" : ""}`;
 	const label = `${node.title} (${node.id}), ${node.type}${state ? `: ${state.label}` : ""}`;
-	// Linked nodes are real links (keyboard, middle-click, deep links to the node's details).
+	// Linked nodes are real links (keyboard, middle-click, deep links to the node's details),
+	// named by the text they show (title, identifier, type and state), as a reader sees them.
 	if (props.linkFor) {
 		return (
-			<a href={props.linkFor(node.id)} class={cls} data-node={node.id} aria-label={label}>
+			<a href={props.linkFor(node.id)} class={cls} data-node={node.id}>
 				<NodeBox node={node} state={state} />
 			</a>
 		);
@@ -102,7 +104,10 @@ export function WorkflowGraph(props: Props) {
 		[props.definition, withState, vertical],
 	);
 	return (
-		<div class="graph-scroll">
+		<ScrollRegion
+			class="graph-scroll"
+			label={`Graph of ${props.definition.title ?? props.definition.identifier}`}
+		>
 			<svg
 				class="graph"
 				viewBox={`0 0 ${placed.width} ${placed.height}`}
@@ -131,6 +136,6 @@ export function WorkflowGraph(props: Props) {
 					<Node key={node.id} node={node} props={props} />
 				))}
 			</svg>
-		</div>
+		</ScrollRegion>
 	);
 }

@@ -5,6 +5,7 @@ import { api, query } from "../api/client";
 import type { Page, RunSummary } from "../api/types";
 import { StateBadge } from "../components/badges";
 import { FILTER_KEYS, type Filters, RunFilters } from "../components/run-filters";
+import { ScrollRegion } from "../components/scroll-region";
 import { Empty, Resource } from "../components/states";
 import { TimeText } from "../components/time-text";
 import { href, navigate } from "../lib/router";
@@ -120,7 +121,7 @@ export function RunsPage({ query: params }: { query: URLSearchParams }) {
 
 function RunsTable({ runs }: { runs: RunSummary[] }) {
 	return (
-		<div class="table-scroll">
+		<ScrollRegion class="table-scroll" label="Runs">
 			<table>
 				<thead>
 					<tr>
@@ -158,6 +159,6 @@ function RunsTable({ runs }: { runs: RunSummary[] }) {
 					))}
 				</tbody>
 			</table>
-		</div>
+		</ScrollRegion>
 	);
 }

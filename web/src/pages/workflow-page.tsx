@@ -5,6 +5,7 @@ import { api } from "../api/client";
 import type { Session } from "../api/session";
 import type { Page, VersionSummary, Workflow, WorkflowVersion } from "../api/types";
 import { JsonBlock } from "../components/json-block";
+import { ScrollRegion } from "../components/scroll-region";
 import { StartRunForm } from "../components/start-run-form";
 import { Resource } from "../components/states";
 import { TimeText } from "../components/time-text";
@@ -104,7 +105,7 @@ export function WorkflowPage({ identifier, session }: Props) {
 							<h2>Versions</h2>
 							<Resource resource={versions} what="versions">
 								{(page) => (
-									<div class="table-scroll">
+									<ScrollRegion class="table-scroll" label="Versions">
 										<table>
 											<thead>
 												<tr>
@@ -135,7 +136,7 @@ export function WorkflowPage({ identifier, session }: Props) {
 												))}
 											</tbody>
 										</table>
-									</div>
+									</ScrollRegion>
 								)}
 							</Resource>
 
