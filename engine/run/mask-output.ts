@@ -3,7 +3,9 @@
  * is stored sealed, reads as REDACTED everywhere, and still reaches later templates opened
  * (context.ts). Sealing happens here, when the output is made, so the state never holds it.
  */
+import type { ResponseExcerpt } from "./http-response";
 import type { JsonValue } from "./json";
+import { maskHeaders, REDACTED } from "./masking";
 import { plannedNode } from "./plan";
 import { isSealed, openSealed, outputPlace } from "./sealing";
 import type { ErrorInfo } from "./state";
@@ -28,6 +30,22 @@ export function keptOutput(step: Step, node: string, output: JsonValue): Kept {
 	} catch (error) {
 		return failed(error instanceof Error ? error.message : String(error));
 	}
+}
+
+/**
+ * The start of an answer as an attempt keeps it: credential-looking headers hidden by name (the
+ * caller masked secret values already), and for a node that masks its output, nothing of the
+ * answer but its size, since the answer is what the output is made of.
+ */
+export function keptResponse(step: Step, node: string, excerpt: ResponseExcerpt): ResponseExcerpt {
+	if (!masks(step, node)) return { ...excerpt, headers: maskHeaders(excerpt.headers) };
+	return {
+		headers: {},
+		headersTruncated: false,
+		body: REDACTED,
+		bodyBytes: excerpt.bodyBytes,
+		bodyTruncated: false,
+	};
 }
 
 /** A forEach item's kept output, opened again to build the node's list. */

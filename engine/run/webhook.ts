@@ -13,6 +13,7 @@ import type { AttemptOutcome } from "./events";
 import { renderTemplates } from "./expressions";
 import { isSuccessStatus, readResponse, responseExcerpt } from "./http-response";
 import type { JsonObject, JsonValue } from "./json";
+import { keptResponse } from "./mask-output";
 import { type Masker, maskHeaders, maskUrl, REDACTED, readableRedactions } from "./masking";
 import { plannedNode } from "./plan";
 import { type BuiltRequest, buildRequest, templateFailure } from "./request";
@@ -186,10 +187,9 @@ export function concludeAttempt(
 	switch (outcome.kind) {
 		case "response": {
 			attempt.responseStatus = outcome.response.status;
-			// Kept for every answer, failed or not: the outcome is masked by value already, and
-			// credential-looking headers (Set-Cookie, …) are hidden by name as in the request.
-			const excerpt = responseExcerpt(outcome.response);
-			attempt.response = { ...excerpt, headers: maskHeaders(excerpt.headers) };
+			// Kept for every answer, failed or not: the outcome is masked by value already;
+			// keptResponse hides headers by name, and all of it for a maskOutput node.
+			attempt.response = keptResponse(step, ref.node, responseExcerpt(outcome.response));
 			const reading = readResponse(outcome.response);
 			if (reading.kind === "too_large") {
 				return failAttempt(step, ref, attempt, "response_too_large", `${call}: ${reading.message}`);

@@ -104,8 +104,11 @@ export const sealedScenarios: Scenario[] = [
 		expect: { result: "SUCCESS", requests: 3 },
 		check: (d) => {
 			expect(isSealed(outputOf(d, "each"))).toBe(true);
-			for (const item of Object.values(d.state?.items ?? {}))
+			for (const item of Object.values(d.state?.items ?? {})) {
 				expect(isSealed(item.output)).toBe(true);
+				// The answer the output is made of is not kept beside the attempt either.
+				expect(item.attempts[0]?.response?.body).toBe("[REDACTED]");
+			}
 			expect(JSON.stringify(d.state?.items)).not.toContain("item-secret");
 			expect(JSON.parse(d.requests[2]?.request.body ?? "{}")).toEqual({
 				got: [{ n: "first-item-secret" }, { n: "second-item-secret" }],
