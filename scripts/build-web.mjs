@@ -6,8 +6,10 @@
 //   node scripts/build-web.mjs --if-stale  build only when web/dist is missing or older than
 //                                          web/src (npm start, the e2e and browser harness)
 //
-// File names carry no hash, so the assets keep the platform's default revalidating cache
-// (ETag, max-age=0) rather than a long one.
+// The entry files (app.js, app.css) carry no hash, so they keep the platform's default
+// revalidating cache (ETag, max-age=0). Code that only some pages need (the workflow editor)
+// is split into chunks/ named by their content's hash: a page loads it when it opens, and a
+// new build never serves an old chunk under a name the new app.js asks for.
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -46,6 +48,8 @@ export async function buildWeb() {
 		bundle: true,
 		minify: true,
 		format: "esm",
+		splitting: true,
+		chunkNames: "chunks/[name]-[hash]",
 		target: "es2022",
 		jsx: "automatic",
 		jsxImportSource: "preact",

@@ -2,6 +2,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { getSession, type Session, signOut, subscribe } from "./api/session";
 import { useRoute } from "./lib/router";
+import { ComparePage, EditorPage } from "./pages/editor-pages";
 import { NotFoundPage } from "./pages/not-found";
 import { RunPage } from "./pages/run-page";
 import { RunsPage } from "./pages/runs-page";
@@ -19,9 +20,16 @@ function useSession(): Session | null {
 function Page({ session }: { session: Session }) {
 	const { segments, query } = useRoute();
 	const [first, second] = segments;
+	const third = segments[2];
 	if (segments.length === 0 || (first === "workflows" && !second)) return <WorkflowsPage />;
+	// Not under workflows/: "new" is a valid workflow identifier.
+	if (first === "new" && !second) return <EditorPage identifier={null} session={session} />;
 	if (first === "workflows" && second && segments.length === 2)
 		return <WorkflowPage identifier={second} session={session} />;
+	if (first === "workflows" && second && third === "edit" && segments.length === 3)
+		return <EditorPage identifier={second} session={session} />;
+	if (first === "workflows" && second && third === "compare" && segments.length === 3)
+		return <ComparePage identifier={second} query={query} />;
 	if (first === "runs" && !second) return <RunsPage query={query} />;
 	if (first === "runs" && second && segments.length === 2)
 		return <RunPage runId={second} session={session} />;

@@ -77,13 +77,25 @@ export function query(params: Record<string, string | number | undefined | null>
 	return text ? `?${text}` : "";
 }
 
-let openApiPaths: Promise<Set<string>> | undefined;
+export interface OpenApiDocument {
+	paths?: Record<string, unknown>;
+	components?: { schemas?: Record<string, Record<string, unknown>> };
+}
 
-/** Paths the deployed API documents, fetched once, so the page only offers what exists. */
+let openApi: Promise<OpenApiDocument> | undefined;
+
+/**
+ * The deployed API's OpenAPI document, fetched once: which paths exist (so the page only offers
+ * what the API has) and the definition's JSON Schema (the editor's completion and docs).
+ */
+export function openApiDocument(): Promise<OpenApiDocument> {
+	openApi ??= fetch("/openapi.json")
+		.then((res) => (res.ok ? (res.json() as Promise<OpenApiDocument>) : {}))
+		.catch(() => ({}));
+	return openApi;
+}
+
+/** Paths the deployed API documents. */
 export function documentedPaths(): Promise<Set<string>> {
-	openApiPaths ??= fetch("/openapi.json")
-		.then((res) => (res.ok ? res.json() : { paths: {} }))
-		.then((doc: { paths?: Record<string, unknown> }) => new Set(Object.keys(doc.paths ?? {})))
-		.catch(() => new Set<string>());
-	return openApiPaths;
+	return openApiDocument().then((doc) => new Set(Object.keys(doc.paths ?? {})));
 }

@@ -214,3 +214,33 @@ export interface SecretEntry {
 	updatedBy?: string;
 	lastUsedAt?: string | null;
 }
+
+/** POST /v1/workflows/{identifier}/dry-run: what the run would have done (nothing was sent). */
+export interface DryRunResult {
+	result: RunResult | null;
+	error: (Problem & { node: string | null }) | null;
+	path: string[];
+	connections: { taken: string[]; notTaken: string[] };
+	conditions: {
+		node: string;
+		option: string | null;
+		evaluated: { identifier: string; expression: string; value: unknown }[];
+	}[];
+	requests: {
+		node: string;
+		item: number | null;
+		attempt: number;
+		method: string;
+		url: string;
+		headers: Record<string, string>;
+		body: unknown;
+		answeredBy: string | null;
+		answer: unknown;
+	}[];
+	nodes: Record<
+		string,
+		{ type: string; status: string; result: string | null; output: unknown; error: Problem | null }
+	>;
+	outputs: unknown;
+	stopped: string | null;
+}

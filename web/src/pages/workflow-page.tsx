@@ -70,6 +70,14 @@ export function WorkflowPage({ identifier, session }: Props) {
 									))}
 								</select>
 								<a href={href("/runs", { workflow: identifier })}>Runs of this workflow</a>
+								<a href={`#/workflows/${encodeURIComponent(identifier)}/edit`}>
+									{canStart ? "Edit definition" : "Read definition and try it"}
+								</a>
+								{(versions.data?.data.length ?? 0) > 1 && (
+									<a href={`#/workflows/${encodeURIComponent(identifier)}/compare`}>
+										Compare versions
+									</a>
+								)}
 							</div>
 							{older.loading && chosen !== null && <p class="muted">Loading version {chosen}…</p>}
 

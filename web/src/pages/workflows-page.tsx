@@ -25,6 +25,9 @@ export function WorkflowsPage() {
 		<section>
 			<h1 tabIndex={-1}>Workflows</h1>
 			<div class="toolbar">
+				<a class="button primary" href="#/new">
+					New workflow
+				</a>
 				<label for="workflow-search">Search</label>
 				<input
 					id="workflow-search"
