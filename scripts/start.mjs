@@ -95,8 +95,13 @@ async function seedDemo(baseUrl, token) {
 		);
 }
 
-function printBanner(port, token, stateDir) {
+function printBanner(port, token, stateDir, devVars) {
 	const base = `http://localhost:${port}`;
+	// Said out loud: with it on, a workflow can call services on this machine.
+	const loopback =
+		devVars.vars.ALLOW_LOOPBACK_TARGETS === "true"
+			? `\n  Loopback:   on — WEBHOOK nodes may call localhost (ALLOW_LOOPBACK_TARGETS in ${relative(repoRoot, devVars.path) || devVars.path})`
+			: "";
 	console.log(`
 Stepline is running (state in ${relative(repoRoot, stateDir) || stateDir})
 
@@ -104,7 +109,7 @@ Stepline is running (state in ${relative(repoRoot, stateDir) || stateDir})
   Admin page: ${base}/admin#token=${token}
   API docs:   ${base}/docs
   Token:      ${token}
-  Identity:   ${DEMO.sub}, role ${DEMO.role}, tenant ${DEMO.tenant}, valid ${DEMO.ttl}
+  Identity:   ${DEMO.sub}, role ${DEMO.role}, tenant ${DEMO.tenant}, valid ${DEMO.ttl}${loopback}
 
   Try it:
     export TOKEN='${token}'
@@ -175,7 +180,7 @@ async function main() {
 	const { signDevToken } = await import("./lib/jwt.mjs"); // after npm ci: needs jose
 	const token = await signDevToken(DEMO);
 	await seedDemo(`http://127.0.0.1:${port}`, token);
-	printBanner(port, token, stateDir);
+	printBanner(port, token, stateDir, devVars);
 }
 
 main().catch((error) => die(error.stack ?? String(error)));

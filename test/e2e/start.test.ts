@@ -73,6 +73,8 @@ describe("npm start (scripts/start.mjs)", () => {
 		expect(printed("API")).toBe(`http://localhost:${port}`);
 		expect(printed("Admin page")).toBe(`http://localhost:${port}/admin#token=${token}`);
 		expect(printed("API docs")).toBe(`http://localhost:${port}/docs`);
+		// The dev vars turn loopback calls on, and the banner says so.
+		expect(output).toMatch(/^\s*Loopback:\s+on — WEBHOOK nodes may call localhost/m);
 	});
 
 	it("creates the secrets file and never prints the secrets", () => {

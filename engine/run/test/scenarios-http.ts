@@ -184,7 +184,7 @@ export const httpScenarios: Scenario[] = [
 			result: "FAILED",
 			errorCode: "url_refused",
 			requests: 0,
-			history: [/127\.0\.0\.1 is a loopback address/],
+			history: [/127\.0\.0\.1 is in Loopback \(127\.0\.0\.0\/8/],
 		},
 	},
 	{
