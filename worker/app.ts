@@ -5,6 +5,7 @@ import { MAX_DEFINITION_BYTES } from "../engine/definition";
 import { requireAuth } from "./auth/middleware";
 import { ApiError } from "./errors/api-error";
 import { onError, problemResponse } from "./errors/problem";
+import { serveApiDocument } from "./routes/api-document";
 import { dryRunRouter } from "./routes/dry-run";
 import { eventsRouter } from "./routes/events";
 import { hooksRouter } from "./routes/hooks";
@@ -48,22 +49,7 @@ export function createApp() {
 	app.route("/v1/events", eventsRouter);
 	app.route("/v1/secrets", secretsRouter);
 
-	app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
-		type: "http",
-		scheme: "bearer",
-		bearerFormat: "JWT",
-		description:
-			"A JWT with `tid` (tenant), `sub` and `role` claims; `npm run token` makes one locally.",
-	});
-	app.doc31("/openapi.json", {
-		openapi: "3.1.0",
-		info: {
-			title: "Stepline API",
-			version: "0.1.0",
-			description: "Workflow definitions and runs. Errors are RFC 9457 problem documents.",
-		},
-		security: [{ bearerAuth: [] }],
-	});
+	serveApiDocument(app);
 
 	const allowedMethods = methodsByPath(app.routes);
 	app.notFound((c) => {
