@@ -63,7 +63,8 @@ const setShared = (caller: Caller, identifier: string, shared: boolean) =>
 		body: { allowAnyoneToViewRuns: shared },
 	});
 
-describe("who sees a run follows the workflow as it is now", () => {
+// Each test makes a few dozen requests: room for a machine shared with other test runs.
+describe("who sees a run follows the workflow as it is now", { timeout: 60_000 }, () => {
 	it("turning allowAnyoneToViewRuns on shows old runs to everyone; turning it off hides them again", async () => {
 		const { admin, alice, bob, viewer, identifier, runId } = await startedByAlice(false);
 		expect(await sees(bob, runId, identifier)).toEqual(hidden);
