@@ -6,6 +6,7 @@ import { requireAuth } from "./auth/middleware";
 import { ApiError } from "./errors/api-error";
 import { onError, problemResponse } from "./errors/problem";
 import { serveApiDocument } from "./routes/api-document";
+import { apiKeysRouter } from "./routes/api-keys";
 import { dryRunRouter } from "./routes/dry-run";
 import { eventsRouter } from "./routes/events";
 import { hooksRouter } from "./routes/hooks";
@@ -48,6 +49,7 @@ export function createApp() {
 	app.route("/v1/tenant", tenantRouter);
 	app.route("/v1/events", eventsRouter);
 	app.route("/v1/secrets", secretsRouter);
+	app.route("/v1/api-keys", apiKeysRouter);
 
 	serveApiDocument(app);
 

@@ -1,7 +1,7 @@
 // The OpenAPI document as client generators see it, tried the way a new user would: lint it
 // with Redocly's recommended rules, generate types from the live /openapi.json with the
 // openapi-typescript CLI, compile a small openapi-fetch client against them with no casts, and
-// run that client against the real Worker under wrangler dev.
+// run that client against the real Worker under wrangler dev with an API key, as CI would.
 import { execFile } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -25,6 +25,7 @@ interface TypedClient {
 		workflowVersion: number;
 		runId: string;
 		status: string;
+		initiator: string;
 		inputs: unknown;
 		workflow: string;
 		listedIds: string[];
@@ -108,9 +109,23 @@ describe("the OpenAPI document", () => {
 		const { createStartAndRead, steplineClient }: TypedClient = await import(
 			/* @vite-ignore */ join(clientDir, "client.ts")
 		);
-		const client = steplineClient(server.baseUrl, await server.token({ tenant: "typed-client" }));
+		// As a CI script would: with an API key an admin made for it, not a JWT.
+		const admin = await server.token({ tenant: "typed-client" });
+		const created = await fetch(`${server.baseUrl}/v1/api-keys`, {
+			method: "POST",
+			headers: { authorization: `Bearer ${admin}`, "content-type": "application/json" },
+			body: JSON.stringify({
+				name: "ci",
+				role: "member",
+				scopes: ["workflows:write", "runs:write"],
+			}),
+		});
+		expect(created.status).toBe(201);
+		const { key } = (await created.json()) as { key: string };
+		const client = steplineClient(server.baseUrl, key);
 		const result = await createStartAndRead(client, "deploy_from_ci");
 		expect(result).toMatchObject({
+			initiator: expect.stringMatching(/^apikey:key_/),
 			workflowVersion: 1,
 			workflow: "deploy_from_ci",
 			inputs: { service: "billing" },

@@ -82,4 +82,28 @@ describe("README examples", () => {
 		expect(output).toContain('"pointer":"/identifier","code":"duplicate_key"');
 		expect(output).toContain('"pointer":"/__proto__","code":"forbidden_key"');
 	});
+
+	it("runs the API keys example: a script's key starts a run and reads it back", () => {
+		const output = runBlocks(sectionBlocks("API keys and scopes"));
+		expect(output).not.toContain("stepline.dev/problems/");
+		// The workflow was saved, and the key's run names the key as its initiator.
+		expect(output).toMatch(/^20[01]$/m);
+		expect(output).toMatch(
+			/\{"status":"(QUEUED|IN_PROGRESS|WAITING|COMPLETED)","initiator":"apikey:key_[0-9a-f]{24}"\}/,
+		);
+	});
+
+	it("runs the API keys examples of docs/API.md: a missing scope, the listing, a revoked key", () => {
+		const output = runBlocks(sectionBlocks("API keys and scopes", "docs/API.md"));
+		expect(output).toMatch(/^200$/m);
+		expect(output).toContain('"code":"insufficient_scope"');
+		// The listing shows a prefix, never the key.
+		expect(output).toMatch(/"prefix":"stl_[A-Za-z0-9_-]{8}"/);
+		expect(output).not.toMatch(/stl_[A-Za-z0-9_-]{43}/);
+		// Revoked (204), then refused on the next request.
+		expect(output).toMatch(/^204$/m);
+		expect(output.trim()).toMatch(
+			/\{"code":"invalid_token","detail":"This API key was revoked."\}$/,
+		);
+	});
 });

@@ -383,4 +383,29 @@ describe("typed client", () => {
 		);
 		expect(posted.data[0]?.matched.map((m) => m.node)).toEqual(["created"]);
 	});
+
+	it("covers API keys: create, list, read, revoke; a client made with the key works", async () => {
+		const { client } = await clientFor();
+		const created = await mark(
+			"createApiKey",
+			client.createApiKey({ body: { name: "ci", role: "viewer", scopes: ["workflows:read"] } }),
+		);
+		expect(created.key).toMatch(/^stl_/);
+		const listed = await mark("listApiKeys", client.listApiKeys());
+		expect(listed.data.map((k) => k.id)).toEqual([created.id]);
+		const keyId = { keyId: created.id };
+		expect(await mark("getApiKey", client.getApiKey({ params: { path: keyId } }))).toMatchObject({
+			name: "ci",
+			revokedAt: null,
+		});
+		const withKey = createStepline({
+			baseUrl: BASE,
+			token: created.key,
+			fetch: (input, init) => SELF.fetch(new Request(input, init)),
+		});
+		expect((await withKey.listWorkflows()).data).toEqual([]);
+		await mark("revokeApiKey", client.revokeApiKey({ params: { path: keyId } }));
+		const refused = await withKey.listWorkflows().catch((e: unknown) => e);
+		expect(refused).toMatchObject({ status: 401, code: "invalid_token" });
+	});
 });

@@ -150,6 +150,8 @@ describe("OpenAPI", () => {
 		expect(Object.keys(doc.paths).sort()).toEqual([
 			"/hooks/{hookId}",
 			"/v1/events",
+			"/v1/api-keys",
+			"/v1/api-keys/{keyId}",
 			"/v1/secrets",
 			"/v1/secrets/{name}",
 			"/v1/tenant/settings",
@@ -177,8 +179,11 @@ describe("OpenAPI", () => {
 			doc.paths as Record<string, Record<string, any>>,
 		)) {
 			for (const [method, operation] of Object.entries(operations)) {
-				// Webhook deliveries come from third parties: the hook id is their credential.
-				const security = path.startsWith("/hooks/") ? [] : [{ bearerAuth: [] }];
+				// Webhook deliveries come from third parties: the hook id is their credential. Every
+				// other operation has one bearer requirement naming its scope (scopes.test.ts).
+				const security = path.startsWith("/hooks/")
+					? []
+					: [{ bearerAuth: [expect.stringMatching(/^[a-z]+(:[a-z]+)?$/)] }];
 				expect(operation.security, `${method} ${path}`).toEqual(security);
 				expect(
 					operation.responses["401"]?.content["application/problem+json"],

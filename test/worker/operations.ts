@@ -33,6 +33,7 @@ const SAMPLE_PARAMS: Record<string, string> = {
 	name: "SOME_SECRET",
 	node: "some_node",
 	hookId: "AAAAAAAAAAAAAAAAAAAAAA",
+	keyId: `key_${"0".repeat(24)}`,
 };
 
 /** The operation's path with every parameter filled in, plus `query` when given. */

@@ -56,7 +56,8 @@ export const alicePrincipal = (tenantId: string): Principal => ({
 	tenantId,
 	subject: "alice@x",
 	role: "member",
-	scopes: [],
+	scopes: null,
+	credential: { kind: "jwt" },
 });
 
 /**

@@ -11,6 +11,7 @@ const OWN_NAMESPACE_WRITES = new Set([
 	"post /v1/workflows",
 	"put /v1/workflows/{identifier}",
 	"put /v1/secrets/{name}",
+	"post /v1/api-keys",
 ]);
 
 /** Routes about the caller's own tenant: B reads and changes its own settings, never A's. */
@@ -31,6 +32,11 @@ const BODIES: Record<string, unknown> = {
 	"patch /v1/workflows/{identifier}/triggers/{node}": { paused: true },
 	"post /hooks/{hookId}": { service: "api" },
 	"post /v1/events": { id: "evt-b", type: "ENTITY_CREATED", blueprintIdentifier: "service" },
+	"post /v1/api-keys": {
+		name: MARKER.replace("a-private", "b-own"),
+		role: "viewer",
+		scopes: ["runs:read"],
+	},
 };
 
 describe("tenant isolation", () => {
@@ -51,11 +57,17 @@ describe("tenant isolation", () => {
 			body: { value: "tenant A's value", description: MARKER },
 		});
 		expect(secret.status).toBe(201);
+		const apiKey = await tenantA.call("/v1/api-keys", {
+			method: "POST",
+			body: { name: MARKER, role: "viewer", scopes: ["runs:read"] },
+		});
+		expect(apiKey.status).toBe(201);
 		const params: Record<string, string> = {
 			identifier: "secret_wf",
 			version: "1",
 			runId: run.body.id,
 			name: "A_SECRET",
+			keyId: apiKey.body.id,
 		};
 
 		const tenantB = await as({ tenant: uniqueTenant("b"), role: "admin" });
@@ -103,6 +115,7 @@ describe("tenant isolation", () => {
 			maxConcurrentRuns: 5,
 			defaultSigningSecret: null,
 		});
+		expect((await tenantA.call(`/v1/api-keys/${apiKey.body.id}`)).body.revokedAt).toBeNull();
 		expect((await tenantA.call("/v1/secrets/A_SECRET")).body).toMatchObject({
 			description: MARKER,
 			version: 1,

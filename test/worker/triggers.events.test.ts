@@ -164,7 +164,7 @@ describe("events", { timeout: 60_000 }, () => {
 		});
 	});
 
-	it("needs a member, an admin or the events:write scope, and a well-formed event", async () => {
+	it("needs a member or an admin (with events:write when scoped), and a well-formed event", async () => {
 		const tenant = uniqueTenant("eventauth");
 		const event = { id: "x", type: "custom.thing" };
 		const viewer = await as({ tenant, role: "viewer" });
@@ -173,7 +173,20 @@ describe("events", { timeout: 60_000 }, () => {
 			403,
 			"forbidden",
 		);
-		const scoped = await as({ tenant, role: "viewer", claims: { scope: "events:write" } });
+		// The scope does not lift the role: a scoped viewer is still a viewer.
+		const scopedViewer = await as({ tenant, role: "viewer", claims: { scope: "events:write" } });
+		expectProblem(
+			await scopedViewer.call("/v1/events", { method: "POST", body: event }),
+			403,
+			"forbidden",
+		);
+		const otherScope = await as({ tenant, role: "member", claims: { scope: "runs:write" } });
+		expectProblem(
+			await otherScope.call("/v1/events", { method: "POST", body: event }),
+			403,
+			"insufficient_scope",
+		);
+		const scoped = await as({ tenant, role: "member", claims: { scope: "events:write" } });
 		expect((await scoped.call("/v1/events", { method: "POST", body: event })).status).toBe(202);
 		const bad = await scoped.call("/v1/events", {
 			method: "POST",

@@ -1,6 +1,7 @@
 import { createRemoteJWKSet, type JWTVerifyGetKey, errors as joseErrors, jwtVerify } from "jose";
 import { ApiError } from "../errors/api-error";
-import { type Principal, ROLES, type Role } from "./principal";
+import { API_KEY_SUBJECT_PREFIX, type Principal, ROLES, type Role } from "./principal";
+import { scopesOfClaim } from "./scopes";
 
 /** How tokens are checked: one key source, one issuer, one audience, an algorithm allow-list. */
 export interface TokenPolicy {
@@ -43,7 +44,8 @@ export function tokenPolicyFromEnv(env: Env): TokenPolicy {
 	return { key: new TextEncoder().encode(secret), algorithms: SECRET_ALGORITHMS, issuer, audience };
 }
 
-const invalid = (description: string) =>
+/** 401 invalid_token, with the RFC 6750 challenge saying why (for JWTs and API keys alike). */
+export const invalidToken = (description: string) =>
 	new ApiError("invalid_token", description, {
 		headers: {
 			"WWW-Authenticate": `Bearer realm="stepline", error="invalid_token", error_description="${description.replaceAll('"', "'")}"`,
@@ -67,17 +69,29 @@ export async function verifyToken(token: string, policy: TokenPolicy): Promise<P
 				: await jwtVerify(token, policy.key, options);
 		payload = result.payload;
 	} catch (err) {
-		throw invalid(describeJoseError(err));
+		throw invalidToken(describeJoseError(err));
 	}
 	const { tid, sub, role, scope } = payload;
 	if (typeof tid !== "string" || !TENANT_ID.test(tid))
-		throw invalid("The token has no valid tid (tenant) claim.");
-	if (typeof sub !== "string" || sub.length === 0) throw invalid("The token has no sub claim.");
+		throw invalidToken("The token has no valid tid (tenant) claim.");
+	if (typeof sub !== "string" || sub.length === 0)
+		throw invalidToken("The token has no sub claim.");
+	if (sub.startsWith(API_KEY_SUBJECT_PREFIX))
+		throw invalidToken(
+			`A token's sub may not start with "${API_KEY_SUBJECT_PREFIX}" (API keys act as that).`,
+		);
 	if (typeof role !== "string" || !(ROLES as readonly string[]).includes(role)) {
-		throw invalid(`The token's role claim must be one of ${ROLES.join(", ")}.`);
+		throw invalidToken(`The token's role claim must be one of ${ROLES.join(", ")}.`);
 	}
-	const scopes = typeof scope === "string" ? scope.split(" ").filter(Boolean) : [];
-	return { tenantId: tid, subject: sub, role: role as Role, scopes };
+	if (scope !== undefined && typeof scope !== "string")
+		throw invalidToken("The token's scope claim must be a space-separated string.");
+	return {
+		tenantId: tid,
+		subject: sub,
+		role: role as Role,
+		scopes: scopesOfClaim(scope),
+		credential: { kind: "jwt" },
+	};
 }
 
 function describeJoseError(err: unknown): string {

@@ -27,7 +27,8 @@ export const tenants = sqliteTable("tenants", {
 /**
  * One row per workflow lifetime. A soft-deleted row keeps its id (runs point at it), and the
  * identifier becomes free again: uniqueness is only among live rows (partial unique index).
- * title/description/latest_version mirror the newest version so listing never opens versions.
+ * title/description/latest_version and the access settings (allow_anyone_to_view_runs,
+ * runnable_via_api) mirror the newest version so listing and access checks never open versions.
  */
 export const workflows = sqliteTable(
 	"workflows",
@@ -41,6 +42,8 @@ export const workflows = sqliteTable(
 		allowAnyoneToViewRuns: integer("allow_anyone_to_view_runs", { mode: "boolean" })
 			.notNull()
 			.default(false),
+		/** False: API keys may not start (or retry) its runs; people signed in still may. */
+		runnableViaApi: integer("runnable_via_api", { mode: "boolean" }).notNull().default(true),
 		createdAt: integer("created_at").notNull(),
 		createdBy: text("created_by").notNull(),
 		updatedAt: integer("updated_at").notNull(),
@@ -262,3 +265,37 @@ export const eventClaims = sqliteTable(
 	},
 	(t) => [primaryKey({ columns: [t.tenantId, t.eventId] })],
 );
+
+/**
+ * A tenant's API keys. The key itself (`stl_…`) is answered once, when it is created; only its
+ * SHA-256 is kept, and a request's key is found by that hash alone, which is the one read of
+ * D1 without a tenant (the tenant is what it establishes; see worker/auth/api-keys.ts).
+ * Revoked keys keep their row: runs and the audit log name a key by its id.
+ */
+export const apiKeys = sqliteTable(
+	"api_keys",
+	{
+		id: text("id").primaryKey(),
+		tenantId: text("tenant_id").notNull(),
+		name: text("name").notNull(),
+		/** The key's first characters, shown so people can tell keys apart (`stl_3fA9x0Qe`). */
+		prefix: text("prefix").notNull(),
+		keyHash: text("key_hash").notNull(),
+		role: text("role").notNull(),
+		scopes: text("scopes", { mode: "json" }).$type<string[]>().notNull(),
+		createdAt: integer("created_at").notNull(),
+		createdBy: text("created_by").notNull(),
+		/** When a request last used it (written at most once a minute per key). */
+		lastUsedAt: integer("last_used_at"),
+		expiresAt: integer("expires_at"),
+		revokedAt: integer("revoked_at"),
+		revokedBy: text("revoked_by"),
+	},
+	(t) => [
+		uniqueIndex("api_keys_key_hash").on(t.keyHash),
+		// The newest-first listing.
+		index("api_keys_tenant_created").on(t.tenantId, t.createdAt, t.id),
+	],
+);
+
+export type ApiKeyRow = typeof apiKeys.$inferSelect;

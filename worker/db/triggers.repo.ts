@@ -121,6 +121,7 @@ export interface HookTarget {
 	definition: Record<string, unknown>;
 	/** The tenant's default signing secret (tenant settings), read in the same query. */
 	signingSecret: string | null;
+	runnableViaApi: boolean;
 }
 
 /**
@@ -134,6 +135,7 @@ export async function findHookTarget(db: Database, hookId: string): Promise<Hook
 			trigger: triggers,
 			title: workflows.title,
 			version: workflows.latestVersion,
+			runnableViaApi: workflows.runnableViaApi,
 			definition: workflowVersions.definition,
 			// As for an API start: the tenant's default signing secret rides along.
 			signingSecret: sql<
@@ -169,6 +171,7 @@ export async function findHookTarget(db: Database, hookId: string): Promise<Hook
 		},
 		definition: row.definition,
 		signingSecret: row.signingSecret ?? null,
+		runnableViaApi: row.runnableViaApi,
 	};
 }
 

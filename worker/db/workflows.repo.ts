@@ -18,6 +18,7 @@ export interface VersionInput {
 		title?: string;
 		description?: string;
 		allowAnyoneToViewRuns?: boolean;
+		runnableViaApi?: boolean;
 	};
 	contentHash: string;
 	actor: string;
@@ -61,6 +62,7 @@ function prepareStartTarget(db: Database) {
 		.select({
 			id: workflows.id,
 			title: workflows.title,
+			runnableViaApi: workflows.runnableViaApi,
 			version: workflowVersions.version,
 			definition: workflowVersions.definition,
 			// The tenant's default signing secret rides along: no second round trip per start.
@@ -239,6 +241,7 @@ export async function createWorkflow(
 		description: input.definition.description ?? null,
 		latestVersion: 1,
 		allowAnyoneToViewRuns: input.definition.allowAnyoneToViewRuns ?? false,
+		runnableViaApi: input.definition.runnableViaApi ?? true,
 		createdAt: input.now,
 		createdBy: input.actor,
 		updatedAt: input.now,
@@ -278,6 +281,7 @@ export async function appendVersion(
 		title: input.definition.title ?? current.identifier,
 		description: input.definition.description ?? null,
 		allowAnyoneToViewRuns: input.definition.allowAnyoneToViewRuns ?? false,
+		runnableViaApi: input.definition.runnableViaApi ?? true,
 		latestVersion: version,
 		updatedAt: input.now,
 		updatedBy: input.actor,
@@ -291,6 +295,7 @@ export async function appendVersion(
 					title: next.title,
 					description: next.description,
 					allowAnyoneToViewRuns: next.allowAnyoneToViewRuns,
+					runnableViaApi: next.runnableViaApi,
 					latestVersion: version,
 					updatedAt: next.updatedAt,
 					updatedBy: next.updatedBy,

@@ -10,6 +10,8 @@ export const ERRORS = {
 	invalid_token: { status: 401, title: "Invalid token" },
 	invalid_signature: { status: 401, title: "Invalid webhook signature" },
 	forbidden: { status: 403, title: "Forbidden" },
+	insufficient_scope: { status: 403, title: "Insufficient scope" },
+	not_runnable_via_api: { status: 403, title: "Not runnable via API" },
 	not_found: { status: 404, title: "Not found" },
 	route_not_found: { status: 404, title: "No such route" },
 	method_not_allowed: { status: 405, title: "Method not allowed" },

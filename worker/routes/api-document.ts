@@ -13,6 +13,10 @@ const TAGS = [
 	},
 	{ name: "Secrets", description: "Encrypted tenant secrets that WEBHOOK requests can use." },
 	{ name: "Tenant", description: "The caller's tenant (from the token) and its settings." },
+	{
+		name: "API keys",
+		description: "Long-lived keys with a role and scopes, for scripts and CI pipelines.",
+	},
 ];
 
 /**
@@ -25,9 +29,8 @@ export function serveApiDocument(app: OpenAPIHono<AppEnv>): void {
 	app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
 		type: "http",
 		scheme: "bearer",
-		bearerFormat: "JWT",
 		description:
-			"A JWT with `tid` (tenant), `sub` and `role` claims; `npm run token` makes one locally.",
+			"A JWT with `tid` (tenant), `sub` and `role` claims (and optionally `scope`; `npm run token` makes one locally), or an API key `stl_…` (POST /v1/api-keys). The scopes an operation lists are what an API key, or a JWT with a `scope` claim, needs to call it.",
 	});
 	app.doc31("/openapi.json", () => ({
 		openapi: "3.1.0",

@@ -1,16 +1,28 @@
 import { createRoute, type RouteConfig, z } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
+import { requireScope } from "../auth/middleware";
+import type { Scope } from "../auth/scopes";
 import { jsonBodyGate } from "./json-body";
+import { problemResponses } from "./openapi";
 
 /** What every operation of the API declares, on top of @hono/zod-openapi's route config. */
-export interface OperationConfig extends RouteConfig {
+export interface OperationConfig extends Omit<RouteConfig, "security"> {
 	/** Stable across releases: generated clients name their methods after it. */
 	operationId: string;
+	/**
+	 * What an API key (or a JWT with a `scope` claim) needs to call it; `{ public: why }` for the
+	 * few operations third parties call without a Stepline credential (a webhook delivery).
+	 */
+	scope: Scope | { public: string };
 }
 
 /**
- * Defines one operation of the API. Routes are never made with `createRoute` directly, so
- * what every operation must say is checked by the type checker and applied in one place:
+ * Defines one operation of the API (docs/ARCHITECTURE.md#a-request). Routes are never made with
+ * `createRoute` directly, so what every operation must say is checked by the type checker and
+ * applied in one place:
  *
+ * - its scope, enforced before anything else the route does (requireScope) and listed in the
+ *   OpenAPI document as the operation's bearerAuth requirement;
  * - a route with a body gets the JSON body gate (json-body.ts) for the content types it
  *   declares: malformed, mistyped or non-UTF-8 bodies are 4xx before the handler runs;
  * - its query string is exact: a parameter it does not document is a 422 naming it (a filter
@@ -20,6 +32,7 @@ export interface OperationConfig extends RouteConfig {
  * @example
  * export const getRun = defineRoute({
  *   operationId: "getRun",
+ *   scope: "runs:read",
  *   method: "get",
  *   path: "/runs/{runId}",
  *   request: { params: RunIdParam },
@@ -27,17 +40,28 @@ export interface OperationConfig extends RouteConfig {
  * });
  */
 export function defineRoute<const R extends OperationConfig>(config: R) {
-	const query = config.request?.query ?? z.object({});
+	const { scope, ...route } = config;
+	const query = route.request?.query ?? z.object({});
 	if (!(query instanceof z.ZodObject))
-		throw new Error(`${config.operationId}: a query schema must be a z.object`);
-	const body = config.request?.body;
-	const own = config.middleware ?? [];
-	const middleware = body
-		? [jsonBodyGate(Object.keys(body.content)), ...(Array.isArray(own) ? own : [own])]
-		: own;
+		throw new Error(`${route.operationId}: a query schema must be a z.object`);
+	const body = route.request?.body;
+	const own = route.middleware === undefined ? [] : [route.middleware].flat();
+	const gate = body ? [jsonBodyGate(Object.keys(body.content))] : [];
+	if (typeof scope !== "string")
+		return createRoute({
+			...route,
+			security: [],
+			middleware: [...gate, ...own] as MiddlewareHandler[],
+			request: { ...route.request, query: query.strict() },
+		}) as Omit<R, "scope"> & ReturnType<typeof createRoute<R["path"], Omit<R, "scope">>>;
 	return createRoute({
-		...config,
-		middleware,
-		request: { ...config.request, query: query.strict() },
-	}) as R & ReturnType<typeof createRoute<R["path"], R>>;
+		...route,
+		description: [route.description, `Needs the \`${scope}\` scope.`].filter(Boolean).join("\n\n"),
+		security: [{ bearerAuth: [scope] }],
+		// Any operation may answer a credential without its scope.
+		responses: { ...problemResponses(403), ...route.responses },
+		// The scope is checked before the body is read: a caller without it learns nothing more.
+		middleware: [requireScope(scope), ...gate, ...own] as MiddlewareHandler[],
+		request: { ...route.request, query: query.strict() },
+	}) as Omit<R, "scope"> & ReturnType<typeof createRoute<R["path"], Omit<R, "scope">>>;
 }

@@ -89,7 +89,6 @@ export function problemResponses(...statuses: number[]) {
 
 /** Errors every authenticated route can return. */
 export const AUTHENTICATED_ERRORS = [401, 404, 500] as const;
-export const SECURITY = [{ bearerAuth: [] }];
 
 /** An OpenAPI response entry with a JSON body. */
 export const json = <T>(schema: T, description: string) => ({

@@ -60,6 +60,8 @@ export interface StartTarget {
 	definition: WorkflowDefinition;
 	/** The tenant's default signing secret (tenant settings), read in the same query. */
 	signingSecret: string | null;
+	/** From the workflow as it is now (its latest version), whichever version starts. */
+	runnableViaApi: boolean;
 }
 
 /** The version to start (the latest unless one is pinned); 404 naming what is missing. */
@@ -92,6 +94,7 @@ export async function findTarget(
 	}
 	return {
 		workflow: { id: target.id, identifier, title: target.title, version: target.version },
+		runnableViaApi: target.runnableViaApi,
 		definition: target.definition as unknown as WorkflowDefinition,
 		signingSecret: target.signingSecret ?? null,
 	};
@@ -112,6 +115,9 @@ export function checkStart(
 	at = "",
 ): StartRunInput {
 	const { body } = request;
+	// runnableViaApi is about API callers: a workflow's own trigger nodes always start it.
+	if (starter.kind === "principal")
+		assertRunnableBy(starter.principal, target.workflow.identifier, target.runnableViaApi);
 	const trigger =
 		starter.kind === "principal"
 			? pickTrigger(target.definition, body.triggerIdentifier, at)
@@ -282,6 +288,7 @@ export async function retryRun(
 			"conflict",
 			`This run cannot be retried: workflow "${start.workflow.identifier}" was deleted since.`,
 		);
+	assertRunnableBy(principal, live.identifier, live.runnableViaApi);
 	const run = await runObject(env, principal.tenantId, retryId).start({
 		...start,
 		runId: retryId,
@@ -321,6 +328,24 @@ function pickTrigger(
 			message: `No SELF_SERVE_TRIGGER node "${wanted}" in this version; self-serve triggers: ${selfServe.map((n) => n.identifier).join(", ") || "none"}.`,
 		},
 	]);
+}
+
+/**
+ * A workflow with `runnableViaApi: false` refuses API keys (403 not_runnable_via_api), for
+ * starts and retries alike; people signed in with a JWT (the admin page, a user's token) still
+ * start it as its triggers' permissions allow. Like Cortex's "Runnable via API" switch, it
+ * keeps scripts away from workflows meant to be run by people.
+ */
+export function assertRunnableBy(
+	principal: Principal,
+	identifier: string,
+	runnableViaApi: boolean,
+): void {
+	if (principal.credential.kind === "api_key" && !runnableViaApi)
+		throw new ApiError(
+			"not_runnable_via_api",
+			`Workflow "${identifier}" is not runnable via API (runnableViaApi: false): API keys may not start or retry its runs.`,
+		);
 }
 
 /** Checked before the version lookup too, so a member's runAs is 403 even for a missing workflow. */

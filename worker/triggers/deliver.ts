@@ -188,6 +188,7 @@ async function startFor(
 				workflow: target.workflow,
 				definition: target.definition as unknown as WorkflowDefinition,
 				signingSecret: target.signingSecret,
+				runnableViaApi: target.runnableViaApi,
 			},
 		);
 		return { kind, run };

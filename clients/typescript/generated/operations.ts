@@ -107,6 +107,18 @@ export function operationMethods(client: Client<paths>, call: Unwrap) {
 		/** DELETE /v1/secrets/{name}: Delete a secret (admins) */
 		deleteSecret: (...init: Args<Init<"/v1/secrets/{name}", "delete">>) =>
 			call(client.DELETE("/v1/secrets/{name}", ...init)),
+		/** GET /v1/api-keys: List the tenant's API keys, newest first (admins) */
+		listApiKeys: (...init: Args<Init<"/v1/api-keys", "get">>) =>
+			call(client.GET("/v1/api-keys", ...init)),
+		/** POST /v1/api-keys: Create an API key (admins) */
+		createApiKey: (...init: Args<Init<"/v1/api-keys", "post">>) =>
+			call(client.POST("/v1/api-keys", ...init)),
+		/** GET /v1/api-keys/{keyId}: Get an API key's metadata (admins) */
+		getApiKey: (...init: Args<Init<"/v1/api-keys/{keyId}", "get">>) =>
+			call(client.GET("/v1/api-keys/{keyId}", ...init)),
+		/** DELETE /v1/api-keys/{keyId}: Revoke an API key (admins) */
+		revokeApiKey: (...init: Args<Init<"/v1/api-keys/{keyId}", "delete">>) =>
+			call(client.DELETE("/v1/api-keys/{keyId}", ...init)),
 	};
 }
 

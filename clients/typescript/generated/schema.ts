@@ -30,6 +30,8 @@ export interface paths {
         /**
          * List runs you may see, newest first
          * @description Cursor paging: pass `nextCursor` back as `cursor` until it is null. Each page examines about 5000 runs at most, so filters the index cannot narrow (initiator, entity, result, search, status COMPLETED, a member's visibility) stay fast when almost nothing matches: a page may then hold fewer runs than `limit`, or none, with a non-null `nextCursor`. That is normal and means "keep paging": the next page resumes after the last run examined, so every match still comes exactly once, newest first. Only a null `nextCursor` means there is nothing more.
+         *
+         *     Needs the `runs:read` scope.
          */
         get: operations["listRuns"];
         put?: never;
@@ -49,7 +51,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Cancel every unfinished run matching the filters that you may act on */
+        /**
+         * Cancel every unfinished run matching the filters that you may act on
+         * @description Needs the `runs:write` scope.
+         */
         post: operations["cancelRuns"];
         delete?: never;
         options?: never;
@@ -67,6 +72,8 @@ export interface paths {
         /**
          * Follow a run's events as Server-Sent Events
          * @description Replays history after `Last-Event-ID` (or from the start), then live events; closes after the run completes.
+         *
+         *     Needs the `runs:read` scope.
          */
         get: operations["streamRunEvents"];
         put?: never;
@@ -84,7 +91,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a run with its node runs, outputs, taken path and timings */
+        /**
+         * Get a run with its node runs, outputs, taken path and timings
+         * @description Needs the `runs:read` scope.
+         */
         get: operations["getRun"];
         put?: never;
         post?: never;
@@ -101,7 +111,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Page a run's history (seq > after) */
+        /**
+         * Page a run's history (seq > after)
+         * @description Needs the `runs:read` scope.
+         */
         get: operations["listRunEvents"];
         put?: never;
         post?: never;
@@ -120,7 +133,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Cancel a run */
+        /**
+         * Cancel a run
+         * @description Needs the `runs:write` scope.
+         */
         post: operations["cancelRun"];
         delete?: never;
         options?: never;
@@ -140,6 +156,8 @@ export interface paths {
         /**
          * Retry a run from its failed node (or from `fromNode`)
          * @description Starts a new run of the same version with the same inputs, reusing the outputs of the nodes before the restart point. With an Idempotency-Key, a resent request replays the first answer, and never starts a second retry run.
+         *
+         *     Needs the `runs:write` scope.
          */
         post: operations["retryRun"];
         delete?: never;
@@ -160,6 +178,8 @@ export interface paths {
         /**
          * Start a run
          * @description Validates the inputs against the trigger's userInputs and starts (or queues) a run. With an Idempotency-Key, a retry of the same request replays the first response (`Idempotent-Replayed: true`).
+         *
+         *     Needs the `runs:write` scope.
          */
         post: operations["startRun"];
         delete?: never;
@@ -180,6 +200,8 @@ export interface paths {
         /**
          * Start several runs of one workflow
          * @description Each item is what `POST …/runs` takes. Every item is checked before any run exists: one bad item is a 422 naming it (`/runs/2/inputs/service`) and nothing starts. Then every run starts (or queues behind the tenant's limit) at once. With an Idempotency-Key the whole batch is one request: a retry replays the first answer, and a retry after a failure part-way starts only the runs that are missing, never one twice.
+         *
+         *     Needs the `runs:write` scope.
          */
         post: operations["startRunBatch"];
         delete?: never;
@@ -195,7 +217,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a run of this workflow */
+        /**
+         * Get a run of this workflow
+         * @description Needs the `runs:read` scope.
+         */
         get: operations["getWorkflowRun"];
         put?: never;
         post?: never;
@@ -215,6 +240,8 @@ export interface paths {
         /**
          * The latest version's webhook URLs, schedules and event triggers
          * @description Members and admins. A webhook's URL is its credential: keep it as you would a token (rotate it if it leaks).
+         *
+         *     Needs the `workflows:read` scope.
          */
         get: operations["listTriggers"];
         put?: never;
@@ -234,7 +261,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Give a webhook trigger a new URL (admins); the old one answers 404 from then on */
+        /**
+         * Give a webhook trigger a new URL (admins); the old one answers 404 from then on
+         * @description Needs the `admin` scope.
+         */
         post: operations["rotateWebhookUrl"];
         delete?: never;
         options?: never;
@@ -258,6 +288,8 @@ export interface paths {
         /**
          * Pause or resume a schedule
          * @description A paused schedule starts nothing; resumed, it fires from its next tick on (ticks while paused are not caught up).
+         *
+         *     Needs the `workflows:write` scope.
          */
         patch: operations["updateTrigger"];
         trace?: never;
@@ -272,6 +304,8 @@ export interface paths {
         /**
          * A webhook trigger's deliveries of the last 30 days, newest first
          * @description Every delivery with its outcome (started, duplicate, ignored, invalid, unauthorized, limited, failed), the status the sender got and the run it started. At most the newest 1,000 per trigger are kept.
+         *
+         *     Needs the `workflows:read` scope.
          */
         get: operations["listDeliveries"];
         put?: never;
@@ -289,10 +323,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List workflows, ordered by identifier */
+        /**
+         * List workflows, ordered by identifier
+         * @description Needs the `workflows:read` scope.
+         */
         get: operations["listWorkflows"];
         put?: never;
-        /** Create a workflow (version 1) */
+        /**
+         * Create a workflow (version 1)
+         * @description Needs the `workflows:write` scope.
+         */
         post: operations["createWorkflow"];
         delete?: never;
         options?: never;
@@ -307,19 +347,30 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get the latest version of a workflow */
+        /**
+         * Get the latest version of a workflow
+         * @description Needs the `workflows:read` scope.
+         */
         get: operations["getWorkflow"];
         /**
          * Replace a workflow's definition (creates it if missing)
          * @description Stores a new immutable version unless the definition is unchanged.
+         *
+         *     Needs the `workflows:write` scope.
          */
         put: operations["replaceWorkflow"];
         post?: never;
-        /** Delete a workflow (soft: its runs stay readable, the identifier is free again) */
+        /**
+         * Delete a workflow (soft: its runs stay readable, the identifier is free again)
+         * @description Needs the `workflows:write` scope.
+         */
         delete: operations["deleteWorkflow"];
         options?: never;
         head?: never;
-        /** Merge-patch a workflow's definition */
+        /**
+         * Merge-patch a workflow's definition
+         * @description Needs the `workflows:write` scope.
+         */
         patch: operations["patchWorkflow"];
         trace?: never;
     };
@@ -330,7 +381,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List a workflow's versions, newest first */
+        /**
+         * List a workflow's versions, newest first
+         * @description Needs the `workflows:read` scope.
+         */
         get: operations["listWorkflowVersions"];
         put?: never;
         post?: never;
@@ -347,7 +401,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get one version of a workflow */
+        /**
+         * Get one version of a workflow
+         * @description Needs the `workflows:read` scope.
+         */
         get: operations["getWorkflowVersion"];
         put?: never;
         post?: never;
@@ -369,6 +426,8 @@ export interface paths {
         /**
          * Dry-run a workflow against scripted responses (no run is created, nothing is sent)
          * @description Plays the workflow with the run engine offline: every WEBHOOK call is answered from `responses`, delays and backoffs pass on the dry run's own clock. Answers the path taken, each rendered request, each condition's option values, the node results, the outputs, and whether `expect` held. Inputs are checked as a start checks them.
+         *
+         *     Needs the `workflows:read` scope.
          */
         post: operations["dryRunWorkflow"];
         delete?: never;
@@ -387,6 +446,8 @@ export interface paths {
         /**
          * Get the tenant's settings
          * @description Any role may read them.
+         *
+         *     Needs the `runs:read` scope.
          */
         get: operations["getTenantSettings"];
         put?: never;
@@ -397,6 +458,8 @@ export interface paths {
         /**
          * Change the tenant's settings (admins)
          * @description Raising `maxConcurrentRuns` starts queued runs at once; lowering it lets running runs finish.
+         *
+         *     Needs the `admin` scope.
          */
         patch: operations["updateTenantSettings"];
         trace?: never;
@@ -412,7 +475,9 @@ export interface paths {
         put?: never;
         /**
          * Post events; every matching EVENT_TRIGGER starts a run
-         * @description Members and admins, or a token with scope `events:write`. Each event starts one run per EVENT_TRIGGER of the tenant's latest versions whose `event.type` matches (ANY_ENTITY_CHANGE matches the three ENTITY_* types), whose other `event` fields equal the event's and whose JQ condition holds; the event is the trigger's output. An event id posted in the last 24 h starts nothing and answers as before.
+         * @description Members and admins. Each event starts one run per EVENT_TRIGGER of the tenant's latest versions whose `event.type` matches (ANY_ENTITY_CHANGE matches the three ENTITY_* types), whose other `event` fields equal the event's and whose JQ condition holds; the event is the trigger's output. An event id posted in the last 24 h starts nothing and answers as before.
+         *
+         *     Needs the `events:write` scope.
          */
         post: operations["postEvents"];
         delete?: never;
@@ -431,6 +496,8 @@ export interface paths {
         /**
          * List the tenant's secrets, ordered by name
          * @description Admins get each secret's metadata; members and viewers get names only. Never a value.
+         *
+         *     Needs the `secrets:write` scope.
          */
         get: operations["listSecrets"];
         put?: never;
@@ -448,19 +515,80 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get one secret's metadata (never its value) */
+        /**
+         * Get one secret's metadata (never its value)
+         * @description Needs the `secrets:write` scope.
+         */
         get: operations["getSecret"];
         /**
          * Create or replace a secret (admins)
          * @description Stores the value encrypted (AES-256-GCM). Replacing a secret bumps its version; runs read the new value from their next call on. At most 500 secrets per tenant (409 past it).
+         *
+         *     Needs the `secrets:write` scope.
          */
         put: operations["putSecret"];
         post?: never;
         /**
          * Delete a secret (admins)
          * @description A run that needs it afterwards fails that node with `secret_not_found`.
+         *
+         *     Needs the `secrets:write` scope.
          */
         delete: operations["deleteSecret"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the tenant's API keys, newest first (admins)
+         * @description Metadata only, revoked keys included: a key itself is never shown again.
+         *
+         *     Needs the `admin` scope.
+         */
+        get: operations["listApiKeys"];
+        put?: never;
+        /**
+         * Create an API key (admins)
+         * @description Answers the key (`stl_…`) once; store it then. Send it as `Authorization: Bearer stl_…` on any /v1 route: it acts as a principal of its own (`apikey:<id>`) with its role and scopes.
+         *
+         *     Needs the `admin` scope.
+         */
+        post: operations["createApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/api-keys/{keyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an API key's metadata (admins)
+         * @description Needs the `admin` scope.
+         */
+        get: operations["getApiKey"];
+        put?: never;
+        post?: never;
+        /**
+         * Revoke an API key (admins)
+         * @description From the next request on, the key is refused (401). Its metadata stays listed, with `revokedAt`. Revoking a revoked key changes nothing.
+         *
+         *     Needs the `admin` scope.
+         */
+        delete: operations["revokeApiKey"];
         options?: never;
         head?: never;
         patch?: never;
@@ -491,7 +619,7 @@ export interface components {
             status: number;
             detail: string;
             /** @enum {string} */
-            code: "bad_request" | "malformed_json" | "unauthorized" | "invalid_token" | "invalid_signature" | "forbidden" | "not_found" | "route_not_found" | "method_not_allowed" | "conflict" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "rate_limited" | "internal" | "auth_misconfigured" | "secrets_misconfigured";
+            code: "bad_request" | "malformed_json" | "unauthorized" | "invalid_token" | "invalid_signature" | "forbidden" | "insufficient_scope" | "not_runnable_via_api" | "not_found" | "route_not_found" | "method_not_allowed" | "conflict" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "rate_limited" | "internal" | "auth_misconfigured" | "secrets_misconfigured";
             requestId: string;
             instance: string;
             errors?: {
@@ -890,6 +1018,8 @@ export interface components {
             description?: string;
             /** @default false */
             allowAnyoneToViewRuns?: boolean;
+            /** @default true */
+            runnableViaApi?: boolean;
             nodes: {
                 /** @description Letters, digits, _ and -, starting with a letter or _; at most 100 characters. */
                 identifier: string;
@@ -1434,6 +1564,60 @@ export interface components {
              */
             description?: string;
         };
+        /** @description An API key's metadata. Requests made with it act as `apikey:<id>`. */
+        CreatedApiKey: components["schemas"]["ApiKey"] & {
+            /**
+             * @description The key itself: shown this once, never again (only its SHA-256 is kept).
+             * @example stl_3fA9x0Qe…
+             */
+            key: string;
+        };
+        /** @description An API key's metadata. Requests made with it act as `apikey:<id>`. */
+        ApiKey: {
+            id: string;
+            name: string;
+            /**
+             * @description The key's first characters, to tell keys apart.
+             * @example stl_3fA9x0Qe
+             */
+            prefix: string;
+            /** @enum {string} */
+            role: "viewer" | "member" | "admin";
+            scopes: ("workflows:read" | "workflows:write" | "runs:read" | "runs:write" | "inputs:write" | "events:write" | "secrets:write" | "admin")[];
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string;
+            /**
+             * Format: date-time
+             * @description To the minute.
+             */
+            lastUsedAt: string | null;
+            /** Format: date-time */
+            expiresAt: string | null;
+            /** Format: date-time */
+            revokedAt: string | null;
+            revokedBy: string | null;
+        };
+        CreateApiKey: {
+            /** @description What the key is for, e.g. the pipeline that uses it. */
+            name: string;
+            /**
+             * @description The role the key acts with.
+             * @enum {string}
+             */
+            role: "viewer" | "member" | "admin";
+            /** @description What the key may call: each operation needs one scope. `admin` grants every scope; a `:write` scope grants its `:read`. */
+            scopes: ("workflows:read" | "workflows:write" | "runs:read" | "runs:write" | "inputs:write" | "events:write" | "secrets:write" | "admin")[];
+            /**
+             * Format: date-time
+             * @description When the key stops working; never, when left out.
+             */
+            expiresAt?: string;
+        };
+        ApiKeyList: {
+            data: components["schemas"]["ApiKey"][];
+            nextCursor: string | null;
+        };
     };
     responses: never;
     parameters: never;
@@ -1586,6 +1770,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Validation failed */
             422: {
                 headers: {
@@ -1707,6 +1900,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Not found */
             404: {
                 headers: {
@@ -1758,6 +1960,15 @@ export interface operations {
             };
             /** @description Authentication required */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1820,6 +2031,15 @@ export interface operations {
             };
             /** @description Authentication required */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2274,6 +2494,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Not found */
             404: {
                 headers: {
@@ -2624,6 +2853,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Validation failed */
             422: {
                 headers: {
@@ -2762,6 +3000,15 @@ export interface operations {
             };
             /** @description Authentication required */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3112,6 +3359,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Not found */
             404: {
                 headers: {
@@ -3164,6 +3420,15 @@ export interface operations {
             };
             /** @description Authentication required */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3242,6 +3507,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Not found */
             404: {
                 headers: {
@@ -3309,6 +3583,15 @@ export interface operations {
             };
             /** @description Authentication required */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3534,6 +3817,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Validation failed */
             422: {
                 headers: {
@@ -3576,6 +3868,15 @@ export interface operations {
             };
             /** @description Authentication required */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3731,6 +4032,285 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listApiKeys: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description `nextCursor` from the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of keys. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyList"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateApiKey"];
+            };
+        };
+        responses: {
+            /** @description Created; `Location` points at the key's metadata. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedApiKey"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                keyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revokeApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                keyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked. */
             204: {
                 headers: {
                     [name: string]: unknown;

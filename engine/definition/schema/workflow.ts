@@ -33,6 +33,8 @@ export const workflowShapeSchema = z.strictObject({
 	description: descriptionSchema.optional(),
 	/** Anyone in the tenant may view runs, not only their initiator and admins. */
 	allowAnyoneToViewRuns: z.boolean().default(false),
+	/** False: API keys may not start its runs (people signed in still may, as its triggers allow). */
+	runnableViaApi: z.boolean().default(true),
 	nodes: z.array(nodeSchema).min(1).max(MAX_NODES),
 	connections: z.array(connectionSchema).max(MAX_CONNECTIONS).default([]),
 	/** The run's return value, templated over the final context; may read any node. */

@@ -5,6 +5,7 @@
 import createClient from "openapi-fetch";
 import type { paths } from "./generated/openapi";
 
+/** `token`: an API key (`stl_…`) or a JWT. */
 export function steplineClient(baseUrl: string, token: string) {
 	return createClient<paths>({ baseUrl, headers: { Authorization: `Bearer ${token}` } });
 }
@@ -58,6 +59,7 @@ export async function createStartAndRead(client: Client, identifier: string) {
 		workflowVersion: created.data.version,
 		runId: started.data.id,
 		status: read.data.status,
+		initiator: read.data.initiator,
 		inputs: read.data.inputs,
 		workflow: read.data.workflow.identifier,
 		listedIds: listed.data.data.map((run) => run.id),

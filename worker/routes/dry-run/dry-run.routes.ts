@@ -1,14 +1,14 @@
 import { defineRoute } from "../define-route";
-import { json, problemResponses, SECURITY } from "../openapi";
+import { json, problemResponses } from "../openapi";
 import { IdentifierParam } from "../workflows/workflows.schemas";
 import { DryRunBody, DryRunResult } from "./dry-run.schemas";
 
 export const dryRunWorkflow = defineRoute({
 	operationId: "dryRunWorkflow",
+	scope: "workflows:read",
 	method: "post",
 	path: "/{identifier}/dry-run",
 	tags: ["Workflows"],
-	security: SECURITY,
 	summary: "Dry-run a workflow against scripted responses (no run is created, nothing is sent)",
 	description:
 		"Plays the workflow with the run engine offline: every WEBHOOK call is answered from `responses`, delays and backoffs pass on the dry run's own clock. Answers the path taken, each rendered request, each condition's option values, the node results, the outputs, and whether `expect` held. Inputs are checked as a start checks them.",

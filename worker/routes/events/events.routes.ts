@@ -1,16 +1,16 @@
 import { defineRoute } from "../define-route";
-import { json, problemResponses, SECURITY } from "../openapi";
+import { json, problemResponses } from "../openapi";
 import { EventResults, PostEventsBody } from "./events.schemas";
 
 export const postEvents = defineRoute({
 	operationId: "postEvents",
+	scope: "events:write",
 	method: "post",
 	path: "/",
 	tags: ["Triggers"],
-	security: SECURITY,
 	summary: "Post events; every matching EVENT_TRIGGER starts a run",
 	description:
-		"Members and admins, or a token with scope `events:write`. Each event starts one run per EVENT_TRIGGER of the tenant's latest versions whose `event.type` matches (ANY_ENTITY_CHANGE matches the three ENTITY_* types), whose other `event` fields equal the event's and whose JQ condition holds; the event is the trigger's output. An event id posted in the last 24 h starts nothing and answers as before.",
+		"Members and admins. Each event starts one run per EVENT_TRIGGER of the tenant's latest versions whose `event.type` matches (ANY_ENTITY_CHANGE matches the three ENTITY_* types), whose other `event` fields equal the event's and whose JQ condition holds; the event is the trigger's output. An event id posted in the last 24 h starts nothing and answers as before.",
 	request: {
 		body: { required: true, content: { "application/json": { schema: PostEventsBody } } },
 	},

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { PAGE_SCAN_BUDGET } from "../../db/runs.repo";
 import { defineRoute } from "../define-route";
-import { json, problemResponses, SECURITY } from "../openapi";
+import { json, problemResponses } from "../openapi";
 import {
 	BulkCancelResult,
 	EventsQuery,
@@ -33,10 +33,10 @@ const IdempotencyHeader = z.object({
 
 export const startRun = defineRoute({
 	operationId: "startRun",
+	scope: "runs:write",
 	method: "post",
 	path: "/{identifier}/runs",
 	tags,
-	security: SECURITY,
 	summary: "Start a run",
 	description:
 		"Validates the inputs against the trigger's userInputs and starts (or queues) a run. With an Idempotency-Key, a retry of the same request replays the first response (`Idempotent-Replayed: true`).",
@@ -53,10 +53,10 @@ export const startRun = defineRoute({
 
 export const startRunBatch = defineRoute({
 	operationId: "startRunBatch",
+	scope: "runs:write",
 	method: "post",
 	path: "/{identifier}/runs/batch",
 	tags,
-	security: SECURITY,
 	summary: "Start several runs of one workflow",
 	description:
 		"Each item is what `POST …/runs` takes. Every item is checked before any run exists: one bad item is a 422 naming it (`/runs/2/inputs/service`) and nothing starts. Then every run starts (or queues behind the tenant's limit) at once. With an Idempotency-Key the whole batch is one request: a retry replays the first answer, and a retry after a failure part-way starts only the runs that are missing, never one twice.",
@@ -73,10 +73,10 @@ export const startRunBatch = defineRoute({
 
 export const listRuns = defineRoute({
 	operationId: "listRuns",
+	scope: "runs:read",
 	method: "get",
 	path: "/runs",
 	tags,
-	security: SECURITY,
 	summary: "List runs you may see, newest first",
 	description: `Cursor paging: pass \`nextCursor\` back as \`cursor\` until it is null. Each page examines about ${PAGE_SCAN_BUDGET} runs at most, so filters the index cannot narrow (initiator, entity, result, search, status COMPLETED, a member's visibility) stay fast when almost nothing matches: a page may then hold fewer runs than \`limit\`, or none, with a non-null \`nextCursor\`. That is normal and means "keep paging": the next page resumes after the last run examined, so every match still comes exactly once, newest first. Only a null \`nextCursor\` means there is nothing more.`,
 	request: { query: ListRunsQuery },
@@ -85,10 +85,10 @@ export const listRuns = defineRoute({
 
 export const bulkCancel = defineRoute({
 	operationId: "cancelRuns",
+	scope: "runs:write",
 	method: "post",
 	path: "/runs/cancel",
 	tags,
-	security: SECURITY,
 	summary: "Cancel every unfinished run matching the filters that you may act on",
 	request: {
 		body: { required: true, content: { "application/json": { schema: RunFiltersBody } } },
@@ -101,10 +101,10 @@ export const bulkCancel = defineRoute({
 
 export const getRun = defineRoute({
 	operationId: "getRun",
+	scope: "runs:read",
 	method: "get",
 	path: "/runs/{runId}",
 	tags,
-	security: SECURITY,
 	summary: "Get a run with its node runs, outputs, taken path and timings",
 	request: { params: RunIdParam },
 	responses: { 200: json(Run, "The run."), ...problemResponses(401, 404, 422, 500) },
@@ -112,10 +112,10 @@ export const getRun = defineRoute({
 
 export const getWorkflowRun = defineRoute({
 	operationId: "getWorkflowRun",
+	scope: "runs:read",
 	method: "get",
 	path: "/{identifier}/runs/{runId}",
 	tags,
-	security: SECURITY,
 	summary: "Get a run of this workflow",
 	request: { params: WorkflowRunParams },
 	responses: { 200: json(Run, "The run."), ...problemResponses(401, 404, 422, 500) },
@@ -123,10 +123,10 @@ export const getWorkflowRun = defineRoute({
 
 export const listEvents = defineRoute({
 	operationId: "listRunEvents",
+	scope: "runs:read",
 	method: "get",
 	path: "/runs/{runId}/events",
 	tags,
-	security: SECURITY,
 	summary: "Page a run's history (seq > after)",
 	request: { params: RunIdParam, query: EventsQuery },
 	responses: {
@@ -137,10 +137,10 @@ export const listEvents = defineRoute({
 
 export const streamEvents = defineRoute({
 	operationId: "streamRunEvents",
+	scope: "runs:read",
 	method: "get",
 	path: "/runs/{runId}/stream",
 	tags,
-	security: SECURITY,
 	summary: "Follow a run's events as Server-Sent Events",
 	description:
 		"Replays history after `Last-Event-ID` (or from the start), then live events; closes after the run completes.",
@@ -156,10 +156,10 @@ export const streamEvents = defineRoute({
 
 export const cancelRun = defineRoute({
 	operationId: "cancelRun",
+	scope: "runs:write",
 	method: "post",
 	path: "/runs/{runId}/cancel",
 	tags,
-	security: SECURITY,
 	summary: "Cancel a run",
 	request: { params: RunIdParam },
 	responses: { 202: json(Run, "Cancelled."), ...problemResponses(401, 403, 404, 409, 422, 500) },
@@ -167,10 +167,10 @@ export const cancelRun = defineRoute({
 
 export const retryRun = defineRoute({
 	operationId: "retryRun",
+	scope: "runs:write",
 	method: "post",
 	path: "/runs/{runId}/retry",
 	tags,
-	security: SECURITY,
 	summary: "Retry a run from its failed node (or from `fromNode`)",
 	description:
 		"Starts a new run of the same version with the same inputs, reusing the outputs of the nodes before the restart point. With an Idempotency-Key, a resent request replays the first answer, and never starts a second retry run.",

@@ -1,5 +1,5 @@
 import { defineRoute } from "../define-route";
-import { json, problemResponses, SECURITY } from "../openapi";
+import { json, problemResponses } from "../openapi";
 import {
 	PutSecretBody,
 	Secret,
@@ -13,10 +13,10 @@ const tags = ["Secrets"];
 
 export const listSecrets = defineRoute({
 	operationId: "listSecrets",
+	scope: "secrets:write",
 	method: "get",
 	path: "/",
 	tags,
-	security: SECURITY,
 	summary: "List the tenant's secrets, ordered by name",
 	description:
 		"Admins get each secret's metadata; members and viewers get names only. Never a value.",
@@ -29,10 +29,10 @@ export const listSecrets = defineRoute({
 
 export const getSecret = defineRoute({
 	operationId: "getSecret",
+	scope: "secrets:write",
 	method: "get",
 	path: "/{name}",
 	tags,
-	security: SECURITY,
 	summary: "Get one secret's metadata (never its value)",
 	request: { params: SecretNameParam },
 	responses: { 200: json(Secret, "The secret."), ...problemResponses(401, 404, 422, 500) },
@@ -40,10 +40,10 @@ export const getSecret = defineRoute({
 
 export const putSecret = defineRoute({
 	operationId: "putSecret",
+	scope: "secrets:write",
 	method: "put",
 	path: "/{name}",
 	tags,
-	security: SECURITY,
 	summary: "Create or replace a secret (admins)",
 	description:
 		"Stores the value encrypted (AES-256-GCM). Replacing a secret bumps its version; runs read the new value from their next call on. At most 500 secrets per tenant (409 past it).",
@@ -60,10 +60,10 @@ export const putSecret = defineRoute({
 
 export const deleteSecret = defineRoute({
 	operationId: "deleteSecret",
+	scope: "secrets:write",
 	method: "delete",
 	path: "/{name}",
 	tags,
-	security: SECURITY,
 	summary: "Delete a secret (admins)",
 	description: "A run that needs it afterwards fails that node with `secret_not_found`.",
 	request: { params: SecretNameParam },

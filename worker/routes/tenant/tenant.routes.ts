@@ -1,15 +1,15 @@
 import { defineRoute } from "../define-route";
-import { json, problemResponses, SECURITY } from "../openapi";
+import { json, problemResponses } from "../openapi";
 import { TenantSettings, TenantSettingsPatch } from "./tenant.schemas";
 
 const tags = ["Tenant"];
 
 export const getSettings = defineRoute({
 	operationId: "getTenantSettings",
+	scope: "runs:read",
 	method: "get",
 	path: "/settings",
 	tags,
-	security: SECURITY,
 	summary: "Get the tenant's settings",
 	description: "Any role may read them.",
 	responses: {
@@ -20,10 +20,10 @@ export const getSettings = defineRoute({
 
 export const patchSettings = defineRoute({
 	operationId: "updateTenantSettings",
+	scope: "admin",
 	method: "patch",
 	path: "/settings",
 	tags,
-	security: SECURITY,
 	summary: "Change the tenant's settings (admins)",
 	description:
 		"Raising `maxConcurrentRuns` starts queued runs at once; lowering it lets running runs finish.",

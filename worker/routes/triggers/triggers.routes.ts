@@ -1,5 +1,5 @@
 import { defineRoute } from "../define-route";
-import { json, problemResponses, SECURITY } from "../openapi";
+import { json, problemResponses } from "../openapi";
 import {
 	DeliveriesQuery,
 	DeliveryList,
@@ -14,10 +14,10 @@ const tags = ["Triggers"];
 
 export const listTriggers = defineRoute({
 	operationId: "listTriggers",
+	scope: "workflows:read",
 	method: "get",
 	path: "/{identifier}/triggers",
 	tags,
-	security: SECURITY,
 	summary: "The latest version's webhook URLs, schedules and event triggers",
 	description:
 		"Members and admins. A webhook's URL is its credential: keep it as you would a token (rotate it if it leaks).",
@@ -30,10 +30,10 @@ export const listTriggers = defineRoute({
 
 export const rotateTrigger = defineRoute({
 	operationId: "rotateWebhookUrl",
+	scope: "admin",
 	method: "post",
 	path: "/{identifier}/triggers/{node}/rotate",
 	tags,
-	security: SECURITY,
 	summary: "Give a webhook trigger a new URL (admins); the old one answers 404 from then on",
 	request: { params: TriggerParams },
 	responses: {
@@ -44,10 +44,10 @@ export const rotateTrigger = defineRoute({
 
 export const patchTrigger = defineRoute({
 	operationId: "updateTrigger",
+	scope: "workflows:write",
 	method: "patch",
 	path: "/{identifier}/triggers/{node}",
 	tags,
-	security: SECURITY,
 	summary: "Pause or resume a schedule",
 	description:
 		"A paused schedule starts nothing; resumed, it fires from its next tick on (ticks while paused are not caught up).",
@@ -63,10 +63,10 @@ export const patchTrigger = defineRoute({
 
 export const listDeliveries = defineRoute({
 	operationId: "listDeliveries",
+	scope: "workflows:read",
 	method: "get",
 	path: "/{identifier}/triggers/{node}/deliveries",
 	tags,
-	security: SECURITY,
 	summary: "A webhook trigger's deliveries of the last 30 days, newest first",
 	description:
 		"Every delivery with its outcome (started, duplicate, ignored, invalid, unauthorized, limited, failed), the status the sender got and the run it started. At most the newest 1,000 per trigger are kept.",

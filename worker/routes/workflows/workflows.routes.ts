@@ -1,5 +1,5 @@
 import { defineRoute } from "../define-route";
-import { json, problemResponses, SECURITY } from "../openapi";
+import { json, problemResponses } from "../openapi";
 import {
 	IdentifierParam,
 	ListWorkflowsQuery,
@@ -17,10 +17,10 @@ const tags = ["Workflows"];
 
 export const createWorkflow = defineRoute({
 	operationId: "createWorkflow",
+	scope: "workflows:write",
 	method: "post",
 	path: "/",
 	tags,
-	security: SECURITY,
 	summary: "Create a workflow (version 1)",
 	request: {
 		body: { required: true, content: { "application/json": { schema: WorkflowDefinition } } },
@@ -33,10 +33,10 @@ export const createWorkflow = defineRoute({
 
 export const listWorkflows = defineRoute({
 	operationId: "listWorkflows",
+	scope: "workflows:read",
 	method: "get",
 	path: "/",
 	tags,
-	security: SECURITY,
 	summary: "List workflows, ordered by identifier",
 	request: { query: ListWorkflowsQuery },
 	responses: {
@@ -47,10 +47,10 @@ export const listWorkflows = defineRoute({
 
 export const getWorkflow = defineRoute({
 	operationId: "getWorkflow",
+	scope: "workflows:read",
 	method: "get",
 	path: "/{identifier}",
 	tags,
-	security: SECURITY,
 	summary: "Get the latest version of a workflow",
 	request: { params: IdentifierParam },
 	responses: { 200: json(Workflow, "The workflow."), ...problemResponses(401, 404, 422, 500) },
@@ -58,10 +58,10 @@ export const getWorkflow = defineRoute({
 
 export const replaceWorkflow = defineRoute({
 	operationId: "replaceWorkflow",
+	scope: "workflows:write",
 	method: "put",
 	path: "/{identifier}",
 	tags,
-	security: SECURITY,
 	summary: "Replace a workflow's definition (creates it if missing)",
 	description: "Stores a new immutable version unless the definition is unchanged.",
 	request: {
@@ -77,10 +77,10 @@ export const replaceWorkflow = defineRoute({
 
 export const patchWorkflow = defineRoute({
 	operationId: "patchWorkflow",
+	scope: "workflows:write",
 	method: "patch",
 	path: "/{identifier}",
 	tags,
-	security: SECURITY,
 	summary: "Merge-patch a workflow's definition",
 	request: {
 		params: IdentifierParam,
@@ -100,10 +100,10 @@ export const patchWorkflow = defineRoute({
 
 export const deleteWorkflow = defineRoute({
 	operationId: "deleteWorkflow",
+	scope: "workflows:write",
 	method: "delete",
 	path: "/{identifier}",
 	tags,
-	security: SECURITY,
 	summary: "Delete a workflow (soft: its runs stay readable, the identifier is free again)",
 	request: { params: IdentifierParam },
 	responses: { 204: { description: "Deleted." }, ...problemResponses(401, 403, 404, 422, 500) },
@@ -111,10 +111,10 @@ export const deleteWorkflow = defineRoute({
 
 export const listVersions = defineRoute({
 	operationId: "listWorkflowVersions",
+	scope: "workflows:read",
 	method: "get",
 	path: "/{identifier}/versions",
 	tags,
-	security: SECURITY,
 	summary: "List a workflow's versions, newest first",
 	request: { params: IdentifierParam, query: PageQuery },
 	responses: {
@@ -125,10 +125,10 @@ export const listVersions = defineRoute({
 
 export const getVersion = defineRoute({
 	operationId: "getWorkflowVersion",
+	scope: "workflows:read",
 	method: "get",
 	path: "/{identifier}/versions/{version}",
 	tags,
-	security: SECURITY,
 	summary: "Get one version of a workflow",
 	request: { params: VersionParam },
 	responses: {
