@@ -127,6 +127,23 @@ describe("request bodies", () => {
 		]);
 	});
 
+	it("takes no body where the document says the body is optional (a start without inputs)", async () => {
+		const admin = await as({ tenant: uniqueTenant("nobody"), role: "admin" });
+		const saved = await admin.call("/v1/workflows", {
+			method: "POST",
+			body: {
+				identifier: "no_inputs",
+				title: "No inputs",
+				nodes: [{ identifier: "trigger", config: { type: "SELF_SERVE_TRIGGER" } }],
+				connections: [],
+			},
+		});
+		expect(saved.status).toBe(201);
+		const started = await admin.call("/v1/workflows/no_inputs/runs", { method: "POST" });
+		expect(started.status, JSON.stringify(started.body)).toBe(202);
+		expect(started.body.workflow.identifier).toBe("no_inputs");
+	});
+
 	it("refuses a JSON Patch on the merge-patch route instead of reading it as a merge patch", async () => {
 		const res = await call("/v1/workflows/any", {
 			method: "PATCH",
@@ -149,9 +166,9 @@ describe("OpenAPI", () => {
 		});
 		expect(Object.keys(doc.paths).sort()).toEqual([
 			"/hooks/{hookId}",
-			"/v1/events",
 			"/v1/api-keys",
 			"/v1/api-keys/{keyId}",
+			"/v1/events",
 			"/v1/secrets",
 			"/v1/secrets/{name}",
 			"/v1/tenant/settings",

@@ -46,7 +46,7 @@ export function defineRoute<const R extends OperationConfig>(config: R) {
 		throw new Error(`${route.operationId}: a query schema must be a z.object`);
 	const body = route.request?.body;
 	const own = route.middleware === undefined ? [] : [route.middleware].flat();
-	const gate = body ? [jsonBodyGate(Object.keys(body.content))] : [];
+	const gate = body ? [jsonBodyGate(Object.keys(body.content), body.required === false)] : [];
 	if (typeof scope !== "string")
 		return createRoute({
 			...route,

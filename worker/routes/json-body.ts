@@ -10,20 +10,22 @@ import { problemsInJson } from "../lib/strict-json";
  * - no body and no Content-Type: 422 naming the body. @hono/zod-openapi would validate a
  *   missing body as `{}`, which for some routes is a real request (`POST …/runs/cancel` with
  *   `{}` cancels every unfinished run you may act on): a client that forgot its body must not
- *   get that;
+ *   get that. Only a route that documents its body as optional (`required: false`: a start or
+ *   a retry with nothing to say) takes a request without one;
  * - a Content-Type the route does not declare (`application/merge-patch+json` only where a
  *   route takes a merge patch), or a charset other than UTF-8: 415;
  * - bytes that are not UTF-8, or text that is not JSON: 400;
  * - duplicate keys, lone surrogates, the key `__proto__`, absurd nesting: 422 with a pointer
  *   to each (see lib/strict-json.ts). They are refused the same way on POST, PUT and PATCH.
  */
-export function jsonBodyGate(declared: readonly string[]) {
+export function jsonBodyGate(declared: readonly string[], optional = false) {
 	const accepted = new Set(declared.map((type) => type.toLowerCase()));
 	const names = [...accepted].join(" or ");
 	return createMiddleware<AppEnv>(async (c, next) => {
 		const contentType = c.req.header("content-type");
 		const bytes = await c.req.arrayBuffer();
 		if (!contentType) {
+			if (bytes.byteLength === 0 && optional) return next();
 			if (bytes.byteLength === 0) {
 				throw validationFailed(
 					[{ in: "body", pointer: "", code: "missing_body", message: "A JSON body is required." }],
