@@ -33,6 +33,8 @@ export interface NodeRunView {
 	output: JsonValue;
 	error: ErrorInfo | null;
 	logs: { level: string; message: string; time: string }[];
+	/** What this node (or item) waits for, with when it is due: a delay, a retry, a timeout. */
+	due: DueView[];
 	/** A forEach node's items, in list order: each with its place and its value. */
 	items:
 		| (Omit<NodeRunView, "title" | "type" | "items" | "node"> & {
@@ -74,7 +76,33 @@ export interface RunView {
 	lastEventSeq: number;
 }
 
-function taskView(task: NodeRun | ItemRun) {
+export interface DueView {
+	/** The timer's kind: `delay`, `start_delay`, `retry`, `attempt_timeout` (more may come). */
+	kind: string;
+	at: string;
+	/** The attempt a retry or timeout is about, else null. */
+	attempt: number | null;
+}
+
+/** The run's pending timers by the task they belong to (`node` or `node#item`). */
+function dueByTask(state: RunState): Map<string, DueView[]> {
+	const byTask = new Map<string, DueView[]>();
+	for (const timer of Object.values(state.timers)) {
+		if (!("node" in timer)) continue;
+		const item = "item" in timer ? timer.item : null;
+		const key = item === null ? timer.node : `${timer.node}#${item}`;
+		const list = byTask.get(key) ?? [];
+		list.push({
+			kind: timer.kind,
+			at: iso(timer.at) ?? "",
+			attempt: "attempt" in timer ? timer.attempt : null,
+		});
+		byTask.set(key, list);
+	}
+	return byTask;
+}
+
+function taskView(task: NodeRun | ItemRun, due: DueView[] = []) {
 	return {
 		status: task.status,
 		result: task.result,
@@ -90,6 +118,7 @@ function taskView(task: NodeRun | ItemRun) {
 		output: redactSealed(task.output),
 		error: task.error,
 		logs: task.logs.map((l) => ({ level: l.level, message: l.message, time: iso(l.time) ?? "" })),
+		due,
 	};
 }
 
@@ -122,6 +151,7 @@ export function runView(meta: RunMeta, state: RunState, plan: Plan): Omit<RunVie
 		list.push(item);
 		itemsByNode.set(item.node, list);
 	}
+	const due = dueByTask(state);
 	const nodeRuns = plan.order.flatMap((id): NodeRunView[] => {
 		const run = state.nodes[id];
 		if (!run) return [];
@@ -133,8 +163,14 @@ export function runView(meta: RunMeta, state: RunState, plan: Plan): Omit<RunVie
 				node: id,
 				title: plan.nodes.get(id)?.node.title ?? null,
 				type: run.type,
-				...taskView(run),
-				items: items ? items.map((i) => ({ index: i.index, item: i.item, ...taskView(i) })) : null,
+				...taskView(run, due.get(id)),
+				items: items
+					? items.map((i) => ({
+							index: i.index,
+							item: i.item,
+							...taskView(i, due.get(`${id}#${i.index}`)),
+						}))
+					: null,
 			},
 		];
 	});

@@ -5,6 +5,7 @@ import {
 	fireAlarm,
 	hook,
 	link,
+	makeTimersDue,
 	nodeRun,
 	type Stub,
 	startRun,
@@ -72,6 +73,36 @@ describe("RunObject: outgoing calls", () => {
 		expect(failed?.response?.headers["x-request-id"]).toBe("req-7");
 		expect(failed?.response?.headers["set-cookie"]).toBe("********");
 		expect(JSON.parse(succeeded?.response?.body ?? "null")).toEqual({ ok: 1 });
+	});
+
+	it("says what a node waits for and until when: the next attempt, then the delay", async () => {
+		const receiver = await hook([{ status: 503 }, { status: 200 }]);
+		const started = Date.now();
+		const { stub } = await startRun(
+			definition({
+				identifier: "waits",
+				nodes: [
+					trigger(),
+					{
+						identifier: "call",
+						config: { type: "WEBHOOK", url: receiver.url, method: "POST" },
+						retry: { maxAttempts: 2, backoff: "constant", initialDelay: "1h" },
+					},
+					{ identifier: "sleep", config: { type: "DELAY", duration: "2h" } },
+				],
+				connections: [link("c1", "trigger", "call"), link("c2", "call", "sleep")],
+			}),
+		);
+		const retrying = await waitForRun(stub, (r) => nodeRun(r, "call").status === "WAITING");
+		const [retry] = nodeRun(retrying, "call").due;
+		expect(retry).toMatchObject({ kind: "retry", attempt: 2 });
+		// An hour, give or take the retry's jitter.
+		expect(Date.parse(retry?.at ?? "") - started).toBeGreaterThan(0.7 * 3_600_000);
+		await makeTimersDue(stub);
+		await fireAlarm(stub);
+		const sleeping = await waitForRun(stub, (r) => nodeRun(r, "sleep").status === "WAITING");
+		expect(nodeRun(sleeping, "call").due).toEqual([]);
+		expect(nodeRun(sleeping, "sleep").due).toMatchObject([{ kind: "delay", attempt: null }]);
 	});
 
 	it("does not follow redirects: a 3xx is the response", async () => {

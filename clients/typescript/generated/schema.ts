@@ -813,6 +813,14 @@ export interface components {
                     /** Format: date-time */
                     time: string;
                 }[];
+                /** @description What the node (or item) waits for and when it is due: a delay ending, the next attempt, an attempt's timeout. */
+                due: {
+                    /** @description `delay`, `start_delay`, `retry` or `attempt_timeout`. */
+                    kind: string;
+                    /** Format: date-time */
+                    at: string;
+                    attempt: number | null;
+                }[];
                 /** @description A forEach node's items, in list order. */
                 items: {
                     index: number;
@@ -856,6 +864,14 @@ export interface components {
                         message: string;
                         /** Format: date-time */
                         time: string;
+                    }[];
+                    /** @description What the node (or item) waits for and when it is due: a delay ending, the next attempt, an attempt's timeout. */
+                    due: {
+                        /** @description `delay`, `start_delay`, `retry` or `attempt_timeout`. */
+                        kind: string;
+                        /** Format: date-time */
+                        at: string;
+                        attempt: number | null;
                     }[];
                 }[] | null;
             }[];

@@ -134,6 +134,8 @@ export interface NodeRunFields {
 	output: unknown;
 	error: Problem | null;
 	logs: { level: string; message: string; time: string }[];
+	/** What the node (or item) waits for and when: `delay`, `start_delay`, `retry`, `attempt_timeout`. */
+	due?: { kind: string; at: string; attempt: number | null }[];
 }
 
 export interface NodeRun extends NodeRunFields {

@@ -133,6 +133,20 @@ const NodeRunFields = {
 	output: z.unknown(),
 	error: ErrorInfo,
 	logs: z.array(z.object({ level: z.string(), message: z.string(), time: Time })),
+	due: z
+		.array(
+			z.object({
+				kind: z.string().openapi({
+					description: "`delay`, `start_delay`, `retry` or `attempt_timeout`.",
+				}),
+				at: Time,
+				attempt: z.number().int().nullable(),
+			}),
+		)
+		.openapi({
+			description:
+				"What the node (or item) waits for and when it is due: a delay ending, the next attempt, an attempt's timeout.",
+		}),
 };
 
 export const TRIGGER_TYPES = [
