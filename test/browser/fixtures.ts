@@ -148,3 +148,68 @@ export const failingCallWorkflow = (url: string) => ({
 	],
 	connections: [{ identifier: "c1", sourceIdentifier: "trigger", targetIdentifier: "reserve" }],
 });
+
+/**
+ * Ships each order with one call per item (one at a time, so the receiver's first answer, a
+ * 503, goes to item 0, which is retried a second later), decides on the count, then holds for
+ * an hour: a run with attempts, a retry wait, a condition and a delay counting down.
+ */
+export const shipOrdersWorkflow = (url: string) => ({
+	identifier: "ship_orders",
+	title: "Ship orders",
+	allowAnyoneToViewRuns: true,
+	nodes: [
+		{
+			identifier: "trigger",
+			config: {
+				type: "SELF_SERVE_TRIGGER",
+				userInputs: { properties: { orders: { type: "array", items: { type: "string" } } } },
+			},
+		},
+		{
+			identifier: "ship",
+			title: "Ship each order",
+			config: { type: "WEBHOOK", method: "POST", url, body: { order: "{{ .item }}" } },
+			forEach: { items: ".inputs.orders", concurrency: 1 },
+			retry: { maxAttempts: 2, backoff: "constant", initialDelay: "1s" },
+		},
+		{
+			identifier: "many",
+			title: "Several orders?",
+			config: {
+				type: "CONDITION",
+				options: [
+					{ identifier: "none", expression: ".inputs.orders | length == 0" },
+					{ identifier: "several", expression: ".inputs.orders | length > 1" },
+				],
+			},
+		},
+		{ identifier: "hold", title: "Hold an hour", config: { type: "DELAY", duration: "1h" } },
+	],
+	connections: [
+		{ identifier: "c1", sourceIdentifier: "trigger", targetIdentifier: "ship" },
+		{ identifier: "c2", sourceIdentifier: "ship", targetIdentifier: "many" },
+		{
+			identifier: "c3",
+			sourceIdentifier: "many",
+			sourceOptionIdentifier: "several",
+			targetIdentifier: "hold",
+		},
+	],
+});
+
+/** Two calls in a row that succeed: a successful run to retry from its second call. */
+export const twoCallsWorkflow = (url: string) => ({
+	identifier: "two_calls",
+	title: "Two calls",
+	allowAnyoneToViewRuns: true,
+	nodes: [
+		{ identifier: "trigger", config: { type: "SELF_SERVE_TRIGGER" } },
+		{ identifier: "first", config: { type: "WEBHOOK", method: "POST", url: `${url}/first` } },
+		{ identifier: "second", config: { type: "WEBHOOK", method: "POST", url: `${url}/second` } },
+	],
+	connections: [
+		{ identifier: "c1", sourceIdentifier: "trigger", targetIdentifier: "first" },
+		{ identifier: "c2", sourceIdentifier: "first", targetIdentifier: "second" },
+	],
+});

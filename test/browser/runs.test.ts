@@ -90,7 +90,10 @@ describe("admin page: runs", () => {
 		await page.locator('[data-node="decide"].success').waitFor();
 		await page.locator('[data-connection="c2"].taken').waitFor({ state: "attached" });
 		await page.getByText("The run has ended").waitFor();
+		// The history is a tab of its own, as is the timeline.
+		await page.getByRole("link", { name: "History" }).click();
 		await page.getByRole("cell", { name: "run_succeeded" }).first().waitFor();
+		await page.getByRole("link", { name: "Graph and nodes" }).click();
 
 		// Open the trigger's output from the graph: its node run opens, then its Output.
 		await page.locator('a[data-node="trigger"]').click();

@@ -1,20 +1,27 @@
 // The run's node runs, in the order they started; the one selected in the graph is open.
-import type { NodeRun } from "../api/types";
+// A finished run offers "Retry from this node" on each (members and admins).
+import type { Definition, Run } from "../api/types";
 import { StateBadge } from "./badges";
 import { NodeRunBody, NodeRunItems } from "./node-run-details";
 
 export function NodeRunList({
-	nodeRuns,
+	run,
+	definition,
 	selected,
+	onRetryFrom,
 }: {
-	nodeRuns: NodeRun[];
+	run: Run;
+	definition: Definition | undefined;
 	selected: string | null;
+	/** Given when the viewer may retry this (finished) run. */
+	onRetryFrom?: (node: string) => void;
 }) {
-	if (nodeRuns.length === 0) return <p class="state empty">No node has run yet.</p>;
+	if (run.nodeRuns.length === 0) return <p class="state empty">No node has run yet.</p>;
 	return (
 		<ul class="node-runs">
-			{nodeRuns.map((n) => {
+			{run.nodeRuns.map((n) => {
 				const label = n.title ?? n.node;
+				const node = definition?.nodes.find((d) => d.identifier === n.node);
 				return (
 					<li key={n.node}>
 						<details
@@ -31,8 +38,13 @@ export function NodeRunList({
 								{n.attempts.length > 1 && <span class="muted">{n.attempts.length} attempts</span>}
 							</summary>
 							<div>
-								<NodeRunBody run={n} label={label} />
-								{n.items && <NodeRunItems items={n.items} label={label} />}
+								{onRetryFrom && (
+									<button type="button" class="retry-from" onClick={() => onRetryFrom(n.node)}>
+										Retry from this node
+									</button>
+								)}
+								<NodeRunBody task={n} label={label} node={node} run={run} items={n.items} />
+								{n.items && <NodeRunItems items={n.items} label={label} node={node} run={run} />}
 							</div>
 						</details>
 					</li>

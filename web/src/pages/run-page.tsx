@@ -1,6 +1,7 @@
-// One run, live: the graph with the taken path and node states, node runs, history, facts and
-// actions. The stream's events trigger a (throttled) refetch of the run.
-import { useEffect, useMemo } from "preact/hooks";
+// One run, live: facts and actions, then three views: the graph with the taken path and the
+// node runs (input | output, attempts, what is due), the timeline, and the history. The
+// stream's events trigger a (throttled) refetch of the run.
+import { useEffect, useMemo, useState } from "preact/hooks";
 import { ApiProblem, api } from "../api/client";
 import type { Session } from "../api/session";
 import type { Run, WorkflowVersion } from "../api/types";
@@ -9,11 +10,12 @@ import { NodeRunList } from "../components/node-run-list";
 import { RunActions } from "../components/run-actions";
 import { RunFacts } from "../components/run-facts";
 import { RunHistory } from "../components/run-history";
+import { RunTimeline } from "../components/run-timeline";
 import { ErrorNotice, Loading } from "../components/states";
 import { type GraphState, WorkflowGraph } from "../components/workflow-graph";
 import { href, useRoute } from "../lib/router";
 import { throttle } from "../lib/throttle";
-import { useResource } from "../lib/use-resource";
+import { type Resource, useResource } from "../lib/use-resource";
 import { type StreamState, useRunStream } from "../lib/use-run-stream";
 
 const STREAM_TEXT: Record<StreamState, string> = {
@@ -36,9 +38,22 @@ function graphState(run: Run): GraphState {
 	};
 }
 
-function RunGraph({ run, selected }: { run: Run; selected: string | null }) {
-	const path = `/v1/workflows/${encodeURIComponent(run.workflow.identifier)}/versions/${run.workflow.version}`;
-	const version = useResource((signal) => api<WorkflowVersion>(path, { signal }), [path]);
+type Tab = "graph" | "timeline" | "history";
+const TABS: { tab: Tab; label: string }[] = [
+	{ tab: "graph", label: "Graph and nodes" },
+	{ tab: "timeline", label: "Timeline" },
+	{ tab: "history", label: "History" },
+];
+
+function RunGraph({
+	run,
+	selected,
+	version,
+}: {
+	run: Run;
+	selected: string | null;
+	version: Resource<WorkflowVersion>;
+}) {
 	const state = useMemo(() => graphState(run), [run]);
 	if (version.error instanceof ApiProblem && version.error.status === 404) {
 		return (
@@ -60,11 +75,27 @@ function RunGraph({ run, selected }: { run: Run; selected: string | null }) {
 }
 
 export function RunPage({ runId, session }: { runId: string; session: Session }) {
-	const selected = useRoute().query.get("node");
+	const { query } = useRoute();
+	const selected = query.get("node");
+	const tab: Tab = TABS.some((t) => t.tab === query.get("tab"))
+		? (query.get("tab") as Tab)
+		: "graph";
+	const [retryFrom, setRetryFrom] = useState<string | null>(null);
 	const run = useResource((signal) => api<Run>(`/v1/workflows/runs/${runId}`, { signal }), [runId]);
 	const refetch = useMemo(() => throttle(run.reload, 750), [run.reload]);
 	useEffect(() => refetch.cancel, [refetch]);
 	const stream = useRunStream(runId, refetch.call);
+	// The version the run is pinned to: its graph, and each node's definition for the details.
+	const identifier = run.data?.workflow.identifier;
+	const pinned = run.data?.workflow.version;
+	const versionPath = identifier
+		? `/v1/workflows/${encodeURIComponent(identifier)}/versions/${pinned}`
+		: null;
+	const version = useResource(
+		(signal) =>
+			versionPath ? api<WorkflowVersion>(versionPath, { signal }) : new Promise<never>(() => {}),
+		[versionPath],
+	);
 
 	// Selecting a node in the graph scrolls its details into view.
 	useEffect(() => {
@@ -108,14 +139,54 @@ export function RunPage({ runId, session }: { runId: string; session: Session })
 			<p class="live" role="status" aria-live="polite">
 				{STREAM_TEXT[stream.state]}
 			</p>
-			<RunActions run={data} session={session} onChanged={run.reload} />
+			<RunActions
+				run={data}
+				session={session}
+				onChanged={run.reload}
+				retryFrom={retryFrom}
+				onRetryFromShown={() => setRetryFrom(null)}
+			/>
 			<RunFacts run={data} />
-			<h2>Graph</h2>
-			<RunGraph run={data} selected={selected} />
-			<h2>Nodes</h2>
-			<NodeRunList nodeRuns={data.nodeRuns} selected={selected} />
-			<h2>History</h2>
-			<RunHistory events={stream.events} />
+			<nav class="tabs" aria-label="Views of this run">
+				{TABS.map((t) => (
+					<a
+						key={t.tab}
+						href={href(`/runs/${data.id}`, { tab: t.tab === "graph" ? undefined : t.tab })}
+						aria-current={t.tab === tab ? "page" : undefined}
+					>
+						{t.label}
+					</a>
+				))}
+			</nav>
+			{tab === "graph" && (
+				<>
+					<h2>Graph</h2>
+					<RunGraph run={data} selected={selected} version={version} />
+					<h2>Nodes</h2>
+					<NodeRunList
+						run={data}
+						definition={version.data?.definition}
+						selected={selected}
+						onRetryFrom={
+							session.claims.role !== "viewer" && data.status === "COMPLETED"
+								? setRetryFrom
+								: undefined
+						}
+					/>
+				</>
+			)}
+			{tab === "timeline" && (
+				<>
+					<h2>Timeline</h2>
+					<RunTimeline run={data} />
+				</>
+			)}
+			{tab === "history" && (
+				<>
+					<h2>History</h2>
+					<RunHistory events={stream.events} />
+				</>
+			)}
 		</section>
 	);
 }
