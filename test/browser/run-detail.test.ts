@@ -1,6 +1,7 @@
 // A run's detail in a real browser: the timeline tab (attempts, the wait before a retry, a delay
 // growing live), a node's input beside its output, forEach items with their status, the retry
-// schedule and a delay counting down; retrying a successful run from a chosen node.
+// schedule and a delay counting down; acting from the page: retry a successful run from a
+// chosen node, bulk cancel and retry from the runs table, and opening a run by its id.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { DevServer } from "../e2e/harness";
 import { startDevServer } from "../e2e/harness";
@@ -13,7 +14,7 @@ import {
 	shotBothWidths,
 	type WatchedPage,
 } from "./browser";
-import { apiAs, shipOrdersWorkflow, twoCallsWorkflow } from "./fixtures";
+import { apiAs, longDelayWorkflow, shipOrdersWorkflow, twoCallsWorkflow } from "./fixtures";
 
 let server: DevServer;
 let chromium: BrowserSession;
@@ -72,7 +73,11 @@ beforeAll(async () => {
 	]);
 	token = await server.token({ tenant: "browser-detail", sub: "ops@detail.test", role: "member" });
 	const hooks = `http://127.0.0.1:${receiver.port}/hook`;
-	for (const workflow of [shipOrdersWorkflow(`${hooks}/ship`), twoCallsWorkflow(hooks)]) {
+	for (const workflow of [
+		shipOrdersWorkflow(`${hooks}/ship`),
+		twoCallsWorkflow(hooks),
+		longDelayWorkflow,
+	]) {
 		const res = await apiAs(server, token, "POST", "/v1/workflows", workflow);
 		expect(res.status).toBe(201);
 	}
@@ -186,5 +191,55 @@ describe("admin page: a run's detail", () => {
 			.getByText("Succeeded")
 			.waitFor({ timeout: 20_000 });
 		expect([await deliveries("first"), await deliveries("second")]).toEqual([1, 2]);
+	});
+
+	it("cancels and retries the runs picked in the table, and opens a run by its id", async () => {
+		const picked = [await startRun("long_delay"), await startRun("long_delay")];
+		const untouched = await startRun("long_delay");
+		for (const id of [...picked, untouched])
+			await untilRun(id, (r) => r.nodeRuns.some((n) => n.status === "WAITING"));
+		const page = await open("#/runs?workflow=long_delay");
+		for (const id of picked) await page.getByLabel(`Select run ${id}`).check();
+		await page.getByText("2 selected").waitFor();
+		await page.getByRole("button", { name: "Cancel selected" }).click();
+		const dialog = page.getByRole("dialog", { name: "Cancel 2 runs?" });
+		await dialog.getByRole("button", { name: "Cancel 2" }).click();
+		await page.getByRole("status").getByText("2 cancelled").waitFor();
+		for (const id of picked) await untilRun(id, (r) => r.result === "CANCELLED");
+		expect((await runOf(untouched)).status).not.toBe("COMPLETED");
+		await page.locator(`tr[data-run="${picked[0]}"]`).getByText("Cancelled").waitFor();
+		await shotBothWidths(watched!, "27-bulk-cancel");
+
+		// Now retry the same two: each starts again as a new run.
+		for (const id of picked) await page.getByLabel(`Select run ${id}`).check();
+		await page.getByRole("button", { name: "Retry selected" }).click();
+		await page
+			.getByRole("dialog", { name: "Retry 2 runs?" })
+			.getByRole("button", { name: "Retry 2" })
+			.click();
+		await page.getByRole("status").getByText("2 retried").waitFor();
+		const listed = async () => {
+			const res = await apiAs(
+				server,
+				token,
+				"GET",
+				"/v1/workflows/runs?workflowIdentifiers=long_delay",
+			);
+			return ((await res.json()) as { data: { id: string }[] }).data.map((r) => r.id);
+		};
+		await expect.poll(async () => (await listed()).length, { timeout: 10_000 }).toBe(5);
+
+		// A run's id in the search box opens that run.
+		const search = page.getByLabel("Search");
+		await search.fill(untouched);
+		await page.getByRole("link", { name: `Open run ${untouched}` }).waitFor();
+		await page.waitForURL(new RegExp(`search=${untouched}`));
+		await expect.poll(() => page.locator("tr[data-run]").count()).toBe(1);
+		await page.locator(`tr[data-run="${untouched}"]`).waitFor();
+		await search.press("Enter");
+		await page.waitForURL(new RegExp(`#/runs/${untouched}$`));
+		await page.getByRole("heading", { level: 1 }).getByText("Waiting").waitFor();
+		for (const id of await listed())
+			await apiAs(server, token, "POST", `/v1/workflows/runs/${id}/cancel`);
 	});
 });

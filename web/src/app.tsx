@@ -30,7 +30,7 @@ function Page({ session }: { session: Session }) {
 		return <EditorPage identifier={second} session={session} />;
 	if (first === "workflows" && second && third === "compare" && segments.length === 3)
 		return <ComparePage identifier={second} query={query} />;
-	if (first === "runs" && !second) return <RunsPage query={query} />;
+	if (first === "runs" && !second) return <RunsPage query={query} session={session} />;
 	if (first === "runs" && second && segments.length === 2)
 		return <RunPage runId={second} session={session} />;
 	if (first === "secrets" && !second) return <SecretsPage session={session} />;

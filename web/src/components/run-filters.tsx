@@ -3,6 +3,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../api/client";
 import { type Page, RUN_RESULTS, RUN_STATUSES, type WorkflowSummary } from "../api/types";
+import { navigate } from "../lib/router";
 import { useDebounced } from "../lib/use-debounced";
 import { stateLabel } from "./badges";
 
@@ -15,6 +16,8 @@ export const FILTER_KEYS = [
 	"to",
 	"search",
 ] as const;
+const RUN_ID = /^run_[0-9a-f]{32}$/;
+
 export type Filters = Partial<Record<(typeof FILTER_KEYS)[number], string>>;
 
 interface Props {
@@ -119,8 +122,22 @@ export function RunFilters({ filters, onChange }: Props) {
 					type="search"
 					value={text.search}
 					onInput={(e) => setText({ ...text, search: e.currentTarget.value })}
-					placeholder="workflow id or title"
+					onKeyDown={(e) => {
+						// A run's id typed or pasted here: Enter opens that run. (A form of several
+						// fields and no submit button is never submitted by Enter.)
+						const id = RUN_ID.exec(text.search.trim())?.[0];
+						if (e.key === "Enter" && id) navigate(`#/runs/${id}`);
+					}}
+					placeholder="workflow, title or run id"
+					aria-describedby="f-search-help"
 				/>
+				<p id="f-search-help" class="help">
+					{RUN_ID.test(text.search.trim()) ? (
+						<a href={`#/runs/${text.search.trim()}`}>Open run {text.search.trim()}</a>
+					) : (
+						"A run id finds that run (Enter opens it)."
+					)}
+				</p>
 			</div>
 			<div>
 				<button

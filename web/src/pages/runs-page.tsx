@@ -2,8 +2,10 @@
 // while the tab is visible.
 import { useEffect, useState } from "preact/hooks";
 import { api, query } from "../api/client";
+import type { Session } from "../api/session";
 import type { Page, RunSummary } from "../api/types";
 import { StateBadge } from "../components/badges";
+import { BulkActions } from "../components/bulk-actions";
 import { FILTER_KEYS, type Filters, RunFilters } from "../components/run-filters";
 import { ScrollRegion } from "../components/scroll-region";
 import { Empty, Resource } from "../components/states";
@@ -36,7 +38,7 @@ function listUrl(filters: Filters, cursor: string | undefined) {
 	})}`;
 }
 
-export function RunsPage({ query: params }: { query: URLSearchParams }) {
+export function RunsPage({ query: params, session }: { query: URLSearchParams; session: Session }) {
 	const filters: Filters = {};
 	for (const key of FILTER_KEYS) filters[key] = params.get(key) ?? undefined;
 	const filterKey = JSON.stringify(filters);
@@ -57,6 +59,10 @@ export function RunsPage({ query: params }: { query: URLSearchParams }) {
 		[filterKey, cursor],
 	);
 	useVisibleInterval(page.reload, REFRESH_MS, autoRefresh);
+	// Picked runs, kept while the list refreshes; a new filter or page starts a new pick.
+	const [selected, setSelected] = useState<Set<string>>(new Set());
+	useEffect(() => setSelected(new Set()), [filterKey, cursor]);
+	const canAct = session.claims.role !== "viewer";
 
 	return (
 		<section>
@@ -91,7 +97,22 @@ export function RunsPage({ query: params }: { query: URLSearchParams }) {
 										: "No runs yet. Start one from a workflow's page."}
 						</Empty>
 					) : (
-						<RunsTable runs={data.data} />
+						<>
+							{canAct && (
+								<BulkActions
+									selected={data.data.filter((r) => selected.has(r.id)).map((r) => r.id)}
+									onDone={() => {
+										setSelected(new Set());
+										page.reload();
+									}}
+								/>
+							)}
+							<RunsTable
+								runs={data.data}
+								selected={canAct ? selected : null}
+								onSelect={setSelected}
+							/>
+						</>
 					)
 				}
 			</Resource>
@@ -119,12 +140,40 @@ export function RunsPage({ query: params }: { query: URLSearchParams }) {
 	);
 }
 
-function RunsTable({ runs }: { runs: RunSummary[] }) {
+function RunsTable({
+	runs,
+	selected,
+	onSelect,
+}: {
+	runs: RunSummary[];
+	/** null: no selection (viewers cannot act on runs). */
+	selected: Set<string> | null;
+	onSelect: (next: Set<string>) => void;
+}) {
+	const all = selected !== null && runs.length > 0 && runs.every((r) => selected.has(r.id));
+	const toggle = (id: string, on: boolean) => {
+		const next = new Set(selected);
+		if (on) next.add(id);
+		else next.delete(id);
+		onSelect(next);
+	};
 	return (
 		<ScrollRegion class="table-scroll" label="Runs">
 			<table>
 				<thead>
 					<tr>
+						{selected && (
+							<th scope="col" class="pick">
+								<input
+									type="checkbox"
+									aria-label="Select every run on this page"
+									checked={all}
+									onChange={(e) =>
+										onSelect(new Set(e.currentTarget.checked ? runs.map((r) => r.id) : []))
+									}
+								/>
+							</th>
+						)}
 						<th scope="col">Run</th>
 						<th scope="col">Status</th>
 						<th scope="col">Started</th>
@@ -139,6 +188,16 @@ function RunsTable({ runs }: { runs: RunSummary[] }) {
 				<tbody>
 					{runs.map((r) => (
 						<tr key={r.id} data-run={r.id}>
+							{selected && (
+								<td class="pick">
+									<input
+										type="checkbox"
+										aria-label={`Select run ${r.id}`}
+										checked={selected.has(r.id)}
+										onChange={(e) => toggle(r.id, e.currentTarget.checked)}
+									/>
+								</td>
+							)}
 							<td>
 								<a href={`#/runs/${r.id}`}>{r.workflow.title}</a>
 								<div class="mono muted">
