@@ -1,7 +1,7 @@
 // Webhook deliveries against API starts, in the same server and the same rounds: a delivery is
 // a start plus a hook lookup, an HMAC-SHA256 signature check (the secret read from the tenant's
-// store), its delivery-id claim and its log row. Each load interleaves the two; the row reports
-// deliveries accepted per second as a ratio to starts per second (README goal: ≥ 0.9).
+// store), its delivery-id claim and its log row. Each round loads the two one after the other;
+// the row reports deliveries accepted per second as a ratio to starts per second (goal: ≥ 0.9).
 import { createHmac, randomUUID } from "node:crypto";
 import type { DevProcess } from "../test/support/dev-process";
 import type { BenchClient } from "./lib/client";
@@ -55,45 +55,49 @@ export async function hookThroughput(
 		new Promise((resolve) => setTimeout(resolve, seconds >= 10 ? 15_000 : 2_000));
 	const starts: LoadSample[] = [];
 	const deliveries: LoadSample[] = [];
+	const loadStarts = () =>
+		cannon(dev, {
+			url: `${client.base}/v1/workflows/${workflow}/runs`,
+			method: "POST",
+			connections,
+			duration: seconds,
+			headers: { authorization: `Bearer ${client.token}`, "content-type": "application/json" },
+			body,
+			requests: [
+				{
+					setupRequest: (req) => ({
+						...req,
+						headers: { ...req.headers, "idempotency-key": randomUUID() },
+					}),
+				},
+			],
+		});
+	const loadDeliveries = () =>
+		cannon(dev, {
+			url: hookUrl,
+			method: "POST",
+			connections,
+			duration: seconds,
+			headers: { "content-type": "application/json", "x-hub-signature-256": signature },
+			body,
+			requests: [
+				{
+					setupRequest: (req) => ({
+						...req,
+						headers: { ...req.headers, "x-github-delivery": randomUUID() },
+					}),
+				},
+			],
+		});
 	for (let r = 0; r < rounds; r++) {
-		starts.push(
-			await cannon(dev, {
-				url: `${client.base}/v1/workflows/${workflow}/runs`,
-				method: "POST",
-				connections,
-				duration: seconds,
-				headers: { authorization: `Bearer ${client.token}`, "content-type": "application/json" },
-				body,
-				requests: [
-					{
-						setupRequest: (req) => ({
-							...req,
-							headers: { ...req.headers, "idempotency-key": randomUUID() },
-						}),
-					},
-				],
-			}),
-		);
-		await settle();
-		deliveries.push(
-			await cannon(dev, {
-				url: hookUrl,
-				method: "POST",
-				connections,
-				duration: seconds,
-				headers: { "content-type": "application/json", "x-hub-signature-256": signature },
-				body,
-				requests: [
-					{
-						setupRequest: (req) => ({
-							...req,
-							headers: { ...req.headers, "x-github-delivery": randomUUID() },
-						}),
-					},
-				],
-			}),
-		);
-		await settle();
+		// Every load leaves its runs parked in the server, so the second load of a round meets
+		// more live objects than the first: the order alternates, so neither side always pays.
+		const order = r % 2 === 0 ? ["starts", "deliveries"] : ["deliveries", "starts"];
+		for (const side of order) {
+			if (side === "starts") starts.push(await loadStarts());
+			else deliveries.push(await loadDeliveries());
+			await settle();
+		}
 	}
 	const perSecond = (samples: LoadSample[]) => round(median(samples.map((s) => s.perSecond)), 0);
 	return {

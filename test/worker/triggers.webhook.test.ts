@@ -216,6 +216,40 @@ describe("exactly once per delivery", { timeout: 60_000 }, () => {
 		const runs = await runsOf(admin.token, identifier);
 		expect(runs).toHaveLength(1);
 		expect(runs[0].trigger.deliveryId).toBe(headers["X-GitHub-Delivery"]);
+		// The log has every one of them: one start, five answers with the same run.
+		const log = await admin.call(`/v1/workflows/${identifier}/triggers/github/deliveries`);
+		const rows = log.body.data as { outcome: string; runId: string; deliveryId: string }[];
+		expect(rows.map((d) => d.outcome).sort()).toEqual([
+			"duplicate",
+			"duplicate",
+			"duplicate",
+			"duplicate",
+			"duplicate",
+			"started",
+		]);
+		expect(new Set(rows.map((d) => d.runId))).toEqual(ids);
+	});
+
+	it("logs a keyed delivery its form refuses as invalid, and frees the key for a corrected one", async () => {
+		const { admin, identifier, hookPath } = await tenantWithHook();
+		const headers = { "X-GitHub-Delivery": "0b6a2f1e-0000-4000-8000-000000000001" };
+		const refused = await deliver(hookPath, { headers, body: { repo: 7 } });
+		expectProblem(refused, 422, "validation_failed");
+		const corrected = await deliver(hookPath, { headers, body: { repo: "r" } });
+		expect(corrected.status).toBe(202);
+		expect(corrected.body.outcome).toBe("started");
+		const log = await admin.call(`/v1/workflows/${identifier}/triggers/github/deliveries`);
+		expect(
+			log.body.data.map((d: { outcome: string; status: number; runId: string | null }) => [
+				d.outcome,
+				d.status,
+				d.runId,
+			]),
+		).toEqual([
+			["started", 202, corrected.body.run.id],
+			["invalid", 422, null],
+		]);
+		expect(await runsOf(admin.token, identifier)).toHaveLength(1);
 	});
 
 	it("dedupes by webhook-id, Idempotency-Key or the trigger's dedupeKey", async () => {

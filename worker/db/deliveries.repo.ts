@@ -27,37 +27,86 @@ export interface TriggerRef {
 }
 
 /**
- * Claims `key` for `runId`, or answers the run an earlier delivery with the key claimed within
- * DELIVERY_DEDUPE_MS. One upsert: SQLite applies concurrent claims one after the other, so of
- * racing retries exactly one sees its own run id come back and every other one sees that run.
- * A claim older than the window is taken over by the new delivery.
+ * Claims `key` for `proposedRunId`, or finds the run an earlier delivery with the key claimed
+ * within DELIVERY_DEDUPE_MS, and writes the delivery's log row, in one round trip (one D1
+ * batch, one transaction). One upsert: SQLite applies concurrent claims one after the other, so
+ * of racing retries exactly one sees its own run id come back and every other one sees that
+ * run; a claim older than the window is taken over. The row reads the claim just made, so it
+ * says `started` when this delivery holds the claim and `duplicate` with the earlier run. Written before the start, it
+ * is true once the start is done: a delivery that dies in between leaves a claim its retry
+ * completes under the same run id. A start that is refused afterwards corrects the row
+ * (`correctDelivery`). Answers the claim's run id and the row's id.
  */
-export async function claimDeliveryKey(
+export async function claimAndRecordDelivery(
 	db: Database,
 	trigger: TriggerRef,
 	key: string,
-	runId: string,
+	proposedRunId: string,
 	now: number,
-): Promise<string> {
+): Promise<{ runId: string; deliveryId: string }> {
 	const stale = sql`${deliveryClaims.claimedAt} < ${now - DELIVERY_DEDUPE_MS}`;
-	const [row] = await db
-		.insert(deliveryClaims)
-		.values({ ...trigger, deliveryKey: key, runId, claimedAt: now })
-		.onConflictDoUpdate({
-			target: [
-				deliveryClaims.tenantId,
-				deliveryClaims.workflowId,
-				deliveryClaims.node,
-				deliveryClaims.deliveryKey,
-			],
-			set: {
-				runId: sql`CASE WHEN ${stale} THEN excluded.run_id ELSE ${deliveryClaims.runId} END`,
-				claimedAt: sql`CASE WHEN ${stale} THEN excluded.claimed_at ELSE ${deliveryClaims.claimedAt} END`,
-			},
-		})
-		.returning({ runId: deliveryClaims.runId });
-	if (!row) throw new Error("claimDeliveryKey: the upsert returned no row");
-	return row.runId;
+	const deliveryId = newDeliveryId();
+	const claimed = sql`(SELECT ${deliveryClaims.runId} FROM ${deliveryClaims} WHERE ${and(
+		eq(deliveryClaims.tenantId, trigger.tenantId),
+		eq(deliveryClaims.workflowId, trigger.workflowId),
+		eq(deliveryClaims.node, trigger.node),
+		eq(deliveryClaims.deliveryKey, key),
+	)})`;
+	const [claim] = await db.batch([
+		db
+			.insert(deliveryClaims)
+			.values({ ...trigger, deliveryKey: key, runId: proposedRunId, claimedAt: now })
+			.onConflictDoUpdate({
+				target: [
+					deliveryClaims.tenantId,
+					deliveryClaims.workflowId,
+					deliveryClaims.node,
+					deliveryClaims.deliveryKey,
+				],
+				set: {
+					runId: sql`CASE WHEN ${stale} THEN excluded.run_id ELSE ${deliveryClaims.runId} END`,
+					claimedAt: sql`CASE WHEN ${stale} THEN excluded.claimed_at ELSE ${deliveryClaims.claimedAt} END`,
+				},
+			})
+			.returning({ runId: deliveryClaims.runId }),
+		db.insert(deliveries).values({
+			id: deliveryId,
+			...trigger,
+			outcome: sql`CASE WHEN ${claimed} = ${proposedRunId} THEN 'started' ELSE 'duplicate' END`,
+			status: 202,
+			receivedAt: now,
+			deliveryKey: key,
+			runId: claimed,
+			detail: null,
+		}),
+	]);
+	const runId = claim[0]?.runId;
+	if (!runId) throw new Error("claimAndRecordDelivery: the upsert returned no row");
+	return { runId, deliveryId };
+}
+
+/** Rewrites a delivery's log row when what happened after its claim changed the outcome. */
+export async function correctDelivery(
+	db: Database,
+	trigger: TriggerRef,
+	deliveryId: string,
+	record: Pick<DeliveryRecord, "outcome" | "status" | "runId" | "detail">,
+): Promise<void> {
+	await db
+		.update(deliveries)
+		.set({ ...record, detail: record.detail?.slice(0, 500) ?? null })
+		.where(
+			and(
+				eq(deliveries.tenantId, trigger.tenantId),
+				eq(deliveries.workflowId, trigger.workflowId),
+				eq(deliveries.node, trigger.node),
+				eq(deliveries.id, deliveryId),
+			),
+		);
+}
+
+function newDeliveryId(): string {
+	return `dlv_${crypto.randomUUID().replaceAll("-", "")}`;
 }
 
 /** Frees a claim this delivery made and could not use (its inputs were refused). */
@@ -95,7 +144,7 @@ export async function recordDelivery(
 	record: DeliveryRecord,
 ): Promise<void> {
 	await db.insert(deliveries).values({
-		id: `dlv_${crypto.randomUUID().replaceAll("-", "")}`,
+		id: newDeliveryId(),
 		...trigger,
 		...record,
 		detail: record.detail?.slice(0, 500) ?? null,

@@ -1,7 +1,7 @@
 import { and, eq, inArray, isNotNull, notInArray, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Database } from "./client";
-import { type TriggerRow, tenants, triggers, workflows, workflowVersions } from "./schema";
+import { secrets, type TriggerRow, tenants, triggers, workflows, workflowVersions } from "./schema";
 
 /** A trigger node as a version defines it (worker/triggers/trigger-rows.ts builds these). */
 export interface WantedTrigger {
@@ -122,12 +122,23 @@ export interface HookTarget {
 	/** The tenant's default signing secret (tenant settings), read in the same query. */
 	signingSecret: string | null;
 	runnableViaApi: boolean;
+	/**
+	 * The sealed value of the secret the trigger's `signature` names, read in the same query;
+	 * null when the trigger has no signature or the tenant has no secret by that name.
+	 */
+	verificationSecret: {
+		name: string;
+		keyId: string;
+		ciphertext: string;
+		lastUsedAt: number | null;
+	} | null;
 }
 
 /**
  * The one read that is not scoped by a tenant: a delivery carries nothing but the hook id,
  * which is an unguessable capability naming exactly one trigger (and so its tenant). One
- * round trip: the trigger, its live workflow and the latest version's definition.
+ * round trip: the trigger, its live workflow, the latest version's definition and the sealed
+ * secret its signature is checked with.
  */
 export async function findHookTarget(db: Database, hookId: string): Promise<HookTarget | null> {
 	const row = await db
@@ -141,6 +152,10 @@ export async function findHookTarget(db: Database, hookId: string): Promise<Hook
 			signingSecret: sql<
 				string | null
 			>`(SELECT json_extract(${tenants.settings}, '$.defaultSigningSecret') FROM ${tenants} WHERE ${tenants.id} = ${triggers.tenantId})`,
+			secretName: secrets.name,
+			secretKeyId: secrets.keyId,
+			secretCiphertext: secrets.ciphertext,
+			secretLastUsedAt: secrets.lastUsedAt,
 		})
 		.from(triggers)
 		.innerJoin(
@@ -158,6 +173,13 @@ export async function findHookTarget(db: Database, hookId: string): Promise<Hook
 				eq(workflowVersions.version, workflows.latestVersion),
 			),
 		)
+		.leftJoin(
+			secrets,
+			and(
+				eq(secrets.tenantId, triggers.tenantId),
+				sql`${secrets.name} = json_extract(${triggers.config}, '$.signature.secret')`,
+			),
+		)
 		.where(and(eq(triggers.hookId, hookId), isNotNull(triggers.hookId)))
 		.get();
 	if (!row) return null;
@@ -172,6 +194,15 @@ export async function findHookTarget(db: Database, hookId: string): Promise<Hook
 		definition: row.definition,
 		signingSecret: row.signingSecret ?? null,
 		runnableViaApi: row.runnableViaApi,
+		verificationSecret:
+			row.secretName !== null && row.secretKeyId !== null && row.secretCiphertext !== null
+				? {
+						name: row.secretName,
+						keyId: row.secretKeyId,
+						ciphertext: row.secretCiphertext,
+						lastUsedAt: row.secretLastUsedAt,
+					}
+				: null,
 	};
 }
 

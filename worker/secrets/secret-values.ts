@@ -30,10 +30,25 @@ export async function readSecrets(
 	names: readonly string[],
 	options: { now?: number; recordUse?: boolean } = {},
 ): Promise<ReadSecrets> {
-	const read: ReadSecrets = { values: new Map(), unreadable: new Map() };
-	if (names.length === 0) return read;
+	if (names.length === 0) return { values: new Map(), unreadable: new Map() };
 	const db = database(env.DB);
-	const rows = await sealedSecrets(db, tenantId, names);
+	const read = await openSealedSecrets(env, tenantId, await sealedSecrets(db, tenantId, names));
+	if (options.recordUse !== false && read.values.size > 0) {
+		await touchSecrets(db, tenantId, [...read.values.keys()], options.now ?? Date.now());
+	}
+	return read;
+}
+
+/**
+ * Decrypts rows already read from D1 (a caller that joined them into a query of its own, as a
+ * webhook delivery does, saves a round trip). Records nothing: the caller records the use.
+ */
+export async function openSealedSecrets(
+	env: Pick<Env, "SECRETS_MASTER_KEY">,
+	tenantId: string,
+	rows: readonly (SealedSecret & { name: string })[],
+): Promise<ReadSecrets> {
+	const read: ReadSecrets = { values: new Map(), unreadable: new Map() };
 	if (rows.length === 0) return read;
 	let ring: ReturnType<typeof keyRingFrom>;
 	try {
@@ -50,9 +65,6 @@ export async function readSecrets(
 			if (!(error instanceof SecretDecryptError)) throw error;
 			read.unreadable.set(row.name, error.message);
 		}
-	}
-	if (options.recordUse !== false && read.values.size > 0) {
-		await touchSecrets(db, tenantId, [...read.values.keys()], options.now ?? Date.now());
 	}
 	return read;
 }

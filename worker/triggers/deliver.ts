@@ -2,16 +2,19 @@ import { newRunId, type RunView } from "../../durable-objects";
 import type { WebhookTriggerConfig, WorkflowDefinition } from "../../engine/definition";
 import { database } from "../db/client";
 import {
-	claimDeliveryKey,
+	claimAndRecordDelivery,
+	correctDelivery,
 	type DeliveryOutcome,
 	pruneDeliveries,
 	recordDelivery,
 	releaseDeliveryKey,
 	type TriggerRef,
 } from "../db/deliveries.repo";
+import { LAST_USED_RESOLUTION_MS, touchSecrets } from "../db/secrets.repo";
 import { findHookTarget, type HookTarget } from "../db/triggers.repo";
 import { ApiError } from "../errors/api-error";
 import { startRun } from "../runs/start-run";
+import { openSealedSecrets } from "../secrets/secret-values";
 import { parsePayload } from "./webhook-payload";
 import { decideDelivery } from "./webhook-rules";
 import { verifySignature } from "./webhook-signature";
@@ -65,40 +68,52 @@ export async function deliver(
 		workflowId: target.trigger.workflowId,
 		node: target.trigger.node,
 	};
-	let deliveryKey: string | null = null;
-	const answer = await answerDelivery(env, target, delivery, (key) => {
-		deliveryKey = key;
-	}).catch((err: unknown) => {
-		// Recorded as failed, then answered as any error is (a 500 the sender retries).
-		void record({ kind: "failed" }, err instanceof ApiError ? err.message : "internal error").catch(
-			() => {},
-		);
-		throw err;
-	});
-	await record(answer, detailOf(answer));
+	// A keyed delivery writes its log row with its claim (one round trip); `logged` is its id.
+	const log: DeliveryLog = { key: null, logged: null };
+	const answer = await answerDelivery(env, target, delivery, waitUntil, log).catch(
+		(err: unknown) => {
+			// Recorded as failed, then answered as any error is (a 500 the sender retries).
+			void record(
+				{ kind: "failed" },
+				err instanceof ApiError ? err.message : "internal error",
+			).catch(() => {});
+			throw err;
+		},
+	);
+	const alreadyLogged =
+		log.logged !== null && (answer.kind === "started" || answer.kind === "duplicate");
+	if (!alreadyLogged) await record(answer, detailOf(answer));
 	// A trigger's log is pruned now and then, not on every delivery: one delete in ~50 keeps it
 	// within its cap and window at a fraction of the writes.
 	if (Math.random() < 0.02) waitUntil(pruneDeliveries(db, ref, delivery.now));
 	return answer;
 
 	function record(a: { kind: string; run?: RunView }, detail: string | null) {
-		const outcome = outcomeOf(a.kind);
-		return recordDelivery(db, ref, {
-			outcome,
+		const row = {
+			outcome: outcomeOf(a.kind),
 			status: statusOf(a),
-			receivedAt: delivery.now,
-			deliveryKey,
 			runId: a.run?.id ?? null,
 			detail,
-		});
+		};
+		if (log.logged !== null) return correctDelivery(db, ref, log.logged, row);
+		return recordDelivery(db, ref, { ...row, receivedAt: delivery.now, deliveryKey: log.key });
 	}
+}
+
+/** What a delivery has written to its log so far, filled in as it goes. */
+interface DeliveryLog {
+	/** The sender's delivery id, once the trigger's rules found it. */
+	key: string | null;
+	/** The id of the log row written with the claim, if any. */
+	logged: string | null;
 }
 
 async function answerDelivery(
 	env: Env,
 	target: HookTarget,
 	delivery: Delivery,
-	keyFound: (key: string | null) => void,
+	waitUntil: (work: Promise<unknown>) => void,
+	log: DeliveryLog,
 ): Promise<DeliveryAnswer> {
 	const { trigger } = target;
 	const limit = await env.HOOK_RATE_LIMITER.limit({ key: delivery.hookId });
@@ -107,9 +122,9 @@ async function answerDelivery(
 	if (raw === null) return { kind: "too_large" };
 	const config = trigger.config as WebhookTriggerConfig;
 	if (config.signature) {
+		const secret = await verificationSecret(env, target, delivery.now, waitUntil);
 		const verified = await verifySignature(
-			env,
-			trigger.tenantId,
+			secret,
 			config.signature,
 			raw,
 			delivery.headers,
@@ -143,13 +158,33 @@ async function answerDelivery(
 				}),
 			};
 		case "start":
-			keyFound(decision.deliveryKey);
-			return startFor(env, target, decision.inputs, decision.deliveryKey, delivery.now);
+			log.key = decision.deliveryKey;
+			return startFor(env, target, decision.inputs, log, delivery.now);
 		default: {
 			const unknown: never = decision;
 			throw new Error(`unknown delivery decision ${JSON.stringify(unknown)}`);
 		}
 	}
+}
+
+/**
+ * The plaintext of the secret the trigger's signature names, from the sealed row the hook
+ * lookup joined in (no second read). Its use is recorded as any read records it, at most once a
+ * minute, after the answer: `lastUsedAt` is for people, not for the delivery.
+ */
+async function verificationSecret(
+	env: Env,
+	target: HookTarget,
+	now: number,
+	waitUntil: (work: Promise<unknown>) => void,
+): Promise<string | undefined> {
+	const sealed = target.verificationSecret;
+	if (!sealed) return undefined;
+	const tenantId = target.trigger.tenantId;
+	const value = (await openSealedSecrets(env, tenantId, [sealed])).values.get(sealed.name);
+	if (value !== undefined && (sealed.lastUsedAt ?? 0) < now - LAST_USED_RESOLUTION_MS)
+		waitUntil(touchSecrets(database(env.DB), tenantId, [sealed.name], now));
+	return value;
 }
 
 /**
@@ -162,9 +197,10 @@ async function startFor(
 	env: Env,
 	target: HookTarget,
 	inputs: Record<string, unknown>,
-	key: string | null,
+	log: DeliveryLog,
 	now: number,
 ): Promise<DeliveryAnswer> {
+	const key = log.key;
 	const db = database(env.DB);
 	const ref: TriggerRef = {
 		tenantId: target.trigger.tenantId,
@@ -172,7 +208,12 @@ async function startFor(
 		node: target.trigger.node,
 	};
 	const proposed = newRunId();
-	const runId = key === null ? proposed : await claimDeliveryKey(db, ref, key, proposed, now);
+	let runId = proposed;
+	if (key !== null) {
+		const claim = await claimAndRecordDelivery(db, ref, key, proposed, now);
+		runId = claim.runId;
+		log.logged = claim.deliveryId;
+	}
 	const kind = runId === proposed ? "started" : "duplicate";
 	try {
 		const run = await startRun(
