@@ -16,6 +16,8 @@ export default defineConfig(async () => {
 						SECRETS_MASTER_KEY: `test:${Buffer.alloc(32, 1).toString("base64")}`,
 						// Outgoing calls in tests go to the real receiver on loopback (test/support).
 						ALLOW_LOOPBACK_TARGETS: "true",
+						// Callback URLs and answer links are made under it (test/worker/helpers.ts BASE).
+						PUBLIC_URL: "https://stepline.test",
 					},
 				},
 			}),

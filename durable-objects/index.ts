@@ -1,4 +1,6 @@
 export type { RunTrigger, SignalAnswer, StartRunInput } from "../engine/control";
+export type { OutsideAddress } from "./run/outside-address";
+export { outsideToken, parseOutsideToken } from "./run/outside-address";
 export { RunObject } from "./run/run-object";
 export type { RunSummaryView, RunView } from "./run/run-view";
 export { newRunId, runObject, runObjectName, tenantObject } from "./stubs";

@@ -148,6 +148,8 @@ async function main() {
 	const args = [wranglerBin, "dev", "--port", String(port), "--ip", "127.0.0.1"];
 	args.push("--persist-to", stateDir, "--env-file", devVars.path);
 	args.push("--show-interactive-dev-session=false");
+	// Callback URLs and answer links point back at this server (README "Async calls").
+	args.push("--var", `PUBLIC_URL:${process.env.PUBLIC_URL || `http://localhost:${port}`}`);
 	const wrangler = spawn(process.execPath, args, {
 		cwd: repoRoot,
 		stdio: ["ignore", "inherit", "inherit"],

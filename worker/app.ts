@@ -7,6 +7,7 @@ import { ApiError } from "./errors/api-error";
 import { onError, problemResponse } from "./errors/problem";
 import { serveApiDocument } from "./routes/api-document";
 import { apiKeysRouter } from "./routes/api-keys";
+import { callbacksRouter } from "./routes/callbacks";
 import { dryRunRouter } from "./routes/dry-run";
 import { eventsRouter } from "./routes/events";
 import { hooksRouter } from "./routes/hooks";
@@ -26,22 +27,22 @@ export function createApp() {
 	app.use(requestId());
 	// nosniff, frame denial, no referrer, HSTS and the rest of hono's defaults on every answer.
 	app.use(secureHeaders({ xFrameOptions: "DENY" }));
-	app.use(
-		"/v1/*",
-		bodyLimit({
-			maxSize: MAX_BODY_BYTES,
-			onError: () => {
-				throw new ApiError(
-					"payload_too_large",
-					`Request bodies are limited to ${MAX_BODY_BYTES} bytes (1 MiB).`,
-				);
-			},
-		}),
-	);
+	const limitBodies = bodyLimit({
+		maxSize: MAX_BODY_BYTES,
+		onError: () => {
+			throw new ApiError(
+				"payload_too_large",
+				`Request bodies are limited to ${MAX_BODY_BYTES} bytes (1 MiB).`,
+			);
+		},
+	});
+	app.use("/v1/*", limitBodies);
+	app.use("/callbacks/*", limitBodies);
 	app.use("/v1/*", requireAuth);
 
 	app.route("/", systemRouter);
 	app.route("/", hooksRouter);
+	app.route("/", callbacksRouter);
 	app.route("/v1/workflows", runsRouter);
 	app.route("/v1/workflows", triggersRouter);
 	app.route("/v1/workflows", workflowsRouter);

@@ -29,6 +29,7 @@ import {
 import { writeRunIndexEntry } from "../../worker/db/runs.repo";
 import { tenantObject } from "../stubs";
 import { performHttpCall } from "./http-call";
+import { callbackMint, checkCallbackSignature } from "./run-callbacks";
 import { readRunSecrets, runSealer, runSecretNames } from "./run-secrets";
 import { RunStore } from "./run-store";
 import { RunStreams } from "./run-streams";
@@ -92,9 +93,25 @@ export class RunObject extends DurableObject<Env> {
 		return this.summary();
 	}
 
-	/** The one door for the outside (docs/ARCHITECTURE.md#a-signal): slot grants, cancel, pokes. */
-	async signal(signal: RunSignal): Promise<SignalAnswer> {
-		if (!this.loadMeta()) return { kind: "no_such_run" };
+	/**
+	 * The one door for the outside (docs/ARCHITECTURE.md#a-signal): slot grants, cancel, pokes,
+	 * callbacks. Answered once the decision is stored, so an answer from outside that is told
+	 * 2xx is never lost.
+	 */
+	async signal(received: RunSignal): Promise<SignalAnswer> {
+		const meta = this.loadMeta();
+		if (!meta) return { kind: "no_such_run" };
+		const signal =
+			received.kind === "callback"
+				? await checkCallbackSignature(
+						this.env,
+						meta,
+						this.loadPlan(meta),
+						this.load().state,
+						received,
+						this.clock.now(),
+					)
+				: received;
 		const decision = await this.feed({ kind: "signal", signal });
 		return decision.answer ?? { kind: "accepted" };
 	}
@@ -323,6 +340,7 @@ export class RunObject extends DurableObject<Env> {
 	private async engineEnv(input: HostInput): Promise<AdvanceEnv> {
 		const meta = this.loadMeta();
 		if (meta) this.sealer ??= runSealer(this.env, meta.tenantId);
+		const callbacks = meta ? callbackMint(this.env, meta) : undefined;
 		const env: AdvanceEnv = {
 			now: this.clock.now(),
 			random: Math.random,
@@ -330,6 +348,7 @@ export class RunObject extends DurableObject<Env> {
 			// Seals and opens the values the run keeps sealed (secret inputs, maskOutput outputs).
 			sealer: this.sealer,
 			...(meta?.signingSecret ? { signingSecret: meta.signingSecret } : {}),
+			...(callbacks ? { callbacks } : {}),
 		};
 		if (!meta || !mayRequest(input) || runSecretNames(meta, this.loadPlan(meta)).length === 0)
 			return env;

@@ -53,7 +53,9 @@ export async function deliverGrants(
 							break;
 						case "cancelled":
 						case "already_finished":
-							throw new Error(`slot_granted answered as a cancel: ${answer.kind}`);
+						case "repeat":
+						case "refused":
+							throw new Error(`slot_granted answered as another signal: ${answer.kind}`);
 						default: {
 							const unknown: never = answer;
 							throw new Error(`unknown slot_granted answer ${JSON.stringify(unknown)}`);

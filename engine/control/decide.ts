@@ -1,6 +1,8 @@
 import {
 	type AdvanceEnv,
 	advance,
+	type CallbackEvent,
+	checkCallback,
 	nextWake,
 	type RunEvent,
 	type RunState,
@@ -19,7 +21,7 @@ import type { Command, ControlName, Controls, Decision, HostedRun, HostInput } f
 import { cancelledBeforeStartHeader, QUEUED_HEADER, type RunHeaderLike } from "./index-entry";
 import { indexWriteFailed, indexWritten, queueIndexWrite } from "./outbox";
 import { startEventOf } from "./run-meta";
-import type { RunSignal, SignalAnswer } from "./signals";
+import type { CallbackSignal, RunSignal, SignalAnswer } from "./signals";
 
 /**
  * The run host's decisions (docs/ARCHITECTURE.md#the-host-loop): given the run as loaded, one
@@ -97,6 +99,8 @@ function signal(draft: Draft, signal: RunSignal): SignalAnswer {
 		case "poke":
 			poke(draft);
 			return { kind: "accepted" };
+		case "callback":
+			return callback(draft, signal);
 		default: {
 			const unknown: never = signal;
 			throw new Error(`unknown signal ${JSON.stringify(unknown)}`);
@@ -167,6 +171,56 @@ function cancel(draft: Draft, by: string | null, reason: string | null): SignalA
 	}
 	advanceAndCommit(draft, { type: "cancel", by, reason }, "background");
 	return { kind: "cancelled" };
+}
+
+/**
+ * An async call's callback (docs/ARCHITECTURE.md#waiting-on-the-outside): the engine records it
+ * in one transition (committed before the sender is answered), and the task it ends goes on
+ * from a timer due now, which a waiting run acts on only once its tenant grants it a slot.
+ */
+function callback(draft: Draft, signal: CallbackSignal): SignalAnswer {
+	const { state } = draft;
+	if (!state) return { kind: "refused", reason: "unknown", message: "the run has not started" };
+	const event: CallbackEvent = {
+		type: "callback",
+		tokenHash: signal.tokenHash,
+		body: signal.body,
+		signature: signal.signature ?? null,
+	};
+	const check = checkCallback(draft.run.plan, state, event);
+	switch (check.kind) {
+		case "repeat":
+			return { kind: "repeat" };
+		case "refuse":
+			return { kind: "refused", reason: check.reason, message: check.message };
+		case "take":
+			advanceAndCommit(draft, event, "background");
+			resumeWhenDue(draft);
+			return { kind: "accepted" };
+		default: {
+			const unknown: never = check;
+			throw new Error(`unknown callback check ${JSON.stringify(unknown)}`);
+		}
+	}
+}
+
+/**
+ * After a transition that left a timer due now (an answer from outside is in): a run without a
+ * slot asks its tenant for one, in the background so the sender is answered at once; a run that
+ * holds one acts on it from its alarm, set at most 1 ms ahead.
+ */
+function resumeWhenDue(draft: Draft): void {
+	const { state } = draft;
+	if (!state || state.header.status === "COMPLETED") return;
+	const due = nextWake(state);
+	const { admission } = draft.controls;
+	if (due === null || due > draft.env.now || admission.holdsSlot || admission.waitingForSlot)
+		return;
+	draft.controls = {
+		...draft.controls,
+		admission: { ...admission, waitingForSlot: "resume" },
+	};
+	draft.background.push({ kind: "acquire_slot" });
 }
 
 /** The sweeper's nudge for a run whose index looks stuck: act on due timers, rewrite the index. */

@@ -1,4 +1,4 @@
-import type { RunResult } from "../run";
+import type { JsonValue, RunResult } from "../run";
 
 /**
  * What reaches a run from outside its own alarm and calls (docs/ARCHITECTURE.md#a-signal).
@@ -12,7 +12,24 @@ export type RunSignal =
 	/** Someone cancels the run. */
 	| { kind: "cancel"; by: string | null; reason: string | null }
 	/** The sweeper found the run's index entry overdue: act on what is due, rewrite the entry. */
-	| { kind: "poke" };
+	| { kind: "poke" }
+	/** An async WEBHOOK attempt's callback (docs/ARCHITECTURE.md#waiting-on-the-outside). */
+	| CallbackSignal;
+
+export interface CallbackSignal {
+	kind: "callback";
+	/** SHA-256 of the token in the callback URL (engine/crypto/token.ts): the run never sees the token. */
+	tokenHash: string;
+	/** The callback's body, parsed. */
+	body: JsonValue;
+	/**
+	 * The delivery's Standard Webhooks headers and raw body when it carries a signature; the host
+	 * checks them against the node's secret, if the node asks for one, before deciding.
+	 */
+	signed: { headers: Record<string, string>; payload: string } | null;
+	/** Filled in by the host: the signature checked against the node's secret (null: not asked). */
+	signature?: "valid" | "invalid" | null;
+}
 
 /** What a run answers a signal. Every signal may be sent again: a repeat changes nothing. */
 export type SignalAnswer =
@@ -23,4 +40,15 @@ export type SignalAnswer =
 	/** cancel: the run had already ended, with this result. */
 	| { kind: "already_finished"; result: RunResult | null }
 	/** Any signal: no such run (its creation never finished: the object died before storing it). */
-	| { kind: "no_such_run" };
+	| { kind: "no_such_run" }
+	/** An answer from outside (a callback) that was already taken: nothing changed. */
+	| { kind: "repeat" }
+	/** An answer from outside the run does not take; `reason` says which HTTP answer fits. */
+	| { kind: "refused"; reason: RefusalReason; message: string };
+
+/**
+ * Why a run refuses an answer from outside: `unknown` (no such callback or link: 404), `closed`
+ * (what it answers is over: 409), `unsigned` (a signature the node asks for is missing or
+ * wrong: 401).
+ */
+export type RefusalReason = "unknown" | "closed" | "unsigned";

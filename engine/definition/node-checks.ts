@@ -77,7 +77,17 @@ function checkNode(def: WorkflowDefinition, node: WorkflowNode, i: number): Defi
 			}
 			break;
 		case "SCHEDULE_TRIGGER":
+			break;
 		case "WEBHOOK":
+			if (config.synchronized && config.callback !== undefined) {
+				issues.push(
+					issue(
+						at("config", "callback"),
+						"callback_needs_async",
+						"callback settings apply only to a WEBHOOK with synchronized: false",
+					),
+				);
+			}
 			break;
 		case "CONDITION":
 			issues.push(

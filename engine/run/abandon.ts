@@ -1,11 +1,12 @@
 /**
  * Stops caring about a task's open work: ends an in-flight attempt (and tells the shell it
- * may abort the call) and drops its retry and timeout timers. Safe to call on a task with
+ * may abort the call), drops its retry and timeout timers and anything it waited on outside. Safe to call on a task with
  * nothing open. A response that still arrives later is stale and ignored (tasks.ts).
  */
 import type { ErrorInfo, TaskRef } from "./state";
 import type { Step } from "./step";
 import { attemptTimeoutKey, retryTimerKey } from "./timers";
+import { endWait } from "./waits";
 
 export function abandonOpenWork(step: Step, ref: TaskRef, error: ErrorInfo): void {
 	const task = step.task(ref);
@@ -17,6 +18,7 @@ export function abandonOpenWork(step: Step, ref: TaskRef, error: ErrorInfo): voi
 	}
 	step.clearTimer(retryTimerKey(ref));
 	step.clearTimer(attemptTimeoutKey(ref));
+	endWait(step, ref);
 	step.touchTask(ref);
 }
 

@@ -15,10 +15,11 @@ import {
 	succeedRun,
 	workflowTimedOut,
 } from "./lifecycle";
+import { onWaitTimer } from "./outside";
 import type { Plan } from "./plan";
 import { isTerminal, type RunState, type Timer } from "./state";
 import { Step } from "./step";
-import { onAttemptResult, onAttemptTimeout, onRetryDue } from "./tasks";
+import { onAttemptResult, onAttemptTimeout, onCallback, onRetryDue } from "./tasks";
 import { dueTimers, nextWake, timerFiredDetail } from "./timers";
 
 export function advance(
@@ -60,6 +61,11 @@ export function advance(
 		case "cancel":
 			cancelRun(step, event);
 			break;
+		case "callback":
+			onCallback(step, event);
+			// Checked by the host first; one that finds nothing to take changes nothing.
+			if (!step.changedAnything()) return ignored(state, "the callback was not taken");
+			break;
 		default: {
 			const _exhaustive: never = event;
 			return _exhaustive;
@@ -84,6 +90,10 @@ function fireTimer(step: Step, timer: Timer, callsInFlight: string[] | undefined
 			return;
 		case "workflow_timeout":
 			workflowTimedOut(step);
+			return;
+		case "wait_over":
+		case "wait_timeout":
+			onWaitTimer(step, timer);
 			return;
 		default: {
 			const _exhaustive: never = timer;

@@ -25,6 +25,10 @@ export const RUN_ERROR_CODES = [
 	"not_supported",
 	"secret_not_found",
 	"secret_unreadable",
+	/** An async WEBHOOK's callback reported `{ "status": "FAILED" }`: the job's own verdict. */
+	"callback_failed",
+	/** An async WEBHOOK cannot get a callback URL: this Stepline has no PUBLIC_URL. */
+	"callback_unavailable",
 	"cancelled",
 	/** An attempt's, never a node's: its call was cut off by a restart and is sent again. */
 	"interrupted",

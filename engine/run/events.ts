@@ -83,7 +83,26 @@ export interface CancelEvent {
 	reason: string | null;
 }
 
-export type RunEvent = StartEvent | AttemptResultEvent | TimerDueEvent | CancelEvent;
+/**
+ * The outside called back an async WEBHOOK attempt (docs/ARCHITECTURE.md#waiting-on-the-outside).
+ * The shell hashed the token from the URL and, when the node asks for one, checked the
+ * signature; `checkCallback` (callback.ts) says first whether the run takes it.
+ */
+export interface CallbackEvent {
+	type: "callback";
+	tokenHash: string;
+	/** The callback's body: `{ status, output }`, or anything, taken as the output. */
+	body: JsonValue;
+	/** The Standard Webhooks signature checked against the node's secret: null = not asked for. */
+	signature: "valid" | "invalid" | null;
+}
+
+export type RunEvent =
+	| StartEvent
+	| AttemptResultEvent
+	| TimerDueEvent
+	| CancelEvent
+	| CallbackEvent;
 
 export interface OutgoingRequest {
 	url: string;
@@ -143,6 +162,8 @@ export type HistoryType =
 	| "attempt_succeeded"
 	| "attempt_failed"
 	| "retry_scheduled"
+	/** The outside answered a waiting task (a callback arrived). */
+	| "signal_received"
 	| "timer_fired"
 	| "event_ignored";
 
@@ -205,6 +226,15 @@ export interface AdvanceEnv {
 	 * sealing.ts), bound to the run's tenant. Required when the run has either.
 	 */
 	sealer?: ValueSealer;
+	/**
+	 * Mints the callback URL an async WEBHOOK attempt sends; absent, such a node fails with
+	 * `callback_unavailable`. `token` is random: the run keeps only its hash (engine/crypto/token.ts).
+	 */
+	callbacks?: CallbackMint;
+}
+
+export interface CallbackMint {
+	mint(): { url: string; token: string };
 }
 
 export interface SecretValues {

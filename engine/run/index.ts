@@ -119,6 +119,8 @@
  * Error codes: `RunErrorCode`, every one listed with its meaning in errors.ts.
  */
 export { advance } from "./advance";
+export type { CallbackCheck } from "./callback";
+export { CALLBACK_URL_HEADER, callbackSecretFor, checkCallback } from "./callback";
 // For tools that explain a run without running it (dry runs): the context templates see.
 export { contextFor } from "./context";
 export type { RunErrorCode } from "./errors";
@@ -128,6 +130,8 @@ export type {
 	AdvanceEnv,
 	AttemptOutcome,
 	AttemptResultEvent,
+	CallbackEvent,
+	CallbackMint,
 	CancelEvent,
 	Effect,
 	HistoryEvent,
@@ -148,6 +152,7 @@ export type { Evaluated } from "./expressions";
 export { evaluateExpression } from "./expressions";
 export type { HttpResponse, RawHttpResponse, ResponseExcerpt } from "./http-response";
 export {
+	isJsonContentType,
 	RESPONSE_BODY_LIMIT_BYTES,
 	RESPONSE_EXCERPT_BYTES,
 	readResponse,
@@ -176,6 +181,8 @@ export type {
 	NodeReuse,
 	NodeRun,
 	NodeStatus,
+	OutsideWait,
+	ReceivedCallback,
 	RunHeader,
 	RunResult,
 	RunState,

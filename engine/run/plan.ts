@@ -19,7 +19,8 @@ export const MAX_FOREACH_ITEMS = 1_000;
 /** What the engine does with a node, decided once from its config. */
 export type NodeKind =
 	| { kind: "trigger" }
-	| { kind: "webhook" }
+	/** `async`: `synchronized: false`, the attempt ends with a callback (callback.ts). */
+	| { kind: "webhook"; async: boolean }
 	| { kind: "condition" }
 	| { kind: "delay" }
 	| { kind: "unsupported"; why: string };
@@ -31,7 +32,14 @@ export interface PlannedNode {
 	incoming: readonly Connection[];
 	outgoing: readonly Connection[];
 	joinStrategy: "all" | "any";
+	/** An attempt's request: abort it and time it out after this long. */
 	timeoutMs: number;
+	/**
+	 * An async WEBHOOK's `timeout`: the whole attempt, request and callback, must end within it
+	 * (then it is retried or fails like a timed-out call). Null: the callback is waited for until
+	 * the run's own timeout or a cancel.
+	 */
+	callbackTimeoutMs: number | null;
 	startDelayMs: number;
 	retry: RetryPolicy;
 	forEach: { items: string; concurrency: number } | null;
@@ -97,14 +105,20 @@ function planNode(node: WorkflowNode, graph: ReturnType<typeof graphOf>): Planne
 			: typeof node.forEach === "string"
 				? { items: node.forEach, concurrency: DEFAULT_FOREACH_CONCURRENCY }
 				: { items: node.forEach.items, concurrency: node.forEach.concurrency };
+	const kind = kindOf(node);
+	const isAsync = kind.kind === "webhook" && kind.async;
 	return {
 		id: node.identifier,
 		node,
-		kind: kindOf(node),
+		kind,
 		incoming: (graph.incoming.get(node.identifier) ?? []).map((e) => e.connection),
 		outgoing: (graph.outgoing.get(node.identifier) ?? []).map((e) => e.connection),
 		joinStrategy: node.joinStrategy ?? "all",
-		timeoutMs: timeout.ms ?? DEFAULT_ATTEMPT_TIMEOUT_MS,
+		// An async call's request gets the usual bound; its `timeout` covers the wait for the callback.
+		timeoutMs: isAsync
+			? Math.min(timeout.ms ?? DEFAULT_ATTEMPT_TIMEOUT_MS, DEFAULT_ATTEMPT_TIMEOUT_MS)
+			: (timeout.ms ?? DEFAULT_ATTEMPT_TIMEOUT_MS),
+		callbackTimeoutMs: isAsync ? timeout.ms : null,
 		startDelayMs: startDelay.ms ?? 0,
 		retry,
 		forEach,
@@ -119,12 +133,7 @@ function kindOf(node: WorkflowNode): NodeKind {
 	if (isTriggerType(config.type)) return { kind: "trigger" };
 	switch (config.type) {
 		case "WEBHOOK":
-			return config.synchronized
-				? { kind: "webhook" }
-				: {
-						kind: "unsupported",
-						why: "WEBHOOK nodes with synchronized: false (waiting for a callback) are not supported yet",
-					};
+			return { kind: "webhook", async: !config.synchronized };
 		case "CONDITION":
 			return { kind: "condition" };
 		case "DELAY":

@@ -49,6 +49,12 @@ export interface AttemptRecord {
 	response?: ResponseExcerpt;
 	/** Why this attempt failed (it may still have been retried). */
 	error: ErrorInfo | null;
+	/**
+	 * An async call's callback (WEBHOOK `synchronized: false`): the hash of the token in the
+	 * callback URL it sent, and when the callback arrived. Kept on the attempt so a callback
+	 * for an attempt that is over is recognised (repeat: no change; never answered: refused).
+	 */
+	callback?: { tokenHash: string; receivedAt: number | null };
 }
 
 /** What node runs and forEach item runs have in common: the unit that makes calls. */
@@ -62,6 +68,33 @@ export interface TaskRun {
 	output: JsonValue;
 	error: ErrorInfo | null;
 	logs: LogEntry[];
+	/** What the task waits on from outside the run, while it does (waits.ts). */
+	waitingOn?: OutsideWait | null;
+}
+
+/**
+ * What a task waits on from outside the run (docs/ARCHITECTURE.md#waiting-on-the-outside): the
+ * run holds no slot meanwhile. When the answer is in, a `wait_over` timer due at once finishes
+ * the task as soon as the run holds a slot again.
+ */
+export type OutsideWait = CallbackWait;
+
+/** An async WEBHOOK attempt waits for its callback (callback.ts). */
+export interface CallbackWait {
+	kind: "callback";
+	attempt: number;
+	since: number;
+	/** Set when the callback arrived; the task finishes from it. */
+	received: ReceivedCallback | null;
+}
+
+export interface ReceivedCallback {
+	at: number;
+	status: "SUCCESS" | "FAILED";
+	/** `output` of a `{ status, output }` body, else the whole body. */
+	output: JsonValue;
+	/** The body as received: `.response.data` in the node's variables. */
+	body: JsonValue;
 }
 
 export interface ForEachProgress {
@@ -114,7 +147,11 @@ export type TimerPurpose =
 	| { kind: "delay"; node: string }
 	| { kind: "retry"; node: string; item: number | null; attempt: number }
 	| { kind: "attempt_timeout"; node: string; item: number | null; attempt: number }
-	| { kind: "workflow_timeout" };
+	| { kind: "workflow_timeout" }
+	/** The outside answered a waiting task: finish it once the run holds a slot (waits.ts). */
+	| { kind: "wait_over"; node: string; item: number | null }
+	/** A task waiting on the outside gives up. */
+	| { kind: "wait_timeout"; node: string; item: number | null };
 
 export type Timer = TimerPurpose & { at: number };
 

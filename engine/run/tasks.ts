@@ -5,13 +5,20 @@
  * harmless: they are noted and change nothing else.
  */
 import { abandonOpenWork } from "./abandon";
-import { type AttemptOutcome, type AttemptResultEvent, callKey } from "./events";
+import { callbackTimedOut, checkCallback, concludeCallback, receiveCallback } from "./callback";
+import {
+	type AttemptOutcome,
+	type AttemptResultEvent,
+	type CallbackEvent,
+	callKey,
+} from "./events";
 import { nodeFailed, nodeSucceeded } from "./flow";
 import { itemFailed, itemSucceeded, refreshForEachStatus } from "./foreach";
 import type { JsonValue } from "./json";
 import { type ErrorInfo, type TaskRef, type TaskRun, type TimerPurpose, taskKey } from "./state";
 import type { Step } from "./step";
-import { type AttemptVerdict, concludeAttempt, startAttempt } from "./webhook";
+import type { AttemptVerdict } from "./verdicts";
+import { concludeAttempt, startAttempt } from "./webhook";
 
 /** Launches attempt 1 of a task; used for a plain WEBHOOK node and for each forEach item. */
 export function startTask(step: Step, ref: TaskRef): void {
@@ -63,7 +70,30 @@ export function onAttemptTimeout(
 }
 
 function conclude(step: Step, ref: TaskRef, outcome: AttemptOutcome): void {
-	const verdict: AttemptVerdict = concludeAttempt(step, ref, outcome);
+	applyVerdict(step, ref, concludeAttempt(step, ref, outcome));
+}
+
+/** An async call's callback: recorded now, acted on when its `wait_over` timer fires. */
+export function onCallback(step: Step, event: CallbackEvent): void {
+	const check = checkCallback(step.plan, step.state, event);
+	if (check.kind !== "take") return;
+	receiveCallback(step, event, check.ref, check.matched);
+}
+
+/** The callback of a waiting task is in and the run holds a slot: the attempt ends by it. */
+export function onCallbackWaitOver(step: Step, ref: TaskRef): void {
+	const verdict = concludeCallback(step, ref);
+	if (verdict) applyVerdict(step, ref, verdict);
+}
+
+/** The task's callback did not come within its `timeout`. */
+export function onCallbackTimeout(step: Step, ref: TaskRef): void {
+	const task = findTask(step, ref);
+	if (task?.status !== "WAITING" || task.waitingOn?.kind !== "callback") return;
+	applyVerdict(step, ref, callbackTimedOut(step, ref));
+}
+
+function applyVerdict(step: Step, ref: TaskRef, verdict: AttemptVerdict): void {
 	switch (verdict.kind) {
 		case "succeeded":
 			taskSucceeded(step, ref, verdict.output, verdict.detail);
@@ -72,6 +102,7 @@ function conclude(step: Step, ref: TaskRef, outcome: AttemptOutcome): void {
 			taskFailed(step, ref, verdict.error);
 			return;
 		case "retrying":
+		case "waiting":
 			if (ref.item !== null) refreshForEachStatus(step, ref.node);
 			return;
 		case "resend":
@@ -95,6 +126,9 @@ function whyStale(step: Step, ref: TaskRef, attempt: number): string | null {
 		return `attempt ${attempt} is not the current attempt of ${taskKey(ref)}`;
 	}
 	if (last.endedAt !== null) return `attempt ${attempt} of ${taskKey(ref)} already ended`;
+	if (task.status === "WAITING" && task.waitingOn?.kind === "callback") {
+		return `attempt ${attempt} of ${taskKey(ref)} was answered already and waits for its callback`;
+	}
 	return null;
 }
 

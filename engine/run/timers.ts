@@ -13,6 +13,8 @@ export function timerKey(purpose: TimerPurpose): string {
 			return `${purpose.kind}:${purpose.node}`;
 		case "retry":
 		case "attempt_timeout":
+		case "wait_over":
+		case "wait_timeout":
 			return `${purpose.kind}:${taskKey(purpose)}`;
 		case "workflow_timeout":
 			return "workflow_timeout";
@@ -29,6 +31,14 @@ export function retryTimerKey(ref: TaskRef): string {
 
 export function attemptTimeoutKey(ref: TaskRef): string {
 	return `attempt_timeout:${taskKey(ref)}`;
+}
+
+export function waitOverKey(ref: TaskRef): string {
+	return `wait_over:${taskKey(ref)}`;
+}
+
+export function waitTimeoutKey(ref: TaskRef): string {
+	return `wait_timeout:${taskKey(ref)}`;
 }
 
 /** Due timers, earliest first (ties by key, so the order never depends on storage order). */
@@ -61,6 +71,10 @@ export function timerFiredDetail(timer: Timer, lateByMs: number): string {
 			return `attempt ${timer.attempt} of ${taskKey(timer)} reached its timeout${late}`;
 		case "workflow_timeout":
 			return `the workflow timeout was reached${late}`;
+		case "wait_over":
+			return `${taskKey(timer)} goes on: the answer it waited for is in${late}`;
+		case "wait_timeout":
+			return `${taskKey(timer)} stopped waiting: its timeout was reached${late}`;
 		default: {
 			const _exhaustive: never = timer;
 			return _exhaustive;

@@ -4,34 +4,42 @@
  * effect (the shell commits the state, then calls), and turn the result into a verdict.
  * This file decides; tasks.ts routes the verdict to the node or its forEach.
  */
-
 import { HEADER_SIGNATURE } from "../crypto/standard-webhooks";
 import type { WebhookConfig } from "../definition";
-import { contextFor, hasSealedValues, unopenedFor } from "./context";
-import type { RunErrorCode } from "./errors";
+import {
+	armCallback,
+	awaitCallback,
+	CALLBACK_URL_HEADER,
+	concludeCallback,
+	mintCallback,
+} from "./callback";
+import { hasSealedValues, unopenedFor } from "./context";
 import type { AttemptOutcome } from "./events";
-import { renderTemplates } from "./expressions";
 import { isSuccessStatus, readResponse, responseExcerpt } from "./http-response";
-import type { JsonObject, JsonValue } from "./json";
+import type { JsonObject } from "./json";
 import { keptResponse } from "./mask-output";
 import { type Masker, maskHeaders, maskUrl, REDACTED, readableRedactions } from "./masking";
 import { plannedNode } from "./plan";
-import { type BuiltRequest, buildRequest, templateFailure } from "./request";
-import { type AttemptFailure, decideRetry, formatMs } from "./retry";
-import type { Reader } from "./sealing";
+import { type BuiltRequest, buildRequest } from "./request";
+import type { AttemptFailure } from "./retry";
+import { formatMs } from "./retry";
 import { requestSecrets } from "./secrets";
-import type { AttemptRecord, ErrorInfo, TaskRef, TaskRun } from "./state";
+import type { AttemptRecord, ErrorInfo, TaskRef } from "./state";
 import type { Step } from "./step";
-import { attemptTimeoutKey, retryTimerKey } from "./timers";
+import { attemptTimeoutKey } from "./timers";
+import {
+	type AttemptVerdict,
+	failAttempt,
+	INTERRUPTED,
+	interruptedAttempts,
+	retryOrFail,
+	succeeded,
+	taskContext,
+} from "./verdicts";
+import { endWait } from "./waits";
 
 export type AttemptStart = { kind: "started" } | { kind: "failed"; error: ErrorInfo };
-
-export type AttemptVerdict =
-	| { kind: "succeeded"; output: JsonValue; detail: string }
-	| { kind: "retrying" }
-	/** Send the call again now, as attempt `attempt` (an interrupted call). */
-	| { kind: "resend"; attempt: number }
-	| { kind: "failed"; error: ErrorInfo };
+export type { AttemptVerdict } from "./verdicts";
 
 /**
  * How many interrupted calls of one task are sent again without counting against its retry
@@ -40,30 +48,8 @@ export type AttemptVerdict =
  */
 export const MAX_INTERRUPTED_RESENDS = 3;
 
-const INTERRUPTED = "interrupted";
-
-/** Attempts of the task cut off by a restart: they do not count against the retry policy. */
-const interruptedAttempts = (task: TaskRun) =>
-	task.attempts.filter((a) => a.error?.code === INTERRUPTED).length;
-
 export function idempotencyKey(runId: string, ref: TaskRef): string {
 	return ref.item === null ? `${runId}:${ref.node}` : `${runId}:${ref.node}:${ref.item}`;
-}
-
-/**
- * A task's context for `reader`: its request (request), its variables (node), or the record
- * of its request (workflow: every sealed value REDACTED).
- */
-export function taskContext(
-	step: Step,
-	ref: TaskRef,
-	reader: Reader,
-	response?: JsonValue,
-): JsonObject {
-	const access = step.access(reader);
-	if (ref.item === null) return contextFor(step.state, { response }, access);
-	const item = step.task(ref) as { item?: JsonValue };
-	return contextFor(step.state, { item: item.item ?? null, index: ref.item, response }, access);
 }
 
 function webhookConfig(step: Step, node: string): WebhookConfig {
@@ -74,6 +60,7 @@ function webhookConfig(step: Step, node: string): WebhookConfig {
 
 export function startAttempt(step: Step, ref: TaskRef, attempt: number): AttemptStart {
 	const planned = plannedNode(step.plan, ref.node);
+	const config = webhookConfig(step, ref.node);
 	const key = idempotencyKey(step.state.header.runId, ref);
 	const secrets = requestSecrets(step, planned);
 	if (!secrets.ok) return { kind: "failed", error: secrets.error };
@@ -82,31 +69,42 @@ export function startAttempt(step: Step, ref: TaskRef, attempt: number): Attempt
 	if (unopened !== null) {
 		return { kind: "failed", error: { code: "secret_unreadable", message: unopened } };
 	}
-	const config = webhookConfig(step, ref.node);
-	const context = { ...taskContext(step, ref, "request"), secrets: secrets.secrets };
+	// An async call carries a fresh callback URL per attempt (callback.ts).
+	const callback = config.synchronized ? null : mintCallback(step);
+	if (callback?.kind === "failed") return callback;
+	const callbackContext: JsonObject = callback ? { callback: { url: callback.url } } : {};
+	const context = {
+		...taskContext(step, ref, "request"),
+		secrets: secrets.secrets,
+		...callbackContext,
+	};
 	const signedAt = secrets.signingSecret === null ? null : Math.floor(step.now / 1000);
 	const built = buildRequest(step, config, context, key, signedAt);
 	// A template error can quote what it was given, secrets included.
 	if (built.kind === "failed") return { kind: "failed", error: step.masker.json(built.error) };
 	const { request } = built;
-	const kept = recordedRequest(step, ref, config, key, built, signedAt);
+	if (callback) request.headers[CALLBACK_URL_HEADER] = callback.url;
+	const kept = recordedRequest(step, ref, config, key, built, signedAt, callbackContext);
 	const record: AttemptRecord = {
 		number: attempt,
 		startedAt: step.now,
 		endedAt: null,
 		// What was sent, as the run keeps it: credential-looking headers and query parameters
-		// hidden by name, every secret value hidden wherever it went.
-		request: step.masker.json({
-			method: kept.request.method,
-			url: readableRedactions(maskUrl(kept.request.url)),
-			// The signature is made when the call is sent; like any credential it shows masked.
-			headers: maskHeaders(
-				signedAt === null
-					? kept.request.headers
-					: { ...kept.request.headers, [HEADER_SIGNATURE]: "" },
-			),
-			body: kept.bodyValue,
-		}),
+		// hidden by name, every secret value (and a callback's token) hidden wherever it went.
+		request: hideToken(
+			callback,
+			step.masker.json({
+				method: kept.request.method,
+				url: readableRedactions(maskUrl(kept.request.url)),
+				// The signature is made when the call is sent; like any credential it shows masked.
+				headers: maskHeaders(
+					signedAt === null
+						? kept.request.headers
+						: { ...kept.request.headers, [HEADER_SIGNATURE]: "" },
+				),
+				body: kept.bodyValue,
+			}),
+		),
 		responseStatus: null,
 		error: null,
 	};
@@ -114,6 +112,9 @@ export function startAttempt(step: Step, ref: TaskRef, attempt: number): Attempt
 	task.attempts.push(record);
 	task.status = "IN_PROGRESS";
 	task.startedAt ??= step.now;
+	// Armed with "attempt N started", before the request leaves: a quick receiver may call back
+	// before its answer to the request arrives.
+	if (callback) armCallback(step, ref, record, callback.tokenHash);
 	step.touchTask(ref);
 	step.setTimer(attemptTimeoutKey(ref), {
 		kind: "attempt_timeout",
@@ -123,9 +124,10 @@ export function startAttempt(step: Step, ref: TaskRef, attempt: number): Attempt
 		at: step.now + planned.timeoutMs,
 	});
 	const of = planned.retry.maxAttempts > 1 ? ` of ${planned.retry.maxAttempts}` : "";
+	const then = callback ? ", then waits for its callback" : "";
 	step.note(
 		"attempt_started",
-		`attempt ${attempt}${of}: ${request.method} ${record.request.url} (gives up after ${formatMs(planned.timeoutMs)})`,
+		`attempt ${attempt}${of}: ${request.method} ${record.request.url} (gives up after ${formatMs(planned.timeoutMs)}${then})`,
 		ref,
 	);
 	step.emit({
@@ -156,13 +158,18 @@ function recordedRequest(
 	key: string,
 	sent: Extract<BuiltRequest, { kind: "built" }>,
 	signedAt: number | null,
+	callbackContext: JsonObject,
 ): Extract<BuiltRequest, { kind: "built" }> {
 	const planned = plannedNode(step.plan, ref.node);
 	if (planned.secrets.length === 0 && !hasSealedValues(step.state)) return sent;
 	const hidden = Object.fromEntries(planned.secrets.map((name) => [name, REDACTED]));
-	const context = { ...taskContext(step, ref, "workflow"), secrets: hidden };
+	const context = { ...taskContext(step, ref, "workflow"), secrets: hidden, ...callbackContext };
 	const seen = buildRequest(step, config, context, key, signedAt);
 	return seen.kind === "built" ? seen : sent;
+}
+
+function hideToken<T>(callback: { masker: Masker } | null, value: T): T {
+	return callback ? callback.masker.json(value) : value;
 }
 
 /**
@@ -184,6 +191,21 @@ export function concludeAttempt(
 	step.touchTask(ref);
 	const call = `${attempt.request.method} ${attempt.request.url}`;
 	const took = formatMs(step.now - attempt.startedAt);
+	const wait = task.waitingOn;
+	if (wait?.kind === "callback") {
+		if (outcome.kind === "response") attempt.responseStatus = outcome.response.status;
+		// The receiver called back before its answer to the request came: the callback decides.
+		const byCallback = concludeCallback(step, ref);
+		if (byCallback) return byCallback;
+	}
+	// Any other end of the request ends the attempt, and with it the wait for its callback (a
+	// retry arms a new one).
+	const failedRequest = (verdict: AttemptVerdict): AttemptVerdict => {
+		if (verdict.kind !== "waiting" && wait?.kind === "callback" && task.waitingOn) {
+			endWait(step, ref);
+		}
+		return verdict;
+	};
 	switch (outcome.kind) {
 		case "response": {
 			attempt.responseStatus = outcome.response.status;
@@ -192,7 +214,9 @@ export function concludeAttempt(
 			attempt.response = keptResponse(step, ref.node, responseExcerpt(outcome.response));
 			const reading = readResponse(outcome.response);
 			if (reading.kind === "too_large") {
-				return failAttempt(step, ref, attempt, "response_too_large", `${call}: ${reading.message}`);
+				return failedRequest(
+					failAttempt(step, ref, attempt, "response_too_large", `${call}: ${reading.message}`),
+				);
 			}
 			if (reading.warning !== null) step.log(ref, "warn", reading.warning);
 			const { response } = reading;
@@ -202,30 +226,26 @@ export function concludeAttempt(
 					status: response.status,
 					headers: response.headers,
 				};
-				return retryOrFail(step, ref, attempt, failure, "http_error", call);
+				return failedRequest(retryOrFail(step, ref, attempt, failure, "http_error", call));
 			}
 			step.log(ref, "info", `${call} answered ${response.status} in ${took}`);
+			if (wait?.kind === "callback") {
+				attempt.endedAt = null;
+				return awaitCallback(step, ref, attempt);
+			}
 			step.note("attempt_succeeded", `${call} answered ${response.status} in ${took}`, ref);
 			const responseValue = response as unknown as JsonObject;
-			const variables = plannedNode(step.plan, ref.node).node.variables;
-			if (variables === undefined) {
-				return { kind: "succeeded", output: responseValue, detail: `output is the response` };
-			}
-			const mapped = renderTemplates(
-				variables,
-				taskContext(step, ref, "node", responseValue),
-				step.now,
-			);
-			if (!mapped.ok) return templateFailure("variables", mapped.error);
-			return { kind: "succeeded", output: mapped.value, detail: "output mapped by variables" };
+			return succeeded(step, ref, responseValue, responseValue, "the response");
 		}
 		case "network_error": {
 			const failure: AttemptFailure = { ...outcome };
-			return retryOrFail(step, ref, attempt, failure, "network_error", call);
+			return failedRequest(retryOrFail(step, ref, attempt, failure, "network_error", call));
 		}
 		case "timeout": {
 			const timeoutMs = plannedNode(step.plan, ref.node).timeoutMs;
-			return retryOrFail(step, ref, attempt, { kind: "timeout", timeoutMs }, "timeout", call);
+			return failedRequest(
+				retryOrFail(step, ref, attempt, { kind: "timeout", timeoutMs }, "timeout", call),
+			);
 		}
 		case "interrupted": {
 			if (interruptedAttempts(task) < MAX_INTERRUPTED_RESENDS) {
@@ -235,10 +255,12 @@ export function concludeAttempt(
 				};
 				step.log(ref, "warn", attempt.error.message);
 				step.note("attempt_failed", attempt.error.message, ref);
-				return { kind: "resend", attempt: attempt.number + 1 };
+				return failedRequest({ kind: "resend", attempt: attempt.number + 1 });
 			}
 			const timeoutMs = plannedNode(step.plan, ref.node).timeoutMs;
-			return retryOrFail(step, ref, attempt, { kind: "timeout", timeoutMs }, "timeout", call);
+			return failedRequest(
+				retryOrFail(step, ref, attempt, { kind: "timeout", timeoutMs }, "timeout", call),
+			);
 		}
 		default: {
 			const _exhaustive: never = outcome;
@@ -262,63 +284,4 @@ function maskOutcome(masker: Masker, outcome: AttemptOutcome): AttemptOutcome {
 			return _exhaustive;
 		}
 	}
-}
-
-function retryOrFail(
-	step: Step,
-	ref: TaskRef,
-	attempt: AttemptRecord,
-	failure: AttemptFailure,
-	code: RunErrorCode,
-	call: string,
-): AttemptVerdict {
-	const planned = plannedNode(step.plan, ref.node);
-	const decision = decideRetry(
-		planned.retry,
-		failure,
-		attempt.number,
-		step.now,
-		step.env.random,
-		interruptedAttempts(step.task(ref)),
-	);
-	switch (decision.kind) {
-		case "fail":
-			return failAttempt(step, ref, attempt, code, `${call}: ${decision.reason}`);
-		case "retry": {
-			attempt.error = { code, message: `${call}: ${decision.reason}` };
-			step.log(ref, "warn", attempt.error.message);
-			step.note("attempt_failed", attempt.error.message, ref);
-			step.setTimer(retryTimerKey(ref), {
-				kind: "retry",
-				node: ref.node,
-				item: ref.item,
-				attempt: decision.attempt,
-				at: decision.at,
-			});
-			step.task(ref).status = "WAITING";
-			step.note(
-				"retry_scheduled",
-				`attempt ${decision.attempt} is due at ${new Date(decision.at).toISOString()} (in ${formatMs(decision.delayMs)})`,
-				ref,
-			);
-			return { kind: "retrying" };
-		}
-		default: {
-			const _exhaustive: never = decision;
-			return _exhaustive;
-		}
-	}
-}
-
-function failAttempt(
-	step: Step,
-	ref: TaskRef,
-	attempt: AttemptRecord,
-	code: RunErrorCode,
-	message: string,
-): AttemptVerdict {
-	attempt.error = { code, message };
-	step.log(ref, "error", message);
-	step.note("attempt_failed", message, ref);
-	return { kind: "failed", error: { code, message } };
 }

@@ -75,14 +75,14 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
 	const devVars = join(dir, "dev.vars");
 	const secret = randomBytes(32).toString("base64url");
 	const masterKey = options.masterKey ?? `k1:${randomBytes(32).toString("base64")}`;
-	writeFileSync(
-		devVars,
-		`JWT_SECRET=${secret}\nSECRETS_MASTER_KEY=${masterKey}\nALLOW_LOOPBACK_TARGETS=true\n`,
-		{ mode: 0o600 },
-	);
 	await applyMigrations(persistDir);
 
 	const port = await freePort();
+	writeFileSync(
+		devVars,
+		`JWT_SECRET=${secret}\nSECRETS_MASTER_KEY=${masterKey}\nALLOW_LOOPBACK_TARGETS=true\nPUBLIC_URL=http://127.0.0.1:${port}\n`,
+		{ mode: 0o600 },
+	);
 	const inspectorPort = await freePort(); // the default 9229 may belong to the developer's server
 	const baseUrl = `http://127.0.0.1:${port}`;
 	const args = [wranglerBin, "dev", "--port", String(port), "--ip", "127.0.0.1"];

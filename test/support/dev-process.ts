@@ -103,10 +103,13 @@ export async function createDevProcess(opts: DevProcessOptions = {}): Promise<De
 	const dir = mkdtempSync(join(opts.stateParent ?? tmpdir(), "stepline-dev-"));
 	const persistDir = join(dir, "state");
 	const devVars = join(dir, "dev.vars");
+	const port = await freePort();
 	const vars = {
 		JWT_SECRET: randomBytes(32).toString("base64url"),
 		SECRETS_MASTER_KEY: `k1:${randomBytes(32).toString("base64")}`,
 		ALLOW_LOOPBACK_TARGETS: "true",
+		// Callback URLs point back at this server, across restarts on the same port.
+		PUBLIC_URL: `http://127.0.0.1:${port}`,
 	};
 	const lines = Object.entries({ ...vars, ...opts.vars }).map(([k, v]) => `${k}=${v}`);
 	writeFileSync(devVars, `${lines.join("\n")}\n`, { mode: 0o600 });
@@ -118,7 +121,6 @@ export async function createDevProcess(opts: DevProcessOptions = {}): Promise<De
 		),
 		{ cwd: repoRoot, env: childEnv },
 	);
-	const port = await freePort();
 	const inspectorPort = await freePort();
 	const baseUrl = `http://127.0.0.1:${port}`;
 	let pgid: number | null = null;

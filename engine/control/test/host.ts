@@ -29,6 +29,8 @@ export class TestHost {
 	/** Controls as the last decision wrote them (a transition's row, or `writeNow`). */
 	stored: Partial<Controls> = {};
 	readonly decisions: Decision[] = [];
+	/** Callback tokens minted so far (`token<n>xxx…`). */
+	minted = 0;
 
 	/**
 	 * `confirmIndexWrites`: D1 answers every index write at once (fed back as index_written, as
@@ -64,7 +66,17 @@ export class TestHost {
 	}
 
 	feed(input: HostInput): Decision {
-		const decision = decide(this.run, input, { now: this.now, random: () => 0.5 });
+		const decision = decide(this.run, input, {
+			now: this.now,
+			random: () => 0.5,
+			callbacks: {
+				mint: () => {
+					this.minted += 1;
+					const token = `token${this.minted}`.padEnd(43, "x");
+					return { token, url: `https://stepline.test/callbacks/run.${token}` };
+				},
+			},
+		});
 		if (decision.transition) {
 			this.run.state = decision.transition.state;
 			this.stored = { ...decision.controls };

@@ -63,6 +63,14 @@ export const webhookConfigSchema = z.strictObject({
 	signature: z
 		.strictObject({ type: z.literal("STANDARD_WEBHOOKS"), secret: identifierSchema })
 		.optional(),
+	/** With synchronized: false, take only callbacks signed with this tenant secret. */
+	callback: z
+		.strictObject({
+			signature: z
+				.strictObject({ type: z.literal("STANDARD_WEBHOOKS"), secret: identifierSchema })
+				.optional(),
+		})
+		.optional(),
 });
 
 export const conditionOptionSchema = z.strictObject({

@@ -131,6 +131,13 @@ function readProblem(
 	if (scope.kind === "event") return undefined;
 	const [root, name] = read.segments;
 	if (root === "secrets") return secretReadProblem(name, scope);
+	if (root === "callback" && !(scope.kind === "node" && scope.callback === true)) {
+		return {
+			code: "template_callback_outside_async_request",
+			message:
+				".callback (the callback URL) exists only in the request of a WEBHOOK node with synchronized: false",
+		};
+	}
 	if (root === "response") {
 		if (scope.kind === "node" && scope.response) return undefined;
 		return {

@@ -19,9 +19,10 @@ export type SiteScope =
 	/**
 	 * Evaluated for a node: `.outputs.X` only for X upstream; `.response` only in variables;
 	 * `.secrets.NAME` only in a request that leaves Stepline (a WEBHOOK node's url, headers,
-	 * query and body), where it is never stored (docs/ARCHITECTURE.md#secrets).
+	 * query and body), where it is never stored (docs/ARCHITECTURE.md#secrets). `.callback.url`
+	 * only in the request of an async WEBHOOK (docs/ARCHITECTURE.md#waiting-on-the-outside).
 	 */
-	| { kind: "node"; node: string; response: boolean; request?: true }
+	| { kind: "node"; node: string; response: boolean; request?: true; callback?: true }
 	/** Workflow `outputs`: evaluated when the run ends, so any node may be read. */
 	| { kind: "workflow" }
 	/**
@@ -68,7 +69,11 @@ export function nodeSites(node: WorkflowNode, base: Array<string | number>): Tem
 			}
 			break;
 		case "WEBHOOK": {
-			const request: SiteScope = { ...scope, request: true };
+			const request: SiteScope = {
+				...scope,
+				request: true,
+				...(config.synchronized ? {} : { callback: true as const }),
+			};
 			sites.push({ path: at("url"), text: config.url, kind: "template", scope: request });
 			for (const field of ["headers", "query"] as const) {
 				for (const [name, value] of Object.entries(config[field] ?? {})) {

@@ -9,6 +9,7 @@
  * as a different history.
  */
 import { parseKeyRing } from "../../crypto/keyring";
+import { hashToken } from "../../crypto/token";
 import { valueSealer } from "../../crypto/value-sealer";
 import { workflowShapeSchema } from "../../definition";
 import {
@@ -45,7 +46,12 @@ export type Scripted =
 	| { lost: true }
 	| { tooLarge: true }
 	/** 200 with everything it was sent in its body, and its headers sent back as headers. */
-	| { echo: true };
+	| { echo: true }
+	/**
+	 * An async receiver: answers the request with `status` (202 by default) after `latencyMs`,
+	 * and calls back with `body` `afterMs` after the request (before the answer if sooner).
+	 */
+	| { status?: number; latencyMs?: number; callback: { afterMs: number; body: JsonValue } };
 
 export interface DriverOptions {
 	inputs?: JsonObject;
@@ -68,6 +74,8 @@ export interface DriverOptions {
 	sealer?: ValueSealer;
 	/** The tenant's default signing secret (AdvanceEnv.signingSecret). */
 	signingSecret?: string;
+	/** false: the shell has no public URL, so async calls cannot get a callback URL. */
+	callbacks?: boolean;
 }
 
 /** The real AES-GCM sealer, so persisted rows hold what a run object would store. */
@@ -75,6 +83,9 @@ export const TEST_SEALER = valueSealer(
 	parseKeyRing(`test:${btoa(String.fromCharCode(...new Uint8Array(32).fill(7)))}`),
 	"acme",
 );
+
+/** The callback URL the driver's shell mints: its last path segment is the token. */
+export const CALLBACK_BASE = "https://stepline.test/callbacks/";
 
 interface Pending {
 	at: number;
@@ -95,6 +106,14 @@ export class Driver {
 	/** What the shell would still have running, by callKey. */
 	private readonly inFlight = new Set<string>();
 	private rows: string | null = null;
+	private minted = 0;
+	/** Callback URLs sent, by the call that carried them. */
+	readonly callbackUrls: Array<{
+		node: string;
+		item: number | null;
+		attempt: number;
+		url: string;
+	}> = [];
 
 	constructor(
 		definition: unknown,
@@ -160,6 +179,17 @@ export class Driver {
 			...(secrets ? { secrets: typeof secrets === "function" ? secrets() : secrets } : {}),
 			sealer: this.options.sealer ?? TEST_SEALER,
 			...(this.options.signingSecret ? { signingSecret: this.options.signingSecret } : {}),
+			...(this.options.callbacks === false
+				? {}
+				: {
+						callbacks: {
+							mint: () => {
+								this.minted += 1;
+								const token = `tok${this.minted}_${"x".repeat(40)}`;
+								return { url: `${CALLBACK_BASE}${token}`, token };
+							},
+						},
+					}),
 		});
 		this.state = t.state;
 		this.transitions.push(t);
@@ -173,6 +203,11 @@ export class Driver {
 		switch (effect.kind) {
 			case "http_request": {
 				this.requests.push(effect);
+				const url = effect.request.headers["Stepline-Callback-Url"];
+				if (url !== undefined) {
+					const { node, item, attempt } = effect;
+					this.callbackUrls.push({ node, item, attempt, url });
+				}
 				const key = effect.item === null ? effect.node : `${effect.node}#${effect.item}`;
 				const n = this.calls.get(key) ?? 0;
 				this.calls.set(key, n + 1);
@@ -203,6 +238,14 @@ export class Driver {
 	}
 
 	private answer(effect: HttpRequestEffect, s: Scripted): void {
+		if ("callback" in s) {
+			const url = effect.request.headers["Stepline-Callback-Url"] ?? "";
+			this.pending.push({
+				at: this.now + s.callback.afterMs,
+				seq: this.pendingSeq++,
+				event: this.callbackEvent(url, s.callback.body),
+			});
+		}
 		const scheduled = this.outcomeOf(effect, s);
 		if (scheduled === null) return;
 		const [at, outcome] = scheduled;
@@ -239,6 +282,10 @@ export class Driver {
 			};
 			return [at(undefined), { kind: "response", response }];
 		}
+		if ("callback" in s) {
+			const response = { status: s.status ?? 202, headers: {}, body: "", bodyTruncated: false };
+			return [at(s.latencyMs), { kind: "response", response }];
+		}
 		if ("tooLarge" in s) {
 			const response = { status: 200, headers: {}, body: "x", bodyTruncated: true };
 			return [at(undefined), { kind: "response", response }];
@@ -263,6 +310,30 @@ export class Driver {
 
 	private reload(): RunState | null {
 		return this.rows === null ? null : (JSON.parse(this.rows) as RunState);
+	}
+
+	/** The engine event for a callback to `url` (as the host hashes the token in it). */
+	callbackEvent(
+		url: string,
+		body: JsonValue,
+		signature: "valid" | "invalid" | null = null,
+	): RunEvent {
+		const token = url.slice(CALLBACK_BASE.length);
+		return { type: "callback", tokenHash: hashToken(token), body, signature };
+	}
+
+	/** Sends a callback to the newest callback URL of `node` (or the one given) now. */
+	callback(
+		node: string,
+		body: JsonValue,
+		options: { attempt?: number; signature?: "valid" | "invalid" | null } = {},
+	): Transition {
+		const sent = this.callbackUrls.filter(
+			(c) => c.node === node && (options.attempt === undefined || c.attempt === options.attempt),
+		);
+		const url = sent.at(-1)?.url;
+		if (url === undefined) throw new Error(`driver: ${node} sent no callback URL`);
+		return this.send(this.callbackEvent(url, body, options.signature ?? null));
 	}
 
 	// --- reading the outcome -------------------------------------------------------------

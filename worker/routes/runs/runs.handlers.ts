@@ -89,6 +89,8 @@ export const cancelRun: Handler<typeof routes.cancelRun> = async (c) => {
 		case "no_such_run":
 			throw new ApiError("not_found", `Run "${runId}" was not found.`);
 		case "accepted":
+		case "repeat":
+		case "refused":
 			throw new Error("a cancel was answered as another signal");
 		default: {
 			const unexpected: never = answer;
