@@ -76,14 +76,24 @@
  *   - alarm(): advance with { type: "timer_due" }. Idempotent: only due timers act, and
  *     each is deleted as it fires; nothing due → `ignored`.
  *   - cancel: advance with { type: "cancel", by, reason }.
+ *   - a callback (POST /callbacks/{token}): hash the token, check `checkCallback(plan, state,
+ *     event)` to answer the sender, then advance with { type: "callback", tokenHash, body,
+ *     signature } (docs/ARCHITECTURE.md#waiting-on-the-outside).
  *
  * `ended` is true on exactly one transition per run (flush the outbox / notify then).
  * After it, every event is ignored: no history, no changes (`ignored` says why).
  *
  * ## Decisions (where the issue is silent)
- *   - Node types the engine cannot run yet (INPUT, RUN_WORKFLOW, WEBHOOK with
- *     synchronized: false) are not rejected at start: a run only fails when it actually
- *     reaches one — the node fails with code `not_supported` (so onError can handle it).
+ *   - Node types the engine cannot run yet (INPUT, RUN_WORKFLOW) are not rejected at start:
+ *     a run only fails when it actually reaches one — the node fails with code
+ *     `not_supported` (so onError can handle it).
+ *   - WEBHOOK with synchronized: false (callback.ts): each attempt gets a fresh callback URL
+ *     from `env.callbacks` (its token's hash is kept on the attempt, the token hidden in the
+ *     record); the attempt ends with the callback, which may arrive before the request's
+ *     answer. `timeout` covers request and callback (retried like a timed-out call); without
+ *     one the callback is awaited until the run's timeout. `{ status: "FAILED" }` fails the
+ *     node with callback_failed, not retried. `.response` in variables is { status (of the
+ *     request), headers: {}, data (the callback body) }.
  *   - Triggers other than the one that started the run are SKIPPED at start.
  *   - Expressions (runIf, forEach, condition options) use jq truthiness: only false and
  *     null are false. A bare expression and one `{{ … }}` template mean the same.

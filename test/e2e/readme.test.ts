@@ -56,6 +56,15 @@ describe("README examples", () => {
 		expect(output.trim().endsWith("204")).toBe(true);
 	});
 
+	it("runs every curl example of the Async calls section: the job calls back, the run goes on", () => {
+		const blocks = sectionBlocks("Async calls");
+		expect(blocks.length).toBeGreaterThanOrEqual(3);
+		const output = runBlocks(blocks);
+		expect(output).not.toContain("stepline.dev/problems/");
+		expect(output).toContain('{"outcome":"accepted"}');
+		expect(output).toContain('{"result":"SUCCESS","deploy":{"version":"1.4.2"}}');
+	});
+
 	it("runs every curl example of the Secrets section: metadata only, never the value", () => {
 		const blocks = sectionBlocks("Secrets");
 		expect(blocks.length).toBeGreaterThanOrEqual(2);
