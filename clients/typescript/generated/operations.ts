@@ -17,6 +17,9 @@ export function operationMethods(client: Client<paths>, call: Unwrap) {
 		/** POST /hooks/{hookId}: Deliver a webhook to a WEBHOOK_TRIGGER */
 		deliverWebhook: (...init: Args<Init<"/hooks/{hookId}", "post">>) =>
 			call(client.POST("/hooks/{hookId}", ...init)),
+		/** POST /callbacks/{token}: Call back an async WEBHOOK node */
+		postCallback: (...init: Args<Init<"/callbacks/{token}", "post">>) =>
+			call(client.POST("/callbacks/{token}", ...init)),
 		/** GET /v1/workflows/runs: List runs you may see, newest first */
 		listRuns: (...init: Args<Init<"/v1/workflows/runs", "get">>) =>
 			call(client.GET("/v1/workflows/runs", ...init)),

@@ -20,6 +20,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/callbacks/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Call back an async WEBHOOK node
+         * @description No bearer token: the URL is the credential. A WEBHOOK node with `synchronized: false` sends it in `Stepline-Callback-Url` (and as `{{ .callback.url }}`); one URL per attempt. The body (JSON, at most 1 MiB) is `{ "status": "SUCCESS" | "FAILED", "output": … }`, or anything else, taken as the output of a job that succeeded. Answered once the run has stored it. A node may require a Standard Webhooks signature (`webhook-id`, `webhook-timestamp`, `webhook-signature`) made with a named tenant secret.
+         */
+        post: operations["postCallback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/workflows/runs": {
         parameters: {
             query?: never;
@@ -636,6 +656,13 @@ export interface components {
                 };
             }[];
         };
+        CallbackReceived: {
+            /**
+             * @description `accepted`: stored, the run goes on from it. `already_received`: this attempt had its callback already; nothing changed.
+             * @enum {string}
+             */
+            outcome: "accepted" | "already_received";
+        };
         RunList: {
             data: components["schemas"]["RunSummary"][];
             /** @description Where the next page starts; null only when no more runs match. A page that examined its limit of runs before filling may be short or empty and still carry one: keep paging. */
@@ -1163,6 +1190,14 @@ export interface components {
                         type: "STANDARD_WEBHOOKS";
                         /** @description Letters, digits, _ and -, starting with a letter or _; at most 100 characters. */
                         secret: string;
+                    };
+                    callback?: {
+                        signature?: {
+                            /** @enum {string} */
+                            type: "STANDARD_WEBHOOKS";
+                            /** @description Letters, digits, _ and -, starting with a letter or _; at most 100 characters. */
+                            secret: string;
+                        };
                     };
                 } | {
                     /** @enum {string} */
@@ -1719,6 +1754,83 @@ export interface operations {
             };
             /** @description Too many requests */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postCallback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The last path segment of the callback URL the request carried. */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Stored (or already received for this attempt). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallbackReceived"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
