@@ -133,6 +133,16 @@ describe("typed client", () => {
 		expect(gone).toMatchObject({ status: 404, code: "not_found" });
 	});
 
+	it("calls back an async node: a callback URL no run made is a typed 404", async () => {
+		const { client } = await clientFor();
+		const unknown = await mark(
+			"postCallback",
+			client.postCallback({ params: { path: { token: `bm8.${"A".repeat(43)}` } } }),
+		).catch((e: unknown) => e);
+		expect(unknown).toBeInstanceOf(StepLineProblem);
+		expect(unknown).toMatchObject({ status: 404, code: "not_found" });
+	});
+
 	it("throws problem documents as typed errors, field errors with their pointers", async () => {
 		const { client } = await clientFor();
 		const wf = sampleWorkflow();

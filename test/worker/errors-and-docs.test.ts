@@ -165,6 +165,7 @@ describe("OpenAPI", () => {
 			scheme: "bearer",
 		});
 		expect(Object.keys(doc.paths).sort()).toEqual([
+			"/callbacks/{token}",
 			"/hooks/{hookId}",
 			"/v1/api-keys",
 			"/v1/api-keys/{keyId}",
@@ -196,11 +197,13 @@ describe("OpenAPI", () => {
 			doc.paths as Record<string, Record<string, any>>,
 		)) {
 			for (const [method, operation] of Object.entries(operations)) {
-				// Webhook deliveries come from third parties: the hook id is their credential. Every
-				// other operation has one bearer requirement naming its scope (scopes.test.ts).
-				const security = path.startsWith("/hooks/")
-					? []
-					: [{ bearerAuth: [expect.stringMatching(/^[a-z]+(:[a-z]+)?$/)] }];
+				// Webhook deliveries come from third parties (the hook id is their credential) and a
+				// callback URL is its own credential. Every other operation has one bearer
+				// requirement naming its scope (scopes.test.ts).
+				const security =
+					path.startsWith("/hooks/") || path.startsWith("/callbacks/")
+						? []
+						: [{ bearerAuth: [expect.stringMatching(/^[a-z]+(:[a-z]+)?$/)] }];
 				expect(operation.security, `${method} ${path}`).toEqual(security);
 				expect(
 					operation.responses["401"]?.content["application/problem+json"],

@@ -34,6 +34,7 @@ const SAMPLE_PARAMS: Record<string, string> = {
 	node: "some_node",
 	hookId: "AAAAAAAAAAAAAAAAAAAAAA",
 	keyId: `key_${"0".repeat(24)}`,
+	token: `bm8.${"A".repeat(43)}`,
 };
 
 /** The operation's path with every parameter filled in, plus `query` when given. */
