@@ -4,7 +4,8 @@ import { HEADER_SIGNATURE } from "../../../engine/crypto/standard-webhooks";
 import { hashToken } from "../../../engine/crypto/token";
 import { isJsonContentType, type JsonValue } from "../../../engine/run";
 import type { AppEnv } from "../../env";
-import { ApiError, notFound } from "../../errors/api-error";
+import { ApiError, notFound, validationFailed } from "../../errors/api-error";
+import { problemsInJson } from "../../lib/strict-json";
 import { answerOfSignal } from "../outside-answers";
 import type * as routes from "./callbacks.routes";
 
@@ -44,13 +45,20 @@ export const postCallback: Handler<typeof routes.postCallback> = async (c) => {
 	}
 };
 
-/** JSON when it says so (a malformed one is a 400), nothing as null, any other text as text. */
+/** JSON when it says so (malformed: 400, duplicate keys and the like: 422), nothing as null, any other text as text. */
 function parseBody(contentType: string | undefined, payload: string): JsonValue {
 	if (payload.trim() === "") return null;
 	if (!isJsonContentType(contentType)) return payload;
+	let body: JsonValue;
 	try {
-		return JSON.parse(payload) as JsonValue;
+		body = JSON.parse(payload) as JsonValue;
 	} catch (err) {
 		throw new ApiError("malformed_json", `The callback body is not valid JSON: ${String(err)}`);
 	}
+	// The same refusals as every JSON body of the API (worker/routes/json-body.ts): the run
+	// would store and hand on what JSON.parse let through.
+	const problems = problemsInJson(payload);
+	if (problems.length > 0)
+		throw validationFailed(problems.map((problem) => ({ in: "body", ...problem })));
+	return body;
 }
