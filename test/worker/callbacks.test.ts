@@ -181,6 +181,16 @@ describe("async WEBHOOK: the callback door", () => {
 				callback.url,
 				{
 					method: "POST",
+					body: '{"status":"SUCCESS","status":"FAILED"}',
+					headers: { "content-type": "application/json" },
+				},
+				422,
+				"validation_failed",
+			],
+			[
+				callback.url,
+				{
+					method: "POST",
 					body: "x".repeat(1024 * 1024 + 1),
 					headers: { "content-type": "text/plain" },
 				},
