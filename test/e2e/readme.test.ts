@@ -56,8 +56,8 @@ describe("README examples", () => {
 		expect(output.trim().endsWith("204")).toBe(true);
 	});
 
-	it("runs every curl example of the Async calls section: the job calls back, the run goes on", () => {
-		const blocks = sectionBlocks("Async calls");
+	it("runs the Async calls examples of docs/API.md: the job calls back, the run goes on", () => {
+		const blocks = sectionBlocks("Async calls", "docs/API.md");
 		expect(blocks.length).toBeGreaterThanOrEqual(3);
 		const output = runBlocks(blocks);
 		expect(output).not.toContain("stepline.dev/problems/");
