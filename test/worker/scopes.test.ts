@@ -284,7 +284,7 @@ const CASES: Record<string, Case> = {
 };
 
 /** Third parties call these without a Stepline credential: no scope, and nothing else is so. */
-const PUBLIC_OPERATIONS = ["deliverWebhook"];
+const PUBLIC_OPERATIONS = ["deliverWebhook", "postCallback"];
 
 const BELOW: Record<Role, Role | null> = { viewer: null, member: "viewer", admin: "member" };
 
