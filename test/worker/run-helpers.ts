@@ -24,6 +24,10 @@ export async function hook(responses: ScriptedResponse[] = [{}]) {
 	});
 	return {
 		url: `${receiverUrl()}/hook/${name}`,
+		/** Answers the calls a `hold` response keeps waiting, and every later one at once. */
+		release: async () => {
+			await fetch(`${receiverUrl()}/_release/${name}`, { method: "POST" });
+		},
 		deliveries: async () =>
 			(await (await fetch(`${receiverUrl()}/_deliveries/${name}`)).json()) as {
 				method: string;

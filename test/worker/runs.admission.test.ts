@@ -67,8 +67,8 @@ describe("tenant admission", () => {
 	it("never has more than the limit in progress, and starts queued runs first-in first-out", async () => {
 		const { tenant, admin } = await tenantWithLimit(null);
 		const fast = await hook([{ status: 200, delayMs: 50 }]);
-		// Slow enough that the busy runs still hold every slot while the test wakes the others.
-		const slow = await hook([{ status: 200, delayMs: 2500 }]);
+		// Held until released, so the busy runs hold every slot while the test wakes the others.
+		const slow = await hook([{ status: 200, hold: true }]);
 		await admin.call("/v1/workflows", {
 			method: "POST",
 			body: {
@@ -114,6 +114,7 @@ describe("tenant admission", () => {
 		const stats = await slots.stats(tenant);
 		expect(stats.inProgress).toHaveLength(5);
 		expect(stats.queued).toEqual([...waiting.map((r) => r.id), late.id]);
+		await slow.release();
 
 		let maxInProgress = 0;
 		for (let i = 0; i < 600; i++) {
@@ -180,7 +181,8 @@ describe("tenant admission", () => {
 
 	it("never starts a run that was cancelled while queued", async () => {
 		const { admin } = await tenantWithLimit(1);
-		const slow = await hook([{ status: 200, delayMs: 300 }]);
+		// The first run's call is answered only after the second run was cancelled.
+		const slow = await hook([{ status: 200, hold: true }]);
 		await createSlowCall(admin, slow.url);
 		const first = await admin.call("/v1/workflows/slow_call/runs", {
 			method: "POST",
@@ -205,6 +207,7 @@ describe("tenant admission", () => {
 		]);
 		expect(streamed).toContain("event: end");
 		expect(cancelled.body).toMatchObject({ status: "COMPLETED", result: "CANCELLED" });
+		await slow.release();
 		for (let i = 0; i < 100; i++) {
 			const run = await admin.call(`/v1/workflows/runs/${first.body.id}`);
 			if (run.body.status === "COMPLETED") break;

@@ -151,10 +151,9 @@ describe("POST /v1/workflows/runs/{runId}/retry", () => {
 	});
 
 	it("is 409 for a run cancelled before it started, with or without fromNode", async () => {
-		const { admin, alice, identifier } = await threeSteps(
-			(await hook([{ delayMs: 500 }])).url,
-			(await hook()).url,
-		);
+		// The running run's first call is answered only after the queued one was cancelled.
+		const first = await hook([{ hold: true }]);
+		const { admin, alice, identifier } = await threeSteps(first.url, (await hook()).url);
 		await admin.call("/v1/tenant/settings", { method: "PATCH", body: { maxConcurrentRuns: 1 } });
 		const start = () =>
 			alice.call(`/v1/workflows/${identifier}/runs`, { method: "POST", body: {} });
@@ -170,6 +169,7 @@ describe("POST /v1/workflows/runs/{runId}/retry", () => {
 			);
 			expect(problem.detail).toContain("never started");
 		}
+		await first.release();
 		await finished(alice, running.id);
 	});
 
