@@ -7,6 +7,7 @@ import { ApiError } from "./errors/api-error";
 import { onError, problemResponse } from "./errors/problem";
 import { serveApiDocument } from "./routes/api-document";
 import { apiKeysRouter } from "./routes/api-keys";
+import { auditLogRouter } from "./routes/audit-log";
 import { callbacksRouter } from "./routes/callbacks";
 import { dryRunRouter } from "./routes/dry-run";
 import { eventsRouter } from "./routes/events";
@@ -51,6 +52,7 @@ export function createApp() {
 	app.route("/v1/events", eventsRouter);
 	app.route("/v1/secrets", secretsRouter);
 	app.route("/v1/api-keys", apiKeysRouter);
+	app.route("/v1/audit-log", auditLogRouter);
 
 	serveApiDocument(app);
 

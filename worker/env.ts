@@ -1,3 +1,4 @@
+import type { AuditTargetType } from "./audit/audit-spec";
 import type { Principal } from "./auth/principal";
 
 /** hono's environment for every route: the Worker bindings plus what middleware puts on the context. */
@@ -6,5 +7,7 @@ export interface AppEnv {
 	Variables: {
 		requestId: string;
 		principal: Principal;
+		/** What a write acted on, when its path does not say (see recordOutcome). */
+		auditTarget?: { type: AuditTargetType; id: string };
 	};
 }

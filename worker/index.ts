@@ -1,4 +1,5 @@
 import { createApp } from "./app";
+import { purgeExpired } from "./retention";
 import { stuckAfterMs, sweepStuckRuns } from "./sweeper";
 import { sweepOverdueSchedules } from "./triggers/schedules";
 
@@ -12,5 +13,6 @@ export default {
 	async scheduled(controller, env, ctx) {
 		ctx.waitUntil(sweepStuckRuns(env, controller.scheduledTime));
 		ctx.waitUntil(sweepOverdueSchedules(env, controller.scheduledTime, stuckAfterMs(env)));
+		ctx.waitUntil(purgeExpired(env, controller.scheduledTime));
 	},
 } satisfies ExportedHandler<Env>;

@@ -115,4 +115,16 @@ describe("README examples", () => {
 			/\{"code":"invalid_token","detail":"This API key was revoked."\}$/,
 		);
 	});
+
+	it("runs the Audit log examples: a refused start is a failed start, a refused write an entry", () => {
+		const output = runBlocks(sectionBlocks("Audit log"));
+		expect(output).toMatch(/^404$/m);
+		expect(output).toContain(
+			'{"workflow":"no_such_workflow","code":"not_found","actor":"admin@demo.local"}',
+		);
+		expect(output).toMatch(/^422$/m);
+		expect(output).toContain(
+			'{"actor":"admin@demo.local","action":"tenant.settings.update","outcome":"failure","errorCode":"validation_failed"}',
+		);
+	});
 });

@@ -418,4 +418,19 @@ describe("typed client", () => {
 		const refused = await withKey.listWorkflows().catch((e: unknown) => e);
 		expect(refused).toMatchObject({ status: 401, code: "invalid_token" });
 	});
+
+	it("covers the audit log and failed starts", async () => {
+		const { client } = await clientFor();
+		const refused = await client
+			.startRun({ params: { path: { identifier: "nowhere" } }, body: {} })
+			.catch((e: unknown) => e);
+		expect(refused).toMatchObject({ status: 404, code: "not_found" });
+		const failed = await mark("listFailedStarts", client.listFailedStarts());
+		expect(failed.data).toEqual([
+			expect.objectContaining({ workflow: "nowhere", code: "not_found" }),
+		]);
+		await client.updateTenantSettings({ body: { maxConcurrentRuns: 4 } });
+		const log = await mark("getAuditLog", client.getAuditLog({ params: { query: { limit: 10 } } }));
+		expect(log.data.map((e) => e.action)).toEqual(["tenant.settings.update"]);
+	});
 });

@@ -45,6 +45,8 @@ interface Case {
 	status: number;
 	/** What another tenant's admin key gets for the same request. */
 	foreign: number;
+	/** Lists the caller's own records (checked by the caller's subject, not by this tenant's names). */
+	ownRecords?: true;
 }
 
 const CASES: Record<string, Case> = {
@@ -241,6 +243,21 @@ const CASES: Record<string, Case> = {
 		status: 200,
 		foreign: 404,
 	},
+	// The other tenant's key lists its own records, which name what it tried on this tenant.
+	getAuditLog: {
+		role: "admin",
+		request: () => ({ path: "/v1/audit-log" }),
+		status: 200,
+		foreign: 200,
+		ownRecords: true,
+	},
+	listFailedStarts: {
+		role: "viewer",
+		request: () => ({ path: "/v1/workflows/runs/failed-starts" }),
+		status: 200,
+		foreign: 200,
+		ownRecords: true,
+	},
 	revokeApiKey: {
 		role: "admin",
 		request: async (f) => ({ path: `/v1/api-keys/${await f.freshKey()}` }),
@@ -315,6 +332,8 @@ function scopeOf(operation: Operation): Scope {
 	return scopes[0] as Scope;
 }
 
+/** The other tenant's admin, who made `foreignKey`. */
+const FOREIGN_ADMIN = "bea@elsewhere";
 let operations: Operation[];
 let f: Fixtures;
 let foreignKey: KeyCaller;
@@ -393,9 +412,12 @@ beforeAll(async () => {
 		freshSecret,
 		freshKey,
 	};
-	foreignKey = await apiKeyFrom(await as({ tenant: uniqueTenant("elsewhere") }), {
-		scopes: ["admin"],
-	});
+	foreignKey = await apiKeyFrom(
+		await as({ tenant: uniqueTenant("elsewhere"), sub: FOREIGN_ADMIN }),
+		{
+			scopes: ["admin"],
+		},
+	);
 	revokedKey = await apiKeyFrom(admin, { scopes: ["admin"] });
 	ok(await admin.call(`/v1/api-keys/${revokedKey.id}`, { method: "DELETE" }), 204);
 	const expiresAt = new Date(Date.now() + 1000).toISOString();
@@ -467,7 +489,10 @@ describe("every operation with API keys and scoped tokens", { timeout: 60_000 },
 			// Another tenant's key: this tenant's objects do not exist for it.
 			const foreign = await call(foreignKey.token);
 			expect(foreign.status, `${operationId} from another tenant: ${foreign.text}`).toBe(c.foreign);
-			if (operation.method === "GET" && foreign.status === 200)
+			if (c.ownRecords)
+				for (const record of foreign.body.data)
+					expect([foreignKey.subject, FOREIGN_ADMIN], operationId).toContain(record.actor);
+			else if (operation.method === "GET" && foreign.status === 200)
 				for (const marker of [f.workflow, f.run, f.secret, f.key])
 					expect(foreign.text, operationId).not.toContain(marker);
 		});

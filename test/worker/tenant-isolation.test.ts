@@ -17,6 +17,9 @@ const OWN_NAMESPACE_WRITES = new Set([
 /** Routes about the caller's own tenant: B reads and changes its own settings, never A's. */
 const OWN_TENANT = new Set(["get /v1/tenant/settings", "patch /v1/tenant/settings"]);
 
+/** What B's own calls left: its audit log and failed starts (B refused on A's objects). */
+const OWN_RECORDS = new Set(["get /v1/audit-log", "get /v1/workflows/runs/failed-starts"]);
+
 /** Bodies for the routes that take one; anything else is sent without a body. */
 const BODIES: Record<string, unknown> = {
 	"post /v1/workflows": sampleWorkflow("secret_wf", "tenant B's own"),
@@ -70,7 +73,7 @@ describe("tenant isolation", () => {
 			keyId: apiKey.body.id,
 		};
 
-		const tenantB = await as({ tenant: uniqueTenant("b"), role: "admin" });
+		const tenantB = await as({ tenant: uniqueTenant("b"), role: "admin", sub: "bea@b.test" });
 		const doc = (await call("/openapi.json", { token: null })).body;
 		// B's own creates go last, so every read before them must come back empty or 404.
 		const isOwnWrite = (op: { method: string; path: string }) =>
@@ -94,6 +97,10 @@ describe("tenant isolation", () => {
 				// B's event is matched against B's triggers only: none.
 				expect(res.status, key).toBe(202);
 				expect(res.body.data[0].matched, key).toEqual([]);
+			} else if (OWN_RECORDS.has(key)) {
+				// B's own refused calls are B's records; nothing of A's is.
+				expect(res.status, key).toBe(200);
+				for (const entry of res.body.data) expect(entry.actor, key).toBe("bea@b.test");
 			} else if (key === "post /v1/workflows/runs/cancel") {
 				expect(res.status, key).toBe(200);
 				expect(res.body.matched, key).toBe(0);

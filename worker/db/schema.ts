@@ -299,3 +299,61 @@ export const apiKeys = sqliteTable(
 );
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
+
+/**
+ * The audit log: one row per write request (worker/audit/record-outcome.ts), with who, what,
+ * on what, the request id and how it ended. Kept 90 days: listings read no further back, and
+ * the scheduled handler deletes older rows in bounded batches (worker/retention.ts).
+ */
+export const auditEvents = sqliteTable(
+	"audit_events",
+	{
+		id: text("id").primaryKey(),
+		tenantId: text("tenant_id").notNull(),
+		at: integer("at").notNull(),
+		/** The principal's subject: a user, or `apikey:<id>`. */
+		actor: text("actor").notNull(),
+		actorKind: text("actor_kind").notNull(),
+		action: text("action").notNull(),
+		targetType: text("target_type").notNull(),
+		/** Null when the request failed before naming one (a create refused as invalid). */
+		targetId: text("target_id"),
+		requestId: text("request_id").notNull(),
+		outcome: text("outcome").notNull(),
+		status: integer("status").notNull(),
+		/** The problem's code when the request failed. */
+		errorCode: text("error_code"),
+	},
+	(t) => [
+		// The newest-first listing; the filters are checked along it, within a scan budget.
+		index("audit_events_tenant_at").on(t.tenantId, t.at, t.id),
+		index("audit_events_at").on(t.at),
+	],
+);
+
+export type AuditEventRow = typeof auditEvents.$inferSelect;
+
+/**
+ * Starts that were authenticated but refused (unknown workflow, invalid inputs, forbidden, not
+ * runnable via API, over quota), like Cortex's Failures tab. Kept 7 days.
+ */
+export const failedStarts = sqliteTable(
+	"failed_starts",
+	{
+		id: text("id").primaryKey(),
+		tenantId: text("tenant_id").notNull(),
+		at: integer("at").notNull(),
+		actor: text("actor").notNull(),
+		workflowIdentifier: text("workflow_identifier").notNull(),
+		status: integer("status").notNull(),
+		errorCode: text("error_code").notNull(),
+		detail: text("detail").notNull(),
+		requestId: text("request_id").notNull(),
+	},
+	(t) => [
+		index("failed_starts_tenant_at").on(t.tenantId, t.at, t.id),
+		index("failed_starts_at").on(t.at),
+	],
+);
+
+export type FailedStartRow = typeof failedStarts.$inferSelect;

@@ -17,6 +17,10 @@ const TAGS = [
 		name: "API keys",
 		description: "Long-lived keys with a role and scopes, for scripts and CI pipelines.",
 	},
+	{
+		name: "Audit log",
+		description: "Every write to the tenant: who, when, what and how it ended.",
+	},
 ];
 
 /**

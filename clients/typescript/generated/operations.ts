@@ -23,6 +23,9 @@ export function operationMethods(client: Client<paths>, call: Unwrap) {
 		/** GET /v1/workflows/runs: List runs you may see, newest first */
 		listRuns: (...init: Args<Init<"/v1/workflows/runs", "get">>) =>
 			call(client.GET("/v1/workflows/runs", ...init)),
+		/** GET /v1/workflows/runs/failed-starts: Starts that were refused, newest first (Cortex's Failures tab) */
+		listFailedStarts: (...init: Args<Init<"/v1/workflows/runs/failed-starts", "get">>) =>
+			call(client.GET("/v1/workflows/runs/failed-starts", ...init)),
 		/** POST /v1/workflows/runs/cancel: Cancel every unfinished run matching the filters that you may act on */
 		cancelRuns: (...init: Args<Init<"/v1/workflows/runs/cancel", "post">>) =>
 			call(client.POST("/v1/workflows/runs/cancel", ...init)),
@@ -122,6 +125,9 @@ export function operationMethods(client: Client<paths>, call: Unwrap) {
 		/** DELETE /v1/api-keys/{keyId}: Revoke an API key (admins) */
 		revokeApiKey: (...init: Args<Init<"/v1/api-keys/{keyId}", "delete">>) =>
 			call(client.DELETE("/v1/api-keys/{keyId}", ...init)),
+		/** GET /v1/audit-log: The tenant's audit log, newest first (admins) */
+		getAuditLog: (...init: Args<Init<"/v1/audit-log", "get">>) =>
+			call(client.GET("/v1/audit-log", ...init)),
 	};
 }
 

@@ -62,6 +62,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/workflows/runs/failed-starts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Starts that were refused, newest first (Cortex's Failures tab)
+         * @description A start (or batch start) that was authenticated but refused — unknown workflow, invalid inputs, forbidden, not runnable via API, over quota — with who, when, the workflow, the error code and the request id. Kept 7 days. Admins see everyone's; others their own.
+         *
+         *     Needs the `runs:read` scope.
+         */
+        get: operations["listFailedStarts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/workflows/runs/cancel": {
         parameters: {
             query?: never;
@@ -614,6 +636,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The tenant's audit log, newest first (admins)
+         * @description Every write — workflow create, update and delete, secret set and delete, settings changes, API key create and revoke, run starts by API keys, cancel, bulk cancel and retry — with who, when, what, on what, the request id and how it ended (refused calls too). Kept 90 days. Filters: actor, action, target, outcome, time. Cursor paging: each page examines about 2000 entries at most, so a page may be short or empty with a non-null `nextCursor`; only a null one means there is nothing more.
+         *
+         *     Needs the `admin` scope.
+         */
+        get: operations["getAuditLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -714,6 +758,26 @@ export interface components {
             type: "EVENT_TRIGGER";
             node: string;
             eventId: string;
+        };
+        FailedStartList: {
+            data: components["schemas"]["FailedStart"][];
+            /** @description Where the next page starts; null only when no more match (a page may be short or empty and still carry one). */
+            nextCursor: string | null;
+        };
+        FailedStart: {
+            id: string;
+            /** Format: date-time */
+            at: string;
+            /** @description Who tried: a user's subject, or `apikey:<id>`. */
+            actor: string;
+            /** @description The workflow identifier the start named. */
+            workflow: string;
+            status: number;
+            /** @description The problem's code: not_found, validation_failed, forbidden, … */
+            code: string;
+            detail: string;
+            /** @description The refused request's X-Request-Id. */
+            requestId: string;
         };
         BulkCancelResult: {
             cancelled: number;
@@ -1669,6 +1733,36 @@ export interface components {
             data: components["schemas"]["ApiKey"][];
             nextCursor: string | null;
         };
+        AuditLog: {
+            data: components["schemas"]["AuditEvent"][];
+            /** @description Where the next page starts; null only when no more entries match. A page that examined its limit of entries before filling may be short or empty and still carry one: keep paging. */
+            nextCursor: string | null;
+        };
+        AuditEvent: {
+            id: string;
+            /** Format: date-time */
+            at: string;
+            /** @description A user's subject, or `apikey:<id>`. */
+            actor: string;
+            /** @enum {string} */
+            actorKind: "jwt" | "api_key";
+            /** @example workflow.update */
+            action: string;
+            target: {
+                /** @enum {string} */
+                type: "workflow" | "run" | "secret" | "api_key" | "tenant" | "trigger" | "event";
+                /** @description Null when a request failed before naming one (a create refused as invalid). */
+                id: string | null;
+            };
+            /** @description The request's X-Request-Id. */
+            requestId: string;
+            /** @enum {string} */
+            outcome: "success" | "failure";
+            /** @description The HTTP status the request got. */
+            status: number;
+            /** @description The problem's `code` on failure. */
+            errorCode: string | null;
+        };
     };
     responses: never;
     parameters: never;
@@ -1896,6 +1990,66 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RunList"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listFailedStarts: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The previous page's `nextCursor`, unchanged. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of failed starts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailedStartList"];
                 };
             };
             /** @description Authentication required */
@@ -4474,6 +4628,77 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAuditLog: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The previous page's `nextCursor`, unchanged. */
+                cursor?: string;
+                /** @description Who: a user's subject, or `apikey:<id>`. */
+                actor?: string;
+                /** @description What, e.g. `workflow.update`, `run.cancel`, `api_key.create`. */
+                action?: string;
+                /** @description On what: a workflow identifier, run id, secret name or API key id. */
+                target?: string;
+                outcome?: "success" | "failure";
+                /** @description Entries at or after this time. */
+                after?: string;
+                /** @description Entries before this time. */
+                before?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of entries. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditLog"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

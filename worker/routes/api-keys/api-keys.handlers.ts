@@ -1,5 +1,6 @@
 import type { RouteConfig, RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { auditTarget } from "../../audit/record-outcome";
 import { newApiKey } from "../../auth/api-keys";
 import { assertRole } from "../../auth/middleware";
 import type { Role } from "../../auth/principal";
@@ -44,6 +45,7 @@ export const createApiKey: Handler<typeof routes.createApiKey> = async (c) => {
 	const principal = admin(c, "create API keys");
 	const body = c.req.valid("json");
 	const { id, key, prefix, keyHash } = await newApiKey();
+	auditTarget(c, { type: "api_key", id });
 	const row: ApiKeyRow = {
 		id,
 		tenantId: principal.tenantId,

@@ -14,6 +14,7 @@ const tags = ["API keys"];
 export const createApiKey = defineRoute({
 	operationId: "createApiKey",
 	scope: "admin",
+	audit: { action: "api_key.create", target: "api_key" },
 	method: "post",
 	path: "/",
 	tags,
@@ -58,6 +59,7 @@ export const getApiKey = defineRoute({
 export const revokeApiKey = defineRoute({
 	operationId: "revokeApiKey",
 	scope: "admin",
+	audit: { action: "api_key.revoke", target: "api_key", targetParam: "keyId" },
 	method: "delete",
 	path: "/{keyId}",
 	tags,

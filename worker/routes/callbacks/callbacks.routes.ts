@@ -27,6 +27,7 @@ export const postCallback = defineRoute({
 		public:
 			"The job called back holds no Stepline credential: the unguessable callback URL (and the node's signature, if it asks for one) is the credential.",
 	},
+	audit: { skip: "No one of the tenant calls it: the callback is in the run's own history." },
 	summary: "Call back an async WEBHOOK node",
 	description:
 		'No bearer token: the URL is the credential. A WEBHOOK node with `synchronized: false` sends it in `Stepline-Callback-Url` (and as `{{ .callback.url }}`); one URL per attempt. The body (JSON, at most 1 MiB) is `{ "status": "SUCCESS" | "FAILED", "output": … }`, or anything else, taken as the output of a job that succeeded. Answered once the run has stored it. A node may require a Standard Webhooks signature (`webhook-id`, `webhook-timestamp`, `webhook-signature`) made with a named tenant secret.',

@@ -6,6 +6,7 @@ import { DryRunBody, DryRunResult } from "./dry-run.schemas";
 export const dryRunWorkflow = defineRoute({
 	operationId: "dryRunWorkflow",
 	scope: "workflows:read",
+	audit: { skip: "A dry run changes nothing: no run is created and no request is sent." },
 	method: "post",
 	path: "/{identifier}/dry-run",
 	tags: ["Workflows"],

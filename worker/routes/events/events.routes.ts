@@ -5,6 +5,7 @@ import { EventResults, PostEventsBody } from "./events.schemas";
 export const postEvents = defineRoute({
 	operationId: "postEvents",
 	scope: "events:write",
+	audit: { action: "events.post", target: "event" },
 	method: "post",
 	path: "/",
 	tags: ["Triggers"],

@@ -8,6 +8,7 @@ import * as routes from "./runs.routes";
  */
 export const runsRouter = createRouter()
 	.openapi(routes.listRuns, handlers.listRuns)
+	.openapi(routes.listFailedStarts, handlers.listFailedStarts)
 	.openapi(routes.bulkCancel, handlers.bulkCancel)
 	.openapi(routes.streamEvents, handlers.streamEvents)
 	.openapi(routes.getRun, handlers.getRun)

@@ -1,7 +1,9 @@
 import type { RouteConfig, RouteHandler } from "@hono/zod-openapi";
 import { type RunTrigger, runObject } from "../../../durable-objects";
+import { auditTarget } from "../../audit/record-outcome";
 import { assertRole } from "../../auth/middleware";
 import { database } from "../../db/client";
+import { listFailedStarts as listFailedStartRows } from "../../db/failed-starts.repo";
 import { listRuns as listIndexedRuns, listRunsPage, type RunCursor } from "../../db/runs.repo";
 import type { RunIndexRow } from "../../db/schema";
 import type { AppEnv } from "../../env";
@@ -32,6 +34,7 @@ export const startRun: Handler<typeof routes.startRun> = async (c) => {
 			{ identifier, body },
 			runId,
 		);
+		auditTarget(c, { type: "run", id: run.id });
 		return { status: 202, body: run, headers: { Location: runLocation(run.id) } };
 	}) as never;
 };
@@ -241,4 +244,40 @@ export const retryRun: Handler<typeof routes.retryRun> = async (c) => {
 		const run = await starts.retryRun(c.env, principal, runId, fromNode, retryId);
 		return { status: 202, body: run, headers: { Location: runLocation(retryId) } };
 	}) as never;
+};
+
+/** Exactly `{ a, f }`: no other listing's cursor is one of these. */
+const isFailedStartCursor = (v: unknown): v is { a: number; f: string } =>
+	typeof v === "object" &&
+	v !== null &&
+	Object.keys(v).length === 2 &&
+	Number.isInteger((v as { a?: unknown }).a) &&
+	typeof (v as { f?: unknown }).f === "string";
+
+export const listFailedStarts: Handler<typeof routes.listFailedStarts> = async (c) => {
+	const principal = c.get("principal");
+	const { limit, cursor } = c.req.valid("query");
+	const decoded = cursor ? decodeCursor(cursor, isFailedStartCursor) : undefined;
+	const page = await listFailedStartRows(
+		database(c.env.DB),
+		principal.tenantId,
+		{ actor: principal.role === "admin" ? null : principal.subject },
+		{ limit, after: decoded && { at: decoded.a, id: decoded.f }, now: Date.now() },
+	);
+	return c.json(
+		{
+			data: page.rows.map((row) => ({
+				id: row.id,
+				at: new Date(row.at).toISOString(),
+				actor: row.actor,
+				workflow: row.workflowIdentifier,
+				status: row.status,
+				code: row.errorCode,
+				detail: row.detail,
+				requestId: row.requestId,
+			})),
+			nextCursor: page.next ? encodeCursor({ a: page.next.at, f: page.next.id }) : null,
+		},
+		200,
+	);
 };

@@ -5,6 +5,8 @@ import { json, problemResponses } from "../openapi";
 import {
 	BulkCancelResult,
 	EventsQuery,
+	FailedStartList,
+	FailedStartsQuery,
 	ListRunsQuery,
 	RetryBody,
 	Run,
@@ -34,6 +36,14 @@ const IdempotencyHeader = z.object({
 export const startRun = defineRoute({
 	operationId: "startRun",
 	scope: "runs:write",
+	audit: {
+		action: "run.start",
+		target: "workflow",
+		targetParam: "identifier",
+		// A person's start is recorded by the run itself; a refused start by anyone is a failed start.
+		onlyApiKeys: true,
+		failedStart: true,
+	},
 	method: "post",
 	path: "/{identifier}/runs",
 	tags,
@@ -54,6 +64,13 @@ export const startRun = defineRoute({
 export const startRunBatch = defineRoute({
 	operationId: "startRunBatch",
 	scope: "runs:write",
+	audit: {
+		action: "run.start_batch",
+		target: "workflow",
+		targetParam: "identifier",
+		onlyApiKeys: true,
+		failedStart: true,
+	},
 	method: "post",
 	path: "/{identifier}/runs/batch",
 	tags,
@@ -83,9 +100,26 @@ export const listRuns = defineRoute({
 	responses: { 200: json(RunList, "One page of runs."), ...problemResponses(401, 422, 500) },
 });
 
+export const listFailedStarts = defineRoute({
+	operationId: "listFailedStarts",
+	scope: "runs:read",
+	method: "get",
+	path: "/runs/failed-starts",
+	tags,
+	summary: "Starts that were refused, newest first (Cortex's Failures tab)",
+	description:
+		"A start (or batch start) that was authenticated but refused — unknown workflow, invalid inputs, forbidden, not runnable via API, over quota — with who, when, the workflow, the error code and the request id. Kept 7 days. Admins see everyone's; others their own.",
+	request: { query: FailedStartsQuery },
+	responses: {
+		200: json(FailedStartList, "One page of failed starts."),
+		...problemResponses(401, 403, 422, 500),
+	},
+});
+
 export const bulkCancel = defineRoute({
 	operationId: "cancelRuns",
 	scope: "runs:write",
+	audit: { action: "run.bulk_cancel", target: "run" },
 	method: "post",
 	path: "/runs/cancel",
 	tags,
@@ -157,6 +191,7 @@ export const streamEvents = defineRoute({
 export const cancelRun = defineRoute({
 	operationId: "cancelRun",
 	scope: "runs:write",
+	audit: { action: "run.cancel", target: "run", targetParam: "runId" },
 	method: "post",
 	path: "/runs/{runId}/cancel",
 	tags,
@@ -168,6 +203,7 @@ export const cancelRun = defineRoute({
 export const retryRun = defineRoute({
 	operationId: "retryRun",
 	scope: "runs:write",
+	audit: { action: "run.retry", target: "run", targetParam: "runId" },
 	method: "post",
 	path: "/runs/{runId}/retry",
 	tags,

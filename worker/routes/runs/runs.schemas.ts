@@ -387,3 +387,35 @@ export const RetryBody = z
 		fromNode: identifier.optional().openapi({ description: "Re-execute from this node." }),
 	})
 	.openapi("RetryRun");
+
+export const FailedStartsQuery = z.object({
+	limit: z.coerce.number().int().min(1).max(100).default(20),
+	cursor: z.string().max(512).optional().openapi({
+		description: "The previous page's `nextCursor`, unchanged.",
+	}),
+});
+
+export const FailedStart = z
+	.object({
+		id: z.string(),
+		at: z.string().openapi({ format: "date-time" }),
+		actor: z.string().openapi({ description: "Who tried: a user's subject, or `apikey:<id>`." }),
+		workflow: z.string().openapi({ description: "The workflow identifier the start named." }),
+		status: z.number().int(),
+		code: z.string().openapi({
+			description: "The problem's code: not_found, validation_failed, forbidden, …",
+		}),
+		detail: z.string(),
+		requestId: z.string().openapi({ description: "The refused request's X-Request-Id." }),
+	})
+	.openapi("FailedStart");
+
+export const FailedStartList = z
+	.object({
+		data: z.array(FailedStart),
+		nextCursor: z.string().nullable().openapi({
+			description:
+				"Where the next page starts; null only when no more match (a page may be short or empty and still carry one).",
+		}),
+	})
+	.openapi("FailedStartList");

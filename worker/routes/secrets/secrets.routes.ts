@@ -41,6 +41,7 @@ export const getSecret = defineRoute({
 export const putSecret = defineRoute({
 	operationId: "putSecret",
 	scope: "secrets:write",
+	audit: { action: "secret.set", target: "secret", targetParam: "name" },
 	method: "put",
 	path: "/{name}",
 	tags,
@@ -61,6 +62,7 @@ export const putSecret = defineRoute({
 export const deleteSecret = defineRoute({
 	operationId: "deleteSecret",
 	scope: "secrets:write",
+	audit: { action: "secret.delete", target: "secret", targetParam: "name" },
 	method: "delete",
 	path: "/{name}",
 	tags,

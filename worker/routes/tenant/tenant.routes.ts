@@ -21,6 +21,7 @@ export const getSettings = defineRoute({
 export const patchSettings = defineRoute({
 	operationId: "updateTenantSettings",
 	scope: "admin",
+	audit: { action: "tenant.settings.update", target: "tenant" },
 	method: "patch",
 	path: "/settings",
 	tags,

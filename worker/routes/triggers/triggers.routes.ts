@@ -31,6 +31,7 @@ export const listTriggers = defineRoute({
 export const rotateTrigger = defineRoute({
 	operationId: "rotateWebhookUrl",
 	scope: "admin",
+	audit: { action: "trigger.rotate", target: "trigger", targetParam: ["identifier", "node"] },
 	method: "post",
 	path: "/{identifier}/triggers/{node}/rotate",
 	tags,
@@ -45,6 +46,7 @@ export const rotateTrigger = defineRoute({
 export const patchTrigger = defineRoute({
 	operationId: "updateTrigger",
 	scope: "workflows:write",
+	audit: { action: "trigger.update", target: "trigger", targetParam: ["identifier", "node"] },
 	method: "patch",
 	path: "/{identifier}/triggers/{node}",
 	tags,

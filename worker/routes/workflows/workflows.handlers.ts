@@ -1,6 +1,7 @@
 import type { RouteConfig, RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { validateDefinition, type WorkflowDefinition } from "../../../engine/definition";
+import { auditTarget } from "../../audit/record-outcome";
 import { assertRole } from "../../auth/middleware";
 import { database } from "../../db/client";
 import type { WorkflowRow, WorkflowVersionRow } from "../../db/schema";
@@ -129,6 +130,7 @@ export const createWorkflow: Handler<typeof routes.createWorkflow> = async (c) =
 	assertRole(c.get("principal"), "member", "create workflows");
 	// The body schema already ran every save-time check (shape, graph, templates).
 	const definition = assertSavable(c.req.valid("json"));
+	auditTarget(c, { type: "workflow", id: definition.identifier });
 	const { row, version } = await save(c, definition, undefined);
 	c.header("Location", locationOf(row.identifier));
 	return c.json(workflowBody(row, version), 201);

@@ -18,6 +18,7 @@ const tags = ["Workflows"];
 export const createWorkflow = defineRoute({
 	operationId: "createWorkflow",
 	scope: "workflows:write",
+	audit: { action: "workflow.create", target: "workflow" },
 	method: "post",
 	path: "/",
 	tags,
@@ -59,6 +60,7 @@ export const getWorkflow = defineRoute({
 export const replaceWorkflow = defineRoute({
 	operationId: "replaceWorkflow",
 	scope: "workflows:write",
+	audit: { action: "workflow.update", target: "workflow", targetParam: "identifier" },
 	method: "put",
 	path: "/{identifier}",
 	tags,
@@ -78,6 +80,7 @@ export const replaceWorkflow = defineRoute({
 export const patchWorkflow = defineRoute({
 	operationId: "patchWorkflow",
 	scope: "workflows:write",
+	audit: { action: "workflow.update", target: "workflow", targetParam: "identifier" },
 	method: "patch",
 	path: "/{identifier}",
 	tags,
@@ -101,6 +104,7 @@ export const patchWorkflow = defineRoute({
 export const deleteWorkflow = defineRoute({
 	operationId: "deleteWorkflow",
 	scope: "workflows:write",
+	audit: { action: "workflow.delete", target: "workflow", targetParam: "identifier" },
 	method: "delete",
 	path: "/{identifier}",
 	tags,
