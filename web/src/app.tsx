@@ -2,6 +2,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { getSession, type Session, signOut, subscribe } from "./api/session";
 import { useRoute } from "./lib/router";
+import { AuditLogPage } from "./pages/audit-log-page";
 import { ComparePage, EditorPage } from "./pages/editor-pages";
 import { NotFoundPage } from "./pages/not-found";
 import { RunPage } from "./pages/run-page";
@@ -34,13 +35,14 @@ function Page({ session }: { session: Session }) {
 	if (first === "runs" && second && segments.length === 2)
 		return <RunPage runId={second} session={session} />;
 	if (first === "secrets" && !second) return <SecretsPage session={session} />;
+	if (first === "audit" && !second) return <AuditLogPage query={query} />;
 	return <NotFoundPage />;
 }
 
 function Header({ session }: { session: Session }) {
 	const { segments } = useRoute();
 	const section =
-		segments[0] === "runs" ? "runs" : segments[0] === "secrets" ? "secrets" : "workflows";
+		(["runs", "secrets", "audit"] as const).find((s) => s === segments[0]) ?? "workflows";
 	const { sub, role, tid } = session.claims;
 	return (
 		<header class="top">
@@ -57,6 +59,11 @@ function Header({ session }: { session: Session }) {
 				<a href="#/secrets" aria-current={section === "secrets" ? "page" : undefined}>
 					Secrets
 				</a>
+				{role === "admin" && (
+					<a href="#/audit" aria-current={section === "audit" ? "page" : undefined}>
+						Audit log
+					</a>
+				)}
 			</nav>
 			<div class="who">
 				<span title={`tenant ${tid}`}>

@@ -246,3 +246,17 @@ export interface DryRunResult {
 	outputs: unknown;
 	stopped: string | null;
 }
+
+/** One entry of the audit log (GET /v1/audit-log): every write, refused ones included. */
+export interface AuditEvent {
+	id: string;
+	at: string;
+	actor: string;
+	actorKind: "jwt" | "api_key";
+	action: string;
+	target: { type: string; id: string | null };
+	requestId: string;
+	outcome: "success" | "failure";
+	status: number;
+	errorCode: string | null;
+}
