@@ -14,4 +14,4 @@ export {
 	MAX_IDEMPOTENCY_KEY_LENGTH,
 	MIN_CONCURRENT_RUNS,
 } from "./admission";
-export { TenantObject, type TenantStats } from "./tenant-object";
+export { TenantObject, type TenantStats, type TenantUsage } from "./tenant-object";

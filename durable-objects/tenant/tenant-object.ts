@@ -41,6 +41,7 @@
  *   updateSettings(tenantId, patch) → the new settings; throws RangeError on an invalid value.
  *     Raising the limit grants queued runs at once; lowering it never takes a slot away.
  *   stats(tenantId) → { inProgress, queued, pendingNotifications } run ids, oldest first.
+ *   usage(tenantId) → { inProgress, queued, limit } counts (the admin overview's gauge).
  */
 import { DurableObject } from "cloudflare:workers";
 import {
@@ -66,6 +67,13 @@ export interface TenantStats {
 	inProgress: string[];
 	queued: string[];
 	pendingNotifications: string[];
+}
+
+/** Slots in use against the limit, and runs queued for one: counts only, however long the queue. */
+export interface TenantUsage {
+	inProgress: number;
+	queued: number;
+	limit: number;
 }
 
 /** A thin shell: bind the tenant, decide and write through the helpers, arm the one alarm. */
@@ -206,6 +214,15 @@ export class TenantObject extends DurableObject<Env> {
 				.notifications()
 				.filter((n) => !n.check)
 				.map((n) => n.runId),
+		};
+	}
+
+	async usage(tenantId: string): Promise<TenantUsage> {
+		this.bind(tenantId);
+		return {
+			inProgress: this.store.countInProgress(),
+			queued: this.store.countQueued(),
+			limit: this.store.settings().maxConcurrentRuns,
 		};
 	}
 

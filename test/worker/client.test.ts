@@ -329,6 +329,10 @@ describe("typed client", () => {
 				client.updateTenantSettings({ body: { maxConcurrentRuns: 9 } }),
 			),
 		).toMatchObject({ maxConcurrentRuns: 9 });
+		expect(await mark("getTenantOverview", client.getTenantOverview())).toMatchObject({
+			concurrency: { limit: 9 },
+			last7Days: { buckets: expect.any(Array) },
+		});
 		const name = { name: "DEPLOY_TOKEN" };
 		await mark(
 			"putSecret",

@@ -173,6 +173,7 @@ describe("OpenAPI", () => {
 			"/v1/events",
 			"/v1/secrets",
 			"/v1/secrets/{name}",
+			"/v1/tenant/overview",
 			"/v1/tenant/settings",
 			"/v1/workflows",
 			"/v1/workflows/runs",

@@ -192,6 +192,12 @@ const CASES: Record<string, Case> = {
 		status: 200,
 		foreign: 200,
 	},
+	getTenantOverview: {
+		role: "viewer",
+		request: () => ({ path: "/v1/tenant/overview" }),
+		status: 200,
+		foreign: 200,
+	},
 	updateTenantSettings: {
 		role: "admin",
 		request: () => ({ path: "/v1/tenant/settings", body: { maxConcurrentRuns: 10 } }),

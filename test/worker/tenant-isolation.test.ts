@@ -101,6 +101,12 @@ describe("tenant isolation", () => {
 				// B's own refused calls are B's records; nothing of A's is.
 				expect(res.status, key).toBe(200);
 				for (const entry of res.body.data) expect(entry.actor, key).toBe("bea@b.test");
+			} else if (key === "get /v1/tenant/overview") {
+				// B's counts are B's: none of A's runs, none of A's workflows, none of A's slots.
+				expect(res.status, key).toBe(200);
+				expect(res.body.last7Days.total, key).toBe(0);
+				expect(res.body.busiest, key).toEqual([]);
+				expect(res.body.concurrency.inProgress, key).toBe(0);
 			} else if (key === "post /v1/workflows/runs/cancel") {
 				expect(res.status, key).toBe(200);
 				expect(res.body.matched, key).toBe(0);

@@ -147,14 +147,21 @@ function rowChecks(f: RunFilter, path: AccessPath): SQL | undefined {
 					workflowAmong(f.describedWorkflowIds),
 				)
 			: undefined,
-		f.visibleTo !== null
-			? or(
-					eq(runs.initiatedBy, f.visibleTo),
-					eq(runs.requestedBy, f.visibleTo),
-					workflowAmong(f.sharedWorkflowIds),
-				)
-			: undefined,
+		visibleRuns(f),
 	);
+}
+
+/** The runs `visibleTo` may see: their own, and those of workflows that share their runs. */
+export function visibleRuns(
+	f: Pick<RunFilter, "visibleTo" | "sharedWorkflowIds">,
+): SQL | undefined {
+	return f.visibleTo !== null
+		? or(
+				eq(runs.initiatedBy, f.visibleTo),
+				eq(runs.requestedBy, f.visibleTo),
+				workflowAmong(f.sharedWorkflowIds),
+			)
+		: undefined;
 }
 
 interface RangeRead {

@@ -98,6 +98,9 @@ export function operationMethods(client: Client<paths>, call: Unwrap) {
 		/** PATCH /v1/tenant/settings: Change the tenant's settings (admins) */
 		updateTenantSettings: (...init: Args<Init<"/v1/tenant/settings", "patch">>) =>
 			call(client.PATCH("/v1/tenant/settings", ...init)),
+		/** GET /v1/tenant/overview: Run counts of the last 24 hours and 7 days, the busiest and most failing workflows, concurrency in use */
+		getTenantOverview: (...init: Args<Init<"/v1/tenant/overview", "get">>) =>
+			call(client.GET("/v1/tenant/overview", ...init)),
 		/** POST /v1/events: Post events; every matching EVENT_TRIGGER starts a run */
 		postEvents: (...init: Args<Init<"/v1/events", "post">>) =>
 			call(client.POST("/v1/events", ...init)),

@@ -506,6 +506,28 @@ export interface paths {
         patch: operations["updateTenantSettings"];
         trace?: never;
     };
+    "/v1/tenant/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Run counts of the last 24 hours and 7 days, the busiest and most failing workflows, concurrency in use
+         * @description What the admin page's landing page shows. Counts the runs the caller may see, by when they were requested.
+         *
+         *     Needs the `runs:read` scope.
+         */
+        get: operations["getTenantOverview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/events": {
         parameters: {
             query?: never;
@@ -1606,6 +1628,84 @@ export interface components {
              * @example WEBHOOK_SIGNING
              */
             defaultSigningSecret?: string | null;
+        };
+        /** @description The runs you may see, counted by when they were requested (a member: their own and those of workflows that share their runs; an admin: all). Concurrency is the tenant's. */
+        Overview: {
+            /** Format: date-time */
+            at: string;
+            last24Hours: {
+                /** Format: date-time */
+                since: string;
+                total: number;
+                byStatus: {
+                    QUEUED: number;
+                    IN_PROGRESS: number;
+                    WAITING: number;
+                    COMPLETED: number;
+                };
+                byResult: {
+                    SUCCESS: number;
+                    FAILED: number;
+                    CANCELLED: number;
+                };
+                /** @description Oldest first: 24 hours in the 24-hour window, 7 days in the 7-day one. */
+                buckets: {
+                    /** Format: date-time */
+                    start: string;
+                    SUCCESS: number;
+                    FAILED: number;
+                    CANCELLED: number;
+                    /** @description Requested in this slice and not ended yet. */
+                    unfinished: number;
+                }[];
+            };
+            last7Days: {
+                /** Format: date-time */
+                since: string;
+                total: number;
+                byStatus: {
+                    QUEUED: number;
+                    IN_PROGRESS: number;
+                    WAITING: number;
+                    COMPLETED: number;
+                };
+                byResult: {
+                    SUCCESS: number;
+                    FAILED: number;
+                    CANCELLED: number;
+                };
+                /** @description Oldest first: 24 hours in the 24-hour window, 7 days in the 7-day one. */
+                buckets: {
+                    /** Format: date-time */
+                    start: string;
+                    SUCCESS: number;
+                    FAILED: number;
+                    CANCELLED: number;
+                    /** @description Requested in this slice and not ended yet. */
+                    unfinished: number;
+                }[];
+            };
+            /** @description The five workflows with the most runs in 7 days. */
+            busiest: {
+                identifier: string;
+                title: string;
+                runs: number;
+                failed: number;
+            }[];
+            /** @description The five workflows with the most failed runs in 7 days. */
+            mostFailing: {
+                identifier: string;
+                title: string;
+                runs: number;
+                failed: number;
+            }[];
+            concurrency: {
+                /** @description Runs holding a slot now (WAITING runs do not). */
+                inProgress: number;
+                queued: number;
+                /** @description The tenant's maxConcurrentRuns. */
+                limit: number;
+            };
         };
         EventResults: {
             /** @description Per event, in request order. */
@@ -3971,6 +4071,53 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTenantOverview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The counts, as of `at`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Overview"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

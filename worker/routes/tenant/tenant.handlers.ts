@@ -2,10 +2,13 @@ import type { RouteConfig, RouteHandler } from "@hono/zod-openapi";
 import { tenantObject } from "../../../durable-objects";
 import { assertRole } from "../../auth/middleware";
 import { database } from "../../db/client";
+import { countRecentRuns } from "../../db/runs-overview.repo";
 import { findSecret } from "../../db/secrets.repo";
 import { storedSettings, updateStoredSettings } from "../../db/tenants.repo";
+import { workflowsForRunListing } from "../../db/workflows.repo";
 import type { AppEnv } from "../../env";
 import { validationFailed } from "../../errors/api-error";
+import { summarize } from "./overview";
 import type * as routes from "./tenant.routes";
 
 type Handler<R extends RouteConfig> = RouteHandler<R, AppEnv>;
@@ -50,4 +53,19 @@ export const patchSettings: Handler<typeof routes.patchSettings> = async (c) => 
 		await updateStoredSettings(db, tenantId, { defaultSigningSecret }, Date.now());
 	}
 	return c.json(await settingsOf(c.env, tenantId), 200);
+};
+
+export const getOverview: Handler<typeof routes.getOverview> = async (c) => {
+	const principal = c.get("principal");
+	const { tenantId } = principal;
+	const db = database(c.env.DB);
+	const now = Date.now();
+	// Visibility as in the runs listing: a member counts their own runs and shared workflows'.
+	const visibleTo = principal.role === "admin" ? null : principal.subject;
+	const shared = await workflowsForRunListing(db, tenantId, { sharing: visibleTo !== null });
+	const [counts, concurrency] = await Promise.all([
+		countRecentRuns(db, tenantId, { visibleTo, sharedWorkflowIds: shared.sharing }, now),
+		tenantObject(c.env, tenantId).usage(tenantId),
+	]);
+	return c.json({ at: new Date(now).toISOString(), ...summarize(counts, now), concurrency }, 200);
 };

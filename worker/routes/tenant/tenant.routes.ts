@@ -1,5 +1,6 @@
 import { defineRoute } from "../define-route";
 import { json, problemResponses } from "../openapi";
+import { Overview } from "./overview.schemas";
 import { TenantSettings, TenantSettingsPatch } from "./tenant.schemas";
 
 const tags = ["Tenant"];
@@ -40,5 +41,21 @@ export const patchSettings = defineRoute({
 	responses: {
 		200: json(TenantSettings, "The settings after the change."),
 		...problemResponses(400, 401, 403, 413, 415, 422, 500),
+	},
+});
+
+export const getOverview = defineRoute({
+	operationId: "getTenantOverview",
+	scope: "runs:read",
+	method: "get",
+	path: "/overview",
+	tags,
+	summary:
+		"Run counts of the last 24 hours and 7 days, the busiest and most failing workflows, concurrency in use",
+	description:
+		"What the admin page's landing page shows. Counts the runs the caller may see, by when they were requested.",
+	responses: {
+		200: json(Overview, "The counts, as of `at`."),
+		...problemResponses(401, 500),
 	},
 });
