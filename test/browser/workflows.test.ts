@@ -25,6 +25,16 @@ beforeAll(async () => {
 	expect(created.status).toBe(201);
 });
 
+/** From the landing page (the overview) to the workflows list, by the header's link. */
+async function openWorkflows(page: WatchedPage["page"]) {
+	await page.getByRole("heading", { name: "Overview", level: 1 }).waitFor();
+	await page
+		.getByRole("navigation", { name: "Sections" })
+		.getByRole("link", { name: "Workflows" })
+		.click();
+	await page.getByRole("heading", { name: "Workflows", level: 1 }).waitFor();
+}
+
 afterAll(async () => {
 	await chromium?.close();
 	await server?.stop();
@@ -60,6 +70,8 @@ describe("admin page: sign-in and workflows", () => {
 		expect(page.url()).not.toContain("token");
 		expect(page.url()).not.toContain(adminToken);
 		await page.getByText("admin@browser.test · admin").waitFor();
+		// The landing page is the overview; the workflows are one link away.
+		await openWorkflows(page);
 		await page.getByRole("link", { name: "Deploy a service" }).waitFor();
 		await shotBothWidths(watched, "01-workflows");
 
@@ -99,6 +111,7 @@ describe("admin page: sign-in and workflows", () => {
 		watched = await openPage(chromium);
 		const { page } = watched;
 		await page.goto(`${server.baseUrl}/admin#token=${adminToken}`);
+		await openWorkflows(page);
 		await page.getByRole("link", { name: "Deploy a service" }).click();
 		await page.getByRole("heading", { name: "Deploy a service" }).waitFor();
 		const graph = page.locator("svg.graph");
@@ -120,6 +133,7 @@ describe("admin page: sign-in and workflows", () => {
 		const { page } = watched;
 		await page.goto(`${server.baseUrl}/admin#token=${adminToken}`);
 		watched.allowHttpStatus(422);
+		await openWorkflows(page);
 		await page.getByRole("link", { name: "Deploy a service" }).click();
 		// By accessible name, as a screen reader announces it (the required "*" is aria-hidden).
 		const field = (name: string) => page.getByRole("textbox", { name, exact: true });

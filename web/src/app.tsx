@@ -5,9 +5,11 @@ import { useRoute } from "./lib/router";
 import { AuditLogPage } from "./pages/audit-log-page";
 import { ComparePage, EditorPage } from "./pages/editor-pages";
 import { NotFoundPage } from "./pages/not-found";
+import { OverviewPage } from "./pages/overview-page";
 import { RunPage } from "./pages/run-page";
 import { RunsPage } from "./pages/runs-page";
 import { SecretsPage } from "./pages/secrets-page";
+import { SettingsPage } from "./pages/settings-page";
 import { SignInPage } from "./pages/sign-in";
 import { WorkflowPage } from "./pages/workflow-page";
 import { WorkflowsPage } from "./pages/workflows-page";
@@ -22,7 +24,8 @@ function Page({ session }: { session: Session }) {
 	const { segments, query } = useRoute();
 	const [first, second] = segments;
 	const third = segments[2];
-	if (segments.length === 0 || (first === "workflows" && !second)) return <WorkflowsPage />;
+	if (segments.length === 0) return <OverviewPage />;
+	if (first === "workflows" && !second) return <WorkflowsPage />;
 	// Not under workflows/: "new" is a valid workflow identifier.
 	if (first === "new" && !second) return <EditorPage identifier={null} session={session} />;
 	if (first === "workflows" && second && segments.length === 2)
@@ -36,13 +39,14 @@ function Page({ session }: { session: Session }) {
 		return <RunPage runId={second} session={session} />;
 	if (first === "secrets" && !second) return <SecretsPage session={session} />;
 	if (first === "audit" && !second) return <AuditLogPage query={query} />;
+	if (first === "settings" && !second) return <SettingsPage session={session} />;
 	return <NotFoundPage />;
 }
 
 function Header({ session }: { session: Session }) {
 	const { segments } = useRoute();
-	const section =
-		(["runs", "secrets", "audit"] as const).find((s) => s === segments[0]) ?? "workflows";
+	// The section a route belongs to; a new workflow's editor is under Workflows.
+	const section = segments[0] === "new" ? "workflows" : (segments[0] ?? "overview");
 	const { sub, role, tid } = session.claims;
 	return (
 		<header class="top">
@@ -50,6 +54,9 @@ function Header({ session }: { session: Session }) {
 				Stepline
 			</a>
 			<nav aria-label="Sections">
+				<a href="#/" aria-current={section === "overview" ? "page" : undefined}>
+					Overview
+				</a>
 				<a href="#/workflows" aria-current={section === "workflows" ? "page" : undefined}>
 					Workflows
 				</a>
@@ -58,6 +65,9 @@ function Header({ session }: { session: Session }) {
 				</a>
 				<a href="#/secrets" aria-current={section === "secrets" ? "page" : undefined}>
 					Secrets
+				</a>
+				<a href="#/settings" aria-current={section === "settings" ? "page" : undefined}>
+					Settings
 				</a>
 				{role === "admin" && (
 					<a href="#/audit" aria-current={section === "audit" ? "page" : undefined}>

@@ -260,3 +260,42 @@ export interface AuditEvent {
 	status: number;
 	errorCode: string | null;
 }
+
+/** GET /v1/tenant/settings. */
+export interface TenantSettings {
+	maxConcurrentRuns: number;
+	defaultSigningSecret: string | null;
+}
+
+export interface OverviewBucket {
+	start: string;
+	SUCCESS: number;
+	FAILED: number;
+	CANCELLED: number;
+	unfinished: number;
+}
+
+export interface OverviewWindow {
+	since: string;
+	total: number;
+	byStatus: Record<RunStatus, number>;
+	byResult: Record<RunResult, number>;
+	buckets: OverviewBucket[];
+}
+
+export interface WorkflowCount {
+	identifier: string;
+	title: string;
+	runs: number;
+	failed: number;
+}
+
+/** GET /v1/tenant/overview: the runs the caller may see, counted. */
+export interface Overview {
+	at: string;
+	last24Hours: OverviewWindow;
+	last7Days: OverviewWindow;
+	busiest: WorkflowCount[];
+	mostFailing: WorkflowCount[];
+	concurrency: { inProgress: number; queued: number; limit: number };
+}
