@@ -43,7 +43,6 @@ describe("README examples", () => {
 		const output = runBlocks(blocks);
 		expect(output).not.toContain("stepline.dev/problems/");
 		expect(output).toContain('"identifier":"notify_on_demand"');
-		expect(output).toContain('"version":2');
 		// The run example printed a run id, and the runs list and events found it.
 		const runId = /run_[0-9a-f]{32}/.exec(output)?.[0];
 		expect(runId).toBeDefined();
@@ -51,8 +50,15 @@ describe("README examples", () => {
 		expect(output).toMatch(/"status": "(IN_PROGRESS|WAITING|COMPLETED)"/);
 		expect(output).toContain("event: run_started");
 		expect(output).toContain(`"retryOf": "${runId}"`);
-		expect(output).toContain('"maxConcurrentRuns":10');
+	});
+
+	it("runs the examples of docs/API.md that continue the tour: versions, dry run, batch, settings, delete", () => {
+		const output = runBlocks(sectionBlocks("Examples", "docs/API.md"));
+		expect(output).not.toContain("stepline.dev/problems/");
+		expect(output).toContain('"version":2');
 		expect(output).toContain('"Notify on demand"');
+		expect(output).toMatch(/"result": "SUCCESS"/);
+		expect(output).toContain('"maxConcurrentRuns":10');
 		expect(output.trim().endsWith("204")).toBe(true);
 	});
 
