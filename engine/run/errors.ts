@@ -20,6 +20,8 @@ export const RUN_ERROR_CODES = [
 	"foreach_not_a_list",
 	"foreach_too_many_items",
 	"invalid_until",
+	/** `retry.until` was still not true of the answer when the attempts ran out. */
+	"until_not_met",
 	"invalid_config",
 	/** A node type (or option) this version cannot run yet. */
 	"not_supported",

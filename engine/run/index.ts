@@ -102,6 +102,10 @@
  *     in flight or not yet started are CANCELLED. forEach is supported on WEBHOOK only.
  *   - When the run ends unsuccessfully, open nodes and nodes never started are CANCELLED.
  *   - A CONDITION connection with neither an option nor `fallback` is always taken.
+ *   - retry.until: a 2xx answer the condition (over `.response`, `.item`, …) does not accept
+ *     is retried under the node's policy like a failure (attempt error `until_not_met`, the
+ *     node's code when the attempts run out); output and variables come from the answer that
+ *     met it. A condition that cannot be evaluated fails the node, unretried.
  *   - Retry-After is a floor for the next delay; one over an hour fails the node instead.
  *     Jitter is ±20 %. Rendering errors and refused URLs are never retried.
  *   - DELAY `until` must render to an ISO 8601 timestamp string; a past time completes

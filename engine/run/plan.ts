@@ -42,6 +42,8 @@ export interface PlannedNode {
 	callbackTimeoutMs: number | null;
 	startDelayMs: number;
 	retry: RetryPolicy;
+	/** `retry.until`: a successful answer is tried again until this JQ condition is true. */
+	retryUntil: string | null;
 	forEach: { items: string; concurrency: number } | null;
 	/** Tenant secrets its request names (`.secrets.NAME`), sorted; empty for other nodes. */
 	secrets: readonly string[];
@@ -121,6 +123,7 @@ function planNode(node: WorkflowNode, graph: ReturnType<typeof graphOf>): Planne
 		callbackTimeoutMs: isAsync ? timeout.ms : null,
 		startDelayMs: startDelay.ms ?? 0,
 		retry,
+		retryUntil: node.retry?.until ?? null,
 		forEach,
 		secrets: node.config.type === "WEBHOOK" ? secretsReadBy(node) : [],
 		signature: node.config.type === "WEBHOOK" ? (node.config.signature?.secret ?? null) : null,

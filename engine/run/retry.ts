@@ -46,7 +46,9 @@ export const RETRY_AFTER_CEILING_MS = 3_600_000;
 export type AttemptFailure =
 	| { kind: "http_status"; status: number; headers: Readonly<Record<string, string>> }
 	| { kind: "network_error"; code: string; message: string }
-	| { kind: "timeout"; timeoutMs: number };
+	| { kind: "timeout"; timeoutMs: number }
+	/** The call succeeded but `retry.until` (shown as `expression`) was not true yet. */
+	| { kind: "until_unmet"; status: number; expression: string };
 
 export type RetryDecision =
 	| { kind: "retry"; at: number; attempt: number; delayMs: number; reason: string }
@@ -107,6 +109,7 @@ function isRetryable(policy: RetryPolicy, failure: AttemptFailure): Retryable {
 	switch (failure.kind) {
 		case "network_error":
 		case "timeout":
+		case "until_unmet":
 			return { ok: true };
 		case "http_status": {
 			const status = failure.status;
@@ -185,6 +188,8 @@ function describeFailure(failure: AttemptFailure): string {
 			return `network error ${failure.code}: ${failure.message}`;
 		case "timeout":
 			return `no response within ${formatMs(failure.timeoutMs)}`;
+		case "until_unmet":
+			return `answered ${failure.status}, but retry.until \`${failure.expression}\` is not true yet`;
 		default: {
 			const _exhaustive: never = failure;
 			return _exhaustive;

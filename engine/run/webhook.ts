@@ -15,6 +15,7 @@ import {
 } from "./callback";
 import { hasSealedValues, unopenedFor } from "./context";
 import type { AttemptOutcome } from "./events";
+import { evaluateExpression, expressionSource, isTruthy } from "./expressions";
 import { isSuccessStatus, readResponse, responseExcerpt } from "./http-response";
 import type { JsonObject } from "./json";
 import { keptResponse } from "./mask-output";
@@ -228,13 +229,25 @@ export function concludeAttempt(
 				};
 				return failedRequest(retryOrFail(step, ref, attempt, failure, "http_error", call));
 			}
+			const responseValue = response as unknown as JsonObject;
+			const until = untilCheck(step, ref, responseValue);
+			if (until.kind === "error") {
+				return failAttempt(step, ref, attempt, until.error.code, `${call}: ${until.error.message}`);
+			}
+			if (until.kind === "unmet") {
+				const failure: AttemptFailure = {
+					kind: "until_unmet",
+					status: response.status,
+					expression: until.expression,
+				};
+				return retryOrFail(step, ref, attempt, failure, "until_not_met", call);
+			}
 			step.log(ref, "info", `${call} answered ${response.status} in ${took}`);
 			if (wait?.kind === "callback") {
 				attempt.endedAt = null;
 				return awaitCallback(step, ref, attempt);
 			}
 			step.note("attempt_succeeded", `${call} answered ${response.status} in ${took}`, ref);
-			const responseValue = response as unknown as JsonObject;
 			return succeeded(step, ref, responseValue, responseValue, "the response");
 		}
 		case "network_error": {
@@ -267,6 +280,31 @@ export function concludeAttempt(
 			return _exhaustive;
 		}
 	}
+}
+
+type UntilCheck =
+	| { kind: "met" }
+	| { kind: "unmet"; expression: string }
+	| { kind: "error"; error: ErrorInfo };
+
+/**
+ * `retry.until` over the (masked) answer: a success the condition does not accept yet is retried
+ * like a failure, under the node's retry policy. A condition that cannot be evaluated fails the
+ * attempt for good: evaluating it again over the next answer would be no wiser.
+ */
+function untilCheck(step: Step, ref: TaskRef, response: JsonObject): UntilCheck {
+	const until = plannedNode(step.plan, ref.node).retryUntil;
+	if (until === null) return { kind: "met" };
+	const checked = evaluateExpression(until, taskContext(step, ref, "node", response), step.now);
+	if (!checked.ok) {
+		return {
+			kind: "error",
+			error: { code: checked.error.code, message: `retry.until: ${checked.error.message}` },
+		};
+	}
+	return isTruthy(checked.value)
+		? { kind: "met" }
+		: { kind: "unmet", expression: expressionSource(until) };
 }
 
 function maskOutcome(masker: Masker, outcome: AttemptOutcome): AttemptOutcome {

@@ -105,6 +105,35 @@ describe("RunObject: outgoing calls", () => {
 		expect(nodeRun(sleeping, "sleep").due).toMatchObject([{ kind: "delay", attempt: null }]);
 	});
 
+	it("retry.until polls a job until its answer says done, then maps that answer", async () => {
+		const job = await hook([
+			{ status: 200, body: { state: "queued" } },
+			{ status: 200, body: { state: "running" } },
+			{ status: 200, body: { state: "done", url: "https://files.example/r.csv" } },
+		]);
+		const { stub } = await startRun(
+			oneCall(job.url, {
+				retry: {
+					maxAttempts: 5,
+					backoff: "constant",
+					initialDelay: "1ms",
+					until: '.response.data.state == "done"',
+				},
+				variables: { report: "{{ .response.data.url }}" },
+			}),
+		);
+		const run = await untilFinished(stub);
+		expect(run.result).toBe("SUCCESS");
+		const call = nodeRun(run, "call");
+		expect(call.output).toEqual({ report: "https://files.example/r.csv" });
+		expect(call.attempts.map((a) => [a.responseStatus, a.error?.code ?? null])).toEqual([
+			[200, "until_not_met"],
+			[200, "until_not_met"],
+			[200, null],
+		]);
+		expect(await job.deliveries()).toHaveLength(3);
+	});
+
 	it("does not follow redirects: a 3xx is the response", async () => {
 		const receiver = await hook([
 			{ status: 302, headers: { location: "http://127.0.0.1:9/elsewhere" } },

@@ -1376,6 +1376,7 @@ export interface components {
                     /** @description A duration, e.g. "500ms", "90s", "2h", "1d", "1h30m", "PT1H30M" or "P1D"; at most 365 days. */
                     maxDelay?: string;
                     retryOn?: number[];
+                    until?: string;
                 };
                 /** @description A duration, e.g. "500ms", "90s", "2h", "1d", "1h30m", "PT1H30M" or "P1D"; at most 365 days. */
                 timeout?: string;

@@ -77,6 +77,11 @@ export const retrySchema = z
 		maxDelay: durationSchema.optional(),
 		/** HTTP statuses that are retried; absent = 408, 429 and 5xx (network errors and timeouts always are). */
 		retryOn: z.array(z.int().min(100).max(599)).max(100).optional(),
+		/**
+		 * JQ condition over the answer (`.response`): a call that succeeded is tried again, with the
+		 * same backoff, until it is true or the attempts run out (polling an external job).
+		 */
+		until: expressionSchema.optional(),
 	})
 	.superRefine((retry, ctx) => {
 		if (retry.maxDelay === undefined) return;

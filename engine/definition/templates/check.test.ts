@@ -108,6 +108,16 @@ const cases: Case[] = [
 		[],
 	],
 	[
+		".response inside retry.until, which is an expression (a syntax error points into it)",
+		chain({ a: { retry: { maxAttempts: 3, until: '.response.data.state == "done" || x' } } }),
+		[["/nodes/1/retry/until", "template_syntax", { line: 1, column: 32 }]],
+	],
+	[
+		"retry.until reads .response and upstream outputs only",
+		chain({ b: { retry: { maxAttempts: 3, until: ".response.ok and .outputs.side.ok" } } }),
+		[["/nodes/2/retry/until", "template_not_upstream", { line: 1, column: 18 }]],
+	],
+	[
 		"syntax error position is inside the string",
 		chain({ b: { variables: { msg: "line1\nhello {{ .a || .b }}" } } }),
 		[["/nodes/2/variables/msg", "template_syntax", { line: 2, column: 13 }]],

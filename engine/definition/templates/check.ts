@@ -142,7 +142,8 @@ function readProblem(
 		if (scope.kind === "node" && scope.response) return undefined;
 		return {
 			code: "template_response_outside_variables",
-			message: ".response is the node's raw result and exists only inside its variables",
+			message:
+				".response is the node's raw result and exists only inside its variables and retry.until",
 		};
 	}
 	// `.outputs` as a whole, or a computed key, cannot be checked statically.

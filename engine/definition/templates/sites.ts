@@ -17,7 +17,8 @@ export type TemplateSite = {
 
 export type SiteScope =
 	/**
-	 * Evaluated for a node: `.outputs.X` only for X upstream; `.response` only in variables;
+	 * Evaluated for a node: `.outputs.X` only for X upstream; `.response` only in variables and
+	 * retry.until;
 	 * `.secrets.NAME` only in a request that leaves Stepline (a WEBHOOK node's url, headers,
 	 * query and body), where it is never stored (docs/ARCHITECTURE.md#secrets). `.callback.url`
 	 * only in the request of an async WEBHOOK (docs/ARCHITECTURE.md#waiting-on-the-outside).
@@ -100,11 +101,18 @@ export function nodeSites(node: WorkflowNode, base: Array<string | number>): Tem
 	if (node.runIf !== undefined) expression([...base, "runIf"], node.runIf);
 	if (typeof node.forEach === "string") expression([...base, "forEach"], node.forEach);
 	else if (node.forEach) expression([...base, "forEach", "items"], node.forEach.items);
-	if (node.variables) {
-		// Variables map the raw result after the node ran: the one place `.response` exists.
-		const variables: SiteScope = { kind: "node", node: node.identifier, response: true };
-		sites.push(...jsonSites(node.variables, [...base, "variables"], variables));
+	// Variables map the raw result after the node ran, and retry.until judges it: the places
+	// `.response` exists.
+	const answered: SiteScope = { kind: "node", node: node.identifier, response: true };
+	if (node.retry?.until !== undefined) {
+		sites.push({
+			path: [...base, "retry", "until"],
+			text: node.retry.until,
+			kind: "expression",
+			scope: answered,
+		});
 	}
+	if (node.variables) sites.push(...jsonSites(node.variables, [...base, "variables"], answered));
 	return sites;
 }
 

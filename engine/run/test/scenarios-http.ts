@@ -172,6 +172,98 @@ export const httpScenarios: Scenario[] = [
 		},
 	},
 	{
+		name: "retry.until polls a successful call until its condition over .response holds",
+		definition: chain(
+			webhook("poll", {
+				retry: {
+					maxAttempts: 5,
+					backoff: "constant",
+					initialDelay: "2s",
+					until: '.response.data.state == "done"',
+				},
+				variables: { report: "{{ .response.data.report }}" },
+			}),
+		),
+		script: {
+			poll: [
+				ok({ state: "running" }),
+				{ status: 503 },
+				ok({ state: "running" }),
+				ok({ state: "done", report: "r-7" }),
+			],
+		},
+		expect: {
+			result: "SUCCESS",
+			requests: 4,
+			tookMs: 4 * 10 + 3 * 2_000,
+			history: [
+				/answered 200, but retry.until `\.response\.data\.state == "done"` is not true yet; attempt 2 of 5 in 2s/,
+				/the server answered 503; attempt 3 of 5/,
+				/answered 200, but retry.until .* attempt 4 of 5/,
+				/answered 200 in/,
+			],
+		},
+		check: (d) => {
+			expect(d.state?.nodes.poll?.output).toEqual({ report: "r-7" });
+			expect(d.state?.nodes.poll?.attempts.map((a) => a.error?.code ?? null)).toEqual([
+				"until_not_met",
+				"http_error",
+				"until_not_met",
+				null,
+			]);
+			// One logical call: every poll carries the same Idempotency-Key.
+			expect(new Set(d.requests.map((r) => r.idempotencyKey))).toEqual(new Set(["run_1:poll"]));
+		},
+	},
+	{
+		name: "retry.until never true: the node fails with until_not_met once the attempts run out",
+		definition: chain(
+			webhook("poll", {
+				retry: {
+					maxAttempts: 3,
+					backoff: "constant",
+					initialDelay: "1s",
+					until: ".response.data.ready",
+				},
+			}),
+		),
+		script: { poll: [ok({ ready: false })] },
+		expect: {
+			result: "FAILED",
+			errorCode: "until_not_met",
+			requests: 3,
+			history: [/retry.until `\.response\.data\.ready` is not true yet; all 3 attempts used/],
+		},
+	},
+	{
+		name: "retry.until sees .item in a forEach, and an error in it fails the node without a retry",
+		definition: chain(
+			webhook("each", {
+				forEach: ".inputs.ids",
+				retry: { maxAttempts: 4, initialDelay: "1s", until: ".response.data.id == .item" },
+			}),
+			webhook("broken", {
+				retry: { maxAttempts: 4, until: ".response.data.n + {}" },
+			}),
+		),
+		inputs: { ids: ["x", "y"] },
+		script: {
+			"each#0": [ok({ id: "x" })],
+			"each#1": [ok({ id: "other" }), ok({ id: "y" })],
+			broken: [ok({ n: 1 })],
+		},
+		expect: {
+			result: "FAILED",
+			nodes: { each: "SUCCESS", broken: "FAILED" },
+			errorCode: "expression_error",
+			history: [/retry\.until: /],
+		},
+		check: (d) => {
+			expect(d.requests.filter((r) => r.node === "each").length).toBe(3);
+			expect(d.requests.filter((r) => r.node === "broken").length).toBe(1);
+		},
+	},
+	{
 		name: "a response over 1 MiB fails with response_too_large and is not retried",
 		definition: chain(webhook("a", { retry: retry3 })),
 		script: { a: [{ tooLarge: true }] },
