@@ -30,3 +30,5 @@ export { isSecretInput, SECRET_INPUT_ENCRYPTION, secretInputsOf } from "./secret
 export { secretsReadBy } from "./templates/secret-reads";
 export type * from "./types";
 export { fromZodIssue, validateDefinition } from "./validate";
+export type { WorkflowCall } from "./workflow-calls";
+export { callCycleIssue, workflowCalls } from "./workflow-calls";

@@ -110,6 +110,36 @@ export async function findStartTarget(
 	return (await query.get({ tenantId, identifier, version })) ?? null;
 }
 
+/**
+ * Which workflows the tenant's live workflows start as children, by identifier: the
+ * RUN_WORKFLOW targets of each one's latest version, found inside the stored JSON in one query,
+ * so a save's loop check (engine/definition `callCycleIssue`) reads the call edges and never a
+ * whole definition. `except` (the workflow being saved) is left out: its new version replaces
+ * what it called.
+ */
+export async function latestWorkflowCalls(
+	db: Database,
+	tenantId: string,
+	except: string,
+): Promise<Map<string, string[]>> {
+	const rows = await db.all<{ caller: string; target: string }>(sql`
+		SELECT ${workflows.identifier} AS caller,
+			json_extract(node.value, '$.config.workflowIdentifier') AS target
+		FROM ${workflows}
+		JOIN ${workflowVersions}
+			ON ${workflowVersions.workflowId} = ${workflows.id}
+			AND ${workflowVersions.version} = ${workflows.latestVersion}
+		, json_each(${workflowVersions.definition}, '$.nodes') AS node
+		WHERE ${workflows.tenantId} = ${tenantId}
+			AND ${workflowVersions.tenantId} = ${tenantId}
+			AND ${workflows.deletedAt} IS NULL
+			AND ${workflows.identifier} <> ${except}
+			AND json_extract(node.value, '$.config.type') = 'RUN_WORKFLOW'`);
+	const calls = new Map<string, string[]>();
+	for (const { caller, target } of rows) calls.set(caller, [...(calls.get(caller) ?? []), target]);
+	return calls;
+}
+
 /** LIKE wildcards in user text are matched literally. */
 export const likeContains = (text: string) => `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 

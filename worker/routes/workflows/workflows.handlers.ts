@@ -1,6 +1,11 @@
 import type { RouteConfig, RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { validateDefinition, type WorkflowDefinition } from "../../../engine/definition";
+import {
+	callCycleIssue,
+	validateDefinition,
+	type WorkflowDefinition,
+	workflowCalls,
+} from "../../../engine/definition";
 import { auditTarget } from "../../audit/record-outcome";
 import { assertRole } from "../../auth/middleware";
 import { database } from "../../db/client";
@@ -47,9 +52,25 @@ function validateMerged(input: unknown): WorkflowDefinition {
 	return result.definition;
 }
 
-/** The checks beyond the definition format: a reserved identifier, input forms that cannot work. */
-function assertSavable(definition: WorkflowDefinition): WorkflowDefinition {
+/**
+ * The checks beyond the definition format: a reserved identifier, input forms that cannot work,
+ * and child runs that would loop through the tenant's other workflows (read from the store, so
+ * a loop closed by a second save is refused at that save).
+ */
+async function assertSavable(
+	c: Context<AppEnv>,
+	definition: WorkflowDefinition,
+): Promise<WorkflowDefinition> {
 	const issues = saveTimeIssues(definition);
+	if (issues.length === 0 && workflowCalls(definition).length > 0) {
+		const calls = await repo.latestWorkflowCalls(
+			database(c.env.DB),
+			c.get("principal").tenantId,
+			definition.identifier,
+		);
+		const loop = callCycleIssue(definition, calls);
+		if (loop) issues.push(loop);
+	}
 	if (issues.length > 0)
 		throw validationFailed(issues.map((issue) => ({ in: "body" as const, ...issue })));
 	return definition;
@@ -129,7 +150,7 @@ const locationOf = (identifier: string) => `/v1/workflows/${encodeURIComponent(i
 export const createWorkflow: Handler<typeof routes.createWorkflow> = async (c) => {
 	assertRole(c.get("principal"), "member", "create workflows");
 	// The body schema already ran every save-time check (shape, graph, templates).
-	const definition = assertSavable(c.req.valid("json"));
+	const definition = await assertSavable(c, c.req.valid("json"));
 	auditTarget(c, { type: "workflow", id: definition.identifier });
 	const { row, version } = await save(c, definition, undefined);
 	c.header("Location", locationOf(row.identifier));
@@ -202,7 +223,7 @@ export const replaceWorkflow: Handler<typeof routes.replaceWorkflow> = async (c)
 			},
 		]);
 	}
-	const definition = assertSavable(body);
+	const definition = await assertSavable(c, body);
 	const current = await repo.findLiveWorkflow(
 		database(c.env.DB),
 		c.get("principal").tenantId,
@@ -232,7 +253,7 @@ export const patchWorkflow: Handler<typeof routes.patchWorkflow> = async (c) => 
 			},
 		]);
 	}
-	const { row, version } = await save(c, assertSavable(validateMerged(merged)), current);
+	const { row, version } = await save(c, await assertSavable(c, validateMerged(merged)), current);
 	return c.json(workflowBody(row, version), 200);
 };
 
