@@ -28,7 +28,8 @@ describe("hostile expressions inside workerd", () => {
 			}
 			expect(stopped, name).toBe(true);
 		}
-	});
+		// Each case runs to its CPU budget: a dozen of them take longer than 5 s on a loaded machine.
+	}, 60_000);
 
 	it("refuses or analyses every save-time case, never overflowing the stack", () => {
 		for (const { name, expression } of hostileSaves) {
