@@ -9,6 +9,7 @@ import {
 	type HostedRun,
 	type HostInput,
 	NEW_ADMISSION,
+	NO_LINKS,
 	type RetryInput,
 	type RunMeta,
 	type RunSignal,
@@ -30,6 +31,7 @@ import { writeRunIndexEntry } from "../../worker/db/runs.repo";
 import { tenantObject } from "../stubs";
 import { performHttpCall } from "./http-call";
 import { callbackMint, checkCallbackSignature } from "./run-callbacks";
+import { sendMessage } from "./run-outbox";
 import { readRunSecrets, runSealer, runSecretNames } from "./run-secrets";
 import { RunStore } from "./run-store";
 import { RunStreams } from "./run-streams";
@@ -272,6 +274,19 @@ export class RunObject extends DurableObject<Env> {
 			case "write_index":
 				await this.writeIndex(command.entry);
 				return;
+			case "send": {
+				const { id } = command.sending;
+				let answer: HostInput;
+				try {
+					// Safe to repeat: what a message creates is named by the message (run-outbox.ts).
+					answer = { kind: "sent", id, answer: await sendMessage(this.env, meta, command.sending) };
+				} catch (err) {
+					console.error("outbox message failed; sending again from the alarm", String(err));
+					answer = { kind: "send_failed", id, error: String(err) };
+				}
+				await this.feed(answer);
+				return;
+			}
 			case "set_alarm":
 				this.alarmAt = command.at;
 				void this.ctx.storage.setAlarm(command.at);
@@ -409,9 +424,12 @@ export class RunObject extends DurableObject<Env> {
 		const meta = this.loadMeta();
 		if (!meta) throw new Error("the run has no creation record");
 		const { state, controls } = this.load();
-		const retries = this.store.getMeta<string[]>("retries") ?? [];
-		if (!state) return { ...queuedView(meta, controls.admission.cancelledBeforeStart), retries };
-		return { ...runView(meta, state, this.loadPlan(meta)), retries };
+		const links = {
+			retries: this.store.getMeta<string[]>("retries") ?? [],
+			errorRun: controls.links.errorRun,
+		};
+		if (!state) return { ...queuedView(meta, controls.admission.cancelledBeforeStart), ...links };
+		return { ...runView(meta, state, this.loadPlan(meta)), ...links };
 	}
 }
 
@@ -431,6 +449,8 @@ function mayRequest(input: HostInput): boolean {
 		case "slot_release_failed":
 		case "index_written":
 		case "index_write_failed":
+		case "sent":
+		case "send_failed":
 			return false;
 		default: {
 			const unknown: never = input;
@@ -443,6 +463,7 @@ function mayRequest(input: HostInput): boolean {
 const controlsOf = (stored: StoredControls): Controls => ({
 	admission: stored.admission ?? NEW_ADMISSION,
 	outbox: stored.outbox ?? EMPTY_OUTBOX,
+	links: stored.links ?? NO_LINKS,
 });
 
 function setControl<K extends ControlName>(to: StoredControls, name: K, value: Controls[K]): void {

@@ -1,4 +1,4 @@
-import { type RunMeta, type RunTrigger, triggerOf } from "../../engine/control";
+import { type ErrorRunLink, type RunMeta, type RunTrigger, triggerOf } from "../../engine/control";
 import {
 	type ErrorInfo,
 	type ItemRun,
@@ -61,6 +61,10 @@ export interface RunView {
 	trigger: RunTrigger;
 	/** Runs started by retrying this one, oldest first. */
 	retries: string[];
+	/** On an error run: the failed run that started it. */
+	errorOf: { runId: string; workflow: string } | null;
+	/** On a failed run: the error workflow's run it started, or why none could start. */
+	errorRun: ErrorRunLink | null;
 	inputs: JsonValue;
 	outputs: JsonValue;
 	error: RunState["header"]["error"];
@@ -138,11 +142,15 @@ function fromMeta(meta: RunMeta) {
 		notificationRecipients: meta.notificationRecipients,
 		retryOf: meta.retryOf,
 		trigger: triggerOf(meta),
+		errorOf: meta.errorOf ?? null,
 	};
 }
 
+/** What the host adds to the view from beside the engine state. */
+type HostLinks = "retries" | "errorRun";
+
 /** The API's picture of one run, built from the object's own state (never from D1). */
-export function runView(meta: RunMeta, state: RunState, plan: Plan): Omit<RunView, "retries"> {
+export function runView(meta: RunMeta, state: RunState, plan: Plan): Omit<RunView, HostLinks> {
 	const { header } = state;
 	const outputs: Record<string, JsonValue> = {};
 	const itemsByNode = new Map<string, ItemRun[]>();
@@ -235,7 +243,7 @@ export function summaryView(
 export function queuedView(
 	meta: RunMeta,
 	cancelled: { by: string | null; at: number } | null,
-): Omit<RunView, "retries"> {
+): Omit<RunView, HostLinks> {
 	return {
 		id: meta.runId,
 		status: cancelled ? "COMPLETED" : "QUEUED",

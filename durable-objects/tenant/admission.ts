@@ -21,11 +21,22 @@ export const DEFAULT_MAX_CONCURRENT_RUNS = 5;
 export const MIN_CONCURRENT_RUNS = 1;
 export const MAX_CONCURRENT_RUNS = 100;
 
+/** How deep child runs may nest (a run started by RUN_WORKFLOW is one deeper than its parent). */
+export const DEFAULT_MAX_RUN_DEPTH = 10;
+export const MAX_RUN_DEPTH = 50;
+
 export interface TenantSettings {
 	maxConcurrentRuns: number;
+	/** The workflow a failed run starts when its own definition names no `errorWorkflow`. */
+	errorWorkflow: string | null;
+	maxRunDepth: number;
 }
 export type TenantSettingsPatch = Partial<TenantSettings>;
-export const DEFAULT_SETTINGS: TenantSettings = { maxConcurrentRuns: DEFAULT_MAX_CONCURRENT_RUNS };
+export const DEFAULT_SETTINGS: TenantSettings = {
+	maxConcurrentRuns: DEFAULT_MAX_CONCURRENT_RUNS,
+	errorWorkflow: null,
+	maxRunDepth: DEFAULT_MAX_RUN_DEPTH,
+};
 
 // ── idempotency ─────────────────────────────────────────────────────────────────────────────
 
@@ -155,7 +166,17 @@ export function applySettingsPatch(
 			message: `maxConcurrentRuns must be an integer from ${MIN_CONCURRENT_RUNS} to ${MAX_CONCURRENT_RUNS}`,
 		};
 	}
-	return { kind: "ok", settings: { maxConcurrentRuns: n } };
+	const depth = patch.maxRunDepth ?? current.maxRunDepth;
+	if (!Number.isInteger(depth) || depth < 1 || depth > MAX_RUN_DEPTH) {
+		return {
+			kind: "invalid",
+			message: `maxRunDepth must be an integer from 1 to ${MAX_RUN_DEPTH}`,
+		};
+	}
+	// null clears the default error workflow; undefined leaves it.
+	const errorWorkflow =
+		patch.errorWorkflow === undefined ? current.errorWorkflow : patch.errorWorkflow;
+	return { kind: "ok", settings: { maxConcurrentRuns: n, errorWorkflow, maxRunDepth: depth } };
 }
 
 // ── notifications and the alarm ─────────────────────────────────────────────────────────────

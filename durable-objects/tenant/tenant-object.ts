@@ -37,7 +37,7 @@
  *     already holds a slot keeps it: the caller releases it when the run is done.
  *
  * Settings and inspection:
- *   getSettings(tenantId) → { maxConcurrentRuns }   (default 5)
+ *   getSettings(tenantId) → { maxConcurrentRuns (5), errorWorkflow (null), maxRunDepth (10) }
  *   updateSettings(tenantId, patch) → the new settings; throws RangeError on an invalid value.
  *     Raising the limit grants queued runs at once; lowering it never takes a slot away.
  *   stats(tenantId) → { inProgress, queued, pendingNotifications } run ids, oldest first.

@@ -18,9 +18,20 @@ import {
 	stopsWorking,
 } from "./admission";
 import type { Command, ControlName, Controls, Decision, HostedRun, HostInput } from "./decision";
+import { failedRunOf } from "./failed-run";
 import { cancelledBeforeStartHeader, QUEUED_HEADER, type RunHeaderLike } from "./index-entry";
-import { indexWriteFailed, indexWritten, queueIndexWrite } from "./outbox";
+import {
+	enqueue,
+	indexWriteFailed,
+	indexWritten,
+	nextSendAt,
+	queueIndexWrite,
+	resendDue,
+	sendFailed,
+	sent,
+} from "./outbox";
 import { startEventOf } from "./run-meta";
+import { ERROR_WORKFLOW_MESSAGE_ID, type SendAnswer } from "./sending";
 import type { CallbackSignal, RunSignal, SignalAnswer } from "./signals";
 
 /**
@@ -48,6 +59,7 @@ export function decide(run: HostedRun, input: HostInput, env: AdvanceEnv): Decis
 			if (draft.controls.admission.releaseRetryAt !== null) releaseNow(draft);
 			wake(draft);
 			if (draft.controls.outbox.pending) draft.writeIndex("commands");
+			resend(draft);
 			break;
 		case "slot_answered":
 			if (input.answer.kind === "granted") proceed(draft, "resume", "commands");
@@ -80,6 +92,15 @@ export function decide(run: HostedRun, input: HostInput, env: AdvanceEnv): Decis
 		case "index_write_failed":
 			// Kept at once: the retry schedule must survive an eviction.
 			draft.write("outbox", indexWriteFailed(draft.controls.outbox, env.now));
+			break;
+		case "sent":
+			// Kept at once: a message answered is not sent again after an eviction.
+			if (!(draft.controls.outbox.sending ?? []).some((s) => s.id === input.id)) break;
+			draft.write("outbox", sent(draft.controls.outbox, input.id));
+			answered(draft, input.answer);
+			break;
+		case "send_failed":
+			draft.write("outbox", sendFailed(draft.controls.outbox, input.id, env.now));
 			break;
 		default: {
 			const unknown: never = input;
@@ -303,6 +324,57 @@ function commit(
 	if (releases) draft.background.push({ kind: "release_slot" });
 	draft.background.push(...transition.effects);
 	if (draft.controls.outbox.pending) draft.writeIndex(index);
+	if (transition.ended) afterEnd(draft, transition);
+}
+
+/**
+ * A run that ended FAILED starts its error workflow, through the outbox: the message is stored
+ * in the row of the transition that failed the run, so it goes out exactly as surely as the run
+ * failed (docs/ARCHITECTURE.md#error-workflows). An error run's own failure starts nothing.
+ */
+function afterEnd(draft: Draft, transition: Transition): void {
+	const { meta, plan } = draft.run;
+	if (transition.state.header.result !== "FAILED" || meta.errorOf) return;
+	const message = {
+		kind: "start_error_workflow" as const,
+		errorWorkflow: plan.definition.errorWorkflow ?? null,
+		failedRun: failedRunOf(meta, transition.state.header),
+	};
+	const queued = enqueue(draft.controls.outbox, ERROR_WORKFLOW_MESSAGE_ID, message, draft.env.now);
+	draft.controls = { ...draft.controls, outbox: queued.outbox };
+	if (queued.send) draft.background.push({ kind: "send", sending: queued.send });
+}
+
+/** Outbox messages whose answer did not come in time go out again. */
+function resend(draft: Draft): void {
+	const { outbox, due } = resendDue(draft.controls.outbox, draft.env.now);
+	if (due.length === 0) return;
+	draft.write("outbox", outbox);
+	for (const sending of due) draft.background.push({ kind: "send", sending });
+}
+
+/** What an outbox message's answer changes on the run: the links its view shows. */
+function answered(draft: Draft, answer: SendAnswer): void {
+	switch (answer.kind) {
+		case "error_run_started":
+			draft.write("links", {
+				...draft.controls.links,
+				errorRun: { status: "started", runId: answer.runId, workflow: answer.workflow },
+			});
+			return;
+		case "error_run_refused":
+			draft.write("links", {
+				...draft.controls.links,
+				errorRun: { status: "refused", workflow: answer.workflow, reason: answer.reason },
+			});
+			return;
+		case "no_error_workflow":
+			return;
+		default: {
+			const unknown: never = answer;
+			throw new Error(`unknown answer ${JSON.stringify(unknown)}`);
+		}
+	}
 }
 
 /** Gives the slot back now: the release is stored first, so a crash cannot forget it. */
@@ -398,6 +470,7 @@ class Draft {
 		const times = [
 			state && admission.waitingForSlot === null ? nextWake(state) : null,
 			outbox.retryAt,
+			nextSendAt(outbox),
 			admission.releaseRetryAt,
 		].filter((t): t is number => t !== null);
 		const due = times.length ? Math.max(Math.min(...times), this.env.now + 1) : null;

@@ -1,14 +1,17 @@
 import type { AttemptResultEvent, Effect, HistoryEvent, Plan, RunState, Transition } from "../run";
 import type { AcquireResult, Admission, WithdrawResult } from "./admission";
 import type { RunIndexEntry } from "./index-entry";
+import type { RunLinks } from "./links";
 import type { OutboxState } from "./outbox";
 import type { RunMeta } from "./run-meta";
+import type { SendAnswer, Sending } from "./sending";
 import type { RunSignal, SignalAnswer } from "./signals";
 
 /** Small values the host keeps beside the engine state and changes with its transitions. */
 export interface Controls {
 	admission: Admission;
 	outbox: OutboxState;
+	links: RunLinks;
 }
 export type ControlName = keyof Controls;
 /** Controls as storage has them: a run that never changed one has not stored it. */
@@ -45,7 +48,11 @@ export type HostInput =
 	/** An outgoing call ended (engine `attempt_result`). */
 	| { kind: "call_ended"; result: AttemptResultEvent }
 	| { kind: "index_written"; entry: RunIndexEntry }
-	| { kind: "index_write_failed"; error: string };
+	| { kind: "index_write_failed"; error: string }
+	/** An outbox message was answered (→ it leaves the outbox). */
+	| { kind: "sent"; id: string; answer: SendAnswer }
+	/** Sending an outbox message failed (→ sent again later, from the alarm). */
+	| { kind: "send_failed"; id: string; error: string };
 
 /**
  * What the host carries out after persisting a decision. The engine's effects (`http_request`,
@@ -62,6 +69,8 @@ export type Command =
 	| { kind: "withdraw" }
 	/** Give the slot back to the tenant (→ slot_released | slot_release_failed). */
 	| { kind: "release_slot" }
+	/** Send an outbox message (→ sent | send_failed). */
+	| { kind: "send"; sending: Sending }
 	/** Write the entry to the D1 runs index (→ index_written | index_write_failed). */
 	| { kind: "write_index"; entry: RunIndexEntry }
 	| { kind: "set_alarm"; at: number }

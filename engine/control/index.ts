@@ -10,7 +10,7 @@
  *     (admission, index outbox), the alarm as set, the calls in flight.
  *     input = what happened: a start request, a signal (slot granted, cancel, poke), the alarm,
  *     or the answer to an earlier command (the tenant's answer, an outgoing call's result, an
- *     index write's outcome).
+ *     index write's outcome, an outbox message's answer).
  *     Decision = { transition, controls, writeNow, commands, background, answer }.
  *
  * ## Contract for the host
@@ -38,10 +38,19 @@ export type {
 	StoredControls,
 } from "./decision";
 export type { RunHeaderLike, RunIndexEntry } from "./index-entry";
+export type { ErrorRunLink, RunLinks } from "./links";
+export { NO_LINKS } from "./links";
 export type { OutboxState } from "./outbox";
 export { EMPTY_OUTBOX } from "./outbox";
 export type { RetryInput } from "./retry-input";
 export { retryInput } from "./retry-input";
 export type { RunMeta, RunTrigger, StartRunInput } from "./run-meta";
 export { entityOf, startEventOf, triggerOf } from "./run-meta";
+export type {
+	FailedRun,
+	OutboxMessage,
+	SendAnswer,
+	Sending,
+	StartErrorWorkflow,
+} from "./sending";
 export type { CallbackSignal, RefusalReason, RunSignal, SignalAnswer } from "./signals";

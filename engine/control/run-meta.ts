@@ -42,6 +42,11 @@ export interface RunMeta {
 	 * WEBHOOK call without a `signature` of its own (engine `AdvanceEnv.signingSecret`).
 	 */
 	signingSecret?: string;
+	/**
+	 * Set on an error run: the failed run that started it (docs/ARCHITECTURE.md#error-workflows).
+	 * An error run's own failure starts no error workflow.
+	 */
+	errorOf?: { runId: string; workflow: string };
 	createdAt: number;
 }
 

@@ -322,6 +322,8 @@ describe("typed client", () => {
 		expect(await mark("getTenantSettings", client.getTenantSettings())).toEqual({
 			maxConcurrentRuns: 5,
 			defaultSigningSecret: null,
+			errorWorkflow: null,
+			maxRunDepth: 10,
 		});
 		expect(
 			await mark(

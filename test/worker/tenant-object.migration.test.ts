@@ -21,7 +21,11 @@ describe("TenantObject: storage from the first layout", () => {
 	it("keeps keys, slots, the queue's order and pending notifications", async () => {
 		const id = uniqueTenant("layout");
 		const stub = tenantObject(env, id);
-		expect(await stub.getSettings(id)).toEqual({ maxConcurrentRuns: 5 });
+		expect(await stub.getSettings(id)).toEqual({
+			maxConcurrentRuns: 5,
+			errorWorkflow: null,
+			maxRunDepth: 10,
+		});
 		const now = Date.now();
 		await runInDurableObject(stub, (_, state) => {
 			const sql = state.storage.sql;

@@ -4,6 +4,12 @@ import { tenantObject } from "../../durable-objects";
 import { as, call, expectProblem, uniqueTenant } from "./helpers";
 
 const SETTINGS = "/v1/tenant/settings";
+const DEFAULTS = {
+	maxConcurrentRuns: 5,
+	defaultSigningSecret: null,
+	errorWorkflow: null,
+	maxRunDepth: 10,
+};
 
 describe("GET/PATCH /v1/tenant/settings", () => {
 	it("gives a tenant never seen before the defaults, readable by every role", async () => {
@@ -11,7 +17,7 @@ describe("GET/PATCH /v1/tenant/settings", () => {
 		for (const role of ["viewer", "member", "admin"] as const) {
 			const res = await (await as({ tenant, role })).call(SETTINGS);
 			expect(res.status, role).toBe(200);
-			expect(res.body, role).toEqual({ maxConcurrentRuns: 5, defaultSigningSecret: null });
+			expect(res.body, role).toEqual({ ...DEFAULTS, maxConcurrentRuns: 5 });
 		}
 	});
 
@@ -23,7 +29,7 @@ describe("GET/PATCH /v1/tenant/settings", () => {
 
 		const lowered = await admin.call(SETTINGS, { method: "PATCH", body: { maxConcurrentRuns: 1 } });
 		expect(lowered.status).toBe(200);
-		expect(lowered.body).toEqual({ maxConcurrentRuns: 1, defaultSigningSecret: null });
+		expect(lowered.body).toEqual({ ...DEFAULTS, maxConcurrentRuns: 1 });
 		expect(await stub.acquireSlot(tenant, "r4", Date.now())).toEqual({
 			kind: "queued",
 			position: 1,
@@ -33,16 +39,29 @@ describe("GET/PATCH /v1/tenant/settings", () => {
 			method: "PATCH",
 			body: { maxConcurrentRuns: 100 },
 		});
-		expect(raised.body).toEqual({ maxConcurrentRuns: 100, defaultSigningSecret: null });
+		expect(raised.body).toEqual({ ...DEFAULTS, maxConcurrentRuns: 100 });
 		expect((await stub.stats(tenant)).queued).toEqual([]);
 		expect((await (await as({ tenant, role: "viewer" })).call(SETTINGS)).body).toEqual({
+			...DEFAULTS,
 			maxConcurrentRuns: 100,
 			defaultSigningSecret: null,
 		});
 
 		// An empty patch changes nothing and answers with the settings.
 		const empty = await admin.call(SETTINGS, { method: "PATCH", body: {} });
-		expect(empty.body).toEqual({ maxConcurrentRuns: 100, defaultSigningSecret: null });
+		expect(empty.body).toEqual({ ...DEFAULTS, maxConcurrentRuns: 100 });
+	});
+
+	it("sets and clears the default error workflow, and sets the depth cap of child runs", async () => {
+		const admin = await as({ tenant: uniqueTenant("set"), role: "admin" });
+		const set = await admin.call(SETTINGS, {
+			method: "PATCH",
+			body: { errorWorkflow: "page_on_call", maxRunDepth: 3 },
+		});
+		expect(set.body).toEqual({ ...DEFAULTS, errorWorkflow: "page_on_call", maxRunDepth: 3 });
+		// A field left out keeps its value; null clears the error workflow.
+		const cleared = await admin.call(SETTINGS, { method: "PATCH", body: { errorWorkflow: null } });
+		expect(cleared.body).toEqual({ ...DEFAULTS, maxRunDepth: 3 });
 	});
 
 	it("forbids members and viewers to change settings (403) and changes nothing", async () => {
@@ -55,8 +74,8 @@ describe("GET/PATCH /v1/tenant/settings", () => {
 			expect(expectProblem(res, 403, "forbidden").detail).toContain("admin");
 		}
 		expect((await (await as({ tenant })).call(SETTINGS)).body).toEqual({
+			...DEFAULTS,
 			maxConcurrentRuns: 5,
-			defaultSigningSecret: null,
 		});
 	});
 
@@ -68,6 +87,9 @@ describe("GET/PATCH /v1/tenant/settings", () => {
 			[{ maxConcurrentRuns: 0 }, "/maxConcurrentRuns"],
 			[{ maxConcurrentRuns: 101 }, "/maxConcurrentRuns"],
 			[{ maxConcurrentRuns: 2.5 }, "/maxConcurrentRuns"],
+			[{ maxRunDepth: 0 }, "/maxRunDepth"],
+			[{ maxRunDepth: 51 }, "/maxRunDepth"],
+			[{ errorWorkflow: "not an identifier" }, "/errorWorkflow"],
 		];
 		for (const [body, pointer] of cases) {
 			const res = await admin.call(SETTINGS, { method: "PATCH", body });
@@ -82,25 +104,16 @@ describe("GET/PATCH /v1/tenant/settings", () => {
 			400,
 			"malformed_json",
 		);
-		expect((await admin.call(SETTINGS)).body).toEqual({
-			maxConcurrentRuns: 5,
-			defaultSigningSecret: null,
-		});
+		expect((await admin.call(SETTINGS)).body).toEqual({ ...DEFAULTS, maxConcurrentRuns: 5 });
 	});
 
 	it("keeps each tenant's settings to itself", async () => {
 		const a = await as({ tenant: uniqueTenant("a"), role: "admin" });
 		const b = await as({ tenant: uniqueTenant("b"), role: "admin" });
 		await a.call(SETTINGS, { method: "PATCH", body: { maxConcurrentRuns: 2 } });
-		expect((await b.call(SETTINGS)).body).toEqual({
-			maxConcurrentRuns: 5,
-			defaultSigningSecret: null,
-		});
+		expect((await b.call(SETTINGS)).body).toEqual({ ...DEFAULTS, maxConcurrentRuns: 5 });
 		await b.call(SETTINGS, { method: "PATCH", body: { maxConcurrentRuns: 9 } });
-		expect((await a.call(SETTINGS)).body).toEqual({
-			maxConcurrentRuns: 2,
-			defaultSigningSecret: null,
-		});
+		expect((await a.call(SETTINGS)).body).toEqual({ ...DEFAULTS, maxConcurrentRuns: 2 });
 	});
 
 	it("asks for a token", async () => {
@@ -139,12 +152,12 @@ describe("the tenant's default signing secret", () => {
 			method: "PATCH",
 			body: { defaultSigningSecret: "SIGNING" },
 		});
-		expect(set.body).toEqual({ maxConcurrentRuns: 5, defaultSigningSecret: "SIGNING" });
+		expect(set.body).toEqual({ ...DEFAULTS, defaultSigningSecret: "SIGNING" });
 		expect((await member.call(SETTINGS)).body.defaultSigningSecret).toBe("SIGNING");
 		const cleared = await admin.call(SETTINGS, {
 			method: "PATCH",
 			body: { defaultSigningSecret: null },
 		});
-		expect(cleared.body).toEqual({ maxConcurrentRuns: 5, defaultSigningSecret: null });
+		expect(cleared.body).toEqual(DEFAULTS);
 	});
 });

@@ -1,10 +1,9 @@
-import {
-	type RunSummaryView,
-	type RunTrigger,
-	type RunView,
-	runObject,
-	type StartRunInput,
-} from "../../durable-objects";
+// The stub and view modules, not the durable-objects index: the run object starts runs through
+// this file too (error workflows), and the index re-exports the run object.
+
+import type { RunSummaryView, RunView } from "../../durable-objects/run/run-view";
+import { runObject } from "../../durable-objects/stubs";
+import type { RunTrigger, StartRunInput } from "../../engine/control";
 import type { WorkflowDefinition, WorkflowNode } from "../../engine/definition";
 import type { Principal } from "../auth/principal";
 import { database } from "../db/client";
@@ -124,20 +123,10 @@ export function checkStart(
 			: triggerNode(target.definition, starter.origin);
 	if (starter.kind === "principal") assertMayExecute(starter.principal, trigger);
 	const field = body.initialContext !== undefined ? "initialContext" : "inputs";
-	const checked = validateRunInputs(
-		(trigger.config as { userInputs?: Record<string, unknown> }).userInputs,
-		body.inputs ?? body.initialContext ?? {},
-	);
-	if (!checked.ok) {
-		throw validationFailed(
-			checked.errors.map((e) => ({
-				in: "body" as const,
-				pointer: `${at}/${field}${e.pointer}`,
-				code: "invalid_input",
-				message: e.message,
-			})),
-		);
-	}
+	const inputs = checkInputs(env, tenantOf(starter), target, trigger, {
+		inputs: body.inputs ?? body.initialContext ?? {},
+		at: `${at}/${field}`,
+	});
 	// A trigger node runs as itself (`webhook:deploy_hook`): no user asked for the run.
 	const actor =
 		starter.kind === "principal"
@@ -151,14 +140,7 @@ export function checkStart(
 		...(target.signingSecret === null ? {} : { signingSecret: target.signingSecret }),
 		initiator: body.runAs ?? actor,
 		requestedBy: actor,
-		// Checked in clear, then sealed: nothing past this point sees a secret input's value.
-		inputs: sealSecretInputs(
-			env,
-			tenantOf(starter),
-			target.workflow.identifier,
-			trigger,
-			checked.inputs,
-		),
+		inputs,
 		trigger: trigger.identifier,
 		origin:
 			starter.kind === "principal"
@@ -299,8 +281,36 @@ export async function retryRun(
 	return run;
 }
 
+/**
+ * The inputs against the trigger's `userInputs`, defaults applied, then its secret inputs sealed:
+ * nothing past this point sees a secret input's value. A 422 names each field (under `at`).
+ */
+export function checkInputs(
+	env: Pick<Env, "SECRETS_MASTER_KEY">,
+	tenantId: string,
+	target: StartTarget,
+	trigger: WorkflowNode,
+	given: { inputs: unknown; at: string },
+) {
+	const { at } = given;
+	const checked = validateRunInputs(
+		(trigger.config as { userInputs?: Record<string, unknown> }).userInputs,
+		given.inputs,
+	);
+	if (checked.ok)
+		return sealSecretInputs(env, tenantId, target.workflow.identifier, trigger, checked.inputs);
+	throw validationFailed(
+		checked.errors.map((e) => ({
+			in: "body" as const,
+			pointer: `${at}${e.pointer}`,
+			code: "invalid_input",
+			message: e.message,
+		})),
+	);
+}
+
 /** The API starts self-serve triggers; the default is the first one. */
-function pickTrigger(
+export function pickTrigger(
 	definition: WorkflowDefinition,
 	wanted: string | undefined,
 	at: string,

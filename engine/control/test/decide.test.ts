@@ -403,3 +403,103 @@ describe("decide: the run host's decisions", () => {
 		expect(host.stored.outbox?.pending).toMatchObject({ status: "COMPLETED" });
 	});
 });
+
+describe("decide: the outbox starts a failed run's error workflow", () => {
+	const failing = () => ({ ...oneCall(), errorWorkflow: "on_failure" });
+	const serverError = {
+		kind: "response" as const,
+		response: { status: 500, headers: {}, body: "{}", bodyTruncated: false },
+	};
+	const sends = (decision: ReturnType<TestHost["feed"]>) =>
+		decision.background.flatMap((c) => (c.kind === "send" ? [c.sending] : []));
+
+	it("stores the message with the transition that failed the run, and sends it after", () => {
+		const host = new TestHost(failing());
+		host.admit("granted");
+		const failed = host.wait(10).answerCall(serverError);
+		expect(failed.transition?.state.header.result).toBe("FAILED");
+		const [message] = sends(failed);
+		expect(message).toMatchObject({
+			id: "error-workflow",
+			message: {
+				kind: "start_error_workflow",
+				errorWorkflow: "on_failure",
+				failedRun: {
+					id: "run_1",
+					workflow: "wf",
+					version: 1,
+					error: { code: "http_error" },
+					failedNode: "call",
+					inputs: {},
+					initiator: "alice",
+					url: "/v1/workflows/runs/run_1",
+				},
+			},
+		});
+		// In the failing transition's row, so it is as durable as the failure itself.
+		expect(host.stored.outbox?.sending).toEqual([message]);
+		// The one alarm comes no later than the resend (an earlier one is left where it is).
+		expect(host.run.alarmAt).toBeLessThanOrEqual(message?.dueAt ?? 0);
+	});
+
+	it("an answer takes the message out and links the error run; a repeat answer changes nothing", () => {
+		const host = new TestHost(failing());
+		host.admit("granted");
+		host.wait(10).answerCall(serverError);
+		const answer = {
+			kind: "sent" as const,
+			id: "error-workflow",
+			answer: { kind: "error_run_started" as const, runId: "run_2", workflow: "on_failure" },
+		};
+		const linked = host.feed(answer);
+		expect(linked.writeNow.sort()).toEqual(["links", "outbox"]);
+		expect(host.stored.outbox?.sending).toEqual([]);
+		expect(host.stored.links?.errorRun).toEqual({
+			status: "started",
+			runId: "run_2",
+			workflow: "on_failure",
+		});
+		expect(host.feed(answer).writeNow).toEqual([]);
+	});
+
+	it("a failed send, or one lost with the object, goes out again from the alarm", () => {
+		const host = new TestHost(failing());
+		host.admit("granted");
+		const [first] = sends(host.wait(10).answerCall(serverError));
+		const failed = host.feed({ kind: "send_failed", id: "error-workflow", error: "D1 is down" });
+		expect(failed.writeNow).toEqual(["outbox"]);
+		const retryAt = host.stored.outbox?.sending?.[0]?.dueAt ?? 0;
+		expect(retryAt).toBe(host.now + 1_000);
+		expect(sends(host.wait(999).feed({ kind: "alarm" }))).toEqual([]);
+		const again = sends(host.wait(1).feed({ kind: "alarm" }));
+		expect(again).toEqual([expect.objectContaining({ id: first?.id, failures: 1 })]);
+	});
+
+	it("sends nothing for a run that succeeds, is cancelled, or is itself an error run", () => {
+		const ok = new TestHost(failing());
+		ok.admit("granted");
+		expect(sends(ok.wait(10).answerCall())).toEqual([]);
+
+		const cancelled = new TestHost(failing());
+		cancelled.admit("granted");
+		const cancel = cancelled.feed({
+			kind: "signal",
+			signal: { kind: "cancel", by: "bob", reason: null },
+		});
+		expect(cancel.transition?.state.header.result).toBe("CANCELLED");
+		expect(sends(cancel)).toEqual([]);
+
+		const errorRun = new TestHost(failing(), undefined, {
+			errorOf: { runId: "run_0", workflow: "other" },
+		});
+		errorRun.admit("granted");
+		expect(sends(errorRun.wait(10).answerCall(serverError))).toEqual([]);
+	});
+
+	it("names no error workflow when the definition has none: the tenant's default decides", () => {
+		const host = new TestHost(oneCall());
+		host.admit("granted");
+		const [message] = sends(host.wait(10).answerCall(serverError));
+		expect(message?.message.errorWorkflow).toBeNull();
+	});
+});

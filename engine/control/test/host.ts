@@ -16,6 +16,7 @@ import {
 	type HostedRun,
 	type HostInput,
 	NEW_ADMISSION,
+	NO_LINKS,
 	type RunMeta,
 } from "../index";
 
@@ -39,6 +40,7 @@ export class TestHost {
 	constructor(
 		definition: Json,
 		private readonly options: { confirmIndexWrites: boolean } = { confirmIndexWrites: true },
+		extra: Partial<RunMeta> = {},
 	) {
 		const runId = "run_1";
 		const parsed = workflowShapeSchema.parse(definition);
@@ -54,12 +56,13 @@ export class TestHost {
 			notificationRecipients: [],
 			retryOf: null,
 			createdAt: T0,
+			...extra,
 		};
 		this.run = {
 			meta,
 			plan: prepare(parsed),
 			state: null,
-			controls: { admission: NEW_ADMISSION, outbox: EMPTY_OUTBOX },
+			controls: { admission: NEW_ADMISSION, outbox: EMPTY_OUTBOX, links: NO_LINKS },
 			alarmAt: null,
 			callsInFlight: [],
 		};

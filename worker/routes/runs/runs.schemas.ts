@@ -200,6 +200,20 @@ export const Run = z
 		retryOf: z.string().nullable(),
 		trigger: RunTrigger,
 		retries: z.array(z.string()),
+		errorOf: z
+			.object({ runId: z.string(), workflow: z.string() })
+			.nullable()
+			.openapi({ description: "On an error run: the failed run that started it." }),
+		errorRun: z
+			.discriminatedUnion("status", [
+				z.object({ status: z.literal("started"), runId: z.string(), workflow: z.string() }),
+				z.object({ status: z.literal("refused"), workflow: z.string(), reason: z.string() }),
+			])
+			.nullable()
+			.openapi({
+				description:
+					"On a run that ended FAILED: the error workflow's run it started, or why that workflow could not start. Null while it is being started, and when no error workflow is named.",
+			}),
 		inputs: z.unknown(),
 		outputs: z.unknown(),
 		error: z

@@ -1,10 +1,12 @@
 import { z } from "@hono/zod-openapi";
 import {
 	DEFAULT_MAX_CONCURRENT_RUNS,
+	DEFAULT_MAX_RUN_DEPTH,
 	MAX_CONCURRENT_RUNS,
+	MAX_RUN_DEPTH,
 	MIN_CONCURRENT_RUNS,
 } from "../../../durable-objects/tenant";
-import { IDENTIFIER_PATTERN } from "../../../engine/definition";
+import { IDENTIFIER_PATTERN, identifierSchema } from "../../../engine/definition";
 
 const maxConcurrentRuns = z
 	.number()
@@ -29,8 +31,24 @@ const defaultSigningSecret = z
 		example: "WEBHOOK_SIGNING",
 	});
 
+const errorWorkflow = identifierSchema.nullable().openapi({
+	description:
+		"The workflow a run that ends FAILED starts when its own definition names no `errorWorkflow` (null: none). Its input is `{ failedRun }`.",
+	example: "page_on_call",
+});
+
+const maxRunDepth = z
+	.number()
+	.int()
+	.min(1)
+	.max(MAX_RUN_DEPTH)
+	.openapi({
+		description: `How deep RUN_WORKFLOW child runs may nest (1 to ${MAX_RUN_DEPTH}, default ${DEFAULT_MAX_RUN_DEPTH}); a node that would start one deeper fails with max_depth_exceeded.`,
+		example: DEFAULT_MAX_RUN_DEPTH,
+	});
+
 export const TenantSettings = z
-	.object({ maxConcurrentRuns, defaultSigningSecret })
+	.object({ maxConcurrentRuns, defaultSigningSecret, errorWorkflow, maxRunDepth })
 	.openapi("TenantSettings", {
 		description: "The caller's tenant settings; a tenant never configured has the defaults.",
 	});
@@ -40,6 +58,8 @@ export const TenantSettingsPatch = z
 	.strictObject({
 		maxConcurrentRuns: maxConcurrentRuns.optional(),
 		defaultSigningSecret: defaultSigningSecret.optional(),
+		errorWorkflow: errorWorkflow.optional(),
+		maxRunDepth: maxRunDepth.optional(),
 	})
 	.openapi("TenantSettingsPatch", {
 		description: "The settings to change; fields left out keep their value.",

@@ -1,0 +1,68 @@
+import type { ErrorInfo, JsonObject } from "../run";
+
+/**
+ * What a run sends at least once under a stable id, through its outbox
+ * (docs/ARCHITECTURE.md#the-outbox): the message is stored in the same storage transaction as the
+ * transition that decided it, sent after the commit, and sent again from the alarm until its
+ * answer is in. The receiver makes a repeat harmless (the id names what it creates).
+ */
+export type OutboxMessage = StartErrorWorkflow;
+
+/**
+ * The run ended FAILED: start the error workflow (its definition's `errorWorkflow`, else the
+ * tenant's default) with `{ failedRun }`. The error run's id is derived from the failed run's, so
+ * a second send finds the run the first one started.
+ */
+export interface StartErrorWorkflow {
+	kind: "start_error_workflow";
+	/** The definition's `errorWorkflow`; null: the tenant's default, if it has one. */
+	errorWorkflow: string | null;
+	failedRun: FailedRun;
+}
+
+/** The error workflow's input, `failedRun`: what failed, where, and how to find it. */
+export interface FailedRun {
+	id: string;
+	workflow: string;
+	version: number;
+	error: ErrorInfo | null;
+	failedNode: string | null;
+	inputs: JsonObject;
+	initiator: string;
+	startedAt: string | null;
+	endedAt: string | null;
+	/** The run in the API, relative to the Stepline it runs on. */
+	url: string;
+}
+
+/** What came of a message: each kind's answer (the host's carrier says it). */
+export type SendAnswer =
+	/** The error run was started (or found: a repeated send). */
+	| { kind: "error_run_started"; runId: string; workflow: string }
+	/** Neither the definition nor the tenant names an error workflow. */
+	| { kind: "no_error_workflow" }
+	/** The error workflow could not start (deleted, no self-serve trigger, refuses the input). */
+	| { kind: "error_run_refused"; workflow: string; reason: string };
+
+/** A message on its way: sent, and sent again at `dueAt` unless its answer came first. */
+export interface Sending {
+	/** Stable within the run; the receiver's id for what it creates is derived from it. */
+	id: string;
+	message: OutboxMessage;
+	dueAt: number;
+	failures: number;
+}
+
+/**
+ * How long a sent message waits for its answer before it is sent again: long enough for a start
+ * to answer on a busy day, short enough that a message lost with its object goes out again soon.
+ */
+export const SEND_LEASE_MS = 30_000;
+const MAX_SEND_RETRY_MS = 60_000;
+
+/** After `failures` failed sends: 1 s, 2 s, 4 s … capped at a minute. */
+export const sendRetryDelay = (failures: number): number =>
+	Math.min(MAX_SEND_RETRY_MS, 1_000 * 2 ** Math.max(0, failures - 1));
+
+/** A failed run's error-workflow message (none for an error run: its failure starts nothing). */
+export const ERROR_WORKFLOW_MESSAGE_ID = "error-workflow";
