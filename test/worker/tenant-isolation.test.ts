@@ -124,9 +124,8 @@ describe("tenant isolation", () => {
 		expect((await tenantA.call(`/v1/workflows/runs/${run.body.id}`)).body.status).not.toBe(
 			"COMPLETED",
 		);
-		expect((await tenantA.call("/v1/tenant/settings")).body).toEqual({
+		expect((await tenantA.call("/v1/tenant/settings")).body).toMatchObject({
 			maxConcurrentRuns: 5,
-			defaultSigningSecret: null,
 		});
 		expect((await tenantA.call(`/v1/api-keys/${apiKey.body.id}`)).body.revokedAt).toBeNull();
 		expect((await tenantA.call("/v1/secrets/A_SECRET")).body).toMatchObject({

@@ -245,9 +245,11 @@ describe("TenantObject: concurrency admission", () => {
 
 	it("grants queued runs at once when the limit is raised, and takes no slot away when lowered", async () => {
 		const { id, stub, notified } = await tenant();
-		expect(await stub.getSettings(id)).toEqual({ maxConcurrentRuns: 5 });
+		expect(await stub.getSettings(id)).toMatchObject({ maxConcurrentRuns: 5 });
 		expect(await stub.updateSettings(id, { maxConcurrentRuns: 2 })).toEqual({
 			maxConcurrentRuns: 2,
+			errorWorkflow: null,
+			maxRunDepth: 10,
 		});
 		await acquireAll(stub, id, runs(1, 5));
 		expect((await stub.stats(id)).queued).toEqual(["run_3", "run_4", "run_5"]);
@@ -263,7 +265,7 @@ describe("TenantObject: concurrency admission", () => {
 		expect((await stub.stats(id)).inProgress).toEqual(runs(1, 4));
 		await stub.releaseSlot(id, "run_1");
 		expect((await stub.stats(id)).queued).toEqual(["run_5"]);
-		expect(await stub.getSettings(id)).toEqual({ maxConcurrentRuns: 1 });
+		expect(await stub.getSettings(id)).toMatchObject({ maxConcurrentRuns: 1 });
 	});
 
 	it("rejects a limit outside 1..100", async () => {
@@ -275,7 +277,7 @@ describe("TenantObject: concurrency admission", () => {
 			);
 			expect(message).toMatch(/1 to 100/);
 		}
-		expect(await stub.getSettings(id)).toEqual({ maxConcurrentRuns: 5 });
+		expect(await stub.getSettings(id)).toMatchObject({ maxConcurrentRuns: 5 });
 	});
 
 	it("retries a failed notification from the alarm until the run is told", async () => {
@@ -319,7 +321,7 @@ describe("TenantObject: concurrency admission", () => {
 		await evictDurableObject(stub);
 		await record();
 
-		expect(await stub.getSettings(id)).toEqual({ maxConcurrentRuns: 3 });
+		expect(await stub.getSettings(id)).toMatchObject({ maxConcurrentRuns: 3 });
 		expect(await stub.stats(id)).toEqual({
 			inProgress: runs(1, 3),
 			queued: ["run_4", "run_5"],
