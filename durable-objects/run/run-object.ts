@@ -447,9 +447,11 @@ function mayRequest(input: HostInput): boolean {
 		case "withdrawn":
 		case "slot_released":
 		case "slot_release_failed":
+		case "sent":
+			// A child's start answered moves the run on (its next node may call out).
+			return true;
 		case "index_written":
 		case "index_write_failed":
-		case "sent":
 		case "send_failed":
 			return false;
 		default: {

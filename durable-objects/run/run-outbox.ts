@@ -1,4 +1,5 @@
 import type { RunMeta, SendAnswer, Sending } from "../../engine/control";
+import { startChildRun } from "../../worker/runs/child-run";
 import { startErrorRun } from "../../worker/runs/error-run";
 
 /**
@@ -10,8 +11,10 @@ export async function sendMessage(env: Env, meta: RunMeta, sending: Sending): Pr
 	switch (message.kind) {
 		case "start_error_workflow":
 			return startErrorRun(env, meta.tenantId, message);
+		case "start_child":
+			return startChildRun(env, meta, message.child);
 		default: {
-			const unknown: never = message.kind;
+			const unknown: never = message;
 			throw new Error(`unknown outbox message ${JSON.stringify(unknown)}`);
 		}
 	}

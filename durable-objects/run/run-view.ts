@@ -29,15 +29,22 @@ export interface NodeRunView {
 		/** The start of the answer (masked), null when none came or before runs kept it. */
 		response: ResponseExcerpt | null;
 		error: ErrorInfo | null;
+		/** RUN_WORKFLOW: the child run this attempt started. */
+		child?: { runId: string | null };
 	}[];
 	output: JsonValue;
 	error: ErrorInfo | null;
 	logs: { level: string; message: string; time: string }[];
 	/** What this node (or item) waits for, with when it is due: a delay, a retry, a timeout. */
 	due: DueView[];
+	/**
+	 * RUN_WORKFLOW: the child runs its attempts started, in the order they started (a forEach
+	 * node's, item by item); each item's own attempts say which is its.
+	 */
+	children: { runId: string; item: number | null; attempt: number }[];
 	/** A forEach node's items, in list order: each with its place and its value. */
 	items:
-		| (Omit<NodeRunView, "title" | "type" | "items" | "node"> & {
+		| (Omit<NodeRunView, "title" | "type" | "items" | "node" | "children"> & {
 				index: number;
 				item: JsonValue;
 		  })[]
@@ -61,6 +68,8 @@ export interface RunView {
 	trigger: RunTrigger;
 	/** Runs started by retrying this one, oldest first. */
 	retries: string[];
+	/** On a child run: the parent run and its RUN_WORKFLOW node that started it. */
+	parent: { runId: string; node: string } | null;
 	/** On an error run: the failed run that started it. */
 	errorOf: { runId: string; workflow: string } | null;
 	/** On a failed run: the error workflow's run it started, or why none could start. */
@@ -126,6 +135,18 @@ function taskView(task: NodeRun | ItemRun, due: DueView[] = []) {
 	};
 }
 
+function childrenOf(run: NodeRun, items: ItemRun[]): NodeRunView["children"] {
+	const tasks: { item: number | null; task: NodeRun | ItemRun }[] = [
+		{ item: null, task: run },
+		...items.map((i) => ({ item: i.index, task: i })),
+	];
+	return tasks.flatMap(({ item, task }) =>
+		task.attempts.flatMap((a) =>
+			a.child?.runId ? [{ runId: a.child.runId, item, attempt: a.number }] : [],
+		),
+	);
+}
+
 /** What the view takes from the run's creation record, whether or not the engine has started. */
 function fromMeta(meta: RunMeta) {
 	return {
@@ -142,6 +163,7 @@ function fromMeta(meta: RunMeta) {
 		notificationRecipients: meta.notificationRecipients,
 		retryOf: meta.retryOf,
 		trigger: triggerOf(meta),
+		parent: meta.parent ? { runId: meta.parent.runId, node: meta.parent.node } : null,
 		errorOf: meta.errorOf ?? null,
 	};
 }
@@ -172,6 +194,7 @@ export function runView(meta: RunMeta, state: RunState, plan: Plan): Omit<RunVie
 				title: plan.nodes.get(id)?.node.title ?? null,
 				type: run.type,
 				...taskView(run, due.get(id)),
+				children: childrenOf(run, items ?? []),
 				items: items
 					? items.map((i) => ({
 							index: i.index,

@@ -31,7 +31,12 @@ import {
 	sent,
 } from "./outbox";
 import { startEventOf } from "./run-meta";
-import { ERROR_WORKFLOW_MESSAGE_ID, type SendAnswer } from "./sending";
+import {
+	childMessageId,
+	ERROR_WORKFLOW_MESSAGE_ID,
+	type OutboxMessage,
+	type SendAnswer,
+} from "./sending";
 import type { CallbackSignal, RunSignal, SignalAnswer } from "./signals";
 
 /**
@@ -93,12 +98,15 @@ export function decide(run: HostedRun, input: HostInput, env: AdvanceEnv): Decis
 			// Kept at once: the retry schedule must survive an eviction.
 			draft.write("outbox", indexWriteFailed(draft.controls.outbox, env.now));
 			break;
-		case "sent":
-			// Kept at once: a message answered is not sent again after an eviction.
-			if (!(draft.controls.outbox.sending ?? []).some((s) => s.id === input.id)) break;
+		case "sent": {
+			// Kept at once (or with the transition it lets through): a message answered is not sent
+			// again after an eviction. A repeated answer finds nothing.
+			const sending = (draft.controls.outbox.sending ?? []).find((s) => s.id === input.id);
+			if (!sending) break;
 			draft.write("outbox", sent(draft.controls.outbox, input.id));
-			answered(draft, input.answer);
+			answered(draft, sending.message, input.answer);
 			break;
+		}
 		case "send_failed":
 			draft.write("outbox", sendFailed(draft.controls.outbox, input.id, env.now));
 			break;
@@ -322,7 +330,12 @@ function commit(
 		ended: transition.ended,
 	});
 	if (releases) draft.background.push({ kind: "release_slot" });
-	draft.background.push(...transition.effects);
+	for (const effect of transition.effects) {
+		if (effect.kind === "start_child") {
+			// Through the outbox, in this transition's row: asked for until answered.
+			send(draft, childMessageId(effect), { kind: "start_child", child: effect });
+		} else draft.background.push(effect);
+	}
 	if (draft.controls.outbox.pending) draft.writeIndex(index);
 	if (transition.ended) afterEnd(draft, transition);
 }
@@ -335,12 +348,16 @@ function commit(
 function afterEnd(draft: Draft, transition: Transition): void {
 	const { meta, plan } = draft.run;
 	if (transition.state.header.result !== "FAILED" || meta.errorOf) return;
-	const message = {
-		kind: "start_error_workflow" as const,
+	send(draft, ERROR_WORKFLOW_MESSAGE_ID, {
+		kind: "start_error_workflow",
 		errorWorkflow: plan.definition.errorWorkflow ?? null,
 		failedRun: failedRunOf(meta, transition.state.header),
-	};
-	const queued = enqueue(draft.controls.outbox, ERROR_WORKFLOW_MESSAGE_ID, message, draft.env.now);
+	});
+}
+
+/** Puts a message in the outbox (it rides with the decision's transition) and sends it. */
+function send(draft: Draft, id: string, message: OutboxMessage): void {
+	const queued = enqueue(draft.controls.outbox, id, message, draft.env.now);
 	draft.controls = { ...draft.controls, outbox: queued.outbox };
 	if (queued.send) draft.background.push({ kind: "send", sending: queued.send });
 }
@@ -353,9 +370,23 @@ function resend(draft: Draft): void {
 	for (const sending of due) draft.background.push({ kind: "send", sending });
 }
 
-/** What an outbox message's answer changes on the run: the links its view shows. */
-function answered(draft: Draft, answer: SendAnswer): void {
+/** What an outbox message's answer changes on the run: the engine's next step, or its links. */
+function answered(draft: Draft, message: OutboxMessage, answer: SendAnswer): void {
 	switch (answer.kind) {
+		case "child":
+			if (message.kind !== "start_child") return;
+			advanceAndCommit(
+				draft,
+				{
+					type: "child_answer",
+					node: message.child.node,
+					item: message.child.item,
+					attempt: message.child.attempt,
+					answer: answer.answer,
+				},
+				"background",
+			);
+			return;
 		case "error_run_started":
 			draft.write("links", {
 				...draft.controls.links,

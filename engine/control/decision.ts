@@ -60,7 +60,8 @@ export type HostInput =
  * gets its answer fed back as a HostInput (named beside each).
  */
 export type Command =
-	| Effect
+	/** A child start (`start_child`) goes through the outbox instead: see `send`. */
+	| Exclude<Effect, { kind: "start_child" }>
 	/** Ask the tenant for the run's first slot (→ admitted); `passing`: give it straight back. */
 	| { kind: "admit"; first: Transition; passing: boolean }
 	/** Ask the tenant for a slot to resume (→ slot_answered). */

@@ -17,6 +17,7 @@ export interface RunIndexEntry {
 	initiatedBy: string;
 	requestedBy: string;
 	entityId: string | null;
+	parentRunId: string | null;
 	createdAt: number;
 	startedAt: number | null;
 	endedAt: number | null;
@@ -70,6 +71,7 @@ export function indexEntry(
 		initiatedBy: meta.initiator,
 		requestedBy: meta.requestedBy,
 		entityId: entityOf(meta),
+		parentRunId: meta.parent?.runId ?? null,
 		createdAt: meta.createdAt,
 		startedAt: header.startedAt,
 		endedAt: header.endedAt,

@@ -44,13 +44,15 @@ export type { OutboxState } from "./outbox";
 export { EMPTY_OUTBOX } from "./outbox";
 export type { RetryInput } from "./retry-input";
 export { retryInput } from "./retry-input";
-export type { RunMeta, RunTrigger, StartRunInput } from "./run-meta";
+export type { ParentLink, RunMeta, RunTrigger, StartRunInput } from "./run-meta";
 export { entityOf, startEventOf, triggerOf } from "./run-meta";
 export type {
 	FailedRun,
 	OutboxMessage,
 	SendAnswer,
 	Sending,
+	StartChild,
 	StartErrorWorkflow,
 } from "./sending";
+export { childMessageId } from "./sending";
 export type { CallbackSignal, RefusalReason, RunSignal, SignalAnswer } from "./signals";

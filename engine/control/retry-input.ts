@@ -7,7 +7,7 @@ export type RetryInput =
 			kind: "retry";
 			restartFrom: string[];
 			/** The new run's start input, but for who starts it and its id. */
-			start: Omit<StartRunInput, "runId" | "initiator" | "requestedBy">;
+			start: Omit<StartRunInput, "runId" | "initiator" | "requestedBy" | "initiatorRole">;
 	  }
 	| { kind: "refused"; reason: string };
 
@@ -29,7 +29,16 @@ export function retryInput(
 	}
 	const retry = planRetry(plan, state, fromNode);
 	if (retry.kind === "refused") return retry;
-	const { runId: _runId, createdAt: _createdAt, reuse: _reuse, ...rest } = meta;
+	// A retry is a run of its own: no parent waits on it and no failure started it.
+	const {
+		runId: _runId,
+		createdAt: _createdAt,
+		reuse: _reuse,
+		parent: _parent,
+		errorOf: _errorOf,
+		initiatorRole: _role,
+		...rest
+	} = meta;
 	return {
 		kind: "retry",
 		restartFrom: retry.restartFrom,

@@ -47,7 +47,25 @@ export interface RunMeta {
 	 * An error run's own failure starts no error workflow.
 	 */
 	errorOf?: { runId: string; workflow: string };
+	/**
+	 * Set on a child run (docs/ARCHITECTURE.md#child-runs): the parent run and the RUN_WORKFLOW
+	 * task that started it, and how deep it nests (a parent started from anywhere else is 0).
+	 */
+	parent?: ParentLink;
+	/**
+	 * The role the run was started with: its child runs start with it, as the same initiator.
+	 * A run started `runAs` another user has the member role (its admin's say-so ends there).
+	 */
+	initiatorRole?: "admin" | "member" | "viewer";
 	createdAt: number;
+}
+
+export interface ParentLink {
+	runId: string;
+	node: string;
+	item: number | null;
+	attempt: number;
+	depth: number;
 }
 
 /** What the Worker hands a run's object to start it: everything but the creation time. */

@@ -1,4 +1,4 @@
-import type { ErrorInfo, JsonObject } from "../run";
+import type { ChildAnswer, ErrorInfo, JsonObject, StartChildEffect } from "../run";
 
 /**
  * What a run sends at least once under a stable id, through its outbox
@@ -6,7 +6,20 @@ import type { ErrorInfo, JsonObject } from "../run";
  * transition that decided it, sent after the commit, and sent again from the alarm until its
  * answer is in. The receiver makes a repeat harmless (the id names what it creates).
  */
-export type OutboxMessage = StartErrorWorkflow;
+export type OutboxMessage = StartErrorWorkflow | StartChild;
+
+/**
+ * A RUN_WORKFLOW attempt asks for its child run (docs/ARCHITECTURE.md#child-runs). The child's id
+ * is derived from (run, node, item, attempt), so a second send finds the child the first started.
+ */
+export interface StartChild {
+	kind: "start_child";
+	child: StartChildEffect;
+}
+
+/** The outbox id of a child start: one per task and attempt. */
+export const childMessageId = (child: Pick<StartChildEffect, "node" | "item" | "attempt">) =>
+	`child:${child.node}:${child.item ?? ""}:${child.attempt}`;
 
 /**
  * The run ended FAILED: start the error workflow (its definition's `errorWorkflow`, else the
@@ -42,7 +55,9 @@ export type SendAnswer =
 	/** Neither the definition nor the tenant names an error workflow. */
 	| { kind: "no_error_workflow" }
 	/** The error workflow could not start (deleted, no self-serve trigger, refuses the input). */
-	| { kind: "error_run_refused"; workflow: string; reason: string };
+	| { kind: "error_run_refused"; workflow: string; reason: string }
+	/** The child run started (or was found), or why it cannot start. */
+	| { kind: "child"; answer: ChildAnswer };
 
 /** A message on its way: sent, and sent again at `dueAt` unless its answer came first. */
 export interface Sending {

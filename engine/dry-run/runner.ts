@@ -97,6 +97,22 @@ export function playRun(
 				pending = pending.filter((p) => !answers(p.event, effect));
 				continue;
 			}
+			if (effect.kind === "start_child") {
+				// A dry run starts no run: the child is a stand-in named like its Idempotency-Keys.
+				const item = effect.item === null ? "" : `#${effect.item}`;
+				pending.push({
+					at: now,
+					seq: seq++,
+					event: {
+						type: "child_answer",
+						node: effect.node,
+						item: effect.item,
+						attempt: effect.attempt,
+						answer: { kind: "started", runId: `dry-run:${effect.node}${item}` },
+					},
+				});
+				continue;
+			}
 			const { key, answer } = answerFor(fixture, effect);
 			calls.push({ effect, at: now, answeredBy: key, answer });
 			inFlight.add(callKey(effect.node, effect.item, effect.attempt));

@@ -19,7 +19,7 @@ import { onWaitTimer } from "./outside";
 import type { Plan } from "./plan";
 import { isTerminal, type RunState, type Timer } from "./state";
 import { Step } from "./step";
-import { onAttemptResult, onAttemptTimeout, onCallback, onRetryDue } from "./tasks";
+import { onAttemptResult, onAttemptTimeout, onCallback, onChildAnswer, onRetryDue } from "./tasks";
 import { dueTimers, nextWake, timerFiredDetail } from "./timers";
 
 export function advance(
@@ -60,6 +60,9 @@ export function advance(
 		}
 		case "cancel":
 			cancelRun(step, event);
+			break;
+		case "child_answer":
+			onChildAnswer(step, event);
 			break;
 		case "callback":
 			onCallback(step, event);

@@ -79,10 +79,10 @@ export function beginWork(step: Step, node: string): void {
 	if (run.status === "WAITING") markStarted(step, node, "IN_PROGRESS");
 	const planned = plannedNode(step.plan, node);
 	const kind = planned.kind;
-	if (planned.forEach !== null && kind.kind !== "webhook") {
+	if (planned.forEach !== null && kind.kind !== "webhook" && kind.kind !== "run_workflow") {
 		nodeFailed(step, node, {
 			code: "not_supported",
-			message: `forEach is only supported on WEBHOOK nodes, not on ${planned.node.config.type}`,
+			message: `forEach is only supported on WEBHOOK and RUN_WORKFLOW nodes, not on ${planned.node.config.type}`,
 		});
 		return;
 	}
@@ -103,6 +103,7 @@ export function beginWork(step: Step, node: string): void {
 			runDelay(step, node);
 			return;
 		case "webhook":
+		case "run_workflow":
 			if (planned.forEach !== null) {
 				beginForEach(step, node, startTask);
 				return;

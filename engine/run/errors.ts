@@ -40,6 +40,12 @@ export const RUN_ERROR_CODES = [
 	"unknown_trigger",
 	/** Nothing left to run or wait for, yet the run had not ended. */
 	"stalled",
+	/** RUN_WORKFLOW: the child would nest deeper than the tenant's `maxRunDepth`. */
+	"max_depth_exceeded",
+	/** RUN_WORKFLOW: the child's trigger refused the inputs (the message names each field). */
+	"child_inputs_invalid",
+	/** RUN_WORKFLOW: the child could not start (workflow or version missing, no permission). */
+	"child_not_started",
 ] as const;
 
 export type RunErrorCode = (typeof RUN_ERROR_CODES)[number];

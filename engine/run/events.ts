@@ -7,7 +7,7 @@ import type { ValueSealer } from "../crypto/sealed";
 import type { RawHttpResponse } from "./http-response";
 import type { JsonObject, JsonValue } from "./json";
 import type { RandomSource } from "./retry";
-import type { RunState } from "./state";
+import type { ErrorInfo, RunState } from "./state";
 
 export interface StartEvent {
 	type: "start";
@@ -83,6 +83,21 @@ export interface CancelEvent {
 	reason: string | null;
 }
 
+/** What came of a RUN_WORKFLOW attempt's `start_child`: the child's id, or why it cannot start. */
+export type ChildAnswer =
+	| { kind: "started"; runId: string }
+	| { kind: "refused"; error: ErrorInfo };
+
+/** The host's answer to a `start_child` effect (docs/ARCHITECTURE.md#child-runs). */
+export interface ChildAnswerEvent {
+	type: "child_answer";
+	node: string;
+	item: number | null;
+	/** The `attempt` of the start_child effect this answers; stale numbers are ignored. */
+	attempt: number;
+	answer: ChildAnswer;
+}
+
 /**
  * The outside called back an async WEBHOOK attempt (docs/ARCHITECTURE.md#waiting-on-the-outside).
  * The shell hashed the token from the URL and, when the node asks for one, checked the
@@ -102,6 +117,7 @@ export type RunEvent =
 	| AttemptResultEvent
 	| TimerDueEvent
 	| CancelEvent
+	| ChildAnswerEvent
 	| CallbackEvent;
 
 export interface OutgoingRequest {
@@ -138,7 +154,24 @@ export interface AbandonRequestEffect {
 	attempt: number;
 }
 
-export type Effect = HttpRequestEffect | AbandonRequestEffect;
+/**
+ * Start a child run of `workflow` for a RUN_WORKFLOW attempt, as this run's initiator, and
+ * answer with `child_answer`. Sent at least once: the child's id is derived from (run, node,
+ * item, attempt), so a repeat finds the same child.
+ */
+export interface StartChildEffect {
+	kind: "start_child";
+	node: string;
+	item: number | null;
+	attempt: number;
+	workflow: string;
+	/** Pinned; null = the latest when the child starts. */
+	version: number | null;
+	/** Rendered, not yet checked against the child trigger's userInputs. */
+	inputs: JsonObject;
+}
+
+export type Effect = HttpRequestEffect | AbandonRequestEffect | StartChildEffect;
 
 export type HistoryType =
 	| "run_started"

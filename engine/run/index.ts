@@ -84,7 +84,10 @@
  * After it, every event is ignored: no history, no changes (`ignored` says why).
  *
  * ## Decisions (where the issue is silent)
- *   - Node types the engine cannot run yet (INPUT, RUN_WORKFLOW) are not rejected at start:
+ *   - RUN_WORKFLOW (child-run.ts): each attempt emits `start_child` (the host answers with
+ *     `child_answer`: started with the child's id, or refused with an error, which fails the
+ *     task unretried); `wait: false` succeeds with `{ runId }`.
+ *   - Node types the engine cannot run yet (INPUT, RUN_WORKFLOW with wait: true) are not rejected at start:
  *     a run only fails when it actually reaches one — the node fails with code
  *     `not_supported` (so onError can handle it).
  *   - WEBHOOK with synchronized: false (callback.ts): each attempt gets a fresh callback URL
@@ -99,7 +102,7 @@
  *     null are false. A bare expression and one `{{ … }}` template mean the same.
  *   - runIf is evaluated once per node (before startDelay), not per forEach item.
  *   - forEach: the first item that fails after its retries fails the node; items still
- *     in flight or not yet started are CANCELLED. forEach is supported on WEBHOOK only.
+ *     in flight or not yet started are CANCELLED. forEach runs on WEBHOOK and RUN_WORKFLOW.
  *   - When the run ends unsuccessfully, open nodes and nodes never started are CANCELLED.
  *   - A CONDITION connection with neither an option nor `fallback` is always taken.
  *   - retry.until: a 2xx answer the condition (over `.response`, `.item`, …) does not accept
@@ -147,6 +150,8 @@ export type {
 	CallbackEvent,
 	CallbackMint,
 	CancelEvent,
+	ChildAnswer,
+	ChildAnswerEvent,
 	Effect,
 	HistoryEvent,
 	HistoryType,
@@ -156,6 +161,7 @@ export type {
 	RunEvent,
 	RunReuse,
 	SecretValues,
+	StartChildEffect,
 	StartEvent,
 	StateChanges,
 	TimerDueEvent,

@@ -23,6 +23,7 @@ export type NodeKind =
 	| { kind: "webhook"; async: boolean }
 	| { kind: "condition" }
 	| { kind: "delay" }
+	| { kind: "run_workflow" }
 	| { kind: "unsupported"; why: string };
 
 export interface PlannedNode {
@@ -144,10 +145,12 @@ function kindOf(node: WorkflowNode): NodeKind {
 		case "INPUT":
 			return { kind: "unsupported", why: "INPUT nodes are not supported by the run engine yet" };
 		case "RUN_WORKFLOW":
-			return {
-				kind: "unsupported",
-				why: "RUN_WORKFLOW nodes are not supported by the run engine yet",
-			};
+			return config.wait
+				? {
+						kind: "unsupported",
+						why: "RUN_WORKFLOW with wait: true (waiting for the child to end) is not supported yet; use wait: false",
+					}
+				: { kind: "run_workflow" };
 		default:
 			return { kind: "unsupported", why: `node type ${config.type} is not supported` };
 	}

@@ -49,6 +49,8 @@ export interface AttemptRecord {
 	response?: ResponseExcerpt;
 	/** Why this attempt failed (it may still have been retried). */
 	error: ErrorInfo | null;
+	/** RUN_WORKFLOW: the child run this attempt started (null until the start is answered). */
+	child?: { runId: string | null };
 	/**
 	 * An async call's callback (WEBHOOK `synchronized: false`): the hash of the token in the
 	 * callback URL it sent, and when the callback arrived. Kept on the attempt so a callback

@@ -6,15 +6,18 @@
  */
 import { abandonOpenWork } from "./abandon";
 import { callbackTimedOut, checkCallback, concludeCallback, receiveCallback } from "./callback";
+import { concludeChildStart, startChildAttempt } from "./child-run";
 import {
 	type AttemptOutcome,
 	type AttemptResultEvent,
 	type CallbackEvent,
+	type ChildAnswerEvent,
 	callKey,
 } from "./events";
 import { nodeFailed, nodeSucceeded } from "./flow";
 import { itemFailed, itemSucceeded, refreshForEachStatus } from "./foreach";
 import type { JsonValue } from "./json";
+import { plannedNode } from "./plan";
 import { type ErrorInfo, type TaskRef, type TaskRun, type TimerPurpose, taskKey } from "./state";
 import type { Step } from "./step";
 import type { AttemptVerdict } from "./verdicts";
@@ -26,7 +29,10 @@ export function startTask(step: Step, ref: TaskRef): void {
 }
 
 function launch(step: Step, ref: TaskRef, attempt: number): void {
-	const started = startAttempt(step, ref, attempt);
+	const started =
+		plannedNode(step.plan, ref.node).kind.kind === "run_workflow"
+			? startChildAttempt(step, ref, attempt)
+			: startAttempt(step, ref, attempt);
 	if (started.kind === "failed") taskFailed(step, ref, started.error);
 	else if (ref.item !== null) refreshForEachStatus(step, ref.node);
 }
@@ -39,6 +45,17 @@ export function onAttemptResult(step: Step, event: AttemptResultEvent): void {
 		return;
 	}
 	conclude(step, ref, event.outcome);
+}
+
+/** The host answered a RUN_WORKFLOW attempt's `start_child` (child-run.ts). */
+export function onChildAnswer(step: Step, event: ChildAnswerEvent): void {
+	const ref = { node: event.node, item: event.item };
+	const stale = whyStale(step, ref, event.attempt);
+	if (stale !== null) {
+		step.note("event_ignored", `answer to attempt ${event.attempt} ignored: ${stale}`, ref);
+		return;
+	}
+	applyVerdict(step, ref, concludeChildStart(step, ref, event.answer));
 }
 
 export function onRetryDue(step: Step, timer: Extract<TimerPurpose, { kind: "retry" }>): void {

@@ -21,6 +21,7 @@ function entry(tenantId: string, id: string, changes: Partial<RunIndexEntry>): R
 		initiatedBy: "alice@x",
 		requestedBy: "alice@x",
 		entityId: null,
+		parentRunId: null,
 		createdAt: T0,
 		startedAt: T0,
 		endedAt: null,

@@ -18,6 +18,8 @@ export interface RunFilter {
 	initiatedBy?: string;
 	triggerType?: string;
 	entityId?: string;
+	/** Only the child runs of this run. */
+	parentRunId?: string;
 	/** Epoch ms, inclusive. */
 	startedAfter?: number;
 	/** Epoch ms, exclusive. */
@@ -65,7 +67,7 @@ export const PAGE_SCAN_BUDGET = 5_000;
 interface AccessPath {
 	index: string | null;
 	ranges: SQL[];
-	serves: "status" | "workflows" | "unfinished" | null;
+	serves: "status" | "workflows" | "unfinished" | "parent" | null;
 }
 
 /**
@@ -82,6 +84,15 @@ interface AccessPath {
  */
 function accessPath(f: RunFilter): AccessPath {
 	const unfinished = sql`${runs.status} <> 'COMPLETED'`;
+	// A run's children are few, and only child runs are in this index.
+	if (f.parentRunId)
+		return {
+			index: "runs_children_tenant_parent_created",
+			ranges: [
+				and(eq(runs.parentRunId, f.parentRunId), sql`${runs.parentRunId} IS NOT NULL`) as SQL,
+			],
+			serves: "parent",
+		};
 	if (f.status && UNFINISHED_STATUSES.includes(f.status))
 		return {
 			index: "runs_unfinished_tenant_status_created",
@@ -137,6 +148,7 @@ function rowChecks(f: RunFilter, path: AccessPath): SQL | undefined {
 		f.initiatedBy ? eq(runs.initiatedBy, f.initiatedBy) : undefined,
 		f.triggerType ? eq(runs.triggerType, f.triggerType) : undefined,
 		f.entityId ? eq(runs.entityId, f.entityId) : undefined,
+		f.parentRunId && path.serves !== "parent" ? eq(runs.parentRunId, f.parentRunId) : undefined,
 		f.unfinished && path.serves !== "unfinished" && path.serves !== "status"
 			? ne(runs.status, "COMPLETED")
 			: undefined,
@@ -377,6 +389,7 @@ function prepareUpsert(db: Database) {
 			initiatedBy: value("initiatedBy"),
 			requestedBy: value("requestedBy"),
 			entityId: value("entityId"),
+			parentRunId: value("parentRunId"),
 			createdAt: value("createdAt"),
 			startedAt: value("startedAt"),
 			endedAt: value("endedAt"),

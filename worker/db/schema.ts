@@ -108,6 +108,8 @@ export const runs = sqliteTable(
 		/** Who made the request (differs from initiatedBy only with `runAs`). */
 		requestedBy: text("requested_by").notNull(),
 		entityId: text("entity_id"),
+		/** A child run's parent (RUN_WORKFLOW); null for every other run. */
+		parentRunId: text("parent_run_id"),
 		createdAt: integer("created_at").notNull(),
 		startedAt: integer("started_at"),
 		endedAt: integer("ended_at"),
@@ -127,6 +129,10 @@ export const runs = sqliteTable(
 		index("runs_unfinished_tenant_status_created")
 			.on(t.tenantId, t.status, t.createdAt, t.id)
 			.where(sql`${t.status} <> 'COMPLETED'`),
+		// A parent's children (`?parentRunId=`); partial: only child runs pay for it.
+		index("runs_children_tenant_parent_created")
+			.on(t.tenantId, t.parentRunId, t.createdAt, t.id)
+			.where(sql`${t.parentRunId} IS NOT NULL`),
 		// The sweeper scans only unfinished runs, across tenants, by due time.
 		index("runs_unfinished_due").on(t.wakeAt).where(sql`${t.status} <> 'COMPLETED'`),
 	],

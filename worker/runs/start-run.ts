@@ -140,6 +140,10 @@ export function checkStart(
 		...(target.signingSecret === null ? {} : { signingSecret: target.signingSecret }),
 		initiator: body.runAs ?? actor,
 		requestedBy: actor,
+		// What the initiator may run as a child (RUN_WORKFLOW): the caller's role, a member's
+		// for runAs and trigger starts.
+		initiatorRole:
+			starter.kind === "principal" && body.runAs === undefined ? starter.principal.role : "member",
 		inputs,
 		trigger: trigger.identifier,
 		origin:
@@ -276,6 +280,7 @@ export async function retryRun(
 		runId: retryId,
 		initiator: principal.subject,
 		requestedBy: principal.subject,
+		initiatorRole: principal.role,
 	});
 	await earlier.recordRetry(retryId);
 	return run;
@@ -369,7 +374,10 @@ export function assertMayRunAs(principal: Principal, body: StartRequest["body"])
  * A trigger's permission policy names roles and users; without one, members and admins may
  * execute. A retry starts the run's trigger again, so it needs the same permission a start does.
  */
-function assertMayExecute(principal: Principal, trigger: WorkflowNode): void {
+export function assertMayExecute(
+	principal: Pick<Principal, "subject" | "role">,
+	trigger: WorkflowNode,
+): void {
 	const policy = (trigger.config as { permissions?: { roles?: string[]; users?: string[] } })
 		.permissions;
 	const allowed = policy

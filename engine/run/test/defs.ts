@@ -58,3 +58,7 @@ export function chain(...nodes: Json[]): Json {
 		.map((n, i) => conn(String(all[i]?.identifier), String(n.identifier)));
 	return workflow(all, connections);
 }
+
+export function runWorkflow(identifier: string, config: Json, extra: Json = {}): Json {
+	return { identifier, config: { type: "RUN_WORKFLOW", wait: false, ...config }, ...extra };
+}

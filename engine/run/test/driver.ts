@@ -16,6 +16,7 @@ import {
 	type AttemptOutcome,
 	advance,
 	applyWrites,
+	type ChildAnswer,
 	callKey,
 	type Effect,
 	type HistoryEvent,
@@ -28,6 +29,7 @@ import {
 	type RunReuse,
 	type RunState,
 	type SecretValues,
+	type StartChildEffect,
 	type Transition,
 	type TransitionWrites,
 	transitionWrites,
@@ -70,6 +72,8 @@ export interface DriverOptions {
 	 * asked again before every event, like the store between two attempts.
 	 */
 	secrets?: SecretValues | (() => SecretValues);
+	/** task key → the answer to each of its child starts by attempt; default: started. */
+	children?: Record<string, ChildAnswer[]>;
 	/** Default: a real sealer for tenant "acme" under a fixed test key. */
 	sealer?: ValueSealer;
 	/** The tenant's default signing secret (AdvanceEnv.signingSecret). */
@@ -99,6 +103,8 @@ export class Driver {
 	now = T0;
 	readonly history: HistoryEvent[] = [];
 	readonly requests: HttpRequestEffect[] = [];
+	/** The children the run asked for, in order (answered 10 ms later, as `options.children` says). */
+	readonly children: StartChildEffect[] = [];
 	readonly transitions: Transition[] = [];
 	private pending: Pending[] = [];
 	private pendingSeq = 0;
@@ -216,6 +222,23 @@ export class Driver {
 				if (!("lost" in scripted))
 					this.inFlight.add(callKey(effect.node, effect.item, effect.attempt));
 				this.answer(effect, scripted);
+				return;
+			}
+			case "start_child": {
+				this.children.push(effect);
+				const key = effect.item === null ? effect.node : `${effect.node}#${effect.item}`;
+				const scripted = this.options.children?.[key]?.[effect.attempt - 1];
+				this.pending.push({
+					at: this.now + 10,
+					seq: this.pendingSeq++,
+					event: {
+						type: "child_answer",
+						node: effect.node,
+						item: effect.item,
+						attempt: effect.attempt,
+						answer: scripted ?? { kind: "started", runId: `child_${key}_${effect.attempt}` },
+					},
+				});
 				return;
 			}
 			case "abandon_request":

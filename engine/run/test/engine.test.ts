@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Driver } from "./driver";
 import type { Scenario } from "./scenario";
+import { childScenarios } from "./scenarios-children";
 import { decisionScenarios } from "./scenarios-decisions";
 import { edgeScenarios } from "./scenarios-edges";
 import { flowScenarios } from "./scenarios-flow";
@@ -15,6 +16,7 @@ function play(s: Scenario, persist: boolean): Driver {
 		script: s.script,
 		persist,
 		allowLoopbackTargets: s.allowLoopbackTargets,
+		children: s.children,
 		...(s.secrets ? { secrets: { values: new Map(Object.entries(s.secrets)) } } : {}),
 		...(s.signingSecret ? { signingSecret: s.signingSecret } : {}),
 	})
@@ -30,6 +32,7 @@ describe.each([
 	["edges", edgeScenarios],
 	["secrets", secretScenarios],
 	["sealed values", sealedScenarios],
+	["child runs", childScenarios],
 ])("engine scenarios: %s", (_group, table) => {
 	it.each(table.map((s) => [s.name, s] as const))("%s", (_name, s) => {
 		const d = play(s, false);

@@ -5,7 +5,7 @@
  */
 import type { JsonObject, JsonValue } from "../index";
 import type { Json } from "./defs";
-import type { Driver, Scripted } from "./driver";
+import type { Driver, DriverOptions, Scripted } from "./driver";
 
 export interface Scenario {
 	name: string;
@@ -15,6 +15,8 @@ export interface Scenario {
 	allowLoopbackTargets?: boolean;
 	/** Tenant secrets handed to every step (see DriverOptions.secrets). */
 	secrets?: Record<string, string>;
+	/** How the host answers each task's child starts, by attempt (DriverOptions.children). */
+	children?: DriverOptions["children"];
 	/** Values (secret inputs) that must never be in the state or the history, in any form. */
 	hidden?: string[];
 	/** The tenant's default signing secret (AdvanceEnv.signingSecret). */

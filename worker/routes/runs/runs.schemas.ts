@@ -128,6 +128,10 @@ const NodeRunFields = {
 				description: `The start of the answer, masked like the request: null when no answer came.`,
 			}),
 			error: ErrorInfo,
+			child: z.object({ runId: z.string().nullable() }).optional().openapi({
+				description:
+					"RUN_WORKFLOW: the child run this attempt started (null while it is being started).",
+			}),
 		}),
 	),
 	output: z.unknown(),
@@ -200,6 +204,10 @@ export const Run = z
 		retryOf: z.string().nullable(),
 		trigger: RunTrigger,
 		retries: z.array(z.string()),
+		parent: z
+			.object({ runId: z.string(), node: z.string() })
+			.nullable()
+			.openapi({ description: "On a child run: the run and RUN_WORKFLOW node that started it." }),
 		errorOf: z
 			.object({ runId: z.string(), workflow: z.string() })
 			.nullable()
@@ -230,6 +238,18 @@ export const Run = z
 				title: z.string().nullable(),
 				type: z.string(),
 				...NodeRunFields,
+				children: z
+					.array(
+						z.object({
+							runId: z.string(),
+							item: z.number().int().nullable(),
+							attempt: z.number().int(),
+						}),
+					)
+					.openapi({
+						description:
+							"RUN_WORKFLOW: the child runs this node started, by item and attempt (list them with `GET /v1/workflows/runs?parentRunId=…`).",
+					}),
 				items: z
 					.array(z.object({ index: z.number().int(), item: z.unknown(), ...NodeRunFields }))
 					.nullable()
@@ -311,6 +331,11 @@ export const RunFilters = z.object({
 		.optional()
 		.openapi({ description: "Only runs started this way (`trigger.type`)." }),
 	entityId: z.string().min(1).max(200).optional(),
+	parentRunId: z
+		.string()
+		.regex(/^run_[0-9a-f]{32}$/, "Run ids look like run_ followed by 32 hex digits.")
+		.optional()
+		.openapi({ description: "Only the child runs (RUN_WORKFLOW) this run started." }),
 	// By createdAt, which the index is ordered by: a queued run's startedAt comes later.
 	startedAfter: Instant.openapi({
 		type: "string",

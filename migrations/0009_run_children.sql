@@ -1,0 +1,2 @@
+ALTER TABLE `runs` ADD `parent_run_id` text;--> statement-breakpoint
+CREATE INDEX `runs_children_tenant_parent_created` ON `runs` (`tenant_id`,`parent_run_id`,`created_at`,`id`) WHERE "runs"."parent_run_id" IS NOT NULL;
