@@ -123,6 +123,8 @@ export interface Attempt {
 	responseStatus: number | null;
 	response: ResponseExcerpt | null;
 	error: Problem | null;
+	/** RUN_WORKFLOW: the child run this attempt started. */
+	child?: { runId: string | null };
 }
 
 export interface NodeRunFields {
@@ -142,6 +144,8 @@ export interface NodeRun extends NodeRunFields {
 	node: string;
 	title: string | null;
 	type: string;
+	/** RUN_WORKFLOW: the child runs it started, by item and attempt. */
+	children?: { runId: string; item: number | null; attempt: number }[];
 	/** A forEach node's items, in list order, each with its place and its value. */
 	items: (NodeRunFields & { index: number; item: unknown })[] | null;
 }
@@ -152,6 +156,15 @@ export interface Run extends Omit<RunSummary, "entityId"> {
 	retryOf: string | null;
 	/** Runs started by retrying this one, oldest first. */
 	retries: string[];
+	/** On a child run: the run and RUN_WORKFLOW node that started it. */
+	parent?: { runId: string; node: string } | null;
+	/** On an error run: the failed run that started it. */
+	errorOf?: { runId: string; workflow: string } | null;
+	/** On a failed run: the error workflow's run, or why it could not start. */
+	errorRun?:
+		| { status: "started"; runId: string; workflow: string }
+		| { status: "refused"; workflow: string; reason: string }
+		| null;
 	inputs: unknown;
 	outputs: unknown;
 	error: (Problem & { node: string | null }) | null;

@@ -2,6 +2,7 @@
 // A finished run offers "Retry from this node" on each (members and admins).
 import type { Definition, Run } from "../api/types";
 import { StateBadge } from "./badges";
+import { ChildRuns } from "./child-runs";
 import { NodeRunBody, NodeRunItems } from "./node-run-details";
 
 export function NodeRunList({
@@ -44,6 +45,7 @@ export function NodeRunList({
 									</button>
 								)}
 								<NodeRunBody task={n} label={label} node={node} run={run} items={n.items} />
+								<ChildRuns runId={run.id} node={n} />
 								{n.items && <NodeRunItems items={n.items} label={label} node={node} run={run} />}
 							</div>
 						</details>

@@ -42,6 +42,43 @@ export function RunFacts({ run }: { run: Run }) {
 					{run.startedAt ? durationBetween(run.startedAt, run.endedAt) : "—"}
 					{run.startedAt && !run.endedAt && " so far"}
 				</dd>
+				{run.parent && (
+					<>
+						<dt>Parent run</dt>
+						<dd>
+							<a class="mono" href={href(`/runs/${run.parent.runId}`, { node: run.parent.node })}>
+								{run.parent.runId}
+							</a>{" "}
+							<span class="muted">(node {run.parent.node})</span>
+						</dd>
+					</>
+				)}
+				{run.errorOf && (
+					<>
+						<dt>Error run of</dt>
+						<dd>
+							<a class="mono" href={href(`/runs/${run.errorOf.runId}`)}>
+								{run.errorOf.runId}
+							</a>{" "}
+							<span class="muted">({run.errorOf.workflow})</span>
+						</dd>
+					</>
+				)}
+				{run.errorRun && (
+					<>
+						<dt>Error workflow</dt>
+						<dd>
+							{run.errorRun.status === "started" ? (
+								<a class="mono" href={href(`/runs/${run.errorRun.runId}`)}>
+									{run.errorRun.runId}
+								</a>
+							) : (
+								<span class="field-error">did not start: {run.errorRun.reason}</span>
+							)}{" "}
+							<span class="muted">({run.errorRun.workflow})</span>
+						</dd>
+					</>
+				)}
 				{run.retryOf && (
 					<>
 						<dt>Retry of</dt>
