@@ -21,9 +21,11 @@ export interface NodeRunView {
 	status: string;
 	result: string | null;
 	attempts: AttemptView[];
+	children?: { runId: string; item: number | null; attempt: number }[];
 }
 export interface RunView extends RunSummary {
 	nodeRuns: NodeRunView[];
+	parent?: { runId: string; node: string } | null;
 }
 export interface HistoryEvent {
 	seq: number;

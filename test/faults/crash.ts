@@ -13,7 +13,7 @@ import {
 	wrongResult,
 } from "./checks";
 import type { FaultReceiver } from "./fault-receiver";
-import { type ChainInputs, chainWorkflow } from "./workflows";
+import { type ChainInputs, chainWorkflow, parentWorkflow, sleeperWorkflow } from "./workflows";
 
 const RUNS = 50;
 const KILLS = 12;
@@ -47,7 +47,10 @@ export async function crashTest(
 			delay: "3s",
 		}),
 	);
+	await api.createWorkflow(sleeperWorkflow("crash_child", "2s"));
+	await api.createWorkflow(parentWorkflow("crash_parent", "crash_child"));
 	await api.setMaxConcurrentRuns(10); // some runs queue behind the limit across crashes too
+	const parents: string[] = [];
 
 	const expectations: Expectation[] = [];
 	let started = 0;
@@ -64,6 +67,10 @@ export async function crashTest(
 			const succeeded = p.result === "SUCCESS" ? ["h1", "wait", "check", branch] : [];
 			expectations.push({ id: run.id, result: p.result, succeeded });
 		});
+		// A parent fanning out to PARTS children, each started through the parent's outbox.
+		const parent = await api.startRun("crash_parent", { parts: PARTS }, `crash-parent-${kill}`);
+		parents.push(parent.id);
+		expectations.push({ id: parent.id, result: "SUCCESS", succeeded: ["each"] });
 		await sleep(between(300, 3_000));
 		const workerd = dev.workerdPid();
 		await dev.kill9();
@@ -79,7 +86,48 @@ export async function crashTest(
 		240_000,
 		log,
 	);
-	return verify(api, receiver, expectations, finals, log);
+	const problems = await verify(api, receiver, expectations, finals, log);
+	problems.push(
+		...(await childProblems(
+			api,
+			finals.filter((r) => parents.includes(r.id)),
+			log,
+		)),
+	);
+	return problems;
+}
+
+const PARTS = [0, 1, 2];
+
+/**
+ * Every parent has exactly one child per item and attempt, whatever the kills interrupted:
+ * the children its node lists are the ones the index lists under it, each links back, and
+ * each ends as a child should (SUCCESS).
+ */
+async function childProblems(api: Api, parents: RunView[], log: (m: string) => void) {
+	const problems: string[] = [];
+	const expected = new Map<string, string>();
+	for (const parent of parents) {
+		const node = parent.nodeRuns.find((n) => n.node === "each");
+		const children = node?.children ?? [];
+		const keys = children.map((c) => `${c.item}:${c.attempt}`);
+		const attempts = PARTS.length; // one attempt per item: a start is never retried
+		if (children.length !== attempts || new Set(keys).size !== attempts)
+			problems.push(`${parent.id}: children ${JSON.stringify(keys)}, want one per part`);
+		const listed = (await api.listRuns(`parentRunId=${parent.id}`)).map((r) => r.id).sort();
+		const named = children.map((c) => c.runId).sort();
+		if (JSON.stringify(listed) !== JSON.stringify(named))
+			problems.push(`${parent.id}: index lists children ${listed}, the node ${named}`);
+		for (const id of named) expected.set(id, parent.id);
+	}
+	const finals = await waitAllCompleted(api, [...expected.keys()], 120_000, log);
+	for (const child of finals) {
+		if (child.parent?.runId !== expected.get(child.id))
+			problems.push(`${child.id}: parent ${child.parent?.runId}, want ${expected.get(child.id)}`);
+		if (child.result !== "SUCCESS") problems.push(`${child.id}: child ended ${child.result}`);
+	}
+	log(`${parents.length} parents, ${finals.length} children, one per item and attempt`);
+	return problems;
 }
 
 /** Every invariant over the final state; returns the problems found. */

@@ -68,3 +68,44 @@ export interface ChainInputs {
 	/** Chance that any delivery fails or hangs. */
 	p: number;
 }
+
+/** A child that sleeps through a kill or two: trigger → DELAY. */
+export function sleeperWorkflow(identifier: string, delay: string) {
+	return {
+		identifier,
+		title: identifier,
+		nodes: [
+			{
+				identifier: "trigger",
+				config: {
+					type: "SELF_SERVE_TRIGGER",
+					userInputs: { properties: { part: { type: "integer" } }, required: ["part"] },
+				},
+			},
+			{ identifier: "sleep", config: { type: "DELAY", duration: delay } },
+		],
+		connections: [{ identifier: "c1", sourceIdentifier: "trigger", targetIdentifier: "sleep" }],
+	};
+}
+
+/** trigger → forEach over `.inputs.parts` of RUN_WORKFLOW `child` (wait: false). */
+export function parentWorkflow(identifier: string, child: string) {
+	return {
+		identifier,
+		title: identifier,
+		nodes: [
+			{ identifier: "trigger", config: { type: "SELF_SERVE_TRIGGER" } },
+			{
+				identifier: "each",
+				forEach: { items: ".inputs.parts", concurrency: 2 },
+				config: {
+					type: "RUN_WORKFLOW",
+					workflowIdentifier: child,
+					wait: false,
+					inputs: { part: "{{ .item }}" },
+				},
+			},
+		],
+		connections: [{ identifier: "c1", sourceIdentifier: "trigger", targetIdentifier: "each" }],
+	};
+}
