@@ -135,4 +135,22 @@ describe("README examples", () => {
 			'{"actor":"admin@demo.local","action":"tenant.settings.update","outcome":"failure","errorCode":"validation_failed"}',
 		);
 	});
+
+	it("runs the Sub-workflows tour: a parent's forEach starts one child per item, listed both ways", () => {
+		const output = runBlocks(sectionBlocks("Sub-workflows and error workflows"));
+		expect(output).not.toContain("stepline.dev/problems/");
+		// The parent's forEach started one child per host, listed on its node.
+		expect(output).toContain("[0,1]");
+	});
+
+	it("runs the error-workflow example of docs/API.md: the failed run and its error run linked", () => {
+		const output = runBlocks(sectionBlocks("Sub-workflows and error workflows", "docs/API.md"));
+		expect(output).not.toContain("stepline.dev/problems/");
+		const failedId = /run_[0-9a-f]{32}/.exec(output.split("errorOf")[1] ?? "")?.[0];
+		expect(failedId).toBeDefined();
+		// The error run links back to the failed run and got it as its input.
+		expect(output).toContain(
+			`{"errorOf":{"runId":"${failedId}","workflow":"nightly_export"},"failed":{"id":"${failedId}","failedNode":"export","code":"network_error"}}`,
+		);
+	});
 });

@@ -823,6 +823,8 @@ export interface components {
              */
             triggerType?: "SELF_SERVE_TRIGGER" | "WEBHOOK_TRIGGER" | "SCHEDULE_TRIGGER" | "EVENT_TRIGGER";
             entityId?: string;
+            /** @description Only the child runs (RUN_WORKFLOW) this run started. */
+            parentRunId?: string;
             /**
              * Format: date-time
              * @description Runs requested (createdAt) at or after this time.
@@ -860,6 +862,28 @@ export interface components {
             retryOf: string | null;
             trigger: components["schemas"]["RunTrigger"];
             retries: string[];
+            /** @description On a child run: the run and RUN_WORKFLOW node that started it. */
+            parent: {
+                runId: string;
+                node: string;
+            } | null;
+            /** @description On an error run: the failed run that started it. */
+            errorOf: {
+                runId: string;
+                workflow: string;
+            } | null;
+            /** @description On a run that ended FAILED: the error workflow's run it started, or why that workflow could not start. Null while it is being started, and when no error workflow is named. */
+            errorRun: {
+                /** @enum {string} */
+                status: "started";
+                runId: string;
+                workflow: string;
+            } | {
+                /** @enum {string} */
+                status: "refused";
+                workflow: string;
+                reason: string;
+            } | null;
             inputs?: unknown;
             outputs?: unknown;
             error: {
@@ -914,6 +938,10 @@ export interface components {
                         code: string;
                         message: string;
                     } | null;
+                    /** @description RUN_WORKFLOW: the child run this attempt started (null while it is being started). */
+                    child?: {
+                        runId: string | null;
+                    };
                 }[];
                 output?: unknown;
                 error: {
@@ -933,6 +961,12 @@ export interface components {
                     /** Format: date-time */
                     at: string;
                     attempt: number | null;
+                }[];
+                /** @description RUN_WORKFLOW: the child runs this node started, by item and attempt (list them with `GET /v1/workflows/runs?parentRunId=…`). */
+                children: {
+                    runId: string;
+                    item: number | null;
+                    attempt: number;
                 }[];
                 /** @description A forEach node's items, in list order. */
                 items: {
@@ -966,6 +1000,10 @@ export interface components {
                             code: string;
                             message: string;
                         } | null;
+                        /** @description RUN_WORKFLOW: the child run this attempt started (null while it is being started). */
+                        child?: {
+                            runId: string | null;
+                        };
                     }[];
                     output?: unknown;
                     error: {
@@ -1616,6 +1654,16 @@ export interface components {
              * @example WEBHOOK_SIGNING
              */
             defaultSigningSecret: string | null;
+            /**
+             * @description The workflow a run that ends FAILED starts when its own definition names no `errorWorkflow` (null: none). Its input is `{ failedRun }`.
+             * @example page_on_call
+             */
+            errorWorkflow: string | null;
+            /**
+             * @description How deep RUN_WORKFLOW child runs may nest (1 to 50, default 10); a node that would start one deeper fails with max_depth_exceeded.
+             * @example 10
+             */
+            maxRunDepth: number;
         };
         /** @description The settings to change; fields left out keep their value. */
         TenantSettingsPatch: {
@@ -1629,6 +1677,16 @@ export interface components {
              * @example WEBHOOK_SIGNING
              */
             defaultSigningSecret?: string | null;
+            /**
+             * @description The workflow a run that ends FAILED starts when its own definition names no `errorWorkflow` (null: none). Its input is `{ failedRun }`.
+             * @example page_on_call
+             */
+            errorWorkflow?: string | null;
+            /**
+             * @description How deep RUN_WORKFLOW child runs may nest (1 to 50, default 10); a node that would start one deeper fails with max_depth_exceeded.
+             * @example 10
+             */
+            maxRunDepth?: number;
         };
         /** @description The runs you may see, counted by when they were requested (a member: their own and those of workflows that share their runs; an admin: all). Concurrency is the tenant's. */
         Overview: {
@@ -2066,6 +2124,8 @@ export interface operations {
                 /** @description Only runs started this way (`trigger.type`). */
                 triggerType?: "SELF_SERVE_TRIGGER" | "WEBHOOK_TRIGGER" | "SCHEDULE_TRIGGER" | "EVENT_TRIGGER";
                 entityId?: string;
+                /** @description Only the child runs (RUN_WORKFLOW) this run started. */
+                parentRunId?: string;
                 /** @description Runs requested (createdAt) at or after this time. */
                 startedAfter?: string;
                 /** @description Runs requested (createdAt) before this time. */
