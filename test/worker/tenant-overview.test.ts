@@ -32,6 +32,7 @@ async function seed(
 		initiatedBy: run.by ?? "alice@x",
 		requestedBy: run.by ?? "alice@x",
 		entityId: null,
+		parentRunId: null,
 		createdAt,
 		startedAt: createdAt,
 		endedAt: run.result ? createdAt + 1000 : null,
