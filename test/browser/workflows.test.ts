@@ -47,6 +47,24 @@ afterEach(async () => {
 	expect(problems).toEqual([]);
 });
 
+/** A chain of `n` delays after the trigger: a graph far wider than any screen. */
+function wideChain(n: number) {
+	const ids = Array.from({ length: n }, (_, i) => `step_${String(i + 1).padStart(2, "0")}`);
+	return {
+		identifier: "wide_chain",
+		title: "Wide chain",
+		nodes: [
+			{ identifier: "trigger", config: { type: "SELF_SERVE_TRIGGER" } },
+			...ids.map((identifier) => ({ identifier, config: { type: "DELAY", duration: "1s" } })),
+		],
+		connections: ids.map((id, i) => ({
+			identifier: `c${i + 1}`,
+			sourceIdentifier: i === 0 ? "trigger" : ids[i - 1],
+			targetIdentifier: id,
+		})),
+	};
+}
+
 describe("admin page: sign-in and workflows", () => {
 	it("serves the page at /admin and /admin/ (assets), keeping the API on the Worker", async () => {
 		const page = await fetch(`${server.baseUrl}/admin/`);
@@ -153,5 +171,46 @@ describe("admin page: sign-in and workflows", () => {
 		await field("Replicas").fill("2");
 		await page.getByRole("button", { name: "Start run" }).click();
 		await page.waitForURL(/#\/runs\/run_[0-9a-f]{32}$/);
+	});
+	it("keeps a graph of 55 nodes readable: actual size scrolls, Fit shows it whole, keys zoom and move it", async () => {
+		const created = await apiAs(server, adminToken, "POST", "/v1/workflows", wideChain(55));
+		expect(created.status).toBe(201);
+		watched = await openPage(chromium);
+		const { page } = watched;
+		await page.goto(`${server.baseUrl}/admin#token=${adminToken}`);
+		await page.getByRole("heading", { name: "Overview", level: 1 }).waitFor();
+		await page.evaluate(() => {
+			(globalThis as any).location.hash = "#/workflows/wide_chain";
+		});
+		const region = page.getByRole("region", { name: "Graph of Wide chain" });
+		await region.locator('[data-node="step_55"]').waitFor({ state: "attached" });
+		const level = page.getByRole("status", { name: "Zoom level" });
+		const sizes = () =>
+			region.evaluate((el) => ({
+				graph: Number(el.querySelector("svg")?.getAttribute("width")),
+				view: el.clientWidth,
+				left: el.scrollLeft,
+			}));
+		// At actual size the nodes keep their size and the graph scrolls.
+		await expect(level.textContent()).resolves.toBe("100 %");
+		expect((await sizes()).graph).toBeGreaterThan(3 * (await sizes()).view);
+
+		await page.getByRole("button", { name: "Fit" }).click();
+		await expect.poll(async () => (await sizes()).graph <= (await sizes()).view).toBe(true);
+		expect(Number.parseInt((await level.textContent()) ?? "", 10)).toBeLessThan(100);
+		await shotBothWidths(watched, "31-wide-graph-fit");
+
+		// The keyboard alone: the region takes focus, 0 is actual size, arrows move, - zooms out.
+		await region.focus();
+		await page.keyboard.press("0");
+		await expect.poll(() => level.textContent()).toBe("100 %");
+		const before = (await sizes()).left;
+		for (let i = 0; i < 10; i++) await page.keyboard.press("ArrowRight");
+		await expect.poll(async () => (await sizes()).left).toBeGreaterThan(before);
+		await page.keyboard.press("-");
+		await expect.poll(() => level.textContent()).toBe("80 %");
+		await page.getByRole("button", { name: "Zoom in" }).click();
+		await expect.poll(() => level.textContent()).toBe("100 %");
+		await watched.shot("32-wide-graph-actual-size-1280");
 	});
 });
