@@ -59,6 +59,8 @@ describe("README examples", () => {
 		expect(output).toContain('"Notify on demand"');
 		expect(output).toMatch(/"result": "SUCCESS"/);
 		expect(output).toContain('"maxConcurrentRuns":10');
+		expect(output).toMatch(/"busiest":\[[^\]]*"notify_on_demand"/);
+		expect(output).toMatch(/"concurrency":\{"inProgress":\d+,"queued":\d+,"limit":10\}/);
 		expect(output.trim().endsWith("204")).toBe(true);
 	});
 
