@@ -213,4 +213,54 @@ describe("admin page: sign-in and workflows", () => {
 		await expect.poll(() => level.textContent()).toBe("100 %");
 		await watched.shot("32-wide-graph-actual-size-1280");
 	});
+	it("works with the keyboard alone: every stop shows its focus, from sign-in to a started run's timeline", async () => {
+		const quick = {
+			identifier: "keyboard_only",
+			title: "Keyboard only",
+			nodes: [
+				{ identifier: "trigger", config: { type: "SELF_SERVE_TRIGGER" } },
+				{ identifier: "pause", config: { type: "DELAY", duration: "1s" } },
+			],
+			connections: [{ identifier: "c1", sourceIdentifier: "trigger", targetIdentifier: "pause" }],
+		};
+		expect((await apiAs(server, adminToken, "POST", "/v1/workflows", quick)).status).toBe(201);
+		watched = await openPage(chromium);
+		const { page } = watched;
+		await page.goto(`${server.baseUrl}/admin#token=${adminToken}`);
+		await page.getByRole("heading", { name: "Overview", level: 1 }).waitFor();
+		/** Tabs (at most `max` times) to the element `name` names, checking it shows its focus. */
+		const tabTo = async (role: "link" | "button", name: string, max = 40) => {
+			const target = page.getByRole(role, { name, exact: true }).first();
+			for (let i = 0; i < max; i++) {
+				if (await target.evaluate((el) => el === el.ownerDocument.activeElement)) {
+					const ring = await target.evaluate((el) => {
+						const style = (globalThis as any).getComputedStyle(el);
+						return `${style.outlineStyle} ${style.outlineWidth}`;
+					});
+					expect(ring, `${name} shows its focus`).toBe("solid 3px");
+					return;
+				}
+				await page.keyboard.press("Tab");
+			}
+			throw new Error(`Tab never reached ${role} "${name}"`);
+		};
+		await tabTo("link", "Workflows");
+		await page.keyboard.press("Enter");
+		await page.getByRole("heading", { name: "Workflows", level: 1 }).waitFor();
+		await tabTo("link", "Keyboard only");
+		await page.keyboard.press("Enter");
+		await page.getByRole("heading", { name: "Keyboard only", level: 1 }).waitFor();
+		await tabTo("button", "Start run");
+		await page.keyboard.press("Enter");
+		await page.waitForURL(/#\/runs\/run_[0-9a-f]{32}$/);
+		await page
+			.getByRole("heading", { level: 1 })
+			.getByText(/Waiting|In progress|Succeeded/)
+			.waitFor();
+		await tabTo("link", "Timeline");
+		await page.keyboard.press("Enter");
+		await page.getByRole("heading", { name: "Timeline", level: 2 }).waitFor();
+		await page.locator('[data-timeline-row="pause"]').waitFor();
+		await watched.shot("33-keyboard-timeline-1280");
+	});
 });
