@@ -44,4 +44,10 @@ export type { RetryInput } from "./retry-input";
 export { retryInput } from "./retry-input";
 export type { RunMeta, RunTrigger, StartRunInput } from "./run-meta";
 export { entityOf, startEventOf, triggerOf } from "./run-meta";
-export type { CallbackSignal, RefusalReason, RunSignal, SignalAnswer } from "./signals";
+export type {
+	CallbackSignal,
+	InputResponseSignal,
+	RefusalReason,
+	RunSignal,
+	SignalAnswer,
+} from "./signals";
