@@ -64,6 +64,15 @@ describe("README examples", () => {
 		expect(output.trim().endsWith("204")).toBe(true);
 	});
 
+	it("runs the Approvals example of docs/API.md: two members approve, the run goes on", () => {
+		const output = runBlocks(sectionBlocks("Approvals", "docs/API.md"));
+		expect(output).not.toContain("stepline.dev/problems/");
+		expect(output.match(/\{"outcome":"accepted"\}/g)).toHaveLength(2);
+		expect(output).toContain(
+			'{"result":"SUCCESS","approve":{"outlet":"approved","by":["bob@demo.local","carol@demo.local"]}}',
+		);
+	});
+
 	it("runs the Async calls examples of docs/API.md: the job calls back, the run goes on", () => {
 		const blocks = sectionBlocks("Async calls", "docs/API.md");
 		expect(blocks.length).toBeGreaterThanOrEqual(3);
