@@ -67,7 +67,7 @@ describe("README examples", () => {
 	it("runs the Approvals example of docs/API.md: two members approve, the run goes on", () => {
 		const output = runBlocks(sectionBlocks("Approvals", "docs/API.md"));
 		expect(output).not.toContain("stepline.dev/problems/");
-		expect(output.match(/\{"outcome":"accepted"\}/g)).toHaveLength(2);
+		expect(output.match(/\{"outcome":"accepted"\}/g), output).toHaveLength(2);
 		expect(output).toContain(
 			'{"result":"SUCCESS","approve":{"outlet":"approved","by":["bob@demo.local","carol@demo.local"]}}',
 		);
