@@ -12,6 +12,7 @@ import { callbacksRouter } from "./routes/callbacks";
 import { dryRunRouter } from "./routes/dry-run";
 import { eventsRouter } from "./routes/events";
 import { hooksRouter } from "./routes/hooks";
+import { inputsRouter } from "./routes/inputs";
 import { createRouter } from "./routes/openapi";
 import { runsRouter } from "./routes/runs";
 import { secretsRouter } from "./routes/secrets";
@@ -53,6 +54,7 @@ export function createApp() {
 	app.route("/v1/secrets", secretsRouter);
 	app.route("/v1/api-keys", apiKeysRouter);
 	app.route("/v1/audit-log", auditLogRouter);
+	app.route("/v1", inputsRouter);
 
 	serveApiDocument(app);
 

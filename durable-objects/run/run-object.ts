@@ -31,6 +31,7 @@ import { writeRunIndexEntry } from "../../worker/db/runs.repo";
 import { tenantObject } from "../stubs";
 import { performHttpCall } from "./http-call";
 import { callbackMint, checkCallbackSignature } from "./run-callbacks";
+import { checkResponseForm } from "./run-input-form";
 import { sendMessage } from "./run-outbox";
 import { readRunSecrets, runSealer, runSecretNames } from "./run-secrets";
 import { RunStore } from "./run-store";
@@ -103,17 +104,21 @@ export class RunObject extends DurableObject<Env> {
 	async signal(received: RunSignal): Promise<SignalAnswer> {
 		const meta = this.loadMeta();
 		if (!meta) return { kind: "no_such_run" };
-		const signal =
-			received.kind === "callback"
-				? await checkCallbackSignature(
-						this.env,
-						meta,
-						this.loadPlan(meta),
-						this.load().state,
-						received,
-						this.clock.now(),
-					)
-				: received;
+		let signal = received;
+		if (received.kind === "callback") {
+			signal = await checkCallbackSignature(
+				this.env,
+				meta,
+				this.loadPlan(meta),
+				this.load().state,
+				received,
+				this.clock.now(),
+			);
+		} else if (received.kind === "input_response") {
+			const checked = checkResponseForm(this.loadPlan(meta), this.load().state, received);
+			if (checked.kind === "refused") return checked.answer;
+			signal = checked.signal;
+		}
 		const decision = await this.feed({ kind: "signal", signal });
 		return decision.answer ?? { kind: "accepted" };
 	}

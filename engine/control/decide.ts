@@ -3,6 +3,8 @@ import {
 	advance,
 	type CallbackEvent,
 	checkCallback,
+	checkInputResponse,
+	type InputResponseEvent,
 	nextWake,
 	type RunEvent,
 	type RunState,
@@ -37,7 +39,7 @@ import {
 	type OutboxMessage,
 	type SendAnswer,
 } from "./sending";
-import type { CallbackSignal, RunSignal, SignalAnswer } from "./signals";
+import type { CallbackSignal, InputResponseSignal, RunSignal, SignalAnswer } from "./signals";
 
 /**
  * The run host's decisions (docs/ARCHITECTURE.md#the-host-loop): given the run as loaded, one
@@ -130,6 +132,8 @@ function signal(draft: Draft, signal: RunSignal): SignalAnswer {
 			return { kind: "accepted" };
 		case "callback":
 			return callback(draft, signal);
+		case "input_response":
+			return inputResponse(draft, signal);
 		default: {
 			const unknown: never = signal;
 			throw new Error(`unknown signal ${JSON.stringify(unknown)}`);
@@ -229,6 +233,33 @@ function callback(draft: Draft, signal: CallbackSignal): SignalAnswer {
 		default: {
 			const unknown: never = check;
 			throw new Error(`unknown callback check ${JSON.stringify(unknown)}`);
+		}
+	}
+}
+
+/**
+ * A person's response to an INPUT node: checked, then recorded in one transition (committed
+ * before the responder is answered); a response that decides the request ends the node from a
+ * timer due now, as a callback does.
+ */
+function inputResponse(draft: Draft, signal: InputResponseSignal): SignalAnswer {
+	const { state } = draft;
+	if (!state) return { kind: "refused", reason: "closed", message: "the run has not started yet" };
+	const { kind: _, ...response } = signal;
+	const event: InputResponseEvent = { type: "input_response", ...response };
+	const check = checkInputResponse(draft.run.plan, state, event);
+	switch (check.kind) {
+		case "repeat":
+			return { kind: "repeat" };
+		case "refuse":
+			return { kind: "refused", reason: check.reason, message: check.message };
+		case "take":
+			advanceAndCommit(draft, event, "background");
+			resumeWhenDue(draft);
+			return { kind: "accepted" };
+		default: {
+			const unknown: never = check;
+			throw new Error(`unknown input check ${JSON.stringify(unknown)}`);
 		}
 	}
 }

@@ -55,4 +55,10 @@ export type {
 	StartErrorWorkflow,
 } from "./sending";
 export { childMessageId } from "./sending";
-export type { CallbackSignal, RefusalReason, RunSignal, SignalAnswer } from "./signals";
+export type {
+	CallbackSignal,
+	InputResponseSignal,
+	RefusalReason,
+	RunSignal,
+	SignalAnswer,
+} from "./signals";

@@ -1,4 +1,4 @@
-import type { JsonValue, RunResult } from "../run";
+import type { JsonObject, JsonValue, RunResult } from "../run";
 
 /**
  * What reaches a run from outside its own alarm and calls (docs/ARCHITECTURE.md#a-signal).
@@ -14,7 +14,23 @@ export type RunSignal =
 	/** The sweeper found the run's index entry overdue: act on what is due, rewrite the entry. */
 	| { kind: "poke" }
 	/** An async WEBHOOK attempt's callback (docs/ARCHITECTURE.md#waiting-on-the-outside). */
-	| CallbackSignal;
+	| CallbackSignal
+	/** A person's response to an INPUT node. */
+	| InputResponseSignal;
+
+export interface InputResponseSignal {
+	kind: "input_response";
+	node: string;
+	/** The responder: their user id and role, from their credential. */
+	by: string;
+	role: "admin" | "member" | "viewer";
+	outlet: string;
+	/** As sent; the host checks them against the node's form (defaults applied) before deciding. */
+	inputs: JsonObject;
+	comment: string | null;
+	/** The request's Idempotency-Key: sent again with it, the response is a repeat. */
+	key: string | null;
+}
 
 export interface CallbackSignal {
 	kind: "callback";
@@ -44,11 +60,18 @@ export type SignalAnswer =
 	/** An answer from outside (a callback) that was already taken: nothing changed. */
 	| { kind: "repeat" }
 	/** An answer from outside the run does not take; `reason` says which HTTP answer fits. */
-	| { kind: "refused"; reason: RefusalReason; message: string };
+	| {
+			kind: "refused";
+			reason: RefusalReason;
+			message: string;
+			/** `invalid`: each field that fails the form (RFC 6901 pointer into the inputs). */
+			errors?: Array<{ pointer: string; message: string }>;
+	  };
 
 /**
- * Why a run refuses an answer from outside: `unknown` (no such callback or link: 404), `closed`
- * (what it answers is over: 409), `unsigned` (a signature the node asks for is missing or
- * wrong: 401).
+ * Why a run refuses an answer from outside: `unknown` (no such callback, link or input node:
+ * 404), `closed` (what it answers is over, or not open yet: 409), `unsigned` (a signature the
+ * node asks for is missing or wrong: 401), `forbidden` (this person may not answer: 403),
+ * `invalid` (an unknown outlet, inputs that fail the form: 422).
  */
-export type RefusalReason = "unknown" | "closed" | "unsigned";
+export type RefusalReason = "unknown" | "closed" | "unsigned" | "forbidden" | "invalid";

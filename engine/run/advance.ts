@@ -7,6 +7,7 @@ import { onDelayDue } from "./decisions";
 import { beginWork, startNode } from "./dispatch";
 import type { AdvanceEnv, RunEvent, Transition } from "./events";
 import { nodeSkipped } from "./flow";
+import { checkInputResponse, receiveInputResponse } from "./input";
 import {
 	cancelRun,
 	failRun,
@@ -68,6 +69,11 @@ export function advance(
 			onCallback(step, event);
 			// Checked by the host first; one that finds nothing to take changes nothing.
 			if (!step.changedAnything()) return ignored(state, "the callback was not taken");
+			break;
+		case "input_response":
+			if (checkInputResponse(plan, state, event).kind !== "take")
+				return ignored(state, "the response was not taken");
+			receiveInputResponse(step, event);
 			break;
 		default: {
 			const _exhaustive: never = event;

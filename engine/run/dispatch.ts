@@ -8,6 +8,7 @@ import { runCondition, runDelay } from "./decisions";
 import { evaluateExpression, expressionSource, isTruthy } from "./expressions";
 import { markStarted, nodeFailed, nodeRun, nodeSkipped } from "./flow";
 import { beginForEach } from "./foreach";
+import { openInput } from "./input";
 import { plannedNode } from "./plan";
 import { formatMs } from "./retry";
 import { applyReuse } from "./reuse";
@@ -101,6 +102,9 @@ export function beginWork(step: Step, node: string): void {
 			return;
 		case "delay":
 			runDelay(step, node);
+			return;
+		case "input":
+			openInput(step, node);
 			return;
 		case "webhook":
 		case "run_workflow":

@@ -112,13 +112,32 @@ export interface CallbackEvent {
 	signature: "valid" | "invalid" | null;
 }
 
+/**
+ * A person answers an INPUT node (docs/ARCHITECTURE.md#waiting-on-the-outside). The host
+ * validated `inputs` against the node's form; `checkInputResponse` (input.ts) says whether the
+ * run takes it: who may answer, one answer per person, the outlet, the request still open.
+ */
+export interface InputResponseEvent {
+	type: "input_response";
+	node: string;
+	/** The responder's user id and role, from their token. */
+	by: string;
+	role: "admin" | "member" | "viewer";
+	outlet: string;
+	inputs: JsonObject;
+	comment: string | null;
+	/** Idempotency-Key: a response sent again with it is a repeat, not a second answer. */
+	key: string | null;
+}
+
 export type RunEvent =
 	| StartEvent
 	| AttemptResultEvent
 	| TimerDueEvent
 	| CancelEvent
 	| ChildAnswerEvent
-	| CallbackEvent;
+	| CallbackEvent
+	| InputResponseEvent;
 
 export interface OutgoingRequest {
 	url: string;

@@ -79,6 +79,9 @@
  *   - a callback (POST /callbacks/{token}): hash the token, check `checkCallback(plan, state,
  *     event)` to answer the sender, then advance with { type: "callback", tokenHash, body,
  *     signature } (docs/ARCHITECTURE.md#waiting-on-the-outside).
+ *   - a response to an INPUT node: validate its inputs against the node's form, check
+ *     `checkInputResponse(plan, state, event)` to answer the responder, then advance with
+ *     { type: "input_response", node, by, role, outlet, inputs, comment, key }.
  *
  * `ended` is true on exactly one transition per run (flush the outbox / notify then).
  * After it, every event is ignored: no history, no changes (`ignored` says why).
@@ -87,7 +90,12 @@
  *   - RUN_WORKFLOW (child-run.ts): each attempt emits `start_child` (the host answers with
  *     `child_answer`: started with the child's id, or refused with an error, which fails the
  *     task unretried); `wait: false` succeeds with `{ runId }`.
- *   - Node types the engine cannot run yet (INPUT, RUN_WORKFLOW with wait: true) are not rejected at start:
+ *   - INPUT (input.ts): the node waits with an input request (title and description rendered
+ *     then); a response is one per person, `numOfResponders` agreeing on an outlet or one
+ *     through a `decisive` outlet decides it; `timeout` leaves through its outlet. Output:
+ *     { outlet, decidedBy, responses: [{ by, at, outlet, inputs, comment, key? }] }. A retry
+ *     reuses a successful INPUT's output and outlet: nobody is asked again.
+ *   - Node types the engine cannot run yet (RUN_WORKFLOW with wait: true) are not rejected at start:
  *     a run only fails when it actually reaches one — the node fails with code
  *     `not_supported` (so onError can handle it).
  *   - WEBHOOK with synchronized: false (callback.ts): each attempt gets a fresh callback URL
@@ -156,6 +164,7 @@ export type {
 	HistoryEvent,
 	HistoryType,
 	HttpRequestEffect,
+	InputResponseEvent,
 	OutgoingRequest,
 	PreviousNodeResult,
 	RunEvent,
@@ -178,6 +187,8 @@ export {
 	readResponse,
 	responseExcerpt,
 } from "./http-response";
+export type { InputCheck, InputRefusal } from "./input";
+export { checkInputResponse, inputConfigOf, mayRespond } from "./input";
 export type { JsonObject, JsonValue } from "./json";
 export { Masker, maskHeaders, REDACTED } from "./masking";
 export type { RowWrite, StoredRun, TransitionWrites } from "./persistence";
@@ -195,6 +206,9 @@ export type {
 	ConnectionState,
 	ErrorInfo,
 	ForEachProgress,
+	InputDecision,
+	InputResponse,
+	InputWait,
 	ItemRun,
 	LogEntry,
 	NodeResult,

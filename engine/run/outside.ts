@@ -1,8 +1,10 @@
 /**
  * Which code finishes each kind of outside wait (waits.ts has the mechanism). A new kind — a
- * person's answer, a child run's end — adds its case to OutsideWait (state.ts), its engine event
+ * child run's end — adds its case to OutsideWait (state.ts), its engine event
  * (events.ts) and one case in each switch here.
  */
+
+import { onInputTimeout, onInputWaitOver } from "./input";
 import type { TaskRef, TaskRun, Timer } from "./state";
 import { itemKey } from "./state";
 import type { Step } from "./step";
@@ -22,8 +24,12 @@ export function onWaitTimer(step: Step, timer: WaitTimer): void {
 			if (timer.kind === "wait_over") onCallbackWaitOver(step, ref);
 			else onCallbackTimeout(step, ref);
 			return;
+		case "input":
+			if (timer.kind === "wait_over") onInputWaitOver(step, ref);
+			else onInputTimeout(step, ref);
+			return;
 		default: {
-			const unknown: never = wait.kind;
+			const unknown: never = wait;
 			throw new Error(`unknown wait ${JSON.stringify(unknown)}`);
 		}
 	}

@@ -134,10 +134,12 @@ function previousResult(
 ): PreviousNodeResult {
 	const entry: PreviousNodeResult = { result, output: run.output };
 	const output = run.output;
-	if (plannedNode(plan, id).kind.kind === "condition" && result === "SUCCESS") {
+	const kind = plannedNode(plan, id).kind.kind;
+	if ((kind === "condition" || kind === "input") && result === "SUCCESS") {
+		// A CONDITION's option, an INPUT's outlet: the path a reused node takes again.
 		const option =
 			output !== null && typeof output === "object" && !Array.isArray(output)
-				? output.option
+				? output[kind === "input" ? "outlet" : "option"]
 				: undefined;
 		if (typeof option === "string" || option === null) entry.option = option;
 	}

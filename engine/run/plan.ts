@@ -24,6 +24,8 @@ export type NodeKind =
 	| { kind: "condition" }
 	| { kind: "delay" }
 	| { kind: "run_workflow" }
+	/** Waits for people's responses (input.ts). */
+	| { kind: "input" }
 	| { kind: "unsupported"; why: string };
 
 export interface PlannedNode {
@@ -41,6 +43,8 @@ export interface PlannedNode {
 	 * the run's own timeout or a cancel.
 	 */
 	callbackTimeoutMs: number | null;
+	/** An INPUT's `timeout.after`: the request leaves through `timeout.outlet` then. */
+	inputTimeoutMs: number | null;
 	startDelayMs: number;
 	retry: RetryPolicy;
 	/** `retry.until`: a successful answer is tried again until this JQ condition is true. */
@@ -101,7 +105,12 @@ function planNode(node: WorkflowNode, graph: ReturnType<typeof graphOf>): Planne
 	const timeout = durationOrNull(node.timeout, "timeout");
 	const startDelay = durationOrNull(node.startDelay, "startDelay");
 	const retry = retryPolicy(node, errors);
-	for (const e of [timeout.error, startDelay.error]) if (e !== null) errors.push(e);
+	const inputTimeout = durationOrNull(
+		node.config.type === "INPUT" ? node.config.timeout?.after : undefined,
+		"config.timeout.after",
+	);
+	for (const e of [timeout.error, startDelay.error, inputTimeout.error])
+		if (e !== null) errors.push(e);
 	const forEach =
 		node.forEach === undefined
 			? null
@@ -122,6 +131,7 @@ function planNode(node: WorkflowNode, graph: ReturnType<typeof graphOf>): Planne
 			? Math.min(timeout.ms ?? DEFAULT_ATTEMPT_TIMEOUT_MS, DEFAULT_ATTEMPT_TIMEOUT_MS)
 			: (timeout.ms ?? DEFAULT_ATTEMPT_TIMEOUT_MS),
 		callbackTimeoutMs: isAsync ? timeout.ms : null,
+		inputTimeoutMs: inputTimeout.ms,
 		startDelayMs: startDelay.ms ?? 0,
 		retry,
 		retryUntil: node.retry?.until ?? null,
@@ -143,7 +153,7 @@ function kindOf(node: WorkflowNode): NodeKind {
 		case "DELAY":
 			return { kind: "delay" };
 		case "INPUT":
-			return { kind: "unsupported", why: "INPUT nodes are not supported by the run engine yet" };
+			return { kind: "input" };
 		case "RUN_WORKFLOW":
 			return config.wait
 				? {

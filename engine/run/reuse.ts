@@ -8,11 +8,13 @@
  * decision survives eviction: a node may become ready many events later (after a node that
  * runs normally answers).
  */
+import type { Connection } from "../definition";
 import { conditionRoute } from "./decisions";
 import type { RunReuse } from "./events";
 import { nodeRun, nodeSkipped, nodeSucceeded, routeAll } from "./flow";
+import { outletRoute } from "./input";
 import type { JsonValue } from "./json";
-import type { Plan } from "./plan";
+import type { NodeKind, Plan } from "./plan";
 import { plannedNode } from "./plan";
 import type { NodeReuse, NodeRun } from "./state";
 import type { Step } from "./step";
@@ -29,20 +31,27 @@ export function seedReuse(plan: Plan, nodes: Record<string, NodeRun>, reuse: Run
 		const planned = plan.nodes.get(id);
 		if (run === undefined || planned === undefined || rerun.has(id)) continue;
 		if (planned.kind.kind === "trigger") continue;
-		const decided = decide(planned.kind.kind === "condition", previous);
+		const decided = decide(planned.kind.kind, previous);
 		if (decided !== null) run.reuse = decided;
 	}
 }
 
 function decide(
-	isCondition: boolean,
+	kind: NodeKind["kind"],
 	previous: RunReuse["previous"][string],
 ): Exclude<NodeReuse, { kind: "applied" }> | null {
 	switch (previous.result) {
 		case "SKIPPED":
 			return { kind: "skip" };
 		case "SUCCESS": {
-			if (!isCondition) return { kind: "output", output: previous.output, option: null };
+			// An INPUT's approval is reused, not asked again: its responses and its outlet.
+			if (kind === "input") {
+				const outlet = previous.option ?? outletOf(previous.output);
+				return outlet === undefined || outlet === null
+					? null
+					: { kind: "output", output: previous.output, option: outlet };
+			}
+			if (kind !== "condition") return { kind: "output", output: previous.output, option: null };
 			const option = previous.option !== undefined ? previous.option : optionOf(previous.output);
 			// Without a known option the path cannot be replayed: evaluate the condition again.
 			return option === undefined ? null : { kind: "output", output: { option }, option };
@@ -62,6 +71,12 @@ function optionOf(output: JsonValue): string | null | undefined {
 	if (output === null || typeof output !== "object" || Array.isArray(output)) return undefined;
 	const option = output.option;
 	return typeof option === "string" || option === null ? option : undefined;
+}
+
+/** An INPUT's output is `{ outlet, responses }`; undefined when it is not that shape. */
+function outletOf(output: JsonValue): string | undefined {
+	if (output === null || typeof output !== "object" || Array.isArray(output)) return undefined;
+	return typeof output.outlet === "string" ? output.outlet : undefined;
 }
 
 /**
@@ -84,18 +99,28 @@ export function applyReuse(step: Step, node: string): boolean {
 			// Dropped from the row: from here on the output lives in `output` only.
 			run.reuse = { kind: "applied" };
 			run.startedAt = step.now;
-			const isCondition = plannedNode(step.plan, node).kind.kind === "condition";
-			const took = !isCondition
-				? ""
-				: reuse.option === null
-					? ": no option had matched"
-					: `: option ${reuse.option}`;
+			const kind = plannedNode(step.plan, node).kind.kind;
+			const option = reuse.option;
+			const took =
+				kind === "input" && option !== null
+					? `: its responses, leaving through ${option}`
+					: kind !== "condition"
+						? ""
+						: option === null
+							? ": no option had matched"
+							: `: option ${option}`;
+			const router =
+				kind === "input" && option !== null
+					? (c: Connection) => outletRoute(c, option)
+					: kind === "condition"
+						? (c: Connection) => conditionRoute(c, option)
+						: routeAll(node);
 			nodeSucceeded(
 				step,
 				node,
 				reuse.output,
 				`${node} reused the output of run ${from} (not re-run)${took}`,
-				isCondition ? (c) => conditionRoute(c, reuse.option) : routeAll(node),
+				router,
 				"node_reused",
 			);
 			return true;

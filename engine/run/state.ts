@@ -79,7 +79,7 @@ export interface TaskRun {
  * run holds no slot meanwhile. When the answer is in, a `wait_over` timer due at once finishes
  * the task as soon as the run holds a slot again.
  */
-export type OutsideWait = CallbackWait;
+export type OutsideWait = CallbackWait | InputWait;
 
 /** An async WEBHOOK attempt waits for its callback (callback.ts). */
 export interface CallbackWait {
@@ -88,6 +88,40 @@ export interface CallbackWait {
 	since: number;
 	/** Set when the callback arrived; the task finishes from it. */
 	received: ReceivedCallback | null;
+}
+
+/**
+ * An INPUT node waits for people (input.ts): its request is open from `since`, each response is
+ * kept, and `decided` is set once enough agree (or a decisive outlet or the timeout decides).
+ */
+export interface InputWait {
+	kind: "input";
+	since: number;
+	/** The node's title and description as rendered when the request opened (templates filled in). */
+	title: string | null;
+	description: string | null;
+	/** When the request times out through `timeout.outlet`; null: it waits for the run's timeout. */
+	dueAt: number | null;
+	responses: InputResponse[];
+	decided: InputDecision | null;
+}
+
+export interface InputResponse {
+	/** The responder's user id (the token's subject). */
+	by: string;
+	at: number;
+	outlet: string;
+	inputs: JsonObject;
+	comment: string | null;
+	/** The Idempotency-Key the response came with: the same key again is a repeat. */
+	key: string | null;
+}
+
+export interface InputDecision {
+	outlet: string;
+	/** `responses`: numOfResponders agreed; `decisive`: a decisive outlet; `timeout`. */
+	by: "responses" | "decisive" | "timeout";
+	at: number;
 }
 
 export interface ReceivedCallback {

@@ -47,6 +47,24 @@ afterEach(async () => {
 	expect(problems).toEqual([]);
 });
 
+/** A chain of `n` delays after the trigger: a graph far wider than any screen. */
+function wideChain(n: number) {
+	const ids = Array.from({ length: n }, (_, i) => `step_${String(i + 1).padStart(2, "0")}`);
+	return {
+		identifier: "wide_chain",
+		title: "Wide chain",
+		nodes: [
+			{ identifier: "trigger", config: { type: "SELF_SERVE_TRIGGER" } },
+			...ids.map((identifier) => ({ identifier, config: { type: "DELAY", duration: "1s" } })),
+		],
+		connections: ids.map((id, i) => ({
+			identifier: `c${i + 1}`,
+			sourceIdentifier: i === 0 ? "trigger" : ids[i - 1],
+			targetIdentifier: id,
+		})),
+	};
+}
+
 describe("admin page: sign-in and workflows", () => {
 	it("serves the page at /admin and /admin/ (assets), keeping the API on the Worker", async () => {
 		const page = await fetch(`${server.baseUrl}/admin/`);
@@ -153,5 +171,96 @@ describe("admin page: sign-in and workflows", () => {
 		await field("Replicas").fill("2");
 		await page.getByRole("button", { name: "Start run" }).click();
 		await page.waitForURL(/#\/runs\/run_[0-9a-f]{32}$/);
+	});
+	it("keeps a graph of 55 nodes readable: actual size scrolls, Fit shows it whole, keys zoom and move it", async () => {
+		const created = await apiAs(server, adminToken, "POST", "/v1/workflows", wideChain(55));
+		expect(created.status).toBe(201);
+		watched = await openPage(chromium);
+		const { page } = watched;
+		await page.goto(`${server.baseUrl}/admin#token=${adminToken}`);
+		await page.getByRole("heading", { name: "Overview", level: 1 }).waitFor();
+		await page.evaluate(() => {
+			(globalThis as any).location.hash = "#/workflows/wide_chain";
+		});
+		const region = page.getByRole("region", { name: "Graph of Wide chain" });
+		await region.locator('[data-node="step_55"]').waitFor({ state: "attached" });
+		const level = page.getByRole("status", { name: "Zoom level" });
+		const sizes = () =>
+			region.evaluate((el) => ({
+				graph: Number(el.querySelector("svg")?.getAttribute("width")),
+				view: el.clientWidth,
+				left: el.scrollLeft,
+			}));
+		// At actual size the nodes keep their size and the graph scrolls.
+		await expect(level.textContent()).resolves.toBe("100 %");
+		expect((await sizes()).graph).toBeGreaterThan(3 * (await sizes()).view);
+
+		await page.getByRole("button", { name: "Fit" }).click();
+		await expect.poll(async () => (await sizes()).graph <= (await sizes()).view).toBe(true);
+		expect(Number.parseInt((await level.textContent()) ?? "", 10)).toBeLessThan(100);
+		await shotBothWidths(watched, "31-wide-graph-fit");
+
+		// The keyboard alone: the region takes focus, 0 is actual size, arrows move, - zooms out.
+		await region.focus();
+		await page.keyboard.press("0");
+		await expect.poll(() => level.textContent()).toBe("100 %");
+		const before = (await sizes()).left;
+		for (let i = 0; i < 10; i++) await page.keyboard.press("ArrowRight");
+		await expect.poll(async () => (await sizes()).left).toBeGreaterThan(before);
+		await page.keyboard.press("-");
+		await expect.poll(() => level.textContent()).toBe("80 %");
+		await page.getByRole("button", { name: "Zoom in" }).click();
+		await expect.poll(() => level.textContent()).toBe("100 %");
+		await watched.shot("32-wide-graph-actual-size-1280");
+	});
+	it("works with the keyboard alone: every stop shows its focus, from sign-in to a started run's timeline", async () => {
+		const quick = {
+			identifier: "keyboard_only",
+			title: "Keyboard only",
+			nodes: [
+				{ identifier: "trigger", config: { type: "SELF_SERVE_TRIGGER" } },
+				{ identifier: "pause", config: { type: "DELAY", duration: "1s" } },
+			],
+			connections: [{ identifier: "c1", sourceIdentifier: "trigger", targetIdentifier: "pause" }],
+		};
+		expect((await apiAs(server, adminToken, "POST", "/v1/workflows", quick)).status).toBe(201);
+		watched = await openPage(chromium);
+		const { page } = watched;
+		await page.goto(`${server.baseUrl}/admin#token=${adminToken}`);
+		await page.getByRole("heading", { name: "Overview", level: 1 }).waitFor();
+		/** Tabs (at most `max` times) to the element `name` names, checking it shows its focus. */
+		const tabTo = async (role: "link" | "button", name: string, max = 40) => {
+			const target = page.getByRole(role, { name, exact: true }).first();
+			for (let i = 0; i < max; i++) {
+				if (await target.evaluate((el) => el === el.ownerDocument.activeElement)) {
+					const ring = await target.evaluate((el) => {
+						const style = (globalThis as any).getComputedStyle(el);
+						return `${style.outlineStyle} ${style.outlineWidth}`;
+					});
+					expect(ring, `${name} shows its focus`).toBe("solid 3px");
+					return;
+				}
+				await page.keyboard.press("Tab");
+			}
+			throw new Error(`Tab never reached ${role} "${name}"`);
+		};
+		await tabTo("link", "Workflows");
+		await page.keyboard.press("Enter");
+		await page.getByRole("heading", { name: "Workflows", level: 1 }).waitFor();
+		await tabTo("link", "Keyboard only");
+		await page.keyboard.press("Enter");
+		await page.getByRole("heading", { name: "Keyboard only", level: 1 }).waitFor();
+		await tabTo("button", "Start run");
+		await page.keyboard.press("Enter");
+		await page.waitForURL(/#\/runs\/run_[0-9a-f]{32}$/);
+		await page
+			.getByRole("heading", { level: 1 })
+			.getByText(/Waiting|In progress|Succeeded/)
+			.waitFor();
+		await tabTo("link", "Timeline");
+		await page.keyboard.press("Enter");
+		await page.getByRole("heading", { name: "Timeline", level: 2 }).waitFor();
+		await page.locator('[data-timeline-row="pause"]').waitFor();
+		await watched.shot("33-keyboard-timeline-1280");
 	});
 });

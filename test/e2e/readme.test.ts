@@ -59,7 +59,18 @@ describe("README examples", () => {
 		expect(output).toContain('"Notify on demand"');
 		expect(output).toMatch(/"result": "SUCCESS"/);
 		expect(output).toContain('"maxConcurrentRuns":10');
+		expect(output).toMatch(/"busiest":\[[^\]]*"notify_on_demand"/);
+		expect(output).toMatch(/"concurrency":\{"inProgress":\d+,"queued":\d+,"limit":10\}/);
 		expect(output.trim().endsWith("204")).toBe(true);
+	});
+
+	it("runs the Approvals example of docs/API.md: two members approve, the run goes on", () => {
+		const output = runBlocks(sectionBlocks("Approvals", "docs/API.md"));
+		expect(output).not.toContain("stepline.dev/problems/");
+		expect(output.match(/\{"outcome":"accepted"\}/g), output).toHaveLength(2);
+		expect(output).toContain(
+			'{"result":"SUCCESS","approve":{"outlet":"approved","by":["bob@demo.local","carol@demo.local"]}}',
+		);
 	});
 
 	it("runs the Async calls examples of docs/API.md: the job calls back, the run goes on", () => {

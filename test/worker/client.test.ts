@@ -143,6 +143,19 @@ describe("typed client", () => {
 		expect(unknown).toMatchObject({ status: 404, code: "not_found" });
 	});
 
+	it("answers an INPUT node: a run of another tenant is a typed 404", async () => {
+		const { client } = await clientFor("member");
+		const unknown = await mark(
+			"respondToInput",
+			client.respondToInput({
+				params: { path: { runId: `run_${"0".repeat(32)}`, node: "approve" } },
+				body: { outlet: "approved" },
+			}),
+		).catch((e: unknown) => e);
+		expect(unknown).toBeInstanceOf(StepLineProblem);
+		expect(unknown).toMatchObject({ status: 404, code: "not_found" });
+	});
+
 	it("throws problem documents as typed errors, field errors with their pointers", async () => {
 		const { client } = await clientFor();
 		const wf = sampleWorkflow();

@@ -171,6 +171,7 @@ describe("OpenAPI", () => {
 			"/v1/api-keys/{keyId}",
 			"/v1/audit-log",
 			"/v1/events",
+			"/v1/runs/{runId}/inputs/{node}",
 			"/v1/secrets",
 			"/v1/secrets/{name}",
 			"/v1/tenant/overview",

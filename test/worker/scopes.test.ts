@@ -33,6 +33,8 @@ interface Fixtures {
 	cancelledRun(): Promise<string>;
 	freshSecret(): Promise<string>;
 	freshKey(): Promise<string>;
+	/** A run whose INPUT node `ask` waits for an answer (outlet `ok`). */
+	waitingForInput(): Promise<string>;
 }
 
 interface Case {
@@ -184,6 +186,15 @@ const CASES: Record<string, Case> = {
 		role: "member",
 		request: async (f) => ({ path: `/v1/workflows/runs/${await f.cancelledRun()}/retry` }),
 		status: 202,
+		foreign: 404,
+	},
+	respondToInput: {
+		role: "member",
+		request: async (f) => ({
+			path: `/v1/runs/${await f.waitingForInput()}/inputs/ask`,
+			body: { outlet: "ok" },
+		}),
+		status: 200,
 		foreign: 404,
 	},
 	getTenantSettings: {
@@ -400,6 +411,22 @@ beforeAll(async () => {
 		}),
 		201,
 	);
+	const asking = `ask_${rand()}`;
+	ok(
+		await admin.call("/v1/workflows", {
+			method: "POST",
+			body: {
+				identifier: asking,
+				title: "Asks",
+				nodes: [
+					{ identifier: "trigger", config: { type: "SELF_SERVE_TRIGGER" } },
+					{ identifier: "ask", config: { type: "INPUT", outlets: [{ identifier: "ok" }] } },
+				],
+				connections: [{ identifier: "c1", sourceIdentifier: "trigger", targetIdentifier: "ask" }],
+			},
+		}),
+		201,
+	);
 	f = {
 		tenant,
 		admin,
@@ -417,6 +444,9 @@ beforeAll(async () => {
 		},
 		freshSecret,
 		freshKey,
+		waitingForInput: async () =>
+			ok(await admin.call(`/v1/workflows/${asking}/runs`, { method: "POST", body: {} }), 202)
+				.id as string,
 	};
 	foreignKey = await apiKeyFrom(
 		await as({ tenant: uniqueTenant("elsewhere"), sub: FOREIGN_ADMIN }),

@@ -11,6 +11,14 @@ const TAGS = [
 		name: "Runs",
 		description: "Start, list, read, follow, cancel and retry runs of workflows.",
 	},
+	{
+		name: "Inputs",
+		description: "People answer the INPUT nodes runs wait on (approvals and forms).",
+	},
+	{
+		name: "Callbacks",
+		description: "Jobs call back the async WEBHOOK nodes that wait for them.",
+	},
 	{ name: "Secrets", description: "Encrypted tenant secrets that WEBHOOK requests can use." },
 	{ name: "Tenant", description: "The caller's tenant (from the token) and its settings." },
 	{

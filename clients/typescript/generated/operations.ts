@@ -131,6 +131,9 @@ export function operationMethods(client: Client<paths>, call: Unwrap) {
 		/** GET /v1/audit-log: The tenant's audit log, newest first (admins) */
 		getAuditLog: (...init: Args<Init<"/v1/audit-log", "get">>) =>
 			call(client.GET("/v1/audit-log", ...init)),
+		/** POST /v1/runs/{runId}/inputs/{node}: Answer a run's INPUT node */
+		respondToInput: (...init: Args<Init<"/v1/runs/{runId}/inputs/{node}", "post">>) =>
+			call(client.POST("/v1/runs/{runId}/inputs/{node}", ...init)),
 	};
 }
 
@@ -139,4 +142,5 @@ export const IDEMPOTENT_OPERATIONS: ReadonlySet<string> = new Set([
 	"POST /v1/workflows/runs/{runId}/retry",
 	"POST /v1/workflows/{identifier}/runs",
 	"POST /v1/workflows/{identifier}/runs/batch",
+	"POST /v1/runs/{runId}/inputs/{node}",
 ]);

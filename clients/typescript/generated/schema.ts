@@ -680,6 +680,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/runs/{runId}/inputs/{node}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer a run's INPUT node
+         * @description Records your response to the node's open input request: its outlet, the form's `inputs` (checked like a run's start inputs) and an optional comment. One response per person; with an Idempotency-Key, sending the same response again answers `already_received`. When `numOfResponders` responses agree on an outlet, or one goes through a `decisive` outlet, the node succeeds and the run continues through that outlet. Answered once the run has stored the response. 403: you are not a responder (or the run's initiator where the node forbids it, or you answered already); 409: the request is not open (not reached, decided, timed out, cancelled).
+         *
+         *     Needs the `inputs:write` scope.
+         */
+        post: operations["respondToInput"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1354,6 +1376,7 @@ export interface components {
                         /** @description Letters, digits, _ and -, starting with a letter or _; at most 100 characters. */
                         identifier: string;
                         title?: string;
+                        decisive?: boolean;
                     }[];
                     buttons?: {
                         title: string;
@@ -1372,6 +1395,7 @@ export interface components {
                         /** @description Letters, digits, _ and -, starting with a letter or _; at most 100 characters. */
                         outlet: string;
                     };
+                    allowInitiator?: boolean;
                 } | {
                     /** @enum {string} */
                     type: "DELAY";
@@ -1921,6 +1945,25 @@ export interface components {
             status: number;
             /** @description The problem's `code` on failure. */
             errorCode: string | null;
+        };
+        InputResponseReceived: {
+            /**
+             * @description `accepted`: stored, counted toward the node's decision. `already_received`: this response was sent before with the same Idempotency-Key; nothing changed.
+             * @enum {string}
+             */
+            outcome: "accepted" | "already_received";
+        };
+        InputResponse: {
+            /**
+             * @description The outlet this response leaves through (a button leads to one).
+             * @example approved
+             */
+            outlet: string;
+            /** @description The form's fields (the node's userInputs); default {}. */
+            inputs?: {
+                [key: string]: unknown;
+            };
+            comment?: string;
         };
     };
     responses: never;
@@ -4907,6 +4950,117 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    respondToInput: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe key, ≤ 255 characters. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                runId: string;
+                node: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InputResponse"];
+            };
+        };
+        responses: {
+            /** @description Stored (or already received with this key). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InputResponseReceived"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

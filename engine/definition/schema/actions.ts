@@ -88,6 +88,8 @@ export const conditionConfigSchema = z.strictObject({
 export const inputOutletSchema = z.strictObject({
 	identifier: identifierSchema,
 	title: titleSchema.optional(),
+	/** One response through a decisive outlet (a reject) ends the wait at once. */
+	decisive: z.boolean().optional(),
 });
 
 export const inputConfigSchema = z.strictObject({
@@ -108,6 +110,8 @@ export const inputConfigSchema = z.strictObject({
 	responders: permissionsSchema.optional(),
 	/** Give up waiting after `after` and leave through `outlet`. */
 	timeout: z.strictObject({ after: durationSchema, outlet: identifierSchema }).optional(),
+	/** false: the run's initiator may not answer (no approving your own run). */
+	allowInitiator: z.boolean().optional(),
 });
 
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;

@@ -60,8 +60,16 @@ export function nodeSites(node: WorkflowNode, base: Array<string | number>): Tem
 			break;
 		case "SELF_SERVE_TRIGGER":
 		case "SCHEDULE_TRIGGER":
-		case "INPUT":
 			// Forms and fixed inputs are data, not templates.
+			break;
+		case "INPUT":
+			// The form is data; the title and description an approver reads are rendered when the
+			// request opens, so they can say what is being approved.
+			for (const field of ["title", "description"] as const) {
+				const text = node[field];
+				if (text !== undefined)
+					sites.push({ path: [...base, field], text, kind: "template", scope });
+			}
 			break;
 		case "EVENT_TRIGGER":
 			for (const [j, text] of (config.condition?.expressions ?? []).entries()) {

@@ -359,6 +359,30 @@ export class Driver {
 		return this.send(this.callbackEvent(url, body, options.signature ?? null));
 	}
 
+	/** A person answers the INPUT node `node` now (as the host sends it, inputs already valid). */
+	respond(
+		node: string,
+		by: string,
+		outlet: string,
+		options: {
+			role?: "admin" | "member" | "viewer";
+			inputs?: JsonObject;
+			comment?: string;
+			key?: string;
+		} = {},
+	): Transition {
+		return this.send({
+			type: "input_response",
+			node,
+			by,
+			role: options.role ?? "member",
+			outlet,
+			inputs: options.inputs ?? {},
+			comment: options.comment ?? null,
+			key: options.key ?? null,
+		});
+	}
+
 	// --- reading the outcome -------------------------------------------------------------
 
 	get run() {

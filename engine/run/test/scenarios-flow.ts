@@ -176,7 +176,7 @@ export const flowScenarios: Scenario[] = [
 		definition: workflow(
 			[
 				trigger(),
-				{ identifier: "ask", config: { type: "INPUT", outlets: [{ identifier: "yes" }] } },
+				{ identifier: "ask", config: { type: "RUN_WORKFLOW", workflowIdentifier: "other" } },
 			],
 			[conn("trigger", "ask")],
 		),
@@ -184,7 +184,7 @@ export const flowScenarios: Scenario[] = [
 			result: "FAILED",
 			errorCode: "not_supported",
 			nodes: { ask: "FAILED" },
-			history: [/INPUT nodes are not supported/],
+			history: [/RUN_WORKFLOW nodes are not supported/],
 		},
 	},
 	{

@@ -25,6 +25,8 @@ interface Row {
 	bars: Bar[];
 }
 
+const QUEUED_WORTH_SHOWING_MS = 100;
+
 const t = (iso: string | null | undefined) => (iso ? Date.parse(iso) : null);
 
 function taskBars(task: NodeRunFields, type: string, now: number): Bar[] {
@@ -74,7 +76,8 @@ function rowsOf(run: Run, now: number): Row[] {
 	const rows: Row[] = [];
 	const created = Date.parse(run.createdAt);
 	const started = t(run.startedAt);
-	if (started === null || started - created > 0) {
+	// A wait for a slot worth a row of its own: a few milliseconds of bookkeeping is not one.
+	if (started === null || started - created >= QUEUED_WORTH_SHOWING_MS) {
 		rows.push({
 			key: "$queue",
 			label: "Queued",

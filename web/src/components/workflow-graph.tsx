@@ -4,7 +4,7 @@ import { useMemo } from "preact/hooks";
 import type { Definition } from "../api/types";
 import { useNarrowScreen } from "../lib/use-narrow-screen";
 import { layoutWorkflow, type PlacedEdge, type PlacedNode } from "./graph-layout";
-import { ScrollRegion } from "./scroll-region";
+import { GraphViewport } from "./graph-viewport";
 
 export interface GraphState {
 	/** Node identifier → CSS state class (see badges.stateClass) and label. */
@@ -104,38 +104,31 @@ export function WorkflowGraph(props: Props) {
 		[props.definition, withState, vertical],
 	);
 	return (
-		<ScrollRegion
-			class="graph-scroll"
+		<GraphViewport
+			width={placed.width}
+			height={placed.height}
 			label={`Graph of ${props.definition.title ?? props.definition.identifier}`}
 		>
-			<svg
-				class="graph"
-				viewBox={`0 0 ${placed.width} ${placed.height}`}
-				width={placed.width}
-				height={placed.height}
-				aria-label={`Graph of ${props.definition.title ?? props.definition.identifier}`}
-			>
-				<defs>
-					<marker
-						id="arrow"
-						viewBox="0 0 10 10"
-						refX="9"
-						refY="5"
-						markerWidth="9"
-						markerHeight="9"
-						markerUnits="userSpaceOnUse"
-						orient="auto-start-reverse"
-					>
-						<path class="arrow-head" d="M0,0 L10,5 L0,10 z" />
-					</marker>
-				</defs>
-				{placed.edges.map((edge) => (
-					<Edge key={edge.id} edge={edge} state={props.state} />
-				))}
-				{placed.nodes.map((node) => (
-					<Node key={node.id} node={node} props={props} />
-				))}
-			</svg>
-		</ScrollRegion>
+			<defs>
+				<marker
+					id="arrow"
+					viewBox="0 0 10 10"
+					refX="9"
+					refY="5"
+					markerWidth="9"
+					markerHeight="9"
+					markerUnits="userSpaceOnUse"
+					orient="auto-start-reverse"
+				>
+					<path class="arrow-head" d="M0,0 L10,5 L0,10 z" />
+				</marker>
+			</defs>
+			{placed.edges.map((edge) => (
+				<Edge key={edge.id} edge={edge} state={props.state} />
+			))}
+			{placed.nodes.map((node) => (
+				<Node key={node.id} node={node} props={props} />
+			))}
+		</GraphViewport>
 	);
 }
