@@ -184,7 +184,7 @@ export const flowScenarios: Scenario[] = [
 			result: "FAILED",
 			errorCode: "not_supported",
 			nodes: { ask: "FAILED" },
-			history: [/RUN_WORKFLOW nodes are not supported/],
+			history: [/RUN_WORKFLOW with wait: true .* is not supported yet/],
 		},
 	},
 	{
