@@ -12,7 +12,7 @@ import {
 	shotBothWidths,
 	type WatchedPage,
 } from "./browser";
-import { apiAs, shortDelayWorkflow } from "./fixtures";
+import { apiAs, shortDelayWorkflow, signInUrl } from "./fixtures";
 
 let server: DevServer;
 let chromium: BrowserSession;
@@ -24,7 +24,7 @@ let runId: string;
 /** Opens the page signed in as `who` (the printed-URL handoff), then goes to `route`. */
 async function openAs(who: keyof typeof tokens, route: string) {
 	watched = await openPage(chromium);
-	await watched.page.goto(`${server.baseUrl}/admin#token=${tokens[who]}`);
+	await watched.page.goto(await signInUrl(server, tokens[who]));
 	await watched.page.getByRole("heading", { name: "Workflows" }).waitFor();
 	// Root tsconfig has no DOM types: the callbacks run in the page, where globalThis is window.
 	await watched.page.evaluate((hash) => {

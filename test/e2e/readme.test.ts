@@ -144,4 +144,9 @@ describe("README examples", () => {
 			'{"actor":"admin@demo.local","action":"tenant.settings.update","outcome":"failure","errorCode":"validation_failed"}',
 		);
 	});
+
+	it("runs the sign-in code example of docs/API.md: a one-time admin page link", () => {
+		const output = runBlocks(sectionBlocks("Sign-in codes", "docs/API.md"));
+		expect(output.trim()).toMatch(new RegExp(`^${server.baseUrl}/admin#code=[\\w-]{43}$`));
+	});
 });

@@ -361,6 +361,21 @@ describe("typed client", () => {
 		expect(gone).toMatchObject({ status: 404, code: "not_found" });
 	});
 
+	it("covers sign-in codes: made with a token, exchanged once for it", async () => {
+		const { client } = await clientFor("viewer");
+		const made = await mark("createSignInCode", client.createSignInCode());
+		expect(made.signInUrl).toBe(`${BASE}/admin#code=${made.code}`);
+		const session = await mark(
+			"exchangeSignInCode",
+			client.exchangeSignInCode({ body: { code: made.code } }),
+		);
+		expect(session.token.split(".")).toHaveLength(3);
+		const again = await client
+			.exchangeSignInCode({ body: { code: made.code } })
+			.catch((e: unknown) => e);
+		expect(again).toMatchObject({ status: 401, code: "invalid_sign_in_code" });
+	});
+
 	it("covers triggers: webhook URLs, deliveries, rotation, schedules, events", async () => {
 		const { client } = await clientFor();
 		const workflow = {
