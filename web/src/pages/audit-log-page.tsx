@@ -33,6 +33,7 @@ const ACTIONS = [
 	"run.cancel",
 	"run.bulk_cancel",
 	"run.retry",
+	"run.input_respond",
 	"secret.set",
 	"secret.delete",
 	"tenant.settings.update",
