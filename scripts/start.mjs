@@ -95,7 +95,25 @@ async function seedDemo(baseUrl, token) {
 		);
 }
 
-function printBanner(port, token, stateDir, devVars) {
+// A one-time code for the admin page, so the printed link (and the browser's history) never
+// holds the token itself; the page exchanges the code by POST (docs/API.md#sign-in-codes).
+async function signInCode(baseUrl, token) {
+	try {
+		const res = await fetch(`${baseUrl}/v1/auth/sign-in-codes`, {
+			method: "POST",
+			headers: { authorization: `Bearer ${token}` },
+		});
+		if (res.ok) return (await res.json()).code;
+		log(
+			`warning: could not make a sign-in code: ${res.status} ${(await res.text()).slice(0, 300)}`,
+		);
+	} catch (error) {
+		log(`warning: could not make a sign-in code: ${error.message}`);
+	}
+	return undefined;
+}
+
+function printBanner(port, token, code, stateDir, devVars) {
 	const base = `http://localhost:${port}`;
 	// Said out loud: with it on, a workflow can call services on this machine.
 	const loopback =
@@ -106,7 +124,8 @@ function printBanner(port, token, stateDir, devVars) {
 Stepline is running (state in ${relative(repoRoot, stateDir) || stateDir})
 
   API:        ${base}
-  Admin page: ${base}/admin#token=${token}
+  Admin page: ${code === undefined ? `${base}/admin (paste the token)` : `${base}/admin#code=${code}`}
+              (one-time link, valid 5 minutes; then open /admin and paste the token)
   API docs:   ${base}/docs
   Token:      ${token}
   Identity:   ${DEMO.sub}, role ${DEMO.role}, tenant ${DEMO.tenant}, valid ${DEMO.ttl}${loopback}
@@ -182,7 +201,8 @@ async function main() {
 	const { signDevToken } = await import("./lib/jwt.mjs"); // after npm ci: needs jose
 	const token = await signDevToken(DEMO);
 	await seedDemo(`http://127.0.0.1:${port}`, token);
-	printBanner(port, token, stateDir, devVars);
+	const code = await signInCode(`http://127.0.0.1:${port}`, token);
+	printBanner(port, token, code, stateDir, devVars);
 }
 
 main().catch((error) => die(error.stack ?? String(error)));

@@ -4,6 +4,7 @@
 // `TOKEN=$(npm run -s token -- --tenant demo --sub me@demo.local --role admin)` works.
 import { parseArgs } from "node:util";
 import { parseTtl, ROLES, signDevToken } from "./lib/jwt.mjs";
+import { readWranglerVars } from "./lib/wrangler-config.mjs";
 
 const USAGE = `Usage: npm run -s token -- --tenant <id> --sub <user> --role <${ROLES.join("|")}> [--ttl 1h] [--scope <s>]
 
@@ -12,7 +13,7 @@ Prints an HS256 bearer token accepted by the local Worker (npm start).
   --tenant  tenant id, becomes the "tid" claim (tenants are implicit: any id works)
   --sub     user id, becomes the "sub" claim
   --role    ${ROLES.join(" | ")}
-  --ttl     lifetime: <n>s, <n>m, <n>h or <n>d (default 1h)
+  --ttl     lifetime: <n>s, <n>m, <n>h or <n>d (default 1h, at most JWT_MAX_TTL)
   --scope   optional "scope" claim
 
 The signing secret is JWT_SECRET from .dev.vars (created if missing); set
@@ -58,6 +59,12 @@ if (!ROLES.includes(values.role))
 	fail(`--role must be one of ${ROLES.join(", ")}, got "${values.role}"`);
 if (parseTtl(values.ttl) === undefined)
 	fail(`--ttl must look like 90s, 30m, 1h or 7d, got "${values.ttl}"`);
+// The Worker refuses a token minted to live longer than JWT_MAX_TTL: say so here, not as a 401.
+const maxTtl = readWranglerVars().JWT_MAX_TTL || "24h";
+if (parseTtl(maxTtl) !== undefined && parseTtl(values.ttl) > parseTtl(maxTtl))
+	fail(
+		`--ttl ${values.ttl} is longer than JWT_MAX_TTL (${maxTtl}, wrangler.toml), which the server refuses`,
+	);
 
 try {
 	console.log(await signDevToken(values));

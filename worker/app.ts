@@ -16,6 +16,7 @@ import { inputsRouter } from "./routes/inputs";
 import { createRouter } from "./routes/openapi";
 import { runsRouter } from "./routes/runs";
 import { secretsRouter } from "./routes/secrets";
+import { signInRouter } from "./routes/sign-in";
 import { systemRouter } from "./routes/system";
 import { tenantRouter } from "./routes/tenant";
 import { triggersRouter } from "./routes/triggers";
@@ -45,6 +46,7 @@ export function createApp() {
 	app.route("/", systemRouter);
 	app.route("/", hooksRouter);
 	app.route("/", callbacksRouter);
+	app.route("/", signInRouter);
 	app.route("/v1/workflows", runsRouter);
 	app.route("/v1/workflows", triggersRouter);
 	app.route("/v1/workflows", workflowsRouter);

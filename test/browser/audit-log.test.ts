@@ -1,6 +1,6 @@
 // The audit log in a real browser: an admin reads every write (an API key's run start, a
-// refused settings change, a key's creation), filters it by action and outcome through the
-// URL, and a member neither sees the link nor gets the log.
+// refused settings change, a key's creation), filters it by action, outcome and days through
+// the URL, and a member neither sees the link nor gets the log.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { DevServer } from "../e2e/harness";
 import { startDevServer } from "../e2e/harness";
@@ -12,7 +12,7 @@ import {
 	shotBothWidths,
 	type WatchedPage,
 } from "./browser";
-import { apiAs, shortDelayWorkflow } from "./fixtures";
+import { apiAs, shortDelayWorkflow, signInUrl } from "./fixtures";
 
 let server: DevServer;
 let chromium: BrowserSession;
@@ -24,7 +24,7 @@ let runId: string;
 /** Opens the page signed in as `who` (the printed-URL handoff), then goes to `route`. */
 async function openAs(who: keyof typeof tokens, route: string) {
 	watched = await openPage(chromium);
-	await watched.page.goto(`${server.baseUrl}/admin#token=${tokens[who]}`);
+	await watched.page.goto(await signInUrl(server, tokens[who]));
 	await watched.page.getByRole("heading", { name: "Workflows" }).waitFor();
 	// Root tsconfig has no DOM types: the callbacks run in the page, where globalThis is window.
 	await watched.page.evaluate((hash) => {
@@ -109,6 +109,13 @@ describe("admin page: audit log", () => {
 		);
 		await expect.poll(actions).toEqual(["api_key.create"]);
 		await page.locator('tr[data-action="api_key.create"]').getByText(keySubject.slice(7)).waitFor();
+
+		// A time window: from a day after everything here, nothing; back to any time, the entry.
+		await page.getByLabel("From").fill("2099-01-01");
+		await page.waitForFunction(() => (globalThis as any).location.hash.includes("from=2099-01-01"));
+		await page.getByText("No entries match these filters.").waitFor();
+		await page.getByLabel("From").fill("");
+		await expect.poll(actions).toEqual(["api_key.create"]);
 	});
 
 	it("is not offered to a member, and the API refuses a member who goes there anyway", async () => {

@@ -14,7 +14,7 @@ import {
 	shotBothWidths,
 	type WatchedPage,
 } from "./browser";
-import { apiAs } from "./fixtures";
+import { apiAs, signInUrl } from "./fixtures";
 
 let server: DevServer;
 let chromium: BrowserSession;
@@ -57,7 +57,7 @@ afterEach(async () => {
 
 async function open(route: string) {
 	watched = await openPage(chromium);
-	await watched.page.goto(`${server.baseUrl}/admin#token=${token}`);
+	await watched.page.goto(await signInUrl(server, token));
 	await watched.page.getByRole("heading", { name: "Workflows" }).waitFor();
 	await watched.page.evaluate((hash) => {
 		(globalThis as any).location.hash = hash;

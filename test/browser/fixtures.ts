@@ -21,6 +21,16 @@ export function apiAs(
 	});
 }
 
+/**
+ * The admin page's one-time sign-in link for a token, as `npm start` prints it: the page takes
+ * a code from the URL, never a token.
+ */
+export async function signInUrl(server: DevServer, token: string): Promise<string> {
+	const res = await apiAs(server, token, "POST", "/v1/auth/sign-in-codes");
+	if (res.status !== 201) throw new Error(`sign-in code: ${res.status} ${await res.text()}`);
+	return ((await res.json()) as { signInUrl: string }).signInUrl;
+}
+
 /** Every kind of form field, and a condition with an option and a fallback. */
 export const deployWorkflow = {
 	identifier: "deploy_service",

@@ -14,7 +14,13 @@ import {
 	shotBothWidths,
 	type WatchedPage,
 } from "./browser";
-import { apiAs, failingCallWorkflow, longDelayWorkflow, twoCallsWorkflow } from "./fixtures";
+import {
+	apiAs,
+	failingCallWorkflow,
+	longDelayWorkflow,
+	signInUrl,
+	twoCallsWorkflow,
+} from "./fixtures";
 
 let server: DevServer;
 let chromium: BrowserSession;
@@ -53,7 +59,7 @@ async function counted(expected: { total: number; failed: number; waiting: numbe
 
 async function openAs(who: keyof typeof tokens, route = "") {
 	watched = await openPage(chromium);
-	await watched.page.goto(`${server.baseUrl}/admin#token=${tokens[who]}`);
+	await watched.page.goto(await signInUrl(server, tokens[who]));
 	await watched.page.getByRole("heading", { name: "Overview", level: 1 }).waitFor();
 	if (route)
 		await watched.page.evaluate((hash) => {

@@ -14,7 +14,13 @@ import {
 	shotBothWidths,
 	type WatchedPage,
 } from "./browser";
-import { apiAs, longDelayWorkflow, shipOrdersWorkflow, twoCallsWorkflow } from "./fixtures";
+import {
+	apiAs,
+	longDelayWorkflow,
+	shipOrdersWorkflow,
+	signInUrl,
+	twoCallsWorkflow,
+} from "./fixtures";
 
 let server: DevServer;
 let chromium: BrowserSession;
@@ -56,7 +62,7 @@ const deliveries = async (name: string) =>
 
 async function open(route: string) {
 	watched = await openPage(chromium);
-	await watched.page.goto(`${server.baseUrl}/admin#token=${token}`);
+	await watched.page.goto(await signInUrl(server, token));
 	await watched.page.getByRole("heading", { name: "Workflows" }).waitFor();
 	// Root tsconfig has no DOM types: the callback runs in the page, where globalThis is window.
 	await watched.page.evaluate((hash) => {

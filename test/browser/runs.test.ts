@@ -12,7 +12,13 @@ import {
 	shotBothWidths,
 	type WatchedPage,
 } from "./browser";
-import { apiAs, failingCallWorkflow, longDelayWorkflow, shortDelayWorkflow } from "./fixtures";
+import {
+	apiAs,
+	failingCallWorkflow,
+	longDelayWorkflow,
+	shortDelayWorkflow,
+	signInUrl,
+} from "./fixtures";
 
 let server: DevServer;
 let chromium: BrowserSession;
@@ -31,7 +37,7 @@ async function startRun(who: keyof typeof tokens, workflow: string, inputs: obje
 /** Opens the page signed in as `who` (the printed-URL handoff), then goes to `route`. */
 async function openAs(who: keyof typeof tokens, route: string) {
 	watched = await openPage(chromium);
-	await watched.page.goto(`${server.baseUrl}/admin#token=${tokens[who]}`);
+	await watched.page.goto(await signInUrl(server, tokens[who]));
 	await watched.page.getByRole("heading", { name: "Workflows" }).waitFor();
 	// Root tsconfig has no DOM types: the callbacks run in the page, where globalThis is window.
 	await watched.page.evaluate((hash) => {

@@ -20,7 +20,7 @@ import {
 	shotBothWidths,
 	type WatchedPage,
 } from "./browser";
-import { apiAs } from "./fixtures";
+import { apiAs, signInUrl } from "./fixtures";
 
 const execFileAsync = promisify(execFile);
 const SECRET_CANARY = `cnry-secret-${randomBytes(8).toString("hex")}`;
@@ -75,7 +75,7 @@ function echoReceiver(): Server {
 
 async function openAs(who: keyof typeof tokens, route: string) {
 	watched = await openPage(chromium);
-	await watched.page.goto(`${server.baseUrl}/admin#token=${tokens[who]}`);
+	await watched.page.goto(await signInUrl(server, tokens[who]));
 	await watched.page.getByRole("heading", { name: "Workflows" }).waitFor();
 	await watched.page.evaluate((hash) => {
 		(globalThis as any).location.hash = hash;

@@ -11,7 +11,7 @@ import {
 	shotBothWidths,
 	type WatchedPage,
 } from "./browser";
-import { apiAs } from "./fixtures";
+import { apiAs, signInUrl } from "./fixtures";
 
 let server: DevServer;
 let chromium: BrowserSession;
@@ -80,7 +80,7 @@ describe("admin page: triggers", () => {
 		await page.context().grantPermissions(["clipboard-read", "clipboard-write"], {
 			origin: server.baseUrl,
 		});
-		await page.goto(`${server.baseUrl}/admin#token=${adminToken}`);
+		await page.goto(await signInUrl(server, adminToken));
 		await page.getByRole("heading", { name: "Workflows" }).waitFor();
 		await page.evaluate(() => {
 			(globalThis as any).location.hash = "#/workflows/triggered";
@@ -127,7 +127,7 @@ describe("admin page: triggers", () => {
 		});
 		watched = await openPage(chromium);
 		const { page } = watched;
-		await page.goto(`${server.baseUrl}/admin#token=${viewer}`);
+		await page.goto(await signInUrl(server, viewer));
 		await page.getByRole("heading", { name: "Workflows" }).waitFor();
 		await page.evaluate(() => {
 			(globalThis as any).location.hash = "#/workflows/triggered";

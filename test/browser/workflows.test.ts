@@ -11,7 +11,7 @@ import {
 	shotBothWidths,
 	type WatchedPage,
 } from "./browser";
-import { apiAs, deployWorkflow } from "./fixtures";
+import { apiAs, deployWorkflow, signInUrl } from "./fixtures";
 
 let server: DevServer;
 let chromium: BrowserSession;
@@ -76,17 +76,19 @@ describe("admin page: sign-in and workflows", () => {
 		expect(missing.headers.get("content-type")).toMatch(/problem\+json/);
 	});
 
-	it("signs in with the printed /admin#token=… URL and removes the token from the address bar", async () => {
+	it("signs in with a printed one-time /admin#code=… link and removes the code from the address bar", async () => {
 		watched = await openPage(chromium);
 		const { page } = watched;
-		const response = await page.goto(`${server.baseUrl}/admin#token=${adminToken}`);
-		await page.getByRole("heading", { name: "Workflows" }).waitFor();
+		const link = await signInUrl(server, adminToken);
+		const code = link.split("#code=")[1] as string;
+		const response = await page.goto(link);
+		await page.getByRole("heading", { name: "Overview", level: 1 }).waitFor();
 		// The page may not be framed and runs only its own scripts (web/src/_headers); the
 		// scenario fails on any console error, so the page works under that policy.
 		expect(response?.headers()["content-security-policy"]).toContain("frame-ancestors 'none'");
 		expect(response?.headers()["x-content-type-options"]).toBe("nosniff");
-		expect(page.url()).not.toContain("token");
-		expect(page.url()).not.toContain(adminToken);
+		expect(page.url()).not.toContain(code);
+		expect(page.url()).not.toContain("code=");
 		await page.getByText("admin@browser.test · admin").waitFor();
 		// The landing page is the overview; the workflows are one link away.
 		await openWorkflows(page);
@@ -113,22 +115,51 @@ describe("admin page: sign-in and workflows", () => {
 		watched = await openPage(chromium);
 		const { page } = watched;
 		watched.allowHttpStatus(401);
+		await page.goto(`${server.baseUrl}/admin/`);
 		// Signed with another secret: well-formed and unexpired, but the API answers 401.
 		const [header, payload] = adminToken.split(".");
-		await page.goto(`${server.baseUrl}/admin/#token=${header}.${payload}.forged-signature`);
+		await page.getByLabel("Bearer token").fill(`${header}.${payload}.forged-signature`);
+		await page.getByRole("button", { name: "Sign in" }).click();
 		await page.getByRole("alert").filter({ hasText: "The API rejected your token" }).waitFor();
 		await page.getByLabel("Bearer token").waitFor();
 		await shotBothWidths(watched, "02-sign-in-rejected");
 		// Pasting a good token signs in.
 		await page.getByLabel("Bearer token").fill(adminToken);
 		await page.getByRole("button", { name: "Sign in" }).click();
-		await page.getByRole("heading", { name: "Workflows" }).waitFor();
+		await page.getByRole("heading", { name: "Overview", level: 1 }).waitFor();
+	});
+
+	it("never takes a token from the URL, and a spent sign-in link says so", async () => {
+		watched = await openPage(chromium);
+		const { page } = watched;
+		watched.allowHttpStatus(401);
+		await page.goto(`${server.baseUrl}/admin#token=${adminToken}`);
+		await page.getByRole("alert").filter({ hasText: "not taken from the address bar" }).waitFor();
+		expect(page.url()).not.toContain(adminToken);
+		await page.getByLabel("Bearer token").waitFor();
+
+		const link = await signInUrl(server, adminToken);
+		await page.goto(link);
+		await page.getByRole("heading", { name: "Overview", level: 1 }).waitFor();
+		// The same link again, in a new tab (from history, or someone who copied it): dead.
+		const again = await openPage(chromium);
+		again.allowHttpStatus(401);
+		try {
+			await again.page.goto(link);
+			await again.page
+				.getByRole("alert")
+				.filter({ hasText: "used already or has expired" })
+				.waitFor();
+			await again.page.getByLabel("Bearer token").waitFor();
+		} finally {
+			expect(await closeWatched(again)).toEqual([]);
+		}
 	});
 
 	it("shows a workflow's graph with labelled condition option and fallback, versions and definition", async () => {
 		watched = await openPage(chromium);
 		const { page } = watched;
-		await page.goto(`${server.baseUrl}/admin#token=${adminToken}`);
+		await page.goto(await signInUrl(server, adminToken));
 		await openWorkflows(page);
 		await page.getByRole("link", { name: "Deploy a service" }).click();
 		await page.getByRole("heading", { name: "Deploy a service" }).waitFor();
@@ -149,7 +180,7 @@ describe("admin page: sign-in and workflows", () => {
 	it("starts a run from the generated form, showing the API's error beside the bad field", async () => {
 		watched = await openPage(chromium);
 		const { page } = watched;
-		await page.goto(`${server.baseUrl}/admin#token=${adminToken}`);
+		await page.goto(await signInUrl(server, adminToken));
 		watched.allowHttpStatus(422);
 		await openWorkflows(page);
 		await page.getByRole("link", { name: "Deploy a service" }).click();
@@ -177,7 +208,7 @@ describe("admin page: sign-in and workflows", () => {
 		expect(created.status).toBe(201);
 		watched = await openPage(chromium);
 		const { page } = watched;
-		await page.goto(`${server.baseUrl}/admin#token=${adminToken}`);
+		await page.goto(await signInUrl(server, adminToken));
 		await page.getByRole("heading", { name: "Overview", level: 1 }).waitFor();
 		await page.evaluate(() => {
 			(globalThis as any).location.hash = "#/workflows/wide_chain";
@@ -226,7 +257,7 @@ describe("admin page: sign-in and workflows", () => {
 		expect((await apiAs(server, adminToken, "POST", "/v1/workflows", quick)).status).toBe(201);
 		watched = await openPage(chromium);
 		const { page } = watched;
-		await page.goto(`${server.baseUrl}/admin#token=${adminToken}`);
+		await page.goto(await signInUrl(server, adminToken));
 		await page.getByRole("heading", { name: "Overview", level: 1 }).waitFor();
 		/** Tabs (at most `max` times) to the element `name` names, checking it shows its focus. */
 		const tabTo = async (role: "link" | "button", name: string, max = 40) => {

@@ -162,4 +162,9 @@ describe("README examples", () => {
 			`{"errorOf":{"runId":"${failedId}","workflow":"nightly_export"},"failed":{"id":"${failedId}","failedNode":"export","code":"network_error"}}`,
 		);
 	});
+
+	it("runs the sign-in code example of docs/API.md: a one-time admin page link", () => {
+		const output = runBlocks(sectionBlocks("Sign-in codes", "docs/API.md"));
+		expect(output.trim()).toMatch(new RegExp(`^${server.baseUrl}/admin#code=[\\w-]{43}$`));
+	});
 });

@@ -71,10 +71,28 @@ describe("npm start (scripts/start.mjs)", () => {
 		const token = printed("Token") as string;
 		expect(token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
 		expect(printed("API")).toBe(`http://localhost:${port}`);
-		expect(printed("Admin page")).toBe(`http://localhost:${port}/admin#token=${token}`);
+		// A one-time code, never the token: the browser's history would keep the link.
+		expect(printed("Admin page")).toMatch(
+			new RegExp(`^http://localhost:${port}/admin#code=[\\w-]{43}$`),
+		);
+		expect(printed("Admin page")).not.toContain(token);
 		expect(printed("API docs")).toBe(`http://localhost:${port}/docs`);
 		// The dev vars turn loopback calls on, and the banner says so.
 		expect(output).toMatch(/^\s*Loopback:\s+on — WEBHOOK nodes may call localhost/m);
+	});
+
+	it("prints a sign-in link whose code the page can exchange for the token once", async () => {
+		const code = (printed("Admin page") as string).split("#code=")[1];
+		const exchange = () =>
+			fetch(`http://127.0.0.1:${port}/auth/sign-in`, {
+				method: "POST",
+				headers: { "content-type": "application/json" },
+				body: JSON.stringify({ code }),
+			});
+		const first = await exchange();
+		expect(first.status).toBe(200);
+		expect(await first.json()).toEqual({ token: printed("Token") });
+		expect((await exchange()).status).toBe(401);
 	});
 
 	it("creates the secrets file and never prints the secrets", () => {

@@ -86,6 +86,44 @@ describe("bearer tokens", () => {
 	});
 });
 
+describe("token lifetime (JWT_MAX_TTL, default 24 h)", () => {
+	const DAY = 86_400;
+
+	it("refuses a token minted to live ten years, though it has not expired", async () => {
+		await rejected(await tokenFor({ expiresIn: 10 * 365 * DAY }), /lives .* at most 86400 s/);
+		await rejected(await tokenFor({ expiresIn: DAY + 1 }), /at most 86400 s/);
+		expect(
+			(await call("/v1/workflows", { token: await tokenFor({ expiresIn: DAY }) })).status,
+		).toBe(200);
+	});
+
+	it("requires iat", async () => {
+		await rejected(await tokenFor({ issuedIn: null }), /no iat/);
+	});
+
+	it("refuses an iat in the future beyond the 60 s skew", async () => {
+		await rejected(
+			await tokenFor({ issuedIn: 300, expiresIn: 600 }),
+			/iat claim lies in the future/,
+		);
+		const skewed = await tokenFor({ issuedIn: 30, expiresIn: 600 });
+		expect((await call("/v1/workflows", { token: skewed })).status).toBe(200);
+	});
+
+	it("takes the maximum from JWT_MAX_TTL, and fails closed on a value it cannot read", async () => {
+		const hour = tokenPolicyFromEnv({ ...env, JWT_MAX_TTL: "1h" } as unknown as Env);
+		expect(hour.maxTtlSeconds).toBe(3600);
+		expect(tokenPolicyFromEnv(env).maxTtlSeconds).toBe(DAY);
+		await expect(verifyToken(await tokenFor({ expiresIn: 7200 }), hour)).rejects.toThrow(
+			/at most 3600 s/,
+		);
+		expect((await verifyToken(await tokenFor({ expiresIn: 3600 }), hour)).tenantId).toBe("acme");
+		expect(() => tokenPolicyFromEnv({ ...env, JWT_MAX_TTL: "forever" } as unknown as Env)).toThrow(
+			/JWT_MAX_TTL/,
+		);
+	});
+});
+
 describe("JWKS (production configuration)", () => {
 	async function signer(kid: string) {
 		const { publicKey, privateKey } = await generateKeyPair("RS256", { extractable: true });
@@ -96,6 +134,7 @@ describe("JWKS (production configuration)", () => {
 				.setSubject("carol")
 				.setIssuer("https://idp.example")
 				.setAudience("stepline-api")
+				.setIssuedAt()
 				.setExpirationTime("10m")
 				.sign(privateKey);
 		return { jwk, sign };
@@ -112,6 +151,7 @@ describe("JWKS (production configuration)", () => {
 			algorithms: ["RS256"],
 			issuer: "https://idp.example",
 			audience: "stepline-api",
+			maxTtlSeconds: 86_400,
 		};
 		expect((await verifyToken(await oldKey.sign(), policy)).subject).toBe("carol");
 		expect((await verifyToken(await newKey.sign({ role: "admin" }), policy)).role).toBe("admin");

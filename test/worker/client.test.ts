@@ -58,7 +58,9 @@ async function waitForEnd(client: Awaited<ReturnType<typeof clientFor>>["client"
 	throw new Error(`run ${runId} did not end`);
 }
 
-describe("typed client", () => {
+// Each test makes a few dozen calls (a run started, followed and retried among them): a loaded
+// machine took over 5 s for one that takes under 1 s alone.
+describe("typed client", { timeout: 60_000 }, () => {
 	it("is generated from the document the Worker serves", async () => {
 		// `servers` says where the document was fetched from; the client takes a base URL instead.
 		const { servers: _servers, ...served } = (await (
@@ -361,6 +363,21 @@ describe("typed client", () => {
 		await mark("deleteSecret", client.deleteSecret({ params: { path: name } }));
 		const gone = await client.getSecret({ params: { path: name } }).catch((e: unknown) => e);
 		expect(gone).toMatchObject({ status: 404, code: "not_found" });
+	});
+
+	it("covers sign-in codes: made with a token, exchanged once for it", async () => {
+		const { client } = await clientFor("viewer");
+		const made = await mark("createSignInCode", client.createSignInCode());
+		expect(made.signInUrl).toBe(`${BASE}/admin#code=${made.code}`);
+		const session = await mark(
+			"exchangeSignInCode",
+			client.exchangeSignInCode({ body: { code: made.code } }),
+		);
+		expect(session.token.split(".")).toHaveLength(3);
+		const again = await client
+			.exchangeSignInCode({ body: { code: made.code } })
+			.catch((e: unknown) => e);
+		expect(again).toMatchObject({ status: 401, code: "invalid_sign_in_code" });
 	});
 
 	it("covers triggers: webhook URLs, deliveries, rotation, schedules, events", async () => {

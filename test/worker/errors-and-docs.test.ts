@@ -165,11 +165,13 @@ describe("OpenAPI", () => {
 			scheme: "bearer",
 		});
 		expect(Object.keys(doc.paths).sort()).toEqual([
+			"/auth/sign-in",
 			"/callbacks/{token}",
 			"/hooks/{hookId}",
 			"/v1/api-keys",
 			"/v1/api-keys/{keyId}",
 			"/v1/audit-log",
+			"/v1/auth/sign-in-codes",
 			"/v1/events",
 			"/v1/runs/{runId}/inputs/{node}",
 			"/v1/secrets",
@@ -201,13 +203,12 @@ describe("OpenAPI", () => {
 			doc.paths as Record<string, Record<string, any>>,
 		)) {
 			for (const [method, operation] of Object.entries(operations)) {
-				// Webhook deliveries come from third parties (the hook id is their credential) and a
-				// callback URL is its own credential. Every other operation has one bearer
-				// requirement naming its scope (scopes.test.ts).
-				const security =
-					path.startsWith("/hooks/") || path.startsWith("/callbacks/")
-						? []
-						: [{ bearerAuth: [expect.stringMatching(/^[a-z]+(:[a-z]+)?$/)] }];
+				// Webhook deliveries come from third parties (the hook id is their credential), a
+				// callback URL is its own credential, and so is a sign-in code. Every other operation
+				// has one bearer requirement naming its scope (scopes.test.ts).
+				const security = !path.startsWith("/v1/")
+					? []
+					: [{ bearerAuth: [expect.stringMatching(/^[a-z]+(:[a-z]+)?$/)] }];
 				expect(operation.security, `${method} ${path}`).toEqual(security);
 				expect(
 					operation.responses["401"]?.content["application/problem+json"],

@@ -9,6 +9,8 @@ export interface TokenOptions {
 	role?: "admin" | "member" | "viewer";
 	/** Seconds from now; negative for an expired token. */
 	expiresIn?: number;
+	/** `iat` in seconds from now (default 0); null leaves the claim out. */
+	issuedIn?: number | null;
 	issuer?: string;
 	audience?: string;
 	secret?: string;
@@ -18,7 +20,7 @@ export interface TokenOptions {
 /** A token signed the way `npm run token` signs it, with the test secret from vitest.config.mts. */
 export async function tokenFor(options: TokenOptions = {}): Promise<string> {
 	const now = Math.floor(Date.now() / 1000);
-	return new SignJWT({
+	const jwt = new SignJWT({
 		tid: options.tenant ?? "acme",
 		role: options.role ?? "admin",
 		...options.claims,
@@ -27,9 +29,9 @@ export async function tokenFor(options: TokenOptions = {}): Promise<string> {
 		.setSubject(options.sub ?? "alice@acme.test")
 		.setIssuer(options.issuer ?? env.JWT_ISSUER)
 		.setAudience(options.audience ?? env.JWT_AUDIENCE)
-		.setIssuedAt(now)
-		.setExpirationTime(now + (options.expiresIn ?? 3600))
-		.sign(new TextEncoder().encode(options.secret ?? env.JWT_SECRET));
+		.setExpirationTime(now + (options.expiresIn ?? 3600));
+	if (options.issuedIn !== null) jwt.setIssuedAt(now + (options.issuedIn ?? 0));
+	return jwt.sign(new TextEncoder().encode(options.secret ?? env.JWT_SECRET));
 }
 
 export interface CallOptions {

@@ -239,6 +239,14 @@ const CASES: Record<string, Case> = {
 		status: 204,
 		foreign: 404,
 	},
+	// Sign-in codes are for people's tokens (sign-in-codes.test.ts): a key, even with the scope,
+	// is refused, its own tenant's or another's.
+	createSignInCode: {
+		role: "viewer",
+		request: () => ({ path: "/v1/auth/sign-in-codes" }),
+		status: 403,
+		foreign: 403,
+	},
 	createApiKey: {
 		role: "admin",
 		request: () => ({
@@ -318,7 +326,7 @@ const CASES: Record<string, Case> = {
 };
 
 /** Third parties call these without a Stepline credential: no scope, and nothing else is so. */
-const PUBLIC_OPERATIONS = ["deliverWebhook", "postCallback"];
+const PUBLIC_OPERATIONS = ["deliverWebhook", "postCallback", "exchangeSignInCode"];
 
 const BELOW: Record<Role, Role | null> = { viewer: null, member: "viewer", admin: "member" };
 

@@ -363,3 +363,25 @@ export const failedStarts = sqliteTable(
 );
 
 export type FailedStartRow = typeof failedStarts.$inferSelect;
+
+/**
+ * One-time sign-in codes (docs/ARCHITECTURE.md#sign-in-codes): a code stands for the bearer token
+ * that asked for it, for five minutes and one use. The row holds the SHA-256 of the code and the
+ * token sealed under a key derived from the code, so the table alone opens nothing. The code is
+ * the credential (as a hook id is), so the exchange looks it up without a tenant; the tenant's
+ * expired codes are cleared whenever it asks for a new one.
+ */
+export const signInCodes = sqliteTable(
+	"sign_in_codes",
+	{
+		codeHash: text("code_hash").primaryKey(),
+		tenantId: text("tenant_id").notNull(),
+		subject: text("subject").notNull(),
+		sealedToken: text("sealed_token").notNull(),
+		expiresAt: integer("expires_at").notNull(),
+		createdAt: integer("created_at").notNull(),
+	},
+	(t) => [index("sign_in_codes_tenant_expiry").on(t.tenantId, t.expiresAt)],
+);
+
+export type SignInCodeRow = typeof signInCodes.$inferSelect;

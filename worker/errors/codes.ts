@@ -9,6 +9,7 @@ export const ERRORS = {
 	unauthorized: { status: 401, title: "Authentication required" },
 	invalid_token: { status: 401, title: "Invalid token" },
 	invalid_signature: { status: 401, title: "Invalid webhook signature" },
+	invalid_sign_in_code: { status: 401, title: "Invalid sign-in code" },
 	forbidden: { status: 403, title: "Forbidden" },
 	insufficient_scope: { status: 403, title: "Insufficient scope" },
 	not_runnable_via_api: { status: 403, title: "Not runnable via API" },

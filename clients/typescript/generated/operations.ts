@@ -20,6 +20,12 @@ export function operationMethods(client: Client<paths>, call: Unwrap) {
 		/** POST /callbacks/{token}: Call back an async WEBHOOK node */
 		postCallback: (...init: Args<Init<"/callbacks/{token}", "post">>) =>
 			call(client.POST("/callbacks/{token}", ...init)),
+		/** POST /v1/auth/sign-in-codes: Make a one-time sign-in code for the admin page */
+		createSignInCode: (...init: Args<Init<"/v1/auth/sign-in-codes", "post">>) =>
+			call(client.POST("/v1/auth/sign-in-codes", ...init)),
+		/** POST /auth/sign-in: Exchange a sign-in code for its bearer token (once) */
+		exchangeSignInCode: (...init: Args<Init<"/auth/sign-in", "post">>) =>
+			call(client.POST("/auth/sign-in", ...init)),
 		/** GET /v1/workflows/runs: List runs you may see, newest first */
 		listRuns: (...init: Args<Init<"/v1/workflows/runs", "get">>) =>
 			call(client.GET("/v1/workflows/runs", ...init)),

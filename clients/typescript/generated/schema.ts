@@ -40,6 +40,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/auth/sign-in-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make a one-time sign-in code for the admin page
+         * @description The code stands for the bearer token (a JWT; API keys cannot sign in) of this request, for five minutes and one use: the admin page exchanges it (POST /auth/sign-in) and keeps the token, so a link in the browser history holds only a dead code. `npm start` prints such a link.
+         *
+         *     Needs the `workflows:read` scope.
+         */
+        post: operations["createSignInCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/sign-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Exchange a sign-in code for its bearer token (once)
+         * @description Answers the token the code stands for and deletes the code. A code used before, expired or never made is the same 401 `invalid_sign_in_code`.
+         */
+        post: operations["exchangeSignInCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/workflows/runs": {
         parameters: {
             query?: never;
@@ -727,7 +769,7 @@ export interface components {
             status: number;
             detail: string;
             /** @enum {string} */
-            code: "bad_request" | "malformed_json" | "unauthorized" | "invalid_token" | "invalid_signature" | "forbidden" | "insufficient_scope" | "not_runnable_via_api" | "not_found" | "route_not_found" | "method_not_allowed" | "conflict" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "rate_limited" | "internal" | "auth_misconfigured" | "secrets_misconfigured";
+            code: "bad_request" | "malformed_json" | "unauthorized" | "invalid_token" | "invalid_signature" | "invalid_sign_in_code" | "forbidden" | "insufficient_scope" | "not_runnable_via_api" | "not_found" | "route_not_found" | "method_not_allowed" | "conflict" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "rate_limited" | "internal" | "auth_misconfigured" | "secrets_misconfigured";
             requestId: string;
             instance: string;
             errors?: {
@@ -750,6 +792,29 @@ export interface components {
              * @enum {string}
              */
             outcome: "accepted" | "already_received";
+        };
+        SignInCode: {
+            /** @description Single use; dead after `expiresAt`. */
+            code: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-07T21:05:00.000Z
+             */
+            expiresAt: string;
+            /**
+             * Format: uri
+             * @description The admin page with the code in its fragment: open it once to sign in.
+             * @example http://localhost:8787/admin#code=…
+             */
+            signInUrl: string;
+        };
+        SignInSession: {
+            /** @description The bearer token the code stood for. */
+            token: string;
+        };
+        ExchangeSignInCode: {
+            /** @description A code from POST /v1/auth/sign-in-codes. */
+            code: string;
         };
         RunList: {
             data: components["schemas"]["RunSummary"][];
@@ -2127,6 +2192,131 @@ export interface operations {
             };
             /** @description Payload too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createSignInCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The code and the link that uses it. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInCode"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exchangeSignInCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExchangeSignInCode"];
+            };
+        };
+        responses: {
+            /** @description The token; the code is spent. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInSession"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -79,17 +79,41 @@ export function subscribe(listener: () => void): () => void {
 }
 
 /**
- * Restores the tab's token, then takes a token handed over in the URL fragment
- * (`/admin#token=…`, printed by `npm start`) and removes it from the address bar and history
- * so it is not bookmarked, shared or left in the back button.
+ * Restores the tab's token, then takes a one-time sign-in code handed over in the URL fragment
+ * (`/admin#code=…`, printed by `npm start`): it leaves the address bar and history at once, and
+ * is exchanged by POST for the token it stands for, so history only ever holds a spent code.
+ * A token is never taken from the URL: one found there is dropped, and the user is told to
+ * paste it instead.
  */
-export function restoreSession() {
+export async function restoreSession(): Promise<void> {
 	const stored = sessionStorage.getItem(STORAGE_KEY);
 	if (stored && signIn(stored) !== null) signOut("Your saved token is no longer valid.");
-	const match = /^#token=([^&]+)/.exec(location.hash);
-	if (match?.[1]) {
-		history.replaceState(null, "", location.pathname + location.search);
-		const problem = signIn(decodeURIComponent(match[1]));
-		if (problem) signOut(problem);
+	const fragment = new URLSearchParams(location.hash.slice(1));
+	const code = fragment.get("code");
+	if (code === null && !fragment.has("token")) return;
+	history.replaceState(null, "", location.pathname + location.search);
+	if (code === null) {
+		signOut("Tokens are not taken from the address bar (it keeps them in history); paste it here.");
+		return;
 	}
+	const problem = await exchangeCode(code);
+	if (problem) signOut(problem);
+}
+
+async function exchangeCode(code: string): Promise<string | null> {
+	let res: Response;
+	try {
+		res = await fetch("/auth/sign-in", {
+			method: "POST",
+			headers: { "content-type": "application/json", accept: "application/json" },
+			body: JSON.stringify({ code }),
+		});
+	} catch {
+		return "Could not reach the server to use the sign-in link; paste a token instead.";
+	}
+	if (!res.ok) {
+		return "That sign-in link was used already or has expired. Paste a token, or restart npm start for a new link.";
+	}
+	const body = (await res.json()) as { token?: unknown };
+	return typeof body.token === "string" ? signIn(body.token) : "The sign-in answer held no token.";
 }

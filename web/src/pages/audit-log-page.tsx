@@ -1,6 +1,6 @@
 // The audit log (admins): every write with who, when, what, on what and how it ended, newest
-// first. Filters live in the URL (#/audit?action=…) like the runs page's, so a view can be
-// shared; "Older" pages on with the API's cursor.
+// first. Filters live in the URL (#/audit?action=…&from=2026-12-01) like the runs page's, so a
+// view can be shared; "Older" pages on with the API's cursor.
 import { useEffect, useState } from "preact/hooks";
 import { api, query } from "../api/client";
 import type { AuditEvent, Page } from "../api/types";
@@ -11,8 +11,17 @@ import { useDebounced } from "../lib/use-debounced";
 import { usePaged } from "../lib/use-paged";
 import { useResource } from "../lib/use-resource";
 
-const FILTERS = ["actor", "action", "target", "outcome"] as const;
+const FILTERS = ["actor", "action", "target", "outcome", "from", "to"] as const;
 type Filters = Partial<Record<(typeof FILTERS)[number], string>>;
+
+/** A day picked in the page (YYYY-MM-DD) as the instant it starts, in the viewer's time zone. */
+const dayStart = (day: string | undefined, plusDays = 0) => {
+	if (!day) return undefined;
+	const start = new Date(`${day}T00:00`);
+	if (Number.isNaN(start.getTime())) return undefined;
+	start.setDate(start.getDate() + plusDays);
+	return start.toISOString();
+};
 
 /** What the API records today; the box takes any action, these are suggestions. */
 const ACTIONS = [
@@ -24,15 +33,20 @@ const ACTIONS = [
 	"run.cancel",
 	"run.bulk_cancel",
 	"run.retry",
+	"run.input_respond",
 	"secret.set",
 	"secret.delete",
 	"tenant.settings.update",
 	"api_key.create",
 	"api_key.revoke",
+	"trigger.rotate",
+	"trigger.update",
+	"events.post",
 ];
 
-const listUrl = (filters: Filters, cursor?: string) =>
-	`/v1/audit-log${query({ ...filters, limit: 50, cursor })}`;
+/** "From" and "to" are whole days: from the first one's start to the end of the last. */
+const listUrl = ({ from, to, ...filters }: Filters, cursor?: string) =>
+	`/v1/audit-log${query({ ...filters, after: dayStart(from), before: dayStart(to, 1), limit: 50, cursor })}`;
 
 export function AuditLogPage({ query: params }: { query: URLSearchParams }) {
 	const filters: Filters = {};
@@ -115,6 +129,17 @@ function AuditFilters({ filters, onChange }: { filters: Filters; onChange: (f: F
 				))}
 			</datalist>
 			{box("target", "Target", "identifier or id")}
+			{(["from", "to"] as const).map((key) => (
+				<div key={key}>
+					<label for={`a-${key}`}>{key === "from" ? "From" : "To"}</label>
+					<input
+						id={`a-${key}`}
+						type="date"
+						value={filters[key] ?? ""}
+						onChange={(e) => onChange({ ...filters, [key]: e.currentTarget.value })}
+					/>
+				</div>
+			))}
 			<div>
 				<label for="a-outcome">Outcome</label>
 				<select

@@ -33,8 +33,8 @@ export function SignInPage() {
 				/>
 				<p id="token-help" class="help">
 					A JWT for your tenant. Locally, <code>npm run -s token -- --role admin</code> prints one,
-					and the admin URL that <code>npm start</code> prints signs you in directly. The token is
-					kept in this tab only.
+					and the one-time sign-in link that <code>npm start</code> prints signs you in directly.
+					The token is kept in this tab only.
 				</p>
 				{problem && (
 					<p id="token-problem" class="field-error" role="alert">
