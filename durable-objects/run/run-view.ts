@@ -10,6 +10,8 @@ import {
 	redactSealed,
 } from "../../engine/run";
 
+import { type WaitingView, waitingView } from "./waiting-view";
+
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 export interface NodeRunView {
@@ -35,6 +37,8 @@ export interface NodeRunView {
 	logs: { level: string; message: string; time: string }[];
 	/** What this node (or item) waits for, with when it is due: a delay, a retry, a timeout. */
 	due: DueView[];
+	/** What it waits on from outside the run: an INPUT's request, an async call's callback. */
+	waiting: WaitingView | null;
 	/** A forEach node's items, in list order: each with its place and its value. */
 	items:
 		| (Omit<NodeRunView, "title" | "type" | "items" | "node"> & {
@@ -102,7 +106,11 @@ function dueByTask(state: RunState): Map<string, DueView[]> {
 	return byTask;
 }
 
-function taskView(task: NodeRun | ItemRun, due: DueView[] = []) {
+function taskView(
+	task: NodeRun | ItemRun,
+	due: DueView[] = [],
+	waiting: WaitingView | null = null,
+) {
 	return {
 		status: task.status,
 		result: task.result,
@@ -119,6 +127,7 @@ function taskView(task: NodeRun | ItemRun, due: DueView[] = []) {
 		error: task.error,
 		logs: task.logs.map((l) => ({ level: l.level, message: l.message, time: iso(l.time) ?? "" })),
 		due,
+		waiting,
 	};
 }
 
@@ -163,12 +172,12 @@ export function runView(meta: RunMeta, state: RunState, plan: Plan): Omit<RunVie
 				node: id,
 				title: plan.nodes.get(id)?.node.title ?? null,
 				type: run.type,
-				...taskView(run, due.get(id)),
+				...taskView(run, due.get(id), waitingView(plan, id, run.waitingOn)),
 				items: items
 					? items.map((i) => ({
 							index: i.index,
 							item: i.item,
-							...taskView(i, due.get(`${id}#${i.index}`)),
+							...taskView(i, due.get(`${id}#${i.index}`), waitingView(plan, id, i.waitingOn)),
 						}))
 					: null,
 			},
