@@ -98,6 +98,20 @@ describe("GET /v1/audit-log", { timeout: 60_000 }, () => {
 			[
 				await admin.call(`/v1/workflows/${identifier}`, { method: "DELETE" }),
 				{ action: "workflow.delete", target: { type: "workflow", id: identifier } },
+			], // A PUT that creates is a create; one that replaces, an update.
+			[
+				await admin.call("/v1/workflows/put_made", {
+					method: "PUT",
+					body: waitingWorkflow("put_made"),
+				}),
+				{ action: "workflow.create", target: { type: "workflow", id: "put_made" } },
+			],
+			[
+				await admin.call("/v1/workflows/put_made", {
+					method: "PUT",
+					body: waitingWorkflow("put_made", { title: "Again" }),
+				}),
+				{ action: "workflow.update", target: { type: "workflow", id: "put_made" } },
 			],
 		];
 		const log = await auditLog(admin);

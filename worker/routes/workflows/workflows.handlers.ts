@@ -1,7 +1,7 @@
 import type { RouteConfig, RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { validateDefinition, type WorkflowDefinition } from "../../../engine/definition";
-import { auditTarget } from "../../audit/record-outcome";
+import { auditAction, auditTarget } from "../../audit/record-outcome";
 import { assertRole } from "../../auth/middleware";
 import { database } from "../../db/client";
 import type { WorkflowRow, WorkflowVersionRow } from "../../db/schema";
@@ -210,6 +210,7 @@ export const replaceWorkflow: Handler<typeof routes.replaceWorkflow> = async (c)
 	);
 	const { created, row, version } = await save(c, definition, current);
 	if (created) {
+		auditAction(c, "workflow.create");
 		c.header("Location", locationOf(identifier));
 		return c.json(workflowBody(row, version), 201);
 	}
