@@ -9,5 +9,7 @@ export interface AppEnv {
 		principal: Principal;
 		/** What a write acted on, when its path does not say (see recordOutcome). */
 		auditTarget?: { type: AuditTargetType; id: string };
+		/** What a write turned out to be, when its route's declared action does not say (see recordOutcome). */
+		auditAction?: string;
 	};
 }

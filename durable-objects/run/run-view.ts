@@ -10,6 +10,8 @@ import {
 	redactSealed,
 } from "../../engine/run";
 
+import { type WaitingView, waitingView } from "./waiting-view";
+
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 export interface NodeRunView {
@@ -42,6 +44,8 @@ export interface NodeRunView {
 	 * node's, item by item); each item's own attempts say which is its.
 	 */
 	children: { runId: string; item: number | null; attempt: number }[];
+	/** What it waits on from outside the run: an INPUT's request, an async call's callback. */
+	waiting: WaitingView | null;
 	/** A forEach node's items, in list order: each with its place and its value. */
 	items:
 		| (Omit<NodeRunView, "title" | "type" | "items" | "node" | "children"> & {
@@ -115,7 +119,11 @@ function dueByTask(state: RunState): Map<string, DueView[]> {
 	return byTask;
 }
 
-function taskView(task: NodeRun | ItemRun, due: DueView[] = []) {
+function taskView(
+	task: NodeRun | ItemRun,
+	due: DueView[] = [],
+	waiting: WaitingView | null = null,
+) {
 	return {
 		status: task.status,
 		result: task.result,
@@ -132,6 +140,7 @@ function taskView(task: NodeRun | ItemRun, due: DueView[] = []) {
 		error: task.error,
 		logs: task.logs.map((l) => ({ level: l.level, message: l.message, time: iso(l.time) ?? "" })),
 		due,
+		waiting,
 	};
 }
 
@@ -193,13 +202,13 @@ export function runView(meta: RunMeta, state: RunState, plan: Plan): Omit<RunVie
 				node: id,
 				title: plan.nodes.get(id)?.node.title ?? null,
 				type: run.type,
-				...taskView(run, due.get(id)),
+				...taskView(run, due.get(id), waitingView(plan, id, run.waitingOn)),
 				children: childrenOf(run, items ?? []),
 				items: items
 					? items.map((i) => ({
 							index: i.index,
 							item: i.item,
-							...taskView(i, due.get(`${id}#${i.index}`)),
+							...taskView(i, due.get(`${id}#${i.index}`), waitingView(plan, id, i.waitingOn)),
 						}))
 					: null,
 			},

@@ -1,5 +1,5 @@
 import { env } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { AUDIT_RETENTION_MS, listAuditEvents } from "../../worker/db/audit.repo";
 import { database } from "../../worker/db/client";
 import { FAILED_START_RETENTION_MS } from "../../worker/db/failed-starts.repo";
@@ -98,6 +98,20 @@ describe("GET /v1/audit-log", { timeout: 60_000 }, () => {
 			[
 				await admin.call(`/v1/workflows/${identifier}`, { method: "DELETE" }),
 				{ action: "workflow.delete", target: { type: "workflow", id: identifier } },
+			], // A PUT that creates is a create; one that replaces, an update.
+			[
+				await admin.call("/v1/workflows/put_made", {
+					method: "PUT",
+					body: waitingWorkflow("put_made"),
+				}),
+				{ action: "workflow.create", target: { type: "workflow", id: "put_made" } },
+			],
+			[
+				await admin.call("/v1/workflows/put_made", {
+					method: "PUT",
+					body: waitingWorkflow("put_made", { title: "Again" }),
+				}),
+				{ action: "workflow.update", target: { type: "workflow", id: "put_made" } },
 			],
 		];
 		const log = await auditLog(admin);
@@ -236,6 +250,49 @@ describe("GET /v1/audit-log", { timeout: 60_000 }, () => {
 		const delivered = await call(new URL(url).pathname, { method: "POST", body: {}, token: null });
 		expect(delivered.status).toBe(202);
 		expect(await entryOf(admin, delivered)).toBeUndefined();
+	});
+
+	it("records answers to INPUT nodes, and refused ones", async () => {
+		const { admin, alice, viewer } = await tenantWithWorkflow();
+		const saved = await admin.call("/v1/workflows", {
+			method: "POST",
+			body: {
+				identifier: "asking",
+				title: "Asking",
+				nodes: [
+					{ identifier: "trigger", config: { type: "SELF_SERVE_TRIGGER" } },
+					{ identifier: "ask", config: { type: "INPUT", outlets: [{ identifier: "ok" }] } },
+				],
+				connections: [{ identifier: "c1", sourceIdentifier: "trigger", targetIdentifier: "ask" }],
+			},
+		});
+		expect(saved.status).toBe(201);
+		const runId = (await admin.call("/v1/workflows/asking/runs", { method: "POST", body: {} })).body
+			.id as string;
+		await vi.waitFor(
+			async () => {
+				const run = await admin.call(`/v1/workflows/runs/${runId}`);
+				if (run.body.status !== "WAITING") throw new Error(run.body.status);
+			},
+			{ timeout: 10_000, interval: 50 },
+		);
+		const path = `/v1/runs/${runId}/inputs/ask`;
+		const refused = await viewer.call(path, { method: "POST", body: { outlet: "ok" } });
+		const answered = await alice.call(path, { method: "POST", body: { outlet: "ok" } });
+		expect([refused.status, answered.status]).toEqual([403, 200]);
+		expect(await entryOf(admin, refused)).toMatchObject({
+			action: "run.input_respond",
+			actor: "vera@x",
+			outcome: "failure",
+			errorCode: "forbidden",
+			target: { type: "run", id: runId },
+		});
+		expect(await entryOf(admin, answered)).toMatchObject({
+			action: "run.input_respond",
+			actor: "alice@x",
+			outcome: "success",
+			target: { type: "run", id: runId },
+		});
 	});
 
 	it("records run starts by API keys, not a person's (the run is its record)", async () => {

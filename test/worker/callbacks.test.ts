@@ -75,6 +75,11 @@ describe("async WEBHOOK: the callback door", () => {
 		const token = callback.url.split(".").at(-1) ?? "";
 		expect(JSON.stringify(await readRun(stub))).not.toContain(token);
 		expect(JSON.stringify(await history(stub))).not.toContain(token);
+		expect(nodeRun((await readRun(stub))!, "deploy").waiting).toMatchObject({
+			kind: "callback",
+			attempt: 1,
+			receivedAt: null,
+		});
 
 		const first = await callback.post({ status: "SUCCESS", output: { version: 42 } });
 		expect(first.status).toBe(200);

@@ -88,7 +88,22 @@ describe("INPUT: answering over the API", () => {
 		);
 		expect(first.status, JSON.stringify(first.body)).toBe(200);
 		expect(first.body).toEqual({ outcome: "accepted" });
-		expect((await readRun(stub))?.status).toBe("WAITING");
+		// The run shows the open request: title rendered, form, buttons, who answered so far.
+		const open = await readRun(stub);
+		expect(open?.status).toBe("WAITING");
+		expect(nodeRun(open!, "approve").waiting).toMatchObject({
+			kind: "input",
+			title: "Deploy billing?",
+			form: { required: ["reason"] },
+			outlets: [{ identifier: "approved", decisive: false }, { identifier: "rejected" }],
+			buttons: [
+				{ title: "approved", outlet: "approved" },
+				{ title: "rejected", outlet: "rejected" },
+			],
+			numOfResponders: 2,
+			responses: [{ by: "bob@acme.test", outlet: "approved", inputs: { reason: "looks good" } }],
+			decided: null,
+		});
 		// The same response again with its key: a repeat, nothing changes.
 		const again = await bob(
 			runId,
@@ -113,6 +128,7 @@ describe("INPUT: answering over the API", () => {
 		expect(done.result).toBe("SUCCESS");
 		expect(nodeRun(done, "deployed").result).toBe("SUCCESS");
 		expect(nodeRun(done, "declined").result).toBe("SKIPPED");
+		expect(nodeRun(done, "approve").waiting).toBeNull();
 		expect(nodeRun(done, "approve").output).toMatchObject({
 			outlet: "approved",
 			decidedBy: "responses",

@@ -15,6 +15,11 @@ export function auditTarget(
 	c.set("auditTarget", target);
 }
 
+/** Names what a write turned out to be, where one route does two things (a PUT that creates). */
+export function auditAction(c: Context<AppEnv>, action: string): void {
+	c.set("auditAction", action);
+}
+
 const newId = () => crypto.randomUUID().replaceAll("-", "");
 
 /**
@@ -55,7 +60,7 @@ export function recordOutcome(spec: AuditSpec): MiddlewareHandler<AppEnv> {
 					at,
 					actor: principal.subject,
 					actorKind: principal.credential.kind,
-					action: spec.action,
+					action: c.get("auditAction") ?? spec.action,
 					targetType: named?.type ?? spec.target,
 					targetId: named?.id ?? param ?? (spec.target === "tenant" ? tenantId : null),
 					requestId,

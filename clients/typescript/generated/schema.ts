@@ -1049,6 +1049,7 @@ export interface components {
                     at: string;
                     attempt: number | null;
                 }[];
+                waiting: components["schemas"]["Waiting"];
                 /** @description RUN_WORKFLOW: the child runs this node started, by item and attempt (list them with `GET /v1/workflows/runs?parentRunId=…`). */
                 children: {
                     runId: string;
@@ -1111,6 +1112,7 @@ export interface components {
                         at: string;
                         attempt: number | null;
                     }[];
+                    waiting: components["schemas"]["Waiting"];
                 }[] | null;
             }[];
             lastEventSeq: number;
@@ -1135,6 +1137,62 @@ export interface components {
             /** @description The body's size as read, in bytes. */
             bodyBytes: number;
             bodyTruncated: boolean;
+        } | null;
+        /** @description What a WAITING node waits on from outside the run: an INPUT's open request (answer it with POST /v1/runs/{runId}/inputs/{node}), or an async WEBHOOK's callback. */
+        Waiting: {
+            /** @enum {string} */
+            kind: "input";
+            /** Format: date-time */
+            since: string;
+            /** @description The node's title, templates filled in. */
+            title: string | null;
+            description: string | null;
+            /**
+             * Format: date-time
+             * @description When `timeout.outlet` is taken; null: none.
+             */
+            dueAt: string | null;
+            /** @description The node's userInputs (a JSON Schema object). */
+            form: {
+                [key: string]: unknown;
+            } | null;
+            outlets: {
+                identifier: string;
+                title: string | null;
+                decisive: boolean;
+            }[];
+            buttons: {
+                title: string;
+                outlet: string;
+            }[];
+            responders: {
+                roles: string[] | null;
+                users: string[] | null;
+            };
+            numOfResponders: number;
+            allowInitiator: boolean;
+            responses: {
+                by: string;
+                /** Format: date-time */
+                at: string;
+                outlet: string;
+                inputs?: unknown;
+                comment: string | null;
+            }[];
+            decided: {
+                outlet: string;
+                by: string;
+                /** Format: date-time */
+                at: string;
+            } | null;
+        } | {
+            /** @enum {string} */
+            kind: "callback";
+            /** Format: date-time */
+            since: string;
+            attempt: number;
+            /** Format: date-time */
+            receivedAt: string | null;
         } | null;
         RunEventPage: {
             data: components["schemas"]["RunEvent"][];

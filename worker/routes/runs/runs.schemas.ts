@@ -107,6 +107,55 @@ const ResponseExcerpt = z
 		description: `What a run keeps of each answer: the first ${RESPONSE_EXCERPT_BYTES} bytes of its headers and of its body, with every secret value and credential-looking header hidden.`,
 	});
 
+const Waiting = z
+	.discriminatedUnion("kind", [
+		z.object({
+			kind: z.literal("input"),
+			since: Time,
+			title: z
+				.string()
+				.nullable()
+				.openapi({ description: "The node's title, templates filled in." }),
+			description: z.string().nullable(),
+			dueAt: Time.nullable().openapi({
+				description: "When `timeout.outlet` is taken; null: none.",
+			}),
+			form: z.record(z.string(), z.unknown()).nullable().openapi({
+				description: "The node's userInputs (a JSON Schema object).",
+			}),
+			outlets: z.array(
+				z.object({ identifier: z.string(), title: z.string().nullable(), decisive: z.boolean() }),
+			),
+			buttons: z.array(z.object({ title: z.string(), outlet: z.string() })),
+			responders: z.object({
+				roles: z.array(z.string()).nullable(),
+				users: z.array(z.string()).nullable(),
+			}),
+			numOfResponders: z.number().int(),
+			allowInitiator: z.boolean(),
+			responses: z.array(
+				z.object({
+					by: z.string(),
+					at: Time,
+					outlet: z.string(),
+					inputs: z.unknown(),
+					comment: z.string().nullable(),
+				}),
+			),
+			decided: z.object({ outlet: z.string(), by: z.string(), at: Time }).nullable(),
+		}),
+		z.object({
+			kind: z.literal("callback"),
+			since: Time,
+			attempt: z.number().int(),
+			receivedAt: Time.nullable(),
+		}),
+	])
+	.openapi("Waiting", {
+		description:
+			"What a WAITING node waits on from outside the run: an INPUT's open request (answer it with POST /v1/runs/{runId}/inputs/{node}), or an async WEBHOOK's callback.",
+	});
+
 const NodeRunFields = {
 	status: z.enum(["PENDING", "IN_PROGRESS", "WAITING", "COMPLETED"]),
 	result: z.enum(["SUCCESS", "FAILED", "CANCELLED", "SKIPPED"]).nullable(),
@@ -151,6 +200,7 @@ const NodeRunFields = {
 			description:
 				"What the node (or item) waits for and when it is due: a delay ending, the next attempt, an attempt's timeout.",
 		}),
+	waiting: Waiting.nullable(),
 };
 
 export const TRIGGER_TYPES = [

@@ -6,7 +6,7 @@ import {
 	type WorkflowDefinition,
 	workflowCalls,
 } from "../../../engine/definition";
-import { auditTarget } from "../../audit/record-outcome";
+import { auditAction, auditTarget } from "../../audit/record-outcome";
 import { assertRole } from "../../auth/middleware";
 import { database } from "../../db/client";
 import type { WorkflowRow, WorkflowVersionRow } from "../../db/schema";
@@ -231,6 +231,7 @@ export const replaceWorkflow: Handler<typeof routes.replaceWorkflow> = async (c)
 	);
 	const { created, row, version } = await save(c, definition, current);
 	if (created) {
+		auditAction(c, "workflow.create");
 		c.header("Location", locationOf(identifier));
 		return c.json(workflowBody(row, version), 201);
 	}
