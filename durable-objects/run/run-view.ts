@@ -1,5 +1,6 @@
 import { type ErrorRunLink, type RunMeta, type RunTrigger, triggerOf } from "../../engine/control";
 import {
+	type AttemptRecord,
 	type ErrorInfo,
 	type ItemRun,
 	type JsonValue,
@@ -31,8 +32,11 @@ export interface NodeRunView {
 		/** The start of the answer (masked), null when none came or before runs kept it. */
 		response: ResponseExcerpt | null;
 		error: ErrorInfo | null;
-		/** RUN_WORKFLOW: the child run this attempt started. */
-		child?: { runId: string | null };
+		/** RUN_WORKFLOW: the child run this attempt started, and how it ended (`wait: true`). */
+		child?: {
+			runId: string | null;
+			ended?: { at: string; result: "SUCCESS" | "FAILED" | "CANCELLED"; error: ErrorInfo | null };
+		};
 	}[];
 	output: JsonValue;
 	error: ErrorInfo | null;
@@ -129,11 +133,12 @@ function taskView(
 		result: task.result,
 		startedAt: iso(task.startedAt),
 		endedAt: iso(task.endedAt),
-		attempts: task.attempts.map((a) => ({
+		attempts: task.attempts.map(({ child, ...a }) => ({
 			...a,
 			startedAt: iso(a.startedAt) ?? "",
 			endedAt: iso(a.endedAt),
 			response: a.response ?? null,
+			...(child ? { child: childView(child) } : {}),
 		})),
 		// Sealed values (secret inputs, maskOutput outputs) are never shown: docs/ARCHITECTURE.md#secrets.
 		output: redactSealed(task.output),
@@ -141,6 +146,19 @@ function taskView(
 		logs: task.logs.map((l) => ({ level: l.level, message: l.message, time: iso(l.time) ?? "" })),
 		due,
 		waiting,
+	};
+}
+
+/** The child's end without its outputs (they are the node's output): when, and how. */
+function childView(
+	child: NonNullable<AttemptRecord["child"]>,
+): NodeRunView["attempts"][number]["child"] {
+	const { ended } = child;
+	return {
+		runId: child.runId,
+		...(ended
+			? { ended: { at: iso(ended.at) ?? "", result: ended.result, error: ended.error } }
+			: {}),
 	};
 }
 

@@ -1,8 +1,8 @@
 /**
  * What a waiting node waits on, as readers of the run see it
  * (docs/ARCHITECTURE.md#waiting-on-the-outside): an INPUT's open request (its form, outlets,
- * buttons, who may answer, the responses so far) or an async call's callback. Never a token:
- * a callback is shown by its attempt and times only.
+ * buttons, who may answer, the responses so far), an async call's callback, or a child run.
+ * Never a token: a callback is shown by its attempt and times only.
  */
 import {
 	inputConfigOf,
@@ -37,7 +37,8 @@ export type WaitingView =
 			}>;
 			decided: { outlet: string; by: string; at: string } | null;
 	  }
-	| { kind: "callback"; since: string; attempt: number; receivedAt: string | null };
+	| { kind: "callback"; since: string; attempt: number; receivedAt: string | null }
+	| { kind: "child"; since: string; attempt: number; runId: string };
 
 export function waitingView(
 	plan: Plan,
@@ -90,6 +91,13 @@ export function waitingView(
 					: null,
 			};
 		}
+		case "child":
+			return {
+				kind: "child",
+				since: iso(wait.since) ?? "",
+				attempt: wait.attempt,
+				runId: wait.runId,
+			};
 		default: {
 			const unknown: never = wait;
 			throw new Error(`unknown wait ${JSON.stringify(unknown)}`);

@@ -4,7 +4,9 @@ import {
 	type CallbackEvent,
 	checkCallback,
 	checkInputResponse,
+	type ErrorInfo,
 	type InputResponseEvent,
+	type JsonValue,
 	nextWake,
 	type RunEvent,
 	type RunState,
@@ -34,12 +36,20 @@ import {
 } from "./outbox";
 import { startEventOf } from "./run-meta";
 import {
+	cancelChildMessageId,
 	childMessageId,
 	ERROR_WORKFLOW_MESSAGE_ID,
 	type OutboxMessage,
 	type SendAnswer,
+	TELL_PARENT_MESSAGE_ID,
 } from "./sending";
-import type { CallbackSignal, InputResponseSignal, RunSignal, SignalAnswer } from "./signals";
+import type {
+	CallbackSignal,
+	ChildEndedSignal,
+	InputResponseSignal,
+	RunSignal,
+	SignalAnswer,
+} from "./signals";
 
 /**
  * The run host's decisions (docs/ARCHITECTURE.md#the-host-loop): given the run as loaded, one
@@ -134,6 +144,8 @@ function signal(draft: Draft, signal: RunSignal): SignalAnswer {
 			return callback(draft, signal);
 		case "input_response":
 			return inputResponse(draft, signal);
+		case "child_ended":
+			return childEnded(draft, signal);
 		default: {
 			const unknown: never = signal;
 			throw new Error(`unknown signal ${JSON.stringify(unknown)}`);
@@ -196,6 +208,10 @@ function cancel(draft: Draft, by: string | null, reason: string | null): SignalA
 			cancelledBeforeStart: { by, at },
 		});
 		draft.queueIndex(cancelledBeforeStartHeader(at), null);
+		tellParent(draft, "CANCELLED", null, {
+			code: "cancelled",
+			message: reason ?? `cancelled before it started${by ? ` by ${by}` : ""}`,
+		});
 		draft.write("outbox", draft.controls.outbox);
 		draft.writeIndex("background");
 		// No transition ends a run that never started: end its open streams here.
@@ -262,6 +278,22 @@ function inputResponse(draft: Draft, signal: InputResponseSignal): SignalAnswer 
 			throw new Error(`unknown input check ${JSON.stringify(unknown)}`);
 		}
 	}
+}
+
+/**
+ * A child run this run waits for ended (docs/ARCHITECTURE.md#child-runs): like a callback, the
+ * end is recorded in one transition (committed before the child's outbox is answered), and the
+ * task goes on from a timer due now, once the run holds a slot. A repeat, or an end nobody
+ * waits for any more (a cancelled parent, a timed-out attempt), changes nothing.
+ */
+function childEnded(draft: Draft, signal: ChildEndedSignal): SignalAnswer {
+	if (!draft.state || draft.state.header.status === "COMPLETED") return { kind: "repeat" };
+	const { kind: _, ...ended } = signal;
+	const transition = draft.advance({ type: "child_ended", ...ended });
+	if (transition.ignored) return { kind: "repeat" };
+	commit(draft, transition, undefined, "background");
+	resumeWhenDue(draft);
+	return { kind: "accepted" };
 }
 
 /**
@@ -362,10 +394,16 @@ function commit(
 	});
 	if (releases) draft.background.push({ kind: "release_slot" });
 	for (const effect of transition.effects) {
-		if (effect.kind === "start_child") {
-			// Through the outbox, in this transition's row: asked for until answered.
+		// Through the outbox, in this transition's row: sent until answered.
+		if (effect.kind === "start_child")
 			send(draft, childMessageId(effect), { kind: "start_child", child: effect });
-		} else draft.background.push(effect);
+		else if (effect.kind === "cancel_child")
+			send(draft, cancelChildMessageId(effect.runId), {
+				kind: "cancel_child",
+				runId: effect.runId,
+				reason: effect.reason,
+			});
+		else draft.background.push(effect);
 	}
 	if (draft.controls.outbox.pending) draft.writeIndex(index);
 	if (transition.ended) afterEnd(draft, transition);
@@ -378,11 +416,36 @@ function commit(
  */
 function afterEnd(draft: Draft, transition: Transition): void {
 	const { meta, plan } = draft.run;
-	if (transition.state.header.result !== "FAILED" || meta.errorOf) return;
+	const { header } = transition.state;
+	if (header.result !== null) {
+		const error = header.error ? { code: header.error.code, message: header.error.message } : null;
+		tellParent(draft, header.result, header.result === "SUCCESS" ? header.outputs : null, error);
+	}
+	if (header.result !== "FAILED" || meta.errorOf) return;
 	send(draft, ERROR_WORKFLOW_MESSAGE_ID, {
 		kind: "start_error_workflow",
 		errorWorkflow: plan.definition.errorWorkflow ?? null,
 		failedRun: failedRunOf(meta, transition.state.header),
+	});
+}
+
+/**
+ * A child run its parent waits for tells the parent how it ended, through the outbox, in the
+ * row that ended it: as surely as it ended (docs/ARCHITECTURE.md#child-runs).
+ */
+function tellParent(
+	draft: Draft,
+	result: "SUCCESS" | "FAILED" | "CANCELLED",
+	outputs: JsonValue,
+	error: ErrorInfo | null,
+): void {
+	const { meta } = draft.run;
+	if (!meta.parent?.wait) return;
+	const { runId, node, item, attempt } = meta.parent;
+	send(draft, TELL_PARENT_MESSAGE_ID, {
+		kind: "tell_parent",
+		parentRunId: runId,
+		ended: { node, item, attempt, runId: meta.runId, result, outputs, error },
 	});
 }
 
@@ -431,6 +494,7 @@ function answered(draft: Draft, message: OutboxMessage, answer: SendAnswer): voi
 			});
 			return;
 		case "no_error_workflow":
+		case "delivered":
 			return;
 		default: {
 			const unknown: never = answer;

@@ -60,8 +60,8 @@ export type HostInput =
  * gets its answer fed back as a HostInput (named beside each).
  */
 export type Command =
-	/** A child start (`start_child`) goes through the outbox instead: see `send`. */
-	| Exclude<Effect, { kind: "start_child" }>
+	/** A child start or cancel (`start_child`, `cancel_child`) goes through the outbox instead: see `send`. */
+	| Exclude<Effect, { kind: "start_child" | "cancel_child" }>
 	/** Ask the tenant for the run's first slot (→ admitted); `passing`: give it straight back. */
 	| { kind: "admit"; first: Transition; passing: boolean }
 	/** Ask the tenant for a slot to resume (→ slot_answered). */

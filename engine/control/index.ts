@@ -47,16 +47,19 @@ export { retryInput } from "./retry-input";
 export type { ParentLink, RunMeta, RunTrigger, StartRunInput } from "./run-meta";
 export { entityOf, startEventOf, triggerOf } from "./run-meta";
 export type {
+	CancelChild,
 	FailedRun,
 	OutboxMessage,
 	SendAnswer,
 	Sending,
 	StartChild,
 	StartErrorWorkflow,
+	TellParent,
 } from "./sending";
 export { childMessageId } from "./sending";
 export type {
 	CallbackSignal,
+	ChildEndedSignal,
 	InputResponseSignal,
 	RefusalReason,
 	RunSignal,

@@ -66,6 +66,8 @@ export interface ParentLink {
 	item: number | null;
 	attempt: number;
 	depth: number;
+	/** The parent waits for this run's end (`wait: true`): the run tells it when it ends. */
+	wait?: boolean;
 }
 
 /** What the Worker hands a run's object to start it: everything but the creation time. */

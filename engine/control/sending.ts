@@ -1,4 +1,5 @@
 import type { ChildAnswer, ErrorInfo, JsonObject, StartChildEffect } from "../run";
+import type { ChildEndedSignal } from "./signals";
 
 /**
  * What a run sends at least once under a stable id, through its outbox
@@ -6,7 +7,7 @@ import type { ChildAnswer, ErrorInfo, JsonObject, StartChildEffect } from "../ru
  * transition that decided it, sent after the commit, and sent again from the alarm until its
  * answer is in. The receiver makes a repeat harmless (the id names what it creates).
  */
-export type OutboxMessage = StartErrorWorkflow | StartChild;
+export type OutboxMessage = StartErrorWorkflow | StartChild | TellParent | CancelChild;
 
 /**
  * A RUN_WORKFLOW attempt asks for its child run (docs/ARCHITECTURE.md#child-runs). The child's id
@@ -20,6 +21,27 @@ export interface StartChild {
 /** The outbox id of a child start: one per task and attempt. */
 export const childMessageId = (child: Pick<StartChildEffect, "node" | "item" | "attempt">) =>
 	`child:${child.node}:${child.item ?? ""}:${child.attempt}`;
+
+/**
+ * A child run that its parent waits for ended: it tells the parent's attempt how (the parent's
+ * `child_ended` signal). One per child run.
+ */
+export interface TellParent {
+	kind: "tell_parent";
+	parentRunId: string;
+	ended: Omit<ChildEndedSignal, "kind">;
+}
+
+export const TELL_PARENT_MESSAGE_ID = "tell-parent";
+
+/** A child run its parent no longer waits for is cancelled (a cancelled parent, a timeout). */
+export interface CancelChild {
+	kind: "cancel_child";
+	runId: string;
+	reason: string;
+}
+
+export const cancelChildMessageId = (runId: string) => `cancel-child:${runId}`;
 
 /**
  * The run ended FAILED: start the error workflow (its definition's `errorWorkflow`, else the
@@ -57,7 +79,12 @@ export type SendAnswer =
 	/** The error workflow could not start (deleted, no self-serve trigger, refuses the input). */
 	| { kind: "error_run_refused"; workflow: string; reason: string }
 	/** The child run started (or was found), or why it cannot start. */
-	| { kind: "child"; answer: ChildAnswer };
+	| { kind: "child"; answer: ChildAnswer }
+	/**
+	 * The other run took the message (tell_parent, cancel_child), or had nothing to change: it
+	 * had heard it already, had ended, or does not exist. Nothing is left to do either way.
+	 */
+	| { kind: "delivered" };
 
 /** A message on its way: sent, and sent again at `dueAt` unless its answer came first. */
 export interface Sending {

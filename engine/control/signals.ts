@@ -1,4 +1,4 @@
-import type { JsonObject, JsonValue, RunResult } from "../run";
+import type { ErrorInfo, JsonObject, JsonValue, RunResult } from "../run";
 
 /**
  * What reaches a run from outside its own alarm and calls (docs/ARCHITECTURE.md#a-signal).
@@ -16,7 +16,9 @@ export type RunSignal =
 	/** An async WEBHOOK attempt's callback (docs/ARCHITECTURE.md#waiting-on-the-outside). */
 	| CallbackSignal
 	/** A person's response to an INPUT node. */
-	| InputResponseSignal;
+	| InputResponseSignal
+	/** A child run this run started ended (docs/ARCHITECTURE.md#child-runs). */
+	| ChildEndedSignal;
 
 export interface InputResponseSignal {
 	kind: "input_response";
@@ -30,6 +32,21 @@ export interface InputResponseSignal {
 	comment: string | null;
 	/** The request's Idempotency-Key: sent again with it, the response is a repeat. */
 	key: string | null;
+}
+
+/**
+ * Sent by a child run's outbox when it ends, to the RUN_WORKFLOW attempt that started it (and
+ * waits for it). At least once: a repeat is answered `repeat` and changes nothing.
+ */
+export interface ChildEndedSignal {
+	kind: "child_ended";
+	node: string;
+	item: number | null;
+	attempt: number;
+	runId: string;
+	result: "SUCCESS" | "FAILED" | "CANCELLED";
+	outputs: JsonValue;
+	error: ErrorInfo | null;
 }
 
 export interface CallbackSignal {

@@ -111,8 +111,25 @@ export function playRun(
 						answer: { kind: "started", runId: `dry-run:${effect.node}${item}` },
 					},
 				});
+				// A child waited for "succeeds" at once with no outputs: a dry run runs no child.
+				if (effect.wait)
+					pending.push({
+						at: now,
+						seq: seq++,
+						event: {
+							type: "child_ended",
+							node: effect.node,
+							item: effect.item,
+							attempt: effect.attempt,
+							runId: `dry-run:${effect.node}${item}`,
+							result: "SUCCESS",
+							outputs: null,
+							error: null,
+						},
+					});
 				continue;
 			}
+			if (effect.kind === "cancel_child") continue;
 			const { key, answer } = answerFor(fixture, effect);
 			calls.push({ effect, at: now, answeredBy: key, answer });
 			inFlight.add(callKey(effect.node, effect.item, effect.attempt));

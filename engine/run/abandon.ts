@@ -3,6 +3,7 @@
  * may abort the call), drops its retry and timeout timers and anything it waited on outside. Safe to call on a task with
  * nothing open. A response that still arrives later is stale and ignored (tasks.ts).
  */
+import { cancelOpenChild } from "./child-run";
 import type { ErrorInfo, TaskRef } from "./state";
 import type { Step } from "./step";
 import { attemptTimeoutKey, retryTimerKey } from "./timers";
@@ -18,6 +19,7 @@ export function abandonOpenWork(step: Step, ref: TaskRef, error: ErrorInfo): voi
 	}
 	step.clearTimer(retryTimerKey(ref));
 	step.clearTimer(attemptTimeoutKey(ref));
+	cancelOpenChild(step, ref, error.message);
 	endWait(step, ref);
 	step.touchTask(ref);
 }

@@ -20,7 +20,14 @@ import { onWaitTimer } from "./outside";
 import type { Plan } from "./plan";
 import { isTerminal, type RunState, type Timer } from "./state";
 import { Step } from "./step";
-import { onAttemptResult, onAttemptTimeout, onCallback, onChildAnswer, onRetryDue } from "./tasks";
+import {
+	onAttemptResult,
+	onAttemptTimeout,
+	onCallback,
+	onChildAnswer,
+	onChildEnded,
+	onRetryDue,
+} from "./tasks";
 import { dueTimers, nextWake, timerFiredDetail } from "./timers";
 
 export function advance(
@@ -64,6 +71,11 @@ export function advance(
 			break;
 		case "child_answer":
 			onChildAnswer(step, event);
+			break;
+		case "child_ended":
+			onChildEnded(step, event);
+			// Checked by the host first; a repeat, or an end nobody waits for, changes nothing.
+			if (!step.changedAnything()) return ignored(state, "the child's end was not taken");
 			break;
 		case "callback":
 			onCallback(step, event);

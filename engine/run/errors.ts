@@ -46,6 +46,8 @@ export const RUN_ERROR_CODES = [
 	"child_inputs_invalid",
 	/** RUN_WORKFLOW: the child could not start (workflow or version missing, no permission). */
 	"child_not_started",
+	/** RUN_WORKFLOW with `wait: true`: the child run ended FAILED or CANCELLED (the message says why). */
+	"child_failed",
 ] as const;
 
 export type RunErrorCode = (typeof RUN_ERROR_CODES)[number];

@@ -130,12 +130,29 @@ export interface InputResponseEvent {
 	key: string | null;
 }
 
+/**
+ * A RUN_WORKFLOW attempt's child run ended (docs/ARCHITECTURE.md#child-runs): the child's own
+ * outbox tells its parent, at least once; a repeat, or one for an attempt that is over, changes
+ * nothing.
+ */
+export interface ChildEndedEvent {
+	type: "child_ended";
+	node: string;
+	item: number | null;
+	attempt: number;
+	runId: string;
+	result: "SUCCESS" | "FAILED" | "CANCELLED";
+	outputs: JsonValue;
+	error: ErrorInfo | null;
+}
+
 export type RunEvent =
 	| StartEvent
 	| AttemptResultEvent
 	| TimerDueEvent
 	| CancelEvent
 	| ChildAnswerEvent
+	| ChildEndedEvent
 	| CallbackEvent
 	| InputResponseEvent;
 
@@ -188,9 +205,26 @@ export interface StartChildEffect {
 	version: number | null;
 	/** Rendered, not yet checked against the child trigger's userInputs. */
 	inputs: JsonObject;
+	/** `wait: true`: the child tells this run when it ends (`child_ended`). */
+	wait: boolean;
 }
 
-export type Effect = HttpRequestEffect | AbandonRequestEffect | StartChildEffect;
+/**
+ * Cancel a child run this run no longer waits for (the parent was cancelled, the attempt timed
+ * out, a forEach sibling failed the node). Sent at least once; cancelling a run that ended
+ * changes nothing.
+ */
+export interface CancelChildEffect {
+	kind: "cancel_child";
+	runId: string;
+	reason: string;
+}
+
+export type Effect =
+	| HttpRequestEffect
+	| AbandonRequestEffect
+	| StartChildEffect
+	| CancelChildEffect;
 
 export type HistoryType =
 	| "run_started"

@@ -89,15 +89,18 @@
  * ## Decisions (where the issue is silent)
  *   - RUN_WORKFLOW (child-run.ts): each attempt emits `start_child` (the host answers with
  *     `child_answer`: started with the child's id, or refused with an error, which fails the
- *     task unretried); `wait: false` succeeds with `{ runId }`.
+ *     task unretried); `wait: false` succeeds with `{ runId }`. `wait: true` waits (waits.ts)
+ *     for `child_ended`: the child's `outputs` are the output (`.response` in variables is
+ *     { runId, result, outputs }); a FAILED or CANCELLED child fails the attempt with
+ *     `child_failed`, retried like a failed call; `timeout` bounds the wait and cancels the
+ *     child (`cancel_child`), as does any end of the wait but the child's own.
  *   - INPUT (input.ts): the node waits with an input request (title and description rendered
  *     then); a response is one per person, `numOfResponders` agreeing on an outlet or one
  *     through a `decisive` outlet decides it; `timeout` leaves through its outlet. Output:
  *     { outlet, decidedBy, responses: [{ by, at, outlet, inputs, comment, key? }] }. A retry
  *     reuses a successful INPUT's output and outlet: nobody is asked again.
- *   - Node types the engine cannot run yet (RUN_WORKFLOW with wait: true) are not rejected at start:
- *     a run only fails when it actually reaches one — the node fails with code
- *     `not_supported` (so onError can handle it).
+ *   - Every node type runs; one this version cannot (a future type) would fail with
+ *     `not_supported` when a run reaches it, so onError can handle it.
  *   - WEBHOOK with synchronized: false (callback.ts): each attempt gets a fresh callback URL
  *     from `env.callbacks` (its token's hash is kept on the attempt, the token hidden in the
  *     record); the attempt ends with the callback, which may arrive before the request's
@@ -157,9 +160,11 @@ export type {
 	AttemptResultEvent,
 	CallbackEvent,
 	CallbackMint,
+	CancelChildEffect,
 	CancelEvent,
 	ChildAnswer,
 	ChildAnswerEvent,
+	ChildEndedEvent,
 	Effect,
 	HistoryEvent,
 	HistoryType,

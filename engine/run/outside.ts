@@ -8,7 +8,7 @@ import { onInputTimeout, onInputWaitOver } from "./input";
 import type { TaskRef, TaskRun, Timer } from "./state";
 import { itemKey } from "./state";
 import type { Step } from "./step";
-import { onCallbackTimeout, onCallbackWaitOver } from "./tasks";
+import { onCallbackTimeout, onCallbackWaitOver, onChildTimeout, onChildWaitOver } from "./tasks";
 
 type WaitTimer = Extract<Timer, { kind: "wait_over" | "wait_timeout" }>;
 
@@ -27,6 +27,10 @@ export function onWaitTimer(step: Step, timer: WaitTimer): void {
 		case "input":
 			if (timer.kind === "wait_over") onInputWaitOver(step, ref);
 			else onInputTimeout(step, ref);
+			return;
+		case "child":
+			if (timer.kind === "wait_over") onChildWaitOver(step, ref);
+			else onChildTimeout(step, ref);
 			return;
 		default: {
 			const unknown: never = wait;

@@ -23,7 +23,7 @@ export type NodeKind =
 	| { kind: "webhook"; async: boolean }
 	| { kind: "condition" }
 	| { kind: "delay" }
-	| { kind: "run_workflow" }
+	| { kind: "run_workflow"; wait: boolean }
 	/** Waits for people's responses (input.ts). */
 	| { kind: "input" }
 	| { kind: "unsupported"; why: string };
@@ -45,6 +45,12 @@ export interface PlannedNode {
 	callbackTimeoutMs: number | null;
 	/** An INPUT's `timeout.after`: the request leaves through `timeout.outlet` then. */
 	inputTimeoutMs: number | null;
+	/**
+	 * A RUN_WORKFLOW's `timeout` with `wait: true`: how long the attempt waits for its child to
+	 * end (then the child is cancelled and the attempt retried or failed like a timed-out call).
+	 * Null: until the run's own timeout or a cancel.
+	 */
+	childTimeoutMs: number | null;
 	startDelayMs: number;
 	retry: RetryPolicy;
 	/** `retry.until`: a successful answer is tried again until this JQ condition is true. */
@@ -132,6 +138,7 @@ function planNode(node: WorkflowNode, graph: ReturnType<typeof graphOf>): Planne
 			: (timeout.ms ?? DEFAULT_ATTEMPT_TIMEOUT_MS),
 		callbackTimeoutMs: isAsync ? timeout.ms : null,
 		inputTimeoutMs: inputTimeout.ms,
+		childTimeoutMs: kind.kind === "run_workflow" && kind.wait ? timeout.ms : null,
 		startDelayMs: startDelay.ms ?? 0,
 		retry,
 		retryUntil: node.retry?.until ?? null,
@@ -155,12 +162,7 @@ function kindOf(node: WorkflowNode): NodeKind {
 		case "INPUT":
 			return { kind: "input" };
 		case "RUN_WORKFLOW":
-			return config.wait
-				? {
-						kind: "unsupported",
-						why: "RUN_WORKFLOW with wait: true (waiting for the child to end) is not supported yet; use wait: false",
-					}
-				: { kind: "run_workflow" };
+			return { kind: "run_workflow", wait: config.wait };
 		default:
 			return { kind: "unsupported", why: `node type ${config.type} is not supported` };
 	}

@@ -48,7 +48,9 @@ export type AttemptFailure =
 	| { kind: "network_error"; code: string; message: string }
 	| { kind: "timeout"; timeoutMs: number }
 	/** The call succeeded but `retry.until` (shown as `expression`) was not true yet. */
-	| { kind: "until_unmet"; status: number; expression: string };
+	| { kind: "until_unmet"; status: number; expression: string }
+	/** A RUN_WORKFLOW child run ended FAILED or CANCELLED: `retry` starts a fresh child. */
+	| { kind: "child_failed"; runId: string; result: "FAILED" | "CANCELLED"; message: string };
 
 export type RetryDecision =
 	| { kind: "retry"; at: number; attempt: number; delayMs: number; reason: string }
@@ -110,6 +112,7 @@ function isRetryable(policy: RetryPolicy, failure: AttemptFailure): Retryable {
 		case "network_error":
 		case "timeout":
 		case "until_unmet":
+		case "child_failed":
 			return { ok: true };
 		case "http_status": {
 			const status = failure.status;
@@ -190,6 +193,8 @@ function describeFailure(failure: AttemptFailure): string {
 			return `no response within ${formatMs(failure.timeoutMs)}`;
 		case "until_unmet":
 			return `answered ${failure.status}, but retry.until \`${failure.expression}\` is not true yet`;
+		case "child_failed":
+			return `child run ${failure.runId} ended ${failure.result}${failure.message ? `: ${failure.message}` : ""}`;
 		default: {
 			const _exhaustive: never = failure;
 			return _exhaustive;

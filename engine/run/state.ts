@@ -49,8 +49,11 @@ export interface AttemptRecord {
 	response?: ResponseExcerpt;
 	/** Why this attempt failed (it may still have been retried). */
 	error: ErrorInfo | null;
-	/** RUN_WORKFLOW: the child run this attempt started (null until the start is answered). */
-	child?: { runId: string | null };
+	/**
+	 * RUN_WORKFLOW: the child run this attempt started (null until the start is answered) and,
+	 * with `wait: true`, how it ended (which may arrive before the start's answer does).
+	 */
+	child?: { runId: string | null; ended?: ChildEnd };
 	/**
 	 * An async call's callback (WEBHOOK `synchronized: false`): the hash of the token in the
 	 * callback URL it sent, and when the callback arrived. Kept on the attempt so a callback
@@ -79,7 +82,7 @@ export interface TaskRun {
  * run holds no slot meanwhile. When the answer is in, a `wait_over` timer due at once finishes
  * the task as soon as the run holds a slot again.
  */
-export type OutsideWait = CallbackWait | InputWait;
+export type OutsideWait = CallbackWait | InputWait | ChildWait;
 
 /** An async WEBHOOK attempt waits for its callback (callback.ts). */
 export interface CallbackWait {
@@ -122,6 +125,26 @@ export interface InputDecision {
 	/** `responses`: numOfResponders agreed; `decisive`: a decisive outlet; `timeout`. */
 	by: "responses" | "decisive" | "timeout";
 	at: number;
+}
+
+/**
+ * A RUN_WORKFLOW attempt with `wait: true` waits for its child run to end (child-run.ts); the
+ * child's end is recorded on the attempt (`child.ended`), since it may come before this wait.
+ */
+export interface ChildWait {
+	kind: "child";
+	attempt: number;
+	runId: string;
+	since: number;
+}
+
+/** How a child run ended, as its own run reported it to its parent. */
+export interface ChildEnd {
+	at: number;
+	result: "SUCCESS" | "FAILED" | "CANCELLED";
+	/** The child workflow's `outputs` (null unless it succeeded). */
+	outputs: JsonValue;
+	error: ErrorInfo | null;
 }
 
 export interface ReceivedCallback {

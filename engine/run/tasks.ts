@@ -6,12 +6,20 @@
  */
 import { abandonOpenWork } from "./abandon";
 import { callbackTimedOut, checkCallback, concludeCallback, receiveCallback } from "./callback";
-import { concludeChildStart, startChildAttempt } from "./child-run";
+import {
+	checkChildEnded,
+	childTimedOut,
+	concludeChildEnd,
+	concludeChildStart,
+	receiveChildEnd,
+	startChildAttempt,
+} from "./child-run";
 import {
 	type AttemptOutcome,
 	type AttemptResultEvent,
 	type CallbackEvent,
 	type ChildAnswerEvent,
+	type ChildEndedEvent,
 	callKey,
 } from "./events";
 import { nodeFailed, nodeSucceeded } from "./flow";
@@ -53,9 +61,43 @@ export function onChildAnswer(step: Step, event: ChildAnswerEvent): void {
 	const stale = whyStale(step, ref, event.attempt);
 	if (stale !== null) {
 		step.note("event_ignored", `answer to attempt ${event.attempt} ignored: ${stale}`, ref);
+		// A child this run stopped waiting for before it could name it (a cancel, a timeout)
+		// would run on for no one: it is cancelled now.
+		const { kind } = plannedNode(step.plan, ref.node);
+		if (event.answer.kind === "started" && kind.kind === "run_workflow" && kind.wait) {
+			step.emit({
+				kind: "cancel_child",
+				runId: event.answer.runId,
+				reason: `its parent stopped waiting for it (${stale})`,
+			});
+		}
 		return;
 	}
 	applyVerdict(step, ref, concludeChildStart(step, ref, event.answer));
+}
+
+/** A child run reported its end: recorded now, acted on when the task's `wait_over` fires. */
+export function onChildEnded(step: Step, event: ChildEndedEvent): void {
+	const ref = { node: event.node, item: event.item };
+	const check = checkChildEnded(findTask(step, ref), event);
+	if (check.kind === "repeat") {
+		step.note("event_ignored", `run ${event.runId} ended ${event.result}: ${check.why}`, ref);
+		return;
+	}
+	receiveChildEnd(step, ref, check.attempt, event);
+}
+
+/** The child of a waiting task ended and the run holds a slot: the attempt ends by it. */
+export function onChildWaitOver(step: Step, ref: TaskRef): void {
+	const verdict = concludeChildEnd(step, ref);
+	if (verdict) applyVerdict(step, ref, verdict);
+}
+
+/** The task's child did not end within the node's `timeout`. */
+export function onChildTimeout(step: Step, ref: TaskRef): void {
+	const task = findTask(step, ref);
+	if (task?.status !== "WAITING" || task.waitingOn?.kind !== "child") return;
+	applyVerdict(step, ref, childTimedOut(step, ref));
 }
 
 export function onRetryDue(step: Step, timer: Extract<TimerPurpose, { kind: "retry" }>): void {
@@ -145,6 +187,9 @@ function whyStale(step: Step, ref: TaskRef, attempt: number): string | null {
 	if (last.endedAt !== null) return `attempt ${attempt} of ${taskKey(ref)} already ended`;
 	if (task.status === "WAITING" && task.waitingOn?.kind === "callback") {
 		return `attempt ${attempt} of ${taskKey(ref)} was answered already and waits for its callback`;
+	}
+	if (task.waitingOn?.kind === "child") {
+		return `attempt ${attempt} of ${taskKey(ref)} started its child already and waits for it`;
 	}
 	return null;
 }

@@ -148,8 +148,11 @@ describe("README examples", () => {
 	it("runs the Sub-workflows tour: a parent's forEach starts one child per item, listed both ways", () => {
 		const output = runBlocks(sectionBlocks("Sub-workflows and error workflows"));
 		expect(output).not.toContain("stepline.dev/problems/");
-		// The parent's forEach started one child per host, listed on its node.
-		expect(output).toContain("[0,1]");
+		// The parent waited for one child per host, took their outputs in order and lists them.
+		expect(output).toContain(
+			'{"output":[{"address":"web-1.internal"},{"address":"web-2.internal"}],"children":[0,1]}',
+		);
+		expect(output).toContain('{"children":2}');
 	});
 
 	it("runs the error-workflow example of docs/API.md: the failed run and its error run linked", () => {

@@ -3,71 +3,7 @@ import { describe, expect, it, vi } from "vitest";
 import { runObject } from "../../durable-objects";
 import type { RunMeta } from "../../engine/control";
 import { startChildRun } from "../../worker/runs/child-run";
-import { as, uniqueTenant } from "./helpers";
-
-type Caller = Awaited<ReturnType<typeof as>>;
-
-const trigger = (userInputs?: Record<string, unknown>, permissions?: Record<string, unknown>) => ({
-	identifier: "trigger",
-	config: {
-		type: "SELF_SERVE_TRIGGER",
-		...(userInputs ? { userInputs } : {}),
-		...(permissions ? { permissions } : {}),
-	},
-});
-
-/** trigger → one RUN_WORKFLOW node `run` (wait: false) with `config` and node `extra`. */
-function parent(
-	identifier: string,
-	config: Record<string, unknown>,
-	extra: Record<string, unknown> = {},
-) {
-	return {
-		identifier,
-		title: identifier,
-		nodes: [
-			trigger({ properties: { hosts: { type: "array" } } }),
-			{ identifier: "run", config: { type: "RUN_WORKFLOW", wait: false, ...config }, ...extra },
-		],
-		connections: [{ identifier: "c1", sourceIdentifier: "trigger", targetIdentifier: "run" }],
-	};
-}
-
-const provision = (permissions?: Record<string, unknown>) => ({
-	identifier: "provision",
-	title: "Provision a host",
-	nodes: [trigger({ properties: { host: { type: "string" } }, required: ["host"] }, permissions)],
-});
-
-async function setUp() {
-	const tenant = uniqueTenant("child");
-	const admin = await as({ tenant, role: "admin", sub: "admin@x" });
-	const alice = await as({ tenant, role: "member", sub: "alice@x" });
-	return { tenant, admin, alice };
-}
-
-async function create(caller: Caller, definition: Record<string, unknown>) {
-	const res = await caller.call("/v1/workflows", { method: "POST", body: definition });
-	if (res.status !== 201) throw new Error(`create failed: ${JSON.stringify(res.body)}`);
-}
-
-async function runToEnd(caller: Caller, identifier: string, inputs: Record<string, unknown> = {}) {
-	const started = await caller.call(`/v1/workflows/${identifier}/runs`, {
-		method: "POST",
-		body: { inputs },
-	});
-	if (started.status !== 202) throw new Error(`start failed: ${JSON.stringify(started.body)}`);
-	return vi.waitFor(
-		async () => {
-			const run = (await caller.call(`/v1/workflows/runs/${started.body.id}`)).body;
-			if (run.status !== "COMPLETED") throw new Error(`run not finished: ${run.status}`);
-			return run;
-		},
-		{ timeout: 15_000, interval: 50 },
-	);
-}
-
-const nodeOf = (run: any, node: string) => run.nodeRuns.find((n: any) => n.node === node);
+import { create, nodeOf, parent, provision, runToEnd, setUp } from "./child-helpers";
 
 describe("RUN_WORKFLOW (wait: false)", () => {
 	it("a forEach starts one child per item, as the parent's initiator, linked both ways", async () => {
@@ -186,6 +122,7 @@ describe("RUN_WORKFLOW (wait: false)", () => {
 			workflow: "provision",
 			version: null,
 			inputs: { host: "h" },
+			wait: false,
 		};
 		const [first, second] = await Promise.all([
 			startChildRun(env, meta, effect),

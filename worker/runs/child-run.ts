@@ -67,6 +67,7 @@ export async function startChildRun(
 				item: child.item,
 				attempt: child.attempt,
 				depth,
+				wait: child.wait,
 			},
 		});
 	} catch (err) {

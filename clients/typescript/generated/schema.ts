@@ -1028,6 +1028,17 @@ export interface components {
                     /** @description RUN_WORKFLOW: the child run this attempt started (null while it is being started). */
                     child?: {
                         runId: string | null;
+                        /** @description With `wait: true`: how the child ended, once it did. */
+                        ended?: {
+                            /** Format: date-time */
+                            at: string;
+                            /** @enum {string} */
+                            result: "SUCCESS" | "FAILED" | "CANCELLED";
+                            error: {
+                                code: string;
+                                message: string;
+                            } | null;
+                        };
                     };
                 }[];
                 output?: unknown;
@@ -1091,6 +1102,17 @@ export interface components {
                         /** @description RUN_WORKFLOW: the child run this attempt started (null while it is being started). */
                         child?: {
                             runId: string | null;
+                            /** @description With `wait: true`: how the child ended, once it did. */
+                            ended?: {
+                                /** Format: date-time */
+                                at: string;
+                                /** @enum {string} */
+                                result: "SUCCESS" | "FAILED" | "CANCELLED";
+                                error: {
+                                    code: string;
+                                    message: string;
+                                } | null;
+                            };
                         };
                     }[];
                     output?: unknown;
@@ -1138,7 +1160,7 @@ export interface components {
             bodyBytes: number;
             bodyTruncated: boolean;
         } | null;
-        /** @description What a WAITING node waits on from outside the run: an INPUT's open request (answer it with POST /v1/runs/{runId}/inputs/{node}), or an async WEBHOOK's callback. */
+        /** @description What a WAITING node waits on from outside the run: an INPUT's open request (answer it with POST /v1/runs/{runId}/inputs/{node}), an async WEBHOOK's callback, or a RUN_WORKFLOW's child run. */
         Waiting: {
             /** @enum {string} */
             kind: "input";
@@ -1193,6 +1215,14 @@ export interface components {
             attempt: number;
             /** Format: date-time */
             receivedAt: string | null;
+        } | {
+            /** @enum {string} */
+            kind: "child";
+            /** Format: date-time */
+            since: string;
+            attempt: number;
+            /** @description The child run this attempt waits for. */
+            runId: string;
         } | null;
         RunEventPage: {
             data: components["schemas"]["RunEvent"][];

@@ -16,7 +16,9 @@ import {
 	type AttemptOutcome,
 	advance,
 	applyWrites,
+	type CancelChildEffect,
 	type ChildAnswer,
+	type ChildEndedEvent,
 	callKey,
 	type Effect,
 	type HistoryEvent,
@@ -74,6 +76,12 @@ export interface DriverOptions {
 	secrets?: SecretValues | (() => SecretValues);
 	/** task key → the answer to each of its child starts by attempt; default: started. */
 	children?: Record<string, ChildAnswer[]>;
+	/**
+	 * task key → how each of its waited-for children ends, by attempt, `afterMs` after its start
+	 * is answered; default: SUCCESS after 100 ms with outputs `{ child: <runId> }`. `never`: it
+	 * runs until cancelled.
+	 */
+	childEnds?: Record<string, ChildEnding[]>;
 	/** Default: a real sealer for tenant "acme" under a fixed test key. */
 	sealer?: ValueSealer;
 	/** The tenant's default signing secret (AdvanceEnv.signingSecret). */
@@ -81,6 +89,15 @@ export interface DriverOptions {
 	/** false: the shell has no public URL, so async calls cannot get a callback URL. */
 	callbacks?: boolean;
 }
+
+export type ChildEnding =
+	| {
+			afterMs: number;
+			result: ChildEndedEvent["result"];
+			outputs?: JsonValue;
+			error?: ChildEndedEvent["error"];
+	  }
+	| { never: true };
 
 /** The real AES-GCM sealer, so persisted rows hold what a run object would store. */
 export const TEST_SEALER = valueSealer(
@@ -105,6 +122,8 @@ export class Driver {
 	readonly requests: HttpRequestEffect[] = [];
 	/** The children the run asked for, in order (answered 10 ms later, as `options.children` says). */
 	readonly children: StartChildEffect[] = [];
+	/** The children the run cancelled (`cancel_child`), in order. */
+	readonly cancelledChildren: CancelChildEffect[] = [];
 	readonly transitions: Transition[] = [];
 	private pending: Pending[] = [];
 	private pendingSeq = 0;
@@ -239,6 +258,31 @@ export class Driver {
 						answer: scripted ?? { kind: "started", runId: `child_${key}_${effect.attempt}` },
 					},
 				});
+				if (effect.wait && (scripted === undefined || scripted.kind === "started"))
+					this.endChild(effect, key, scripted?.runId ?? `child_${key}_${effect.attempt}`);
+				return;
+			}
+			case "cancel_child": {
+				this.cancelledChildren.push(effect);
+				// The child ends CANCELLED and says so, as a real child run's outbox would.
+				const ending = this.pending.find(
+					(p) => p.event.type === "child_ended" && p.event.runId === effect.runId,
+				);
+				const waiting = this.neverEnding.get(effect.runId);
+				const event = (ending?.event as ChildEndedEvent | undefined) ?? waiting;
+				this.pending = this.pending.filter((p) => p !== ending);
+				this.neverEnding.delete(effect.runId);
+				if (event)
+					this.pending.push({
+						at: this.now + 10,
+						seq: this.pendingSeq++,
+						event: {
+							...event,
+							result: "CANCELLED",
+							outputs: null,
+							error: { code: "cancelled", message: effect.reason },
+						},
+					});
 				return;
 			}
 			case "abandon_request":
@@ -258,6 +302,42 @@ export class Driver {
 				throw new Error(`unknown effect ${JSON.stringify(_exhaustive)}`);
 			}
 		}
+	}
+
+	/** Children that run until cancelled, by run id: what they say when they are. */
+	private readonly neverEnding = new Map<string, ChildEndedEvent>();
+
+	/** Schedules a waited-for child's end (DriverOptions.childEnds). */
+	private endChild(effect: StartChildEffect, key: string, runId: string): void {
+		const ending: ChildEnding = this.options.childEnds?.[key]?.[effect.attempt - 1] ?? {
+			afterMs: 100,
+			result: "SUCCESS",
+			outputs: { child: runId },
+		};
+		const base: ChildEndedEvent = {
+			type: "child_ended",
+			node: effect.node,
+			item: effect.item,
+			attempt: effect.attempt,
+			runId,
+			result: "SUCCESS",
+			outputs: null,
+			error: null,
+		};
+		if ("never" in ending) {
+			this.neverEnding.set(runId, base);
+			return;
+		}
+		this.pending.push({
+			at: this.now + 10 + ending.afterMs,
+			seq: this.pendingSeq++,
+			event: {
+				...base,
+				result: ending.result,
+				outputs: ending.outputs ?? null,
+				error: ending.error ?? null,
+			},
+		});
 	}
 
 	private answer(effect: HttpRequestEffect, s: Scripted): void {

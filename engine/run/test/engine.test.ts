@@ -17,6 +17,7 @@ function play(s: Scenario, persist: boolean): Driver {
 		persist,
 		allowLoopbackTargets: s.allowLoopbackTargets,
 		children: s.children,
+		childEnds: s.childEnds,
 		...(s.secrets ? { secrets: { values: new Map(Object.entries(s.secrets)) } } : {}),
 		...(s.signingSecret ? { signingSecret: s.signingSecret } : {}),
 	})

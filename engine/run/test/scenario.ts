@@ -17,6 +17,8 @@ export interface Scenario {
 	secrets?: Record<string, string>;
 	/** How the host answers each task's child starts, by attempt (DriverOptions.children). */
 	children?: DriverOptions["children"];
+	/** How each task's waited-for children end, by attempt (DriverOptions.childEnds). */
+	childEnds?: DriverOptions["childEnds"];
 	/** Values (secret inputs) that must never be in the state or the history, in any form. */
 	hidden?: string[];
 	/** The tenant's default signing secret (AdvanceEnv.signingSecret). */

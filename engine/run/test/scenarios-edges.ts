@@ -79,19 +79,6 @@ export const edgeScenarios: Scenario[] = [
 		expect: { result: "FAILED", errorCode: "not_supported" },
 	},
 	{
-		name: "onError also handles a node the engine cannot run",
-		definition: workflow(
-			[
-				trigger(),
-				{ identifier: "child", config: { type: "RUN_WORKFLOW", workflowIdentifier: "other" } },
-				webhook("fallback"),
-			],
-			[conn("trigger", "child"), conn("child", "fallback", { onError: true })],
-		),
-		expect: { result: "SUCCESS", nodes: { child: "FAILED", fallback: "SUCCESS" } },
-		check: (d) => expect(d.state?.nodes.child?.error?.code).toBe("not_supported"),
-	},
-	{
 		name: "maxDelay caps the backoff",
 		definition: workflow(
 			[

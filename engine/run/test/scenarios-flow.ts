@@ -172,22 +172,6 @@ export const flowScenarios: Scenario[] = [
 		expect: { result: "FAILED", errorCode: "output_error", nodes: { a: "SUCCESS" } },
 	},
 	{
-		name: "a node type the engine cannot run yet fails with not_supported when reached",
-		definition: workflow(
-			[
-				trigger(),
-				{ identifier: "ask", config: { type: "RUN_WORKFLOW", workflowIdentifier: "other" } },
-			],
-			[conn("trigger", "ask")],
-		),
-		expect: {
-			result: "FAILED",
-			errorCode: "not_supported",
-			nodes: { ask: "FAILED" },
-			history: [/RUN_WORKFLOW with wait: true .* is not supported yet/],
-		},
-	},
-	{
 		name: "an unsupported node on a branch not taken does no harm; other triggers are skipped",
 		definition: workflow(
 			[

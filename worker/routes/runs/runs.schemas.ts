@@ -150,10 +150,16 @@ const Waiting = z
 			attempt: z.number().int(),
 			receivedAt: Time.nullable(),
 		}),
+		z.object({
+			kind: z.literal("child"),
+			since: Time,
+			attempt: z.number().int(),
+			runId: z.string().openapi({ description: "The child run this attempt waits for." }),
+		}),
 	])
 	.openapi("Waiting", {
 		description:
-			"What a WAITING node waits on from outside the run: an INPUT's open request (answer it with POST /v1/runs/{runId}/inputs/{node}), or an async WEBHOOK's callback.",
+			"What a WAITING node waits on from outside the run: an INPUT's open request (answer it with POST /v1/runs/{runId}/inputs/{node}), an async WEBHOOK's callback, or a RUN_WORKFLOW's child run.",
 	});
 
 const NodeRunFields = {
@@ -177,10 +183,23 @@ const NodeRunFields = {
 				description: `The start of the answer, masked like the request: null when no answer came.`,
 			}),
 			error: ErrorInfo,
-			child: z.object({ runId: z.string().nullable() }).optional().openapi({
-				description:
-					"RUN_WORKFLOW: the child run this attempt started (null while it is being started).",
-			}),
+			child: z
+				.object({
+					runId: z.string().nullable(),
+					ended: z
+						.object({
+							at: Time,
+							result: z.enum(["SUCCESS", "FAILED", "CANCELLED"]),
+							error: ErrorInfo,
+						})
+						.optional()
+						.openapi({ description: "With `wait: true`: how the child ended, once it did." }),
+				})
+				.optional()
+				.openapi({
+					description:
+						"RUN_WORKFLOW: the child run this attempt started (null while it is being started).",
+				}),
 		}),
 	),
 	output: z.unknown(),
