@@ -22,6 +22,7 @@ export interface NodeRunView {
 	result: string | null;
 	attempts: AttemptView[];
 	children?: { runId: string; item: number | null; attempt: number }[];
+	output?: unknown;
 }
 export interface RunView extends RunSummary {
 	nodeRuns: NodeRunView[];

@@ -67,7 +67,8 @@ export async function crashTest(
 			const succeeded = p.result === "SUCCESS" ? ["h1", "wait", "check", branch] : [];
 			expectations.push({ id: run.id, result: p.result, succeeded });
 		});
-		// A parent fanning out to PARTS children, each started through the parent's outbox.
+		// A parent fanning out to PARTS children, each started through the parent's outbox, and
+		// waiting for them: each child tells its parent its end through its own outbox.
 		const parent = await api.startRun("crash_parent", { parts: PARTS }, `crash-parent-${kill}`);
 		parents.push(parent.id);
 		expectations.push({ id: parent.id, result: "SUCCESS", succeeded: ["each"] });
@@ -101,8 +102,8 @@ const PARTS = [0, 1, 2];
 
 /**
  * Every parent has exactly one child per item and attempt, whatever the kills interrupted:
- * the children its node lists are the ones the index lists under it, each links back, and
- * each ends as a child should (SUCCESS).
+ * the children its node lists are the ones the index lists under it, each links back, each
+ * ends as a child should (SUCCESS), and the parent ended with their outputs, in item order.
  */
 async function childProblems(api: Api, parents: RunView[], log: (m: string) => void) {
 	const problems: string[] = [];
@@ -118,6 +119,9 @@ async function childProblems(api: Api, parents: RunView[], log: (m: string) => v
 		const named = children.map((c) => c.runId).sort();
 		if (JSON.stringify(listed) !== JSON.stringify(named))
 			problems.push(`${parent.id}: index lists children ${listed}, the node ${named}`);
+		const want = JSON.stringify(PARTS.map((part) => ({ part })));
+		if (JSON.stringify(node?.output) !== want)
+			problems.push(`${parent.id}: output ${JSON.stringify(node?.output)}, want ${want}`);
 		for (const id of named) expected.set(id, parent.id);
 	}
 	const finals = await waitAllCompleted(api, [...expected.keys()], 120_000, log);

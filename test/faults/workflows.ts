@@ -69,7 +69,7 @@ export interface ChainInputs {
 	p: number;
 }
 
-/** A child that sleeps through a kill or two: trigger → DELAY. */
+/** A child that sleeps through a kill or two: trigger → DELAY; its output is its part. */
 export function sleeperWorkflow(identifier: string, delay: string) {
 	return {
 		identifier,
@@ -85,10 +85,11 @@ export function sleeperWorkflow(identifier: string, delay: string) {
 			{ identifier: "sleep", config: { type: "DELAY", duration: delay } },
 		],
 		connections: [{ identifier: "c1", sourceIdentifier: "trigger", targetIdentifier: "sleep" }],
+		outputs: { part: "{{ .inputs.part }}" },
 	};
 }
 
-/** trigger → forEach over `.inputs.parts` of RUN_WORKFLOW `child` (wait: false). */
+/** trigger → forEach over `.inputs.parts` of RUN_WORKFLOW `child`, waiting for each. */
 export function parentWorkflow(identifier: string, child: string) {
 	return {
 		identifier,
@@ -101,7 +102,6 @@ export function parentWorkflow(identifier: string, child: string) {
 				config: {
 					type: "RUN_WORKFLOW",
 					workflowIdentifier: child,
-					wait: false,
 					inputs: { part: "{{ .item }}" },
 				},
 			},
