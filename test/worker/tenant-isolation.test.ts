@@ -35,6 +35,7 @@ const BODIES: Record<string, unknown> = {
 	"patch /v1/workflows/{identifier}/triggers/{node}": { paused: true },
 	"post /hooks/{hookId}": { service: "api" },
 	"post /v1/events": { id: "evt-b", type: "ENTITY_CREATED", blueprintIdentifier: "service" },
+	"post /v1/runs/{runId}/inputs/{node}": { outlet: "approved" },
 	"post /v1/api-keys": {
 		name: MARKER.replace("a-private", "b-own"),
 		role: "viewer",
