@@ -11,7 +11,7 @@ import {
 	shotBothWidths,
 	type WatchedPage,
 } from "./browser";
-import { apiAs, shortDelayWorkflow } from "./fixtures";
+import { apiAs, shortDelayWorkflow, signInUrl } from "./fixtures";
 
 let server: DevServer;
 let chromium: BrowserSession;
@@ -67,7 +67,7 @@ describe("admin page: child runs", () => {
 		const parentId = ((await res.json()) as { id: string }).id;
 		watched = await openPage(chromium);
 		const { page } = watched;
-		await page.goto(`${server.baseUrl}/admin#token=${token}`);
+		await page.goto(await signInUrl(server, token));
 		await page.getByRole("heading", { name: "Workflows" }).waitFor();
 		await page.evaluate((hash) => {
 			(globalThis as any).location.hash = hash;
