@@ -12,6 +12,8 @@ const OWN_NAMESPACE_WRITES = new Set([
 	"put /v1/workflows/{identifier}",
 	"put /v1/secrets/{name}",
 	"post /v1/api-keys",
+	// A sign-in code for B's own token: it signs B in to B.
+	"post /v1/auth/sign-in-codes",
 ]);
 
 /** Routes about the caller's own tenant: B reads and changes its own settings, never A's. */
@@ -108,6 +110,10 @@ describe("tenant isolation", () => {
 				expect(res.body.last7Days.total, key).toBe(0);
 				expect(res.body.busiest, key).toEqual([]);
 				expect(res.body.concurrency.inProgress, key).toBe(0);
+			} else if (key === "post /auth/sign-in") {
+				// The one-time code is the credential, not the bearer token: none sent, nothing given.
+				expect(res.status, key).toBe(422);
+				expect(res.body.token, key).toBeUndefined();
 			} else if (key === "post /v1/workflows/runs/cancel") {
 				expect(res.status, key).toBe(200);
 				expect(res.body.matched, key).toBe(0);
