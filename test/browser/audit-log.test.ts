@@ -8,11 +8,10 @@ import {
 	type BrowserSession,
 	closeWatched,
 	launchChromium,
-	openPage,
 	shotBothWidths,
 	type WatchedPage,
 } from "./browser";
-import { apiAs, shortDelayWorkflow, signInUrl } from "./fixtures";
+import { apiAs, openSignedIn, shortDelayWorkflow } from "./fixtures";
 
 let server: DevServer;
 let chromium: BrowserSession;
@@ -21,15 +20,8 @@ let watched: WatchedPage | undefined;
 let keySubject: string;
 let runId: string;
 
-/** Opens the page signed in as `who` (the printed-URL handoff), then goes to `route`. */
 async function openAs(who: keyof typeof tokens, route: string) {
-	watched = await openPage(chromium);
-	await watched.page.goto(await signInUrl(server, tokens[who]));
-	await watched.page.getByRole("heading", { name: "Workflows" }).waitFor();
-	// Root tsconfig has no DOM types: the callbacks run in the page, where globalThis is window.
-	await watched.page.evaluate((hash) => {
-		(globalThis as any).location.hash = hash;
-	}, route);
+	watched = await openSignedIn(chromium, server, tokens[who], route);
 	return watched.page;
 }
 

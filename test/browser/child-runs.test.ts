@@ -7,11 +7,10 @@ import {
 	type BrowserSession,
 	closeWatched,
 	launchChromium,
-	openPage,
 	shotBothWidths,
 	type WatchedPage,
 } from "./browser";
-import { apiAs, shortDelayWorkflow, signInUrl } from "./fixtures";
+import { apiAs, openSignedIn, shortDelayWorkflow } from "./fixtures";
 
 let server: DevServer;
 let chromium: BrowserSession;
@@ -65,13 +64,8 @@ describe("admin page: child runs", () => {
 			inputs: { notes: ["first", "second"] },
 		});
 		const parentId = ((await res.json()) as { id: string }).id;
-		watched = await openPage(chromium);
+		watched = await openSignedIn(chromium, server, token, `#/runs/${parentId}?node=each`);
 		const { page } = watched;
-		await page.goto(await signInUrl(server, token));
-		await page.getByRole("heading", { name: "Workflows" }).waitFor();
-		await page.evaluate((hash) => {
-			(globalThis as any).location.hash = hash;
-		}, `#/runs/${parentId}?node=each`);
 		await page
 			.getByRole("heading", { level: 1 })
 			.getByText("Succeeded")

@@ -10,11 +10,10 @@ import {
 	type BrowserSession,
 	closeWatched,
 	launchChromium,
-	openPage,
 	shotBothWidths,
 	type WatchedPage,
 } from "./browser";
-import { apiAs, signInUrl } from "./fixtures";
+import { apiAs, openSignedIn } from "./fixtures";
 
 let server: DevServer;
 let chromium: BrowserSession;
@@ -56,12 +55,7 @@ afterEach(async () => {
 });
 
 async function open(route: string) {
-	watched = await openPage(chromium);
-	await watched.page.goto(await signInUrl(server, token));
-	await watched.page.getByRole("heading", { name: "Workflows" }).waitFor();
-	await watched.page.evaluate((hash) => {
-		(globalThis as any).location.hash = hash;
-	}, route);
+	watched = await openSignedIn(chromium, server, token, route);
 	return watched.page;
 }
 

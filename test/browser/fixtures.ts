@@ -1,5 +1,7 @@
-// Workflows and API calls the browser tests set up through the public API.
+// Workflows and API calls the browser tests set up through the public API, and the signed-in
+// page every scenario starts from.
 import type { DevServer } from "../e2e/harness";
+import { type BrowserSession, openPage, type WatchedPage } from "./browser";
 
 export function apiAs(
 	server: DevServer,
@@ -29,6 +31,27 @@ export async function signInUrl(server: DevServer, token: string): Promise<strin
 	const res = await apiAs(server, token, "POST", "/v1/auth/sign-in-codes");
 	if (res.status !== 201) throw new Error(`sign-in code: ${res.status} ${await res.text()}`);
 	return ((await res.json()) as { signInUrl: string }).signInUrl;
+}
+
+/**
+ * A new watched page signed in with `token` through its one-time link, on the page the admin
+ * page lands on (the overview), then at `route` (a fragment such as `#/runs/…`) if one is given.
+ */
+export async function openSignedIn(
+	chromium: BrowserSession,
+	server: DevServer,
+	token: string,
+	route = "",
+): Promise<WatchedPage> {
+	const watched = await openPage(chromium);
+	await watched.page.goto(await signInUrl(server, token));
+	await watched.page.getByRole("heading", { name: "Overview", level: 1 }).waitFor();
+	// Root tsconfig has no DOM types: the callback runs in the page, where globalThis is window.
+	if (route)
+		await watched.page.evaluate((hash) => {
+			(globalThis as any).location.hash = hash;
+		}, route);
+	return watched;
 }
 
 /** Every kind of form field, and a condition with an option and a fallback. */

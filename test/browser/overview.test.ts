@@ -10,7 +10,6 @@ import {
 	type BrowserSession,
 	closeWatched,
 	launchChromium,
-	openPage,
 	shotBothWidths,
 	type WatchedPage,
 } from "./browser";
@@ -18,7 +17,7 @@ import {
 	apiAs,
 	failingCallWorkflow,
 	longDelayWorkflow,
-	signInUrl,
+	openSignedIn,
 	twoCallsWorkflow,
 } from "./fixtures";
 
@@ -58,13 +57,7 @@ async function counted(expected: { total: number; failed: number; waiting: numbe
 }
 
 async function openAs(who: keyof typeof tokens, route = "") {
-	watched = await openPage(chromium);
-	await watched.page.goto(await signInUrl(server, tokens[who]));
-	await watched.page.getByRole("heading", { name: "Overview", level: 1 }).waitFor();
-	if (route)
-		await watched.page.evaluate((hash) => {
-			(globalThis as any).location.hash = hash;
-		}, route);
+	watched = await openSignedIn(chromium, server, tokens[who], route);
 	return watched.page;
 }
 

@@ -10,15 +10,14 @@ import {
 	type BrowserSession,
 	closeWatched,
 	launchChromium,
-	openPage,
 	shotBothWidths,
 	type WatchedPage,
 } from "./browser";
 import {
 	apiAs,
 	longDelayWorkflow,
+	openSignedIn,
 	shipOrdersWorkflow,
-	signInUrl,
 	twoCallsWorkflow,
 } from "./fixtures";
 
@@ -61,13 +60,7 @@ const deliveries = async (name: string) =>
 	).length;
 
 async function open(route: string) {
-	watched = await openPage(chromium);
-	await watched.page.goto(await signInUrl(server, token));
-	await watched.page.getByRole("heading", { name: "Workflows" }).waitFor();
-	// Root tsconfig has no DOM types: the callback runs in the page, where globalThis is window.
-	await watched.page.evaluate((hash) => {
-		(globalThis as any).location.hash = hash;
-	}, route);
+	watched = await openSignedIn(chromium, server, token, route);
 	return watched.page;
 }
 

@@ -8,7 +8,6 @@ import {
 	type BrowserSession,
 	closeWatched,
 	launchChromium,
-	openPage,
 	shotBothWidths,
 	type WatchedPage,
 } from "./browser";
@@ -16,8 +15,8 @@ import {
 	apiAs,
 	failingCallWorkflow,
 	longDelayWorkflow,
+	openSignedIn,
 	shortDelayWorkflow,
-	signInUrl,
 } from "./fixtures";
 
 let server: DevServer;
@@ -34,15 +33,8 @@ async function startRun(who: keyof typeof tokens, workflow: string, inputs: obje
 	return ((await res.json()) as { id: string }).id;
 }
 
-/** Opens the page signed in as `who` (the printed-URL handoff), then goes to `route`. */
 async function openAs(who: keyof typeof tokens, route: string) {
-	watched = await openPage(chromium);
-	await watched.page.goto(await signInUrl(server, tokens[who]));
-	await watched.page.getByRole("heading", { name: "Workflows" }).waitFor();
-	// Root tsconfig has no DOM types: the callbacks run in the page, where globalThis is window.
-	await watched.page.evaluate((hash) => {
-		(globalThis as any).location.hash = hash;
-	}, route);
+	watched = await openSignedIn(chromium, server, tokens[who], route);
 	return watched.page;
 }
 

@@ -16,11 +16,10 @@ import {
 	type BrowserSession,
 	closeWatched,
 	launchChromium,
-	openPage,
 	shotBothWidths,
 	type WatchedPage,
 } from "./browser";
-import { apiAs, signInUrl } from "./fixtures";
+import { apiAs, openSignedIn } from "./fixtures";
 
 const execFileAsync = promisify(execFile);
 const SECRET_CANARY = `cnry-secret-${randomBytes(8).toString("hex")}`;
@@ -74,12 +73,7 @@ function echoReceiver(): Server {
 }
 
 async function openAs(who: keyof typeof tokens, route: string) {
-	watched = await openPage(chromium);
-	await watched.page.goto(await signInUrl(server, tokens[who]));
-	await watched.page.getByRole("heading", { name: "Workflows" }).waitFor();
-	await watched.page.evaluate((hash) => {
-		(globalThis as any).location.hash = hash;
-	}, route);
+	watched = await openSignedIn(chromium, server, tokens[who], route);
 	return watched.page;
 }
 
