@@ -53,52 +53,50 @@ export async function hookThroughput(
 	const signature = `sha256=${createHmac("sha256", SECRET).update(body).digest("hex")}`;
 	const settle = () =>
 		new Promise((resolve) => setTimeout(resolve, seconds >= 10 ? 15_000 : 2_000));
-	const starts: LoadSample[] = [];
-	const deliveries: LoadSample[] = [];
-	const loadStarts = () =>
+	/** One load: `connections` senders for `seconds`, each request with a fresh `uniqueHeader`. */
+	const load = (url: string, headers: Record<string, string>, uniqueHeader: string) =>
 		cannon(dev, {
-			url: `${client.base}/v1/workflows/${workflow}/runs`,
+			url,
 			method: "POST",
 			connections,
 			duration: seconds,
-			headers: { authorization: `Bearer ${client.token}`, "content-type": "application/json" },
+			headers: { "content-type": "application/json", ...headers },
 			body,
 			requests: [
 				{
 					setupRequest: (req) => ({
 						...req,
-						headers: { ...req.headers, "idempotency-key": randomUUID() },
+						headers: { ...req.headers, [uniqueHeader]: randomUUID() },
 					}),
 				},
 			],
 		});
-	const loadDeliveries = () =>
-		cannon(dev, {
-			url: hookUrl,
-			method: "POST",
-			connections,
-			duration: seconds,
-			headers: { "content-type": "application/json", "x-hub-signature-256": signature },
-			body,
-			requests: [
-				{
-					setupRequest: (req) => ({
-						...req,
-						headers: { ...req.headers, "x-github-delivery": randomUUID() },
-					}),
-				},
-			],
-		});
+	const sides = {
+		starts: {
+			samples: [] as LoadSample[],
+			run: () =>
+				load(
+					`${client.base}/v1/workflows/${workflow}/runs`,
+					{ authorization: `Bearer ${client.token}` },
+					"idempotency-key",
+				),
+		},
+		deliveries: {
+			samples: [] as LoadSample[],
+			run: () => load(hookUrl, { "x-hub-signature-256": signature }, "x-github-delivery"),
+		},
+	};
 	for (let r = 0; r < rounds; r++) {
 		// Every load leaves its runs parked in the server, so the second load of a round meets
 		// more live objects than the first: the order alternates, so neither side always pays.
-		const order = r % 2 === 0 ? ["starts", "deliveries"] : ["deliveries", "starts"];
+		const order = r % 2 === 0 ? [sides.starts, sides.deliveries] : [sides.deliveries, sides.starts];
 		for (const side of order) {
-			if (side === "starts") starts.push(await loadStarts());
-			else deliveries.push(await loadDeliveries());
+			side.samples.push(await side.run());
 			await settle();
 		}
 	}
+	const starts = sides.starts.samples;
+	const deliveries = sides.deliveries.samples;
 	const perSecond = (samples: LoadSample[]) => round(median(samples.map((s) => s.perSecond)), 0);
 	return {
 		connections,
