@@ -4,7 +4,7 @@ import type { Principal } from "../../auth/principal";
 import { database } from "../../db/client";
 import type { RunFilter } from "../../db/runs.repo";
 import { workflowsForRunListing } from "../../db/workflows.repo";
-import type { RunFilters } from "./runs.schemas";
+import type { RunFilters } from "./run-list.schemas";
 
 const RUN_ID = /^run_[0-9a-f]{32}$/;
 

@@ -3,21 +3,20 @@ import { PAGE_SCAN_BUDGET } from "../../db/runs.repo";
 import { defineRoute } from "../define-route";
 import { json, problemResponses } from "../openapi";
 import {
-	BulkCancelResult,
-	EventsQuery,
 	FailedStartList,
 	FailedStartsQuery,
 	ListRunsQuery,
-	RetryBody,
-	Run,
-	RunBatch,
-	RunEventPage,
 	RunFiltersBody,
-	RunIdParam,
 	RunList,
+} from "./run-list.schemas";
+import { EventsQuery, Run, RunEventPage, StreamQuery } from "./run-view.schemas";
+import {
+	BulkCancelResult,
+	RetryBody,
+	RunBatch,
+	RunIdParam,
 	StartRunBatchBody,
 	StartRunBody,
-	StreamQuery,
 	WorkflowParam,
 	WorkflowRunParams,
 } from "./runs.schemas";

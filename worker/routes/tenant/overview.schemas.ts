@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { RUN_RESULTS, RUN_STATUSES } from "../runs/runs.schemas";
+import { RUN_RESULTS, RUN_STATUSES } from "../runs/run-view.schemas";
 
 const Time = z.string().openapi({ format: "date-time" });
 const Count = z.number().int().min(0);

@@ -1,7 +1,7 @@
 import type { z } from "@hono/zod-openapi";
 import type { HourCount, WorkflowCount } from "../../db/runs-overview.repo";
 import { OVERVIEW_HOURS } from "../../db/runs-overview.repo";
-import { RUN_RESULTS, RUN_STATUSES } from "../runs/runs.schemas";
+import { RUN_RESULTS, RUN_STATUSES } from "../runs/run-view.schemas";
 import type { Overview } from "./overview.schemas";
 
 type Window = z.infer<typeof Overview>["last24Hours"];
