@@ -161,7 +161,13 @@ function signal(draft: Draft, signal: RunSignal): SignalAnswer {
  */
 function askToAdmit(draft: Draft): void {
 	const { admission, outbox } = draft.controls;
-	if (!admissionUnanswered(admission, draft.state, outbox)) return;
+	if (!admissionUnanswered(admission, draft.state, outbox)) {
+		// A repeated start (a client's or a webhook sender's retry after a lost answer) answers
+		// only once the index shows the run: a restart may have cut off the first start's index
+		// write, and a run that ended in its first step never wakes to write it again.
+		if (outbox.pending) draft.writeIndex("commands");
+		return;
+	}
 	const first = advance(draft.run.plan, null, startEventOf(draft.run.meta), draft.env);
 	draft.commands.push({ kind: "admit", first, passing: needsNoSlot(first) });
 }

@@ -404,6 +404,26 @@ describe("decide: the run host's decisions", () => {
 	});
 });
 
+describe("decide: a repeated start", () => {
+	it("writes an index entry a restart cut off before it answers", () => {
+		const host = new TestHost(instant(), { confirmIndexWrites: false });
+		host.admit("granted");
+		expect(host.run.state?.header.status).toBe("COMPLETED");
+		// The restart: the object reloads what was stored, the write to D1 never happened.
+		host.run.controls = { ...host.run.controls, ...host.stored };
+		const repeated = host.feed({ kind: "start" });
+		expect(kinds(repeated.commands)).toEqual(["write_index"]);
+		const write = repeated.commands.find((c) => c.kind === "write_index");
+		expect(write?.kind === "write_index" && write.entry.status).toBe("COMPLETED");
+	});
+
+	it("writes nothing when the index already holds the run", () => {
+		const host = new TestHost(instant());
+		host.admit("granted");
+		expect(kinds(host.feed({ kind: "start" }).commands)).toEqual([]);
+	});
+});
+
 describe("decide: the outbox starts a failed run's error workflow", () => {
 	const failing = () => ({ ...oneCall(), errorWorkflow: "on_failure" });
 	const serverError = {
