@@ -81,7 +81,7 @@ describe("the OpenAPI document", () => {
 	it("generates types that a typed client compiles against with no casts, and that client works", async () => {
 		rmSync(generatedDir, { recursive: true, force: true });
 		mkdirSync(generatedDir, { recursive: true });
-		// As the README says: fields with defaults stay optional in request bodies.
+		// As clients/typescript/README.md says: fields with defaults stay optional in request bodies.
 		await execFileAsync(
 			process.execPath,
 			[

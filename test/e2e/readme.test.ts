@@ -37,6 +37,10 @@ afterAll(async () => {
 });
 
 describe("README examples", () => {
+	it("keeps the README a short read: under 20 KB, details in docs/", () => {
+		expect(readFileSync(join(repoRoot, "README.md")).byteLength).toBeLessThan(20_000);
+	});
+
 	it("runs every curl example of the API section without an error response", () => {
 		const blocks = sectionBlocks("API");
 		expect(blocks.length).toBeGreaterThanOrEqual(6);
@@ -82,8 +86,8 @@ describe("README examples", () => {
 		expect(output).toContain('{"result":"SUCCESS","deploy":{"version":"1.4.2"}}');
 	});
 
-	it("runs every curl example of the Secrets section: metadata only, never the value", () => {
-		const blocks = sectionBlocks("Secrets");
+	it("runs the Secrets examples of docs/API.md: metadata only, never the value", () => {
+		const blocks = sectionBlocks("Secrets", "docs/API.md");
 		expect(blocks.length).toBeGreaterThanOrEqual(2);
 		const output = runBlocks(blocks);
 		expect(output).not.toContain("stepline.dev/problems/");
@@ -96,31 +100,20 @@ describe("README examples", () => {
 		expect(output).toMatch(/204\s*$/);
 	});
 
-	it("runs the short Triggers tour: a webhook URL that starts a run", () => {
-		const output = runBlocks(sectionBlocks("Triggers"));
-		expect(output).not.toContain("stepline.dev/problems/");
-		expect(output).toMatch(/^20[01]$/m);
-		expect(output).toMatch(/\{"outcome":"started","run":"run_[0-9a-f]{32}"\}/);
-	});
-
 	it("runs the malformed-input examples of docs/API.md: each a 422 naming its key", () => {
 		const output = runBlocks(sectionBlocks("Limits and malformed input", "docs/API.md"));
 		expect(output).toContain('"pointer":"/identifier","code":"duplicate_key"');
 		expect(output).toContain('"pointer":"/__proto__","code":"forbidden_key"');
 	});
 
-	it("runs the API keys example: a script's key starts a run and reads it back", () => {
-		const output = runBlocks(sectionBlocks("API keys and scopes"));
+	it("runs the API keys examples of docs/API.md: a key's run, a missing scope, the listing, a revoked key", () => {
+		const output = runBlocks(sectionBlocks("API keys and scopes", "docs/API.md"));
 		expect(output).not.toContain("stepline.dev/problems/");
 		// The workflow was saved, and the key's run names the key as its initiator.
 		expect(output).toMatch(/^20[01]$/m);
 		expect(output).toMatch(
 			/\{"status":"(QUEUED|IN_PROGRESS|WAITING|COMPLETED)","initiator":"apikey:key_[0-9a-f]{24}"\}/,
 		);
-	});
-
-	it("runs the API keys examples of docs/API.md: a missing scope, the listing, a revoked key", () => {
-		const output = runBlocks(sectionBlocks("API keys and scopes", "docs/API.md"));
 		expect(output).toMatch(/^200$/m);
 		expect(output).toContain('"code":"insufficient_scope"');
 		// The listing shows a prefix, never the key.
@@ -133,8 +126,8 @@ describe("README examples", () => {
 		);
 	});
 
-	it("runs the Audit log examples: a refused start is a failed start, a refused write an entry", () => {
-		const output = runBlocks(sectionBlocks("Audit log"));
+	it("runs the Audit log examples of docs/API.md: a refused start is a failed start, a refused write an entry", () => {
+		const output = runBlocks(sectionBlocks("Audit log", "docs/API.md"));
 		expect(output).toMatch(/^404$/m);
 		expect(output).toContain(
 			'{"workflow":"no_such_workflow","code":"not_found","actor":"admin@demo.local"}',
@@ -145,19 +138,14 @@ describe("README examples", () => {
 		);
 	});
 
-	it("runs the Sub-workflows tour: a parent's forEach starts one child per item, listed both ways", () => {
-		const output = runBlocks(sectionBlocks("Sub-workflows and error workflows"));
+	it("runs the Sub-workflows examples of docs/API.md: one child per item listed both ways, an error run linked", () => {
+		const output = runBlocks(sectionBlocks("Sub-workflows and error workflows", "docs/API.md"));
 		expect(output).not.toContain("stepline.dev/problems/");
 		// The parent waited for one child per host, took their outputs in order and lists them.
 		expect(output).toContain(
 			'{"output":[{"address":"web-1.internal"},{"address":"web-2.internal"}],"children":[0,1]}',
 		);
 		expect(output).toContain('{"children":2}');
-	});
-
-	it("runs the error-workflow example of docs/API.md: the failed run and its error run linked", () => {
-		const output = runBlocks(sectionBlocks("Sub-workflows and error workflows", "docs/API.md"));
-		expect(output).not.toContain("stepline.dev/problems/");
 		const failedId = /run_[0-9a-f]{32}/.exec(output.split("errorOf")[1] ?? "")?.[0];
 		expect(failedId).toBeDefined();
 		// The error run links back to the failed run and got it as its input.

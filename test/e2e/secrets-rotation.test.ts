@@ -1,4 +1,4 @@
-// Key rotation of tenant secrets, as README "Secrets" documents it: values written under key
+// Key rotation of tenant secrets, as docs/OPERATIONS.md documents it: values written under key
 // k1, then SECRETS_MASTER_KEY="k2:…,k1:…" and `npm run secrets:reencrypt`, and every stored
 // value is under k2 and opens with k2 alone.
 import { execFile } from "node:child_process";
