@@ -113,7 +113,25 @@ export async function waitAllCompleted(
 		if (left === 0) return ids.map((id) => done.get(id) as RunView);
 		if (Date.now() > deadline) {
 			const stuck = ids.filter((id) => !done.has(id)).slice(0, 10);
-			throw new Error(`${left} runs not COMPLETED before the deadline, e.g. ${stuck.join(", ")}`);
+			// What each of the first few stuck runs waits on, so a failure can be traced.
+			const states = await Promise.all(
+				stuck.slice(0, 3).map(async (id) => {
+					try {
+						const run = await api.getRun(id);
+						const nodes = run.nodeRuns.map((n) => `${n.node}:${n.status}`).join(" ");
+						const events = await api.call<{
+							data: { seq: number; type: string; node: string | null }[];
+						}>("GET", `/v1/workflows/runs/${id}/events?after=0&limit=100`);
+						const last = events.data.slice(-6).map((e) => `${e.seq} ${e.type} ${e.node ?? ""}`);
+						return `${id}: ${run.status} [${nodes}] last events: ${last.join("; ")}`;
+					} catch (err) {
+						return `${id}: could not be read (${String(err)})`;
+					}
+				}),
+			);
+			throw new Error(
+				`${left} runs not COMPLETED before the deadline, e.g. ${stuck.join(", ")}\n${states.join("\n")}`,
+			);
 		}
 		if (poll % 5 === 0)
 			log(`index: ${indexed >= 100 ? "100+" : indexed} runs not completed; sweeping`);
