@@ -27,9 +27,12 @@ import {
 	type RunState,
 	type ValueSealer,
 } from "../../engine/run";
+import { database } from "../../worker/db/client";
+import { writeInputRequests } from "../../worker/db/input-requests.repo";
 import { writeRunIndexEntry } from "../../worker/db/runs.repo";
 import { tenantObject } from "../stubs";
 import { performHttpCall } from "./http-call";
+import { inputRequestRows } from "./input-request-rows";
 import { callbackMint, checkCallbackSignature } from "./run-callbacks";
 import { checkResponseForm } from "./run-input-form";
 import { sendMessage } from "./run-outbox";
@@ -340,6 +343,12 @@ export class RunObject extends DurableObject<Env> {
 			let answer: HostInput;
 			try {
 				await writeRunIndexEntry(this.env.DB, entry);
+				// Only a run that waits on people has input requests (docs/ARCHITECTURE.md#input-requests).
+				const meta = this.loadMeta();
+				if (meta && entry.inputRequests?.length) {
+					const rows = inputRequestRows(this.loadPlan(meta), entry);
+					await writeInputRequests(database(this.env.DB), rows);
+				}
 				answer = { kind: "index_written", entry };
 			} catch (err) {
 				console.error("run index write failed; retrying from the alarm", String(err));

@@ -10,35 +10,63 @@ import {
 	type JsonValue,
 	type OutsideWait,
 	type Plan,
-	redactSealed,
+	shownResponseInputs,
 } from "../../engine/run";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 export type WaitingView =
-	| {
+	| ({
 			kind: "input";
 			since: string;
 			title: string | null;
 			description: string | null;
 			dueAt: string | null;
-			form: JsonObject | null;
-			outlets: Array<{ identifier: string; title: string | null; decisive: boolean }>;
-			buttons: Array<{ title: string; outlet: string }>;
-			responders: { roles: string[] | null; users: string[] | null };
-			numOfResponders: number;
-			allowInitiator: boolean;
-			responses: Array<{
-				by: string;
-				at: string;
-				outlet: string;
-				inputs: JsonValue;
-				comment: string | null;
-			}>;
-			decided: { outlet: string; by: string; at: string } | null;
-	  }
+	  } & InputRequestForm & {
+				responses: Array<{
+					by: string;
+					at: string;
+					outlet: string;
+					inputs: JsonValue;
+					comment: string | null;
+				}>;
+				decided: { outlet: string; by: string; at: string } | null;
+			})
 	| { kind: "callback"; since: string; attempt: number; receivedAt: string | null }
 	| { kind: "child"; since: string; attempt: number; runId: string };
+
+/** What an INPUT node asks, from its pinned definition: the same for every request it opens. */
+export interface InputRequestForm {
+	form: JsonObject | null;
+	outlets: Array<{ identifier: string; title: string | null; decisive: boolean }>;
+	buttons: Array<{ title: string; outlet: string }>;
+	responders: { roles: string[] | null; users: string[] | null };
+	numOfResponders: number;
+	allowInitiator: boolean;
+}
+
+export function inputRequestForm(plan: Plan, node: string): InputRequestForm {
+	const config = inputConfigOf(plan, node);
+	const outlets = (config?.outlets ?? []).map((o) => ({
+		identifier: o.identifier,
+		title: o.title ?? null,
+		decisive: o.decisive === true,
+	}));
+	return {
+		form: (config?.userInputs as JsonObject | undefined) ?? null,
+		outlets,
+		// Without buttons, one per outlet.
+		buttons:
+			config?.buttons?.map((b) => ({ title: b.title, outlet: b.outlet })) ??
+			outlets.map((o) => ({ title: o.title ?? o.identifier, outlet: o.identifier })),
+		responders: {
+			roles: config?.responders?.roles ? [...config.responders.roles] : null,
+			users: config?.responders?.users ? [...config.responders.users] : null,
+		},
+		numOfResponders: config?.numOfResponders ?? 1,
+		allowInitiator: config?.allowInitiator !== false,
+	};
+}
 
 export function waitingView(
 	plan: Plan,
@@ -54,43 +82,25 @@ export function waitingView(
 				attempt: wait.attempt,
 				receivedAt: iso(wait.received?.at ?? null),
 			};
-		case "input": {
-			const config = inputConfigOf(plan, node);
-			const outlets = (config?.outlets ?? []).map((o) => ({
-				identifier: o.identifier,
-				title: o.title ?? null,
-				decisive: o.decisive === true,
-			}));
+		case "input":
 			return {
 				kind: "input",
 				since: iso(wait.since) ?? "",
 				title: wait.title,
 				description: wait.description,
 				dueAt: iso(wait.dueAt),
-				form: (config?.userInputs as JsonObject | undefined) ?? null,
-				outlets,
-				// Without buttons, one per outlet.
-				buttons:
-					config?.buttons ??
-					outlets.map((o) => ({ title: o.title ?? o.identifier, outlet: o.identifier })),
-				responders: {
-					roles: config?.responders?.roles ? [...config.responders.roles] : null,
-					users: config?.responders?.users ? [...config.responders.users] : null,
-				},
-				numOfResponders: config?.numOfResponders ?? 1,
-				allowInitiator: config?.allowInitiator !== false,
+				...inputRequestForm(plan, node),
 				responses: wait.responses.map((r) => ({
 					by: r.by,
 					at: iso(r.at) ?? "",
 					outlet: r.outlet,
-					inputs: redactSealed(r.inputs),
+					inputs: shownResponseInputs(plan, node, r.inputs),
 					comment: r.comment,
 				})),
 				decided: wait.decided
 					? { outlet: wait.decided.outlet, by: wait.decided.by, at: iso(wait.decided.at) ?? "" }
 					: null,
 			};
-		}
 		case "child":
 			return {
 				kind: "child",

@@ -24,6 +24,7 @@ import {
 import type { Command, ControlName, Controls, Decision, HostedRun, HostInput } from "./decision";
 import { failedRunOf } from "./failed-run";
 import { cancelledBeforeStartHeader, QUEUED_HEADER, type RunHeaderLike } from "./index-entry";
+import { inputRequestsOf } from "./input-requests";
 import {
 	enqueue,
 	indexWriteFailed,
@@ -559,9 +560,30 @@ class Draft {
 	}
 
 	queueIndex(header: RunHeaderLike, wakeAt: number | null, force = false): void {
-		const { meta } = this.run;
-		const outbox = queueIndexWrite(this.controls.outbox, meta, header, wakeAt, this.env.now, force);
-		this.controls = { ...this.controls, outbox };
+		const { meta, plan } = this.run;
+		const { outbox } = this.controls;
+		// What the new entry must carry of the run's input requests depends on the entry it
+		// replaces (docs/ARCHITECTURE.md#input-requests).
+		const inputRequests =
+			this.state &&
+			inputRequestsOf(
+				plan,
+				this.state,
+				{ requests: (outbox.pending ?? outbox.flushed)?.inputRequests, written: !outbox.pending },
+				this.env.now,
+			);
+		this.controls = {
+			...this.controls,
+			outbox: queueIndexWrite(
+				outbox,
+				meta,
+				header,
+				wakeAt,
+				this.env.now,
+				force,
+				inputRequests ?? undefined,
+			),
+		};
 	}
 
 	/**

@@ -1,4 +1,5 @@
 import type { RunHeader } from "../run";
+import { type InputRequestEntry, inputRequestsChanged } from "./input-requests";
 import { entityOf, type RunMeta, type RunTrigger, triggerOf } from "./run-meta";
 
 /**
@@ -27,6 +28,8 @@ export interface RunIndexEntry {
 	/** How the run started (`trigger.type` is also a column of its own, for the filter). */
 	triggerType: RunTrigger["type"];
 	trigger: RunTrigger;
+	/** Only for a run whose plan has INPUT nodes: its input requests D1 must learn of (input-requests.ts). */
+	inputRequests?: InputRequestEntry[];
 }
 
 /** The part of a run header the index reads; a run the engine has not started makes one up. */
@@ -58,6 +61,7 @@ export function indexEntry(
 	header: RunHeaderLike,
 	wakeAt: number | null,
 	now: number,
+	inputRequests?: InputRequestEntry[],
 ): RunIndexEntry {
 	return {
 		id: meta.runId,
@@ -83,6 +87,7 @@ export function indexEntry(
 		indexVersion: header.version,
 		triggerType: triggerOf(meta).type,
 		trigger: triggerOf(meta),
+		...(inputRequests ? { inputRequests } : {}),
 	};
 }
 
@@ -92,6 +97,7 @@ export function indexChanged(previous: RunIndexEntry | null, next: RunIndexEntry
 	return (
 		previous.status !== next.status ||
 		previous.result !== next.result ||
-		(next.status === "WAITING" && previous.wakeAt !== next.wakeAt)
+		(next.status === "WAITING" && previous.wakeAt !== next.wakeAt) ||
+		inputRequestsChanged(previous.inputRequests, next.inputRequests)
 	);
 }

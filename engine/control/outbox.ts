@@ -1,4 +1,5 @@
 import { indexChanged, indexEntry, type RunHeaderLike, type RunIndexEntry } from "./index-entry";
+import type { InputRequestEntry } from "./input-requests";
 import type { RunMeta } from "./run-meta";
 import { type OutboxMessage, SEND_LEASE_MS, type Sending, sendRetryDelay } from "./sending";
 
@@ -89,8 +90,9 @@ export function queueIndexWrite(
 	wakeAt: number | null,
 	now: number,
 	force = false,
+	inputRequests?: InputRequestEntry[],
 ): OutboxState {
-	const entry = indexEntry(meta, header, wakeAt, now);
+	const entry = indexEntry(meta, header, wakeAt, now, inputRequests);
 	if (!force && !indexChanged(outbox.pending ?? outbox.flushed, entry)) return outbox;
 	return { ...outbox, pending: entry };
 }

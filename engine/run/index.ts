@@ -193,7 +193,13 @@ export {
 	responseExcerpt,
 } from "./http-response";
 export type { InputCheck, InputRefusal } from "./input";
-export { checkInputResponse, inputConfigOf, mayRespond } from "./input";
+export {
+	checkInputResponse,
+	inputConfigOf,
+	mayRespond,
+	respondingRoles,
+	shownResponseInputs,
+} from "./input";
 export type { JsonObject, JsonValue } from "./json";
 export { Masker, maskHeaders, REDACTED } from "./masking";
 export type { RowWrite, StoredRun, TransitionWrites } from "./persistence";

@@ -6,14 +6,16 @@
  * and the node succeeds through that outlet as soon as the run holds a slot (waits.ts). A
  * `timeout` decides it through its own outlet from the run's alarm.
  */
-import type { Connection, InputConfig } from "../definition";
+import { type Connection, type InputConfig, isSecretInput, secretInputsOf } from "../definition";
 import { contextFor } from "./context";
 import type { InputResponseEvent } from "./events";
 import { renderTemplates } from "./expressions";
 import { nodeRun, nodeSucceeded, type Route } from "./flow";
 import type { JsonObject, JsonValue } from "./json";
+import { REDACTED } from "./masking";
 import { type Plan, plannedNode } from "./plan";
 import { formatMs } from "./retry";
+import { redactSealed } from "./sealing";
 import type { InputDecision, InputWait, RunState, TaskRef } from "./state";
 import type { Step } from "./step";
 import { endWait, setWaitTimeout, waitIsOver, waitOnOutside } from "./waits";
@@ -40,6 +42,30 @@ export function inputConfigOf(plan: Plan, node: string): InputConfig | null {
 	return config?.type === "INPUT" ? config : null;
 }
 
+/**
+ * A response's inputs as the run's readers see them: the form's secret fields (`writeOnly`, or
+ * `"encryption": "aes256-gcm"`) and any sealed value hidden. The run keeps what was sent (its
+ * templates may use it); views and the input-request listing show this.
+ */
+export function shownResponseInputs(plan: Plan, node: string, inputs: JsonValue): JsonValue {
+	const planned = plan.nodes.get(node);
+	const shown = redactSealed(inputs);
+	if (!planned || shown === null || typeof shown !== "object" || Array.isArray(shown)) return shown;
+	const secret = secretInputsOf(planned.node);
+	return Object.fromEntries(
+		Object.entries(shown).map(([name, value]) => [
+			name,
+			isSecretInput(secret, name) ? REDACTED : value,
+		]),
+	);
+}
+
+/** The roles that may answer: those named, else admins and members unless only users are named. */
+export function respondingRoles(config: InputConfig): readonly string[] {
+	const responders = config.responders;
+	return responders?.roles ?? (responders?.users ? [] : ["admin", "member"]);
+}
+
 /** Who may answer: the node's `responders` (roles or named users), else members and admins. */
 export function mayRespond(
 	config: InputConfig,
@@ -49,10 +75,8 @@ export function mayRespond(
 	if (config.allowInitiator === false && who.by === initiator) {
 		return "this workflow does not let the run's initiator answer its own run";
 	}
-	const responders = config.responders;
-	const roles: readonly string[] =
-		responders?.roles ?? (responders?.users ? [] : ["admin", "member"]);
-	if (roles.includes(who.role) || responders?.users?.includes(who.by)) return null;
+	if (respondingRoles(config).includes(who.role) || config.responders?.users?.includes(who.by))
+		return null;
 	return "you are not one of this input's responders";
 }
 

@@ -77,6 +77,18 @@ describe("README examples", () => {
 		);
 	});
 
+	it("runs the Inbox examples of docs/API.md: Bob finds the request in his inbox and answers it", () => {
+		const blocks = sectionBlocks("Inbox", "docs/API.md");
+		expect(blocks.length).toBeGreaterThanOrEqual(2);
+		const output = runBlocks(blocks);
+		expect(output).not.toContain("stepline.dev/problems/");
+		expect(output).toContain(
+			'{"node":"approve","title":"Release 2.0.1?","buttons":["Release","Hold"],"status":"pending"}',
+		);
+		expect(output).toContain('{"outcome":"accepted"}');
+		expect(output).toContain('{"status":"answered","decided":"approved","by":["bob@demo.local"]}');
+	});
+
 	it("runs the Async calls examples of docs/API.md: the job calls back, the run goes on", () => {
 		const blocks = sectionBlocks("Async calls", "docs/API.md");
 		expect(blocks.length).toBeGreaterThanOrEqual(3);

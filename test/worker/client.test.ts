@@ -158,6 +158,15 @@ describe("typed client", { timeout: 60_000 }, () => {
 		expect(unknown).toMatchObject({ status: 404, code: "not_found" });
 	});
 
+	it("lists input requests: a new tenant has none pending for its member", async () => {
+		const { client } = await clientFor("member");
+		const page = await mark(
+			"listInputRequests",
+			client.listInputRequests({ params: { query: { status: "pending" } } }),
+		);
+		expect(page).toEqual({ data: [], nextCursor: null });
+	});
+
 	it("throws problem documents as typed errors, field errors with their pointers", async () => {
 		const { client } = await clientFor();
 		const wf = sampleWorkflow();

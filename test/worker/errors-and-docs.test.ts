@@ -173,6 +173,7 @@ describe("OpenAPI", () => {
 			"/v1/audit-log",
 			"/v1/auth/sign-in-codes",
 			"/v1/events",
+			"/v1/inputs",
 			"/v1/runs/{runId}/inputs/{node}",
 			"/v1/secrets",
 			"/v1/secrets/{name}",

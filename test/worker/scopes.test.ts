@@ -197,6 +197,13 @@ const CASES: Record<string, Case> = {
 		status: 200,
 		foreign: 404,
 	},
+	// Each tenant lists its own requests: another tenant's key sees none of these.
+	listInputRequests: {
+		role: "viewer",
+		request: () => ({ path: "/v1/inputs?status=closed" }),
+		status: 200,
+		foreign: 200,
+	},
 	getTenantSettings: {
 		role: "viewer",
 		request: () => ({ path: "/v1/tenant/settings" }),

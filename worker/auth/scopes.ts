@@ -8,6 +8,7 @@ export const SCOPES = [
 	"workflows:write",
 	"runs:read",
 	"runs:write",
+	"inputs:read",
 	"inputs:write",
 	"events:write",
 	"secrets:write",

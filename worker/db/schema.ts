@@ -141,6 +141,62 @@ export const runs = sqliteTable(
 export type RunIndexRow = typeof runs.$inferSelect;
 
 /**
+ * Input requests across runs (docs/ARCHITECTURE.md#input-requests), what `GET /v1/inputs`
+ * lists. Written only by the run objects, in the batch of their runs-index write, so only runs
+ * that wait on people have rows: one per request, inserted when it opens and updated when a
+ * response arrives or it closes (guarded by the run's index_version, as `runs` is). The form,
+ * buttons and responders come from the run's pinned definition. WITHOUT ROWID keyed (tenant_id,
+ * id) with id = `<runId>/<node or node#item>` (added to the migration by hand, as for runs);
+ * one index serves the listing by status, newest first.
+ */
+export const inputRequests = sqliteTable(
+	"input_requests",
+	{
+		id: text("id").notNull(),
+		tenantId: text("tenant_id").notNull(),
+		runId: text("run_id").notNull(),
+		node: text("node").notNull(),
+		/** The forEach item it asks about; null for the node itself. */
+		item: integer("item"),
+		workflowId: text("workflow_id").notNull(),
+		workflowIdentifier: text("workflow_identifier").notNull(),
+		workflowTitle: text("workflow_title").notNull(),
+		workflowVersion: integer("workflow_version").notNull(),
+		/** The run's initiator (a node with allowInitiator: false refuses them). */
+		initiatedBy: text("initiated_by").notNull(),
+		/** pending | answered | closed */
+		status: text("status").notNull(),
+		/** When it opened: the listing's order. */
+		at: integer("at").notNull(),
+		dueAt: integer("due_at"),
+		closedAt: integer("closed_at"),
+		title: text("title"),
+		description: text("description"),
+		form: text("form", { mode: "json" }).$type<Record<string, unknown> | null>(),
+		outlets: text("outlets", { mode: "json" }).notNull().$type<unknown[]>(),
+		buttons: text("buttons", { mode: "json" }).notNull().$type<unknown[]>(),
+		/** `{ roles, users }` as the node declares them (null: not given). */
+		responders: text("responders", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
+		/** The roles and users who may answer, resolved (absent responders: admins and members). */
+		mayRoles: text("may_roles", { mode: "json" }).notNull().$type<string[]>(),
+		mayUsers: text("may_users", { mode: "json" }).notNull().$type<string[]>(),
+		numOfResponders: integer("num_of_responders").notNull(),
+		allowInitiator: integer("allow_initiator", { mode: "boolean" }).notNull(),
+		/** The responses so far (secret inputs redacted) and who sent them. */
+		responses: text("responses", { mode: "json" }).notNull().$type<unknown[]>(),
+		respondedBy: text("responded_by", { mode: "json" }).notNull().$type<string[]>(),
+		decided: text("decided", { mode: "json" }).$type<Record<string, unknown> | null>(),
+		indexVersion: integer("index_version").notNull(),
+	},
+	(t) => [
+		primaryKey({ columns: [t.tenantId, t.id] }),
+		index("input_requests_tenant_status_at").on(t.tenantId, t.status, t.at, t.id),
+	],
+);
+
+export type InputRequestRow = typeof inputRequests.$inferSelect;
+
+/**
  * Tenant secrets (docs/ARCHITECTURE.md#secrets): the value only as AES-256-GCM ciphertext under
  * the tenant's key from the master key `key_id` (engine/crypto/secret-box.ts), bound to
  * (tenant_id, name). Nothing here is ever answered to a client but the metadata; `version`

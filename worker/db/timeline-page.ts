@@ -18,6 +18,8 @@ export interface TimelineQuery {
 	before?: number;
 	/** Conditions checked row by row (undefined: none). */
 	checks?: SQL;
+	/** A condition the index seeks by between tenant_id and at (its own column there), if any. */
+	range?: SQL;
 }
 
 const dialect = new SQLiteSyncDialect();
@@ -40,6 +42,7 @@ export async function timelinePage<T extends Timeline>(
 ): Promise<{ rows: T["$inferSelect"][]; next: TimelineCursor | null }> {
 	const seek = and(
 		eq(table.tenantId, tenantId),
+		query.range,
 		gte(table.at, query.from),
 		query.before === undefined ? undefined : lt(table.at, query.before),
 		page.after ? sql`(${table.at}, ${table.id}) < (${page.after.at}, ${page.after.id})` : undefined,

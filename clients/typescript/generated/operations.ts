@@ -137,6 +137,9 @@ export function operationMethods(client: Client<paths>, call: Unwrap) {
 		/** GET /v1/audit-log: The tenant's audit log, newest first (admins) */
 		getAuditLog: (...init: Args<Init<"/v1/audit-log", "get">>) =>
 			call(client.GET("/v1/audit-log", ...init)),
+		/** GET /v1/inputs: Input requests across runs (your inbox) */
+		listInputRequests: (...init: Args<Init<"/v1/inputs", "get">>) =>
+			call(client.GET("/v1/inputs", ...init)),
 		/** POST /v1/runs/{runId}/inputs/{node}: Answer a run's INPUT node */
 		respondToInput: (...init: Args<Init<"/v1/runs/{runId}/inputs/{node}", "post">>) =>
 			call(client.POST("/v1/runs/{runId}/inputs/{node}", ...init)),

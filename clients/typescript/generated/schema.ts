@@ -722,6 +722,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/inputs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Input requests across runs (your inbox)
+         * @description The INPUT requests of the tenant's runs, newest first: by default the pending ones you may answer now, each with its run, workflow, node, title and description, form, buttons, who answered so far and its due time. `status=answered` or `closed` lists past ones; `assignedTo=any` lists everyone's (admins). Answer one with POST /v1/runs/{runId}/inputs/{node}. Cursor paging: a page examines about 2000 requests at most, so it may be short or empty with a non-null `nextCursor`; only a null one means there is nothing more.
+         *
+         *     Needs the `inputs:read` scope.
+         */
+        get: operations["listInputRequests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/runs/{runId}/inputs/{node}": {
         parameters: {
             query?: never;
@@ -2034,7 +2056,7 @@ export interface components {
             prefix: string;
             /** @enum {string} */
             role: "viewer" | "member" | "admin";
-            scopes: ("workflows:read" | "workflows:write" | "runs:read" | "runs:write" | "inputs:write" | "events:write" | "secrets:write" | "admin")[];
+            scopes: ("workflows:read" | "workflows:write" | "runs:read" | "runs:write" | "inputs:read" | "inputs:write" | "events:write" | "secrets:write" | "admin")[];
             /** Format: date-time */
             createdAt: string;
             createdBy: string;
@@ -2058,7 +2080,7 @@ export interface components {
              */
             role: "viewer" | "member" | "admin";
             /** @description What the key may call: each operation needs one scope. `admin` grants every scope; a `:write` scope grants its `:read`. */
-            scopes: ("workflows:read" | "workflows:write" | "runs:read" | "runs:write" | "inputs:write" | "events:write" | "secrets:write" | "admin")[];
+            scopes: ("workflows:read" | "workflows:write" | "runs:read" | "runs:write" | "inputs:read" | "inputs:write" | "events:write" | "secrets:write" | "admin")[];
             /**
              * Format: date-time
              * @description When the key stops working; never, when left out.
@@ -2098,6 +2120,76 @@ export interface components {
             status: number;
             /** @description The problem's `code` on failure. */
             errorCode: string | null;
+        };
+        InputRequestPage: {
+            data: components["schemas"]["InputRequest"][];
+            /** @description Where the next page starts; null only when no more requests match. A page that examined its limit of requests before filling may be short or empty and still carry one: keep paging. */
+            nextCursor: string | null;
+        };
+        /** @description An INPUT node's request, as of the run's last index write (a response shows here once its run has recorded it; the run itself, GET /v1/workflows/runs/{runId}, is always current). Secret inputs in responses are hidden. */
+        InputRequest: {
+            /** @example run_0d3c…/approve */
+            id: string;
+            runId: string;
+            /** @description Answer with POST /v1/runs/{runId}/inputs/{node}. */
+            node: string;
+            /** @description The forEach item the request asks about; null for the node itself. */
+            item: number | null;
+            workflow: {
+                id: string;
+                identifier: string;
+                title: string;
+                version: number;
+            };
+            /** @description Who the run runs as. */
+            initiatedBy: string;
+            /** @enum {string} */
+            status: "pending" | "answered" | "closed";
+            /** Format: date-time */
+            openedAt: string;
+            /** Format: date-time */
+            closedAt: string | null;
+            /** @description The node's title, templates filled in. */
+            title: string | null;
+            description: string | null;
+            /**
+             * Format: date-time
+             * @description When `timeout.outlet` is taken; null: none.
+             */
+            dueAt: string | null;
+            /** @description The node's userInputs (a JSON Schema object). */
+            form: {
+                [key: string]: unknown;
+            } | null;
+            outlets: {
+                identifier: string;
+                title: string | null;
+                decisive: boolean;
+            }[];
+            buttons: {
+                title: string;
+                outlet: string;
+            }[];
+            responders: {
+                roles: string[] | null;
+                users: string[] | null;
+            };
+            numOfResponders: number;
+            allowInitiator: boolean;
+            responses: {
+                by: string;
+                /** Format: date-time */
+                at: string;
+                outlet: string;
+                inputs?: unknown;
+                comment: string | null;
+            }[];
+            decided: {
+                outlet: string;
+                by: string;
+                /** Format: date-time */
+                at: string;
+            } | null;
         };
         InputResponseReceived: {
             /**
@@ -5215,6 +5307,70 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditLog"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listInputRequests: {
+        parameters: {
+            query?: {
+                /** @description `pending`: open to responses (default); `answered`: decided by responses; `closed`: timed out, or ended without a decision (cancelled, the run failed). */
+                status?: "pending" | "answered" | "closed";
+                /** @description `me` (default): pending requests you may answer now (a responder, not the initiator where the node forbids it, not answered yet); for `answered` and `closed`, those you were asked or answered. `any`: every request of the tenant (admins). */
+                assignedTo?: "me" | "any";
+                limit?: number;
+                /** @description The previous page's `nextCursor`, unchanged. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of requests. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InputRequestPage"];
                 };
             };
             /** @description Authentication required */

@@ -1,7 +1,14 @@
 import { z } from "@hono/zod-openapi";
+import { INPUT_REQUESTS_SCAN_BUDGET } from "../../db/input-requests.repo";
 import { defineRoute } from "../define-route";
 import { json, problemResponses } from "../openapi";
-import { InputParams, InputResponseBody, InputResponseReceived } from "./inputs.schemas";
+import {
+	InputParams,
+	InputRequestPage,
+	InputRequestsQuery,
+	InputResponseBody,
+	InputResponseReceived,
+} from "./inputs.schemas";
 
 const tags = ["Inputs"];
 
@@ -31,5 +38,20 @@ export const respondToInput = defineRoute({
 	responses: {
 		200: json(InputResponseReceived, "Stored (or already received with this key)."),
 		...problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 500),
+	},
+});
+
+export const listInputRequests = defineRoute({
+	operationId: "listInputRequests",
+	scope: "inputs:read",
+	method: "get",
+	path: "/inputs",
+	tags,
+	summary: "Input requests across runs (your inbox)",
+	description: `The INPUT requests of the tenant's runs, newest first: by default the pending ones you may answer now, each with its run, workflow, node, title and description, form, buttons, who answered so far and its due time. \`status=answered\` or \`closed\` lists past ones; \`assignedTo=any\` lists everyone's (admins). Answer one with POST /v1/runs/{runId}/inputs/{node}. Cursor paging: a page examines about ${INPUT_REQUESTS_SCAN_BUDGET} requests at most, so it may be short or empty with a non-null \`nextCursor\`; only a null one means there is nothing more.`,
+	request: { query: InputRequestsQuery },
+	responses: {
+		200: json(InputRequestPage, "One page of requests."),
+		...problemResponses(401, 403, 422, 500),
 	},
 });

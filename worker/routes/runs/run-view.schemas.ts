@@ -31,42 +31,44 @@ const ResponseExcerpt = z
 		description: `What a run keeps of each answer: the first ${RESPONSE_EXCERPT_BYTES} bytes of its headers and of its body, with every secret value and credential-looking header hidden.`,
 	});
 
+/** What an INPUT's request asks and has so far: in the run view and in `GET /v1/inputs`. */
+export const InputRequestFields = {
+	title: z.string().nullable().openapi({ description: "The node's title, templates filled in." }),
+	description: z.string().nullable(),
+	dueAt: Time.nullable().openapi({
+		description: "When `timeout.outlet` is taken; null: none.",
+	}),
+	form: z.record(z.string(), z.unknown()).nullable().openapi({
+		description: "The node's userInputs (a JSON Schema object).",
+	}),
+	outlets: z.array(
+		z.object({ identifier: z.string(), title: z.string().nullable(), decisive: z.boolean() }),
+	),
+	buttons: z.array(z.object({ title: z.string(), outlet: z.string() })),
+	responders: z.object({
+		roles: z.array(z.string()).nullable(),
+		users: z.array(z.string()).nullable(),
+	}),
+	numOfResponders: z.number().int(),
+	allowInitiator: z.boolean(),
+	responses: z.array(
+		z.object({
+			by: z.string(),
+			at: Time,
+			outlet: z.string(),
+			inputs: z.unknown(),
+			comment: z.string().nullable(),
+		}),
+	),
+	decided: z.object({ outlet: z.string(), by: z.string(), at: Time }).nullable(),
+};
+
 const Waiting = z
 	.discriminatedUnion("kind", [
 		z.object({
 			kind: z.literal("input"),
 			since: Time,
-			title: z
-				.string()
-				.nullable()
-				.openapi({ description: "The node's title, templates filled in." }),
-			description: z.string().nullable(),
-			dueAt: Time.nullable().openapi({
-				description: "When `timeout.outlet` is taken; null: none.",
-			}),
-			form: z.record(z.string(), z.unknown()).nullable().openapi({
-				description: "The node's userInputs (a JSON Schema object).",
-			}),
-			outlets: z.array(
-				z.object({ identifier: z.string(), title: z.string().nullable(), decisive: z.boolean() }),
-			),
-			buttons: z.array(z.object({ title: z.string(), outlet: z.string() })),
-			responders: z.object({
-				roles: z.array(z.string()).nullable(),
-				users: z.array(z.string()).nullable(),
-			}),
-			numOfResponders: z.number().int(),
-			allowInitiator: z.boolean(),
-			responses: z.array(
-				z.object({
-					by: z.string(),
-					at: Time,
-					outlet: z.string(),
-					inputs: z.unknown(),
-					comment: z.string().nullable(),
-				}),
-			),
-			decided: z.object({ outlet: z.string(), by: z.string(), at: Time }).nullable(),
+			...InputRequestFields,
 		}),
 		z.object({
 			kind: z.literal("callback"),
