@@ -30,6 +30,14 @@ export const NEW_ADMISSION: Admission = {
 /** A failed slot release is tried again this long after. */
 export const RELEASE_RETRY_MS = 1_000;
 
+/**
+ * A run waiting for a slot to resume asks its tenant again this long after it asked: the ask is
+ * sent after the commit that decided it, so a restart can cut it off (and the index write that
+ * would let the sweeper find the run), and the tenant answers a repeated ask as the first (a
+ * queued run keeps its place, a granted one is granted again).
+ */
+export const RESUME_ASK_AGAIN_MS = 60_000;
+
 /** The tenant's answer to a run asking for a slot (TenantObject `acquireSlot`, `admitAndRelease`). */
 export type AcquireResult = { kind: "granted" } | { kind: "queued"; position: number };
 

@@ -18,6 +18,7 @@ import {
 	granted,
 	needsNoSlot,
 	RELEASE_RETRY_MS,
+	RESUME_ASK_AGAIN_MS,
 	released,
 	stopsWorking,
 } from "./admission";
@@ -342,7 +343,9 @@ function wake(draft: Draft): void {
 		advanceAndCommit(draft, draft.timerDue(), "commands");
 		return;
 	}
-	draft.write("admission", { ...draft.controls.admission, waitingForSlot: "resume" });
+	// Asking again (the alarm's second ask, a poke) changes nothing stored.
+	if (draft.controls.admission.waitingForSlot !== "resume")
+		draft.write("admission", { ...draft.controls.admission, waitingForSlot: "resume" });
 	draft.commands.push({ kind: "acquire_slot" });
 }
 
@@ -612,7 +615,8 @@ class Draft {
 
 	/**
 	 * Keeps the one alarm no later than the earliest of: the next engine timer (not while the run
-	 * waits for a slot: the tenant's grant wakes it), an index or slot-release retry, and at least
+	 * waits for a slot: the tenant's grant wakes it), the second ask for a slot to resume, an index
+	 * or slot-release retry, and at least
 	 * 1 ms ahead (docs/ARCHITECTURE.md#one-alarm). With none left, deletes it. An alarm already
 	 * set earlier is left where it is: moving it later is a storage write (every WEBHOOK
 	 * attempt's timeout would move it, once per node), while an early alarm costs one wake-up
@@ -623,6 +627,7 @@ class Draft {
 		const { state } = this;
 		const times = [
 			state && admission.waitingForSlot === null ? nextWake(state) : null,
+			admission.waitingForSlot === "resume" ? this.env.now + RESUME_ASK_AGAIN_MS : null,
 			outbox.retryAt,
 			nextSendAt(outbox),
 			admission.releaseRetryAt,

@@ -26,7 +26,7 @@
  *   place) and reload it from storage.
  */
 export type { AcquireResult, Admission, WithdrawResult } from "./admission";
-export { NEW_ADMISSION, RELEASE_RETRY_MS } from "./admission";
+export { NEW_ADMISSION, RELEASE_RETRY_MS, RESUME_ASK_AGAIN_MS } from "./admission";
 export { decide } from "./decide";
 export type {
 	Command,

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { hashToken } from "../../crypto/token";
 import { chain } from "../../run/test/defs";
-import type { RunSignal } from "../index";
+import { RESUME_ASK_AGAIN_MS, type RunSignal } from "../index";
 import { HOOK, kinds, TestHost } from "./host";
 
 const asyncCall = () =>
@@ -68,5 +68,30 @@ describe("decide: callbacks", () => {
 		const closed = late.feed({ kind: "signal", signal: callback(1) });
 		expect(closed.answer).toMatchObject({ kind: "refused", reason: "closed" });
 		expect(closed.transition).toBeNull();
+	});
+
+	it("a restart that cut off the ask for a slot (and the index write) is healed by the alarm that asks again", () => {
+		const host = new TestHost(asyncCall(), { confirmIndexWrites: false });
+		host.admit("granted");
+		host.answerCall({
+			kind: "response",
+			response: { status: 202, headers: {}, body: "", bodyTruncated: false },
+		});
+		const accepted = host.feed({ kind: "signal", signal: callback(1) });
+		expect(kinds(accepted.background)).toContain("acquire_slot");
+		// The alarm that asks again is set with the commit, before the ask goes out.
+		expect(kinds(accepted.commands)).toContain("set_alarm");
+		expect(host.run.alarmAt).toBe(host.now + RESUME_ASK_AGAIN_MS);
+		// The restart: neither the ask nor the index write happened; what was stored is loaded.
+		host.run.controls = { ...host.run.controls, ...host.stored };
+		expect(host.run.controls.outbox.pending).toMatchObject({ status: "WAITING" });
+		host.wait(RESUME_ASK_AGAIN_MS);
+		host.run.alarmAt = null; // it fired
+		const alarm = host.feed({ kind: "alarm" });
+		expect(kinds(alarm.commands)).toEqual(["acquire_slot", "write_index", "set_alarm"]);
+		// Asking again stores nothing new.
+		expect(alarm.writeNow).toEqual([]);
+		const granted = host.feed({ kind: "slot_answered", answer: { kind: "granted" } });
+		expect(granted.transition?.state.header.status).toBe("COMPLETED");
 	});
 });

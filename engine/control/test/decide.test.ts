@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RELEASE_RETRY_MS } from "../index";
+import { RELEASE_RETRY_MS, RESUME_ASK_AGAIN_MS } from "../index";
 import { callWaitCall, instant, kinds, oneCall, T0, TestHost, waitThenCall } from "./host";
 
 const HOUR = 3_600_000;
@@ -208,7 +208,7 @@ const rows: Row[] = [
 		},
 	},
 	{
-		name: "a waiting run's due timer asks for a slot first, and arms no alarm while it waits",
+		name: "a waiting run's due timer asks for a slot first, and arms only the alarm that asks again",
 		given: () => {
 			const h = new TestHost(waitThenCall());
 			h.admit("granted");
@@ -219,9 +219,9 @@ const rows: Row[] = [
 		expect: {
 			transition: false,
 			writeNow: ["admission"],
-			commands: ["acquire_slot"],
+			commands: ["acquire_slot", "set_alarm"],
 			admission: { holdsSlot: false, waitingForSlot: "resume" },
-			alarm: null,
+			alarm: T0 + HOUR + RESUME_ASK_AGAIN_MS,
 		},
 	},
 	{
