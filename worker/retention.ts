@@ -1,13 +1,15 @@
 import { purgeAuditEvents } from "./db/audit.repo";
 import { type Database, database } from "./db/client";
 import { purgeFailedStarts } from "./db/failed-starts.repo";
+import { type PurgeReport, purgeExpiredRuns } from "./run-retention";
 
 /** Rows one delete may remove, and deletes per table per run of the cron (every minute). */
 const BATCH = 500;
 const MAX_BATCHES = 10;
 
 /**
- * Deletes audit entries past 90 days and failed starts past 7, from the Worker's cron, in
+ * Deletes ended runs past their tenant's retention (run-retention.ts), audit entries past 90
+ * days and failed starts past 7, from the Worker's cron, in
  * bounded batches: at most MAX_BATCHES × BATCH rows per table per minute, oldest first, so a
  * backlog is worked off over a few minutes without one long statement, and each minute resumes
  * where the last stopped (the rows themselves are the bookmark). Listings never show what is
@@ -16,7 +18,7 @@ const MAX_BATCHES = 10;
 export async function purgeExpired(
 	env: Env,
 	now: number,
-): Promise<{ audit: number; failedStarts: number }> {
+): Promise<{ runs: PurgeReport; audit: number; failedStarts: number }> {
 	const db = database(env.DB);
 	const drain = async (purge: (db: Database, now: number, batch: number) => Promise<number>) => {
 		let removed = 0;
@@ -27,5 +29,7 @@ export async function purgeExpired(
 		}
 		return removed;
 	};
-	return { audit: await drain(purgeAuditEvents), failedStarts: await drain(purgeFailedStarts) };
+	const audit = await drain(purgeAuditEvents);
+	const failedStarts = await drain(purgeFailedStarts);
+	return { audit, failedStarts, runs: await purgeExpiredRuns(env, now) };
 }

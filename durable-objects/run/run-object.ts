@@ -55,7 +55,8 @@ export interface Clock {
  */
 export class RunObject extends DurableObject<Env> {
 	clock: Clock = { now: () => Date.now() };
-	private readonly store: RunStore<StoredControls>;
+	/** Replaced by an empty one when the run is purged (retention). */
+	private store: RunStore<StoredControls>;
 	private readonly streams = new RunStreams();
 	private meta: RunMeta | null | undefined;
 	private plan: Plan | undefined;
@@ -177,6 +178,40 @@ export class RunObject extends DurableObject<Env> {
 	async recordRetry(retryRunId: string): Promise<void> {
 		const retries = this.store.getMeta<string[]>("retries") ?? [];
 		if (!retries.includes(retryRunId)) this.store.putMeta("retries", [...retries, retryRunId]);
+	}
+
+	/**
+	 * Retention (docs/ARCHITECTURE.md#quotas-and-retention): deletes everything this run stored,
+	 * alarm included, once it has ended and owes nothing (no index write, message or slot
+	 * release pending). Afterwards the object is as if the run never existed: every read answers
+	 * "no such run", and a repeated purge (the cron resuming after a crash) finds nothing.
+	 */
+	async purge(): Promise<PurgeAnswer> {
+		const meta = this.loadMeta();
+		if (!meta) return { kind: "no_such_run" };
+		const { state, controls } = this.load();
+		const { admission, outbox } = controls;
+		const ended =
+			state?.header.status === "COMPLETED" ||
+			(state === null && admission.cancelledBeforeStart !== null);
+		const owes =
+			admission.holdsSlot ||
+			admission.waitingForSlot !== null ||
+			admission.releaseRetryAt !== null ||
+			outbox.pending !== null ||
+			(outbox.sending ?? []).length > 0;
+		if (!ended || owes || this.admitting || this.indexWrite) return { kind: "not_ended" };
+		this.streams.closeAll();
+		await this.ctx.storage.deleteAlarm();
+		await this.ctx.storage.deleteAll();
+		this.store = new RunStore<StoredControls>(this.ctx.storage);
+		this.meta = null;
+		this.plan = undefined;
+		this.loaded = { state: null, controls: controlsOf({}) };
+		this.stored = {};
+		this.alarmAt = null;
+		this.sealer = undefined;
+		return { kind: "purged" };
 	}
 
 	// ── the loop ─────────────────────────────────────────────────────────────────────────────
@@ -446,6 +481,9 @@ export class RunObject extends DurableObject<Env> {
 		return { ...runView(meta, state, this.loadPlan(meta)), ...links };
 	}
 }
+
+/** What a purge did: deleted the run, found none, or refused one that has not ended (or owes work). */
+export type PurgeAnswer = { kind: "purged" } | { kind: "no_such_run" } | { kind: "not_ended" };
 
 /** Can this input advance the run into sending a request (so its secrets must be at hand)? */
 function mayRequest(input: HostInput): boolean {

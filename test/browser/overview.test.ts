@@ -153,12 +153,16 @@ describe("admin page: overview and settings", () => {
 
 		await limit.fill("3");
 		await page.getByLabel("Default signing secret").selectOption("SIGNING");
+		const retention = page.getByLabel("Keep ended runs (days)");
+		await expect(retention.inputValue()).resolves.toBe("30");
+		await retention.fill("90");
 		await page.getByRole("button", { name: "Save settings" }).click();
 		await page.getByRole("status").getByText("Saved.").waitFor();
 		const stored = await apiAs(server, tokens.admin, "GET", "/v1/tenant/settings");
 		expect(await stored.json()).toMatchObject({
 			maxConcurrentRuns: 3,
 			defaultSigningSecret: "SIGNING",
+			runRetentionDays: 90,
 		});
 
 		await page.getByRole("link", { name: "Overview" }).click();

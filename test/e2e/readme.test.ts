@@ -118,6 +118,12 @@ describe("README examples", () => {
 		expect(output).toContain('"pointer":"/__proto__","code":"forbidden_key"');
 	});
 
+	it("runs the quotas and retention examples of docs/API.md", () => {
+		const output = runBlocks(sectionBlocks("Quotas and retention", "docs/API.md"));
+		expect(output).toContain('"runRetentionDays":90');
+		expect(output).toContain('"pointer":"/runRetentionDays"');
+	});
+
 	it("runs the API keys examples of docs/API.md: a key's run, a missing scope, the listing, a revoked key", () => {
 		const output = runBlocks(sectionBlocks("API keys and scopes", "docs/API.md"));
 		expect(output).not.toContain("stepline.dev/problems/");

@@ -9,6 +9,7 @@ const DEFAULTS = {
 	defaultSigningSecret: null,
 	errorWorkflow: null,
 	maxRunDepth: 10,
+	runRetentionDays: 30,
 };
 
 describe("GET/PATCH /v1/tenant/settings", () => {
@@ -64,6 +65,28 @@ describe("GET/PATCH /v1/tenant/settings", () => {
 		expect(cleared.body).toEqual({ ...DEFAULTS, maxRunDepth: 3 });
 	});
 
+	it("keeps ended runs 30 days unless an admin sets 1 to 365, kept beside the other settings", async () => {
+		const admin = await as({ tenant: uniqueTenant("set"), role: "admin" });
+		const set = await admin.call(SETTINGS, {
+			method: "PATCH",
+			body: { runRetentionDays: 365, maxConcurrentRuns: 7 },
+		});
+		expect(set.body).toEqual({ ...DEFAULTS, runRetentionDays: 365, maxConcurrentRuns: 7 });
+		// Changing another setting stored beside it leaves it as it is.
+		await admin.call("/v1/secrets/SIGNING", {
+			method: "PUT",
+			body: { value: "whsec_c2lnbmluZw==" },
+		});
+		await admin.call(SETTINGS, { method: "PATCH", body: { defaultSigningSecret: "SIGNING" } });
+		const read = await admin.call(SETTINGS);
+		expect(read.body).toMatchObject({ runRetentionDays: 365, defaultSigningSecret: "SIGNING" });
+		const past = await admin.call(SETTINGS, { method: "PATCH", body: { runRetentionDays: 400 } });
+		const problem = expectProblem(past, 422, "validation_failed");
+		expect(problem.errors?.[0]).toMatchObject({ pointer: "/runRetentionDays" });
+		expect(problem.errors?.[0]?.message).toMatch(/365/);
+		expect((await admin.call(SETTINGS)).body.runRetentionDays).toBe(365);
+	});
+
 	it("forbids members and viewers to change settings (403) and changes nothing", async () => {
 		const tenant = uniqueTenant("set");
 		for (const role of ["viewer", "member"] as const) {
@@ -90,6 +113,9 @@ describe("GET/PATCH /v1/tenant/settings", () => {
 			[{ maxRunDepth: 0 }, "/maxRunDepth"],
 			[{ maxRunDepth: 51 }, "/maxRunDepth"],
 			[{ errorWorkflow: "not an identifier" }, "/errorWorkflow"],
+			[{ runRetentionDays: 366 }, "/runRetentionDays"],
+			[{ runRetentionDays: 0 }, "/runRetentionDays"],
+			[{ runRetentionDays: 7.5 }, "/runRetentionDays"],
 		];
 		for (const [body, pointer] of cases) {
 			const res = await admin.call(SETTINGS, { method: "PATCH", body });

@@ -441,3 +441,13 @@ export const signInCodes = sqliteTable(
 );
 
 export type SignInCodeRow = typeof signInCodes.$inferSelect;
+
+/**
+ * Where a cross-tenant background job stopped (docs/ARCHITECTURE.md#quotas-and-retention): the
+ * retention purge visits tenants in id order, a few per cron tick, and resumes after `position`.
+ */
+export const jobCursors = sqliteTable("job_cursors", {
+	job: text("job").primaryKey(),
+	position: text("position"),
+	updatedAt: integer("updated_at").notNull(),
+});

@@ -4,11 +4,14 @@ import { tenants } from "./schema";
 
 /**
  * The tenant settings kept in D1 (`tenants.settings`, JSON): the ones a run start reads in its
- * one D1 query (workflows.repo.ts findStartTarget), such as the default signing secret. The
+ * one D1 query (workflows.repo.ts findStartTarget), such as the default signing secret, and the
+ * quotas and retention read by the Worker (the cron's purge reads every tenant's). The
  * admission settings live in the TenantObject, which admits runs by them.
  */
 export interface StoredTenantSettings {
 	defaultSigningSecret?: string | null;
+	/** Quotas and retention (worker/quotas/tenant-limits.ts has their defaults). */
+	runRetentionDays?: number;
 }
 
 export async function storedSettings(

@@ -1863,6 +1863,11 @@ export interface components {
              * @example 10
              */
             maxRunDepth: number;
+            /**
+             * @description Days an ended run is kept after it ended (1 to 365, default 30); a scheduled job then deletes it, its listing row and everything its run object stored. A deleted run answers 404.
+             * @example 30
+             */
+            runRetentionDays: number;
         };
         /** @description The settings to change; fields left out keep their value. */
         TenantSettingsPatch: {
@@ -1886,6 +1891,11 @@ export interface components {
              * @example 10
              */
             maxRunDepth?: number;
+            /**
+             * @description Days an ended run is kept after it ended (1 to 365, default 30); a scheduled job then deletes it, its listing row and everything its run object stored. A deleted run answers 404.
+             * @example 30
+             */
+            runRetentionDays?: number;
         };
         /** @description The runs you may see, counted by when they were requested (a member: their own and those of workflows that share their runs; an admin: all). Concurrency is the tenant's. */
         Overview: {

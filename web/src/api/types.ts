@@ -278,6 +278,7 @@ export interface AuditEvent {
 export interface TenantSettings {
 	maxConcurrentRuns: number;
 	defaultSigningSecret: string | null;
+	runRetentionDays: number;
 }
 
 export interface OverviewBucket {

@@ -1,5 +1,5 @@
-// The tenant's settings: how many runs may be in progress at once, and the secret that signs
-// outgoing calls by default. Every role reads them; admins change them (PATCH, merge patch),
+// The tenant's settings: how many runs may be in progress at once, the secret that signs
+// outgoing calls by default, and how long ended runs are kept. Every role reads them; admins change them (PATCH, merge patch),
 // with the API's errors beside the field they name.
 import { useEffect, useState } from "preact/hooks";
 import { ApiProblem, api } from "../api/client";
@@ -27,6 +27,8 @@ export function SettingsPage({ session }: { session: Session }) {
 							<dd>{current.maxConcurrentRuns}</dd>
 							<dt>Default signing secret</dt>
 							<dd class="mono">{current.defaultSigningSecret ?? "none"}</dd>
+							<dt>Keep ended runs (days)</dt>
+							<dd>{current.runRetentionDays}</dd>
 						</dl>
 					)
 				}
@@ -38,6 +40,7 @@ export function SettingsPage({ session }: { session: Session }) {
 function SettingsForm({ current, onSaved }: { current: TenantSettings; onSaved: () => void }) {
 	const [limit, setLimit] = useState(String(current.maxConcurrentRuns));
 	const [signing, setSigning] = useState(current.defaultSigningSecret ?? "");
+	const [retention, setRetention] = useState(String(current.runRetentionDays));
 	const [busy, setBusy] = useState(false);
 	const [problem, setProblem] = useState<unknown>(null);
 	const [notice, setNotice] = useState("");
@@ -48,6 +51,7 @@ function SettingsForm({ current, onSaved }: { current: TenantSettings; onSaved: 
 	useEffect(() => {
 		setLimit(String(current.maxConcurrentRuns));
 		setSigning(current.defaultSigningSecret ?? "");
+		setRetention(String(current.runRetentionDays));
 	}, [current]);
 	const fieldError = (pointer: string) =>
 		problem instanceof ApiProblem
@@ -65,6 +69,8 @@ function SettingsForm({ current, onSaved }: { current: TenantSettings; onSaved: 
 			patch.maxConcurrentRuns = limit === "" ? null : Number(limit);
 		if (signing !== (current.defaultSigningSecret ?? ""))
 			patch.defaultSigningSecret = signing === "" ? null : signing;
+		if (retention !== String(current.runRetentionDays))
+			patch.runRetentionDays = retention === "" ? null : Number(retention);
 		try {
 			await api(SETTINGS, {
 				method: "PATCH",
@@ -82,6 +88,7 @@ function SettingsForm({ current, onSaved }: { current: TenantSettings; onSaved: 
 
 	const limitError = fieldError("/maxConcurrentRuns");
 	const signingError = fieldError("/defaultSigningSecret");
+	const retentionError = fieldError("/runRetentionDays");
 	const names = secrets.data?.data.map((s) => s.name) ?? [];
 	if (signing && !names.includes(signing)) names.unshift(signing);
 	return (
@@ -125,7 +132,26 @@ function SettingsForm({ current, onSaved }: { current: TenantSettings; onSaved: 
 				</p>
 				{signingError && <p class="field-error">{signingError}</p>}
 			</div>
-			{problem !== null && !limitError && !signingError && <ErrorNotice error={problem} />}
+			<div class={`field ${retentionError ? "has-error" : ""}`}>
+				<label for="retention">Keep ended runs (days)</label>
+				<input
+					id="retention"
+					type="number"
+					inputMode="numeric"
+					value={retention}
+					aria-describedby="retention-help"
+					aria-invalid={retentionError ? true : undefined}
+					onInput={(e) => setRetention(e.currentTarget.value)}
+				/>
+				<p id="retention-help" class="help">
+					1 to 365. A run is deleted this many days after it ended, with everything it stored; runs
+					that have not ended are kept.
+				</p>
+				{retentionError && <p class="field-error">{retentionError}</p>}
+			</div>
+			{problem !== null && !limitError && !signingError && !retentionError && (
+				<ErrorNotice error={problem} />
+			)}
 			<div class="actions">
 				<button type="submit" class="primary" disabled={busy}>
 					{busy ? "Saving…" : "Save settings"}

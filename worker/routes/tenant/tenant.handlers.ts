@@ -8,13 +8,15 @@ import { storedSettings, updateStoredSettings } from "../../db/tenants.repo";
 import { workflowsForRunListing } from "../../db/workflows.repo";
 import type { AppEnv } from "../../env";
 import { validationFailed } from "../../errors/api-error";
+import { tenantLimits } from "../../quotas/tenant-limits";
 import { summarize } from "./overview";
 import type * as routes from "./tenant.routes";
 
 type Handler<R extends RouteConfig> = RouteHandler<R, AppEnv>;
 
-// Admission settings live in the tenant's own TenantObject, the default signing secret in its
-// D1 row (a run's start reads it in the query it makes anyway). Both are addressed by the
+// Admission settings live in the tenant's own TenantObject, the default signing secret, quotas
+// and retention in its D1 row (a run's start reads the secret in the query it makes anyway, the
+// cron reads every tenant's retention). Both are addressed by the
 // token's tenant only: another tenant's token reaches another object and another row.
 
 async function settingsOf(env: Env, tenantId: string) {
@@ -22,7 +24,11 @@ async function settingsOf(env: Env, tenantId: string) {
 		tenantObject(env, tenantId).getSettings(tenantId),
 		storedSettings(database(env.DB), tenantId),
 	]);
-	return { ...admission, defaultSigningSecret: stored.defaultSigningSecret ?? null };
+	return {
+		...admission,
+		defaultSigningSecret: stored.defaultSigningSecret ?? null,
+		...tenantLimits(stored),
+	};
 }
 
 export const getSettings: Handler<typeof routes.getSettings> = async (c) => {
@@ -33,7 +39,7 @@ export const patchSettings: Handler<typeof routes.patchSettings> = async (c) => 
 	const principal = c.get("principal");
 	assertRole(principal, "admin", "change tenant settings");
 	const { tenantId } = principal;
-	const { defaultSigningSecret, ...admission } = c.req.valid("json");
+	const { defaultSigningSecret, runRetentionDays, ...admission } = c.req.valid("json");
 	const db = database(c.env.DB);
 	if (defaultSigningSecret && !(await findSecret(db, tenantId, defaultSigningSecret))) {
 		throw validationFailed([
@@ -49,8 +55,14 @@ export const patchSettings: Handler<typeof routes.patchSettings> = async (c) => 
 	if (Object.keys(admission).length > 0) {
 		await tenantObject(c.env, tenantId).updateSettings(tenantId, admission);
 	}
-	if (defaultSigningSecret !== undefined) {
-		await updateStoredSettings(db, tenantId, { defaultSigningSecret }, Date.now());
+	// Fields left out stay out of the merge patch (JSON drops undefined).
+	if (defaultSigningSecret !== undefined || runRetentionDays !== undefined) {
+		await updateStoredSettings(
+			db,
+			tenantId,
+			{ defaultSigningSecret, runRetentionDays },
+			Date.now(),
+		);
 	}
 	return c.json(await settingsOf(c.env, tenantId), 200);
 };

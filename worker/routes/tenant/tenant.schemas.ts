@@ -7,6 +7,7 @@ import {
 	MIN_CONCURRENT_RUNS,
 } from "../../../durable-objects/tenant";
 import { IDENTIFIER_PATTERN, identifierSchema } from "../../../engine/definition";
+import { DEFAULT_RUN_RETENTION_DAYS, MAX_RUN_RETENTION_DAYS } from "../../quotas/tenant-limits";
 
 const maxConcurrentRuns = z
 	.number()
@@ -47,8 +48,24 @@ const maxRunDepth = z
 		example: DEFAULT_MAX_RUN_DEPTH,
 	});
 
+const runRetentionDays = z
+	.number()
+	.int()
+	.min(1)
+	.max(MAX_RUN_RETENTION_DAYS)
+	.openapi({
+		description: `Days an ended run is kept after it ended (1 to ${MAX_RUN_RETENTION_DAYS}, default ${DEFAULT_RUN_RETENTION_DAYS}); a scheduled job then deletes it, its listing row and everything its run object stored. A deleted run answers 404.`,
+		example: DEFAULT_RUN_RETENTION_DAYS,
+	});
+
 export const TenantSettings = z
-	.object({ maxConcurrentRuns, defaultSigningSecret, errorWorkflow, maxRunDepth })
+	.object({
+		maxConcurrentRuns,
+		defaultSigningSecret,
+		errorWorkflow,
+		maxRunDepth,
+		runRetentionDays,
+	})
 	.openapi("TenantSettings", {
 		description: "The caller's tenant settings; a tenant never configured has the defaults.",
 	});
@@ -60,6 +77,7 @@ export const TenantSettingsPatch = z
 		defaultSigningSecret: defaultSigningSecret.optional(),
 		errorWorkflow: errorWorkflow.optional(),
 		maxRunDepth: maxRunDepth.optional(),
+		runRetentionDays: runRetentionDays.optional(),
 	})
 	.openapi("TenantSettingsPatch", {
 		description: "The settings to change; fields left out keep their value.",
