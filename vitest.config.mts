@@ -19,6 +19,12 @@ export default defineConfig(async () => {
 						// Callback URLs and answer links are made under it (test/worker/helpers.ts BASE).
 						PUBLIC_URL: "https://stepline.test",
 					},
+					// Small request quotas for test/worker/request-rate.test.ts, counted by real Rate
+					// Limiting bindings of its own: the app's quotas are too large to reach in a test.
+					ratelimits: {
+						TEST_TENANT_RATE_LIMITER: { namespace_id: "9001", simple: { limit: 40, period: 10 } },
+						TEST_TOKEN_RATE_LIMITER: { namespace_id: "9002", simple: { limit: 20, period: 10 } },
+					},
 				},
 			}),
 		],

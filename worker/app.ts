@@ -5,6 +5,7 @@ import { MAX_DEFINITION_BYTES } from "../engine/definition";
 import { requireAuth } from "./auth/middleware";
 import { ApiError } from "./errors/api-error";
 import { onError, problemResponse } from "./errors/problem";
+import { limitRequestRate, REQUEST_RATES, type RequestRates } from "./quotas/request-rate";
 import { serveApiDocument } from "./routes/api-document";
 import { apiKeysRouter } from "./routes/api-keys";
 import { auditLogRouter } from "./routes/audit-log";
@@ -24,7 +25,8 @@ import { workflowsRouter } from "./routes/workflows";
 
 const MAX_BODY_BYTES = MAX_DEFINITION_BYTES;
 
-export function createApp() {
+/** `requestRates`: the request quotas (a test passes small ones, counted by bindings of its own). */
+export function createApp(options: { requestRates?: RequestRates } = {}) {
 	const app = createRouter();
 
 	app.use(requestId());
@@ -42,6 +44,7 @@ export function createApp() {
 	app.use("/v1/*", limitBodies);
 	app.use("/callbacks/*", limitBodies);
 	app.use("/v1/*", requireAuth);
+	app.use("/v1/*", limitRequestRate(options.requestRates ?? REQUEST_RATES));
 
 	app.route("/", systemRouter);
 	app.route("/", hooksRouter);

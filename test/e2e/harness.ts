@@ -65,6 +65,8 @@ export interface DevServerOptions {
 	masterKey?: string;
 	/** Serve this state directory and leave it in place on stop (default: a throwaway one). */
 	stateDir?: string;
+	/** Extra vars (e.g. REQUEST_RATE_LIMITS=off for a test that floods the server on purpose). */
+	vars?: Record<string, string>;
 }
 
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
@@ -78,11 +80,15 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
 	await applyMigrations(persistDir);
 
 	const port = await freePort();
-	writeFileSync(
-		devVars,
-		`JWT_SECRET=${secret}\nSECRETS_MASTER_KEY=${masterKey}\nALLOW_LOOPBACK_TARGETS=true\nPUBLIC_URL=http://127.0.0.1:${port}\n`,
-		{ mode: 0o600 },
-	);
+	const vars = {
+		JWT_SECRET: secret,
+		SECRETS_MASTER_KEY: masterKey,
+		ALLOW_LOOPBACK_TARGETS: "true",
+		PUBLIC_URL: `http://127.0.0.1:${port}`,
+		...options.vars,
+	};
+	const lines = Object.entries(vars).map(([k, v]) => `${k}=${v}\n`);
+	writeFileSync(devVars, lines.join(""), { mode: 0o600 });
 	const inspectorPort = await freePort(); // the default 9229 may belong to the developer's server
 	const baseUrl = `http://127.0.0.1:${port}`;
 	const args = [wranglerBin, "dev", "--port", String(port), "--ip", "127.0.0.1"];

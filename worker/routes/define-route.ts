@@ -70,8 +70,8 @@ export function defineRoute<const R extends OperationConfig>(config: R) {
 		...route,
 		description: [route.description, `Needs the \`${scope}\` scope.`].filter(Boolean).join("\n\n"),
 		security: [{ bearerAuth: [scope] }],
-		// Any operation may answer a credential without its scope.
-		responses: { ...problemResponses(403), ...route.responses },
+		// Any operation may answer a credential without its scope, or one past its request rate.
+		responses: { ...problemResponses(403, 429), ...route.responses },
 		// The recorder goes first, so a call refused by any check after it (scope, body, role,
 		// the handler's own) is recorded too. The scope is checked before the body is read: a
 		// caller without it learns nothing more.
