@@ -157,6 +157,10 @@ export class RunObject extends DurableObject<Env> {
 		if (url.pathname !== "/stream" || !this.loadMeta())
 			return new Response("not found", { status: 404 });
 		const after = Math.max(0, Number.parseInt(url.searchParams.get("after") ?? "0", 10) || 0);
+		// The tenant's quota of streams per run, passed by the Worker (docs/ARCHITECTURE.md#quotas-and-retention).
+		const max = Number.parseInt(url.searchParams.get("max") ?? "", 10);
+		if (max > 0 && this.streams.following >= max)
+			return new Response("too many streams", { status: 429 });
 		return this.streams.open(
 			(from) => this.store.historyAfter(from, 500),
 			after,

@@ -21,6 +21,11 @@ export class RunStreams {
 	private readonly subscribers = new Set<Subscriber>();
 	private keepAlive: ReturnType<typeof setInterval> | null = null;
 
+	/** Streams following the run now (a finished run's streams end at once and are not counted). */
+	get following(): number {
+		return this.subscribers.size;
+	}
+
 	open(replay: (after: number) => HistoryEvent[], after: number, finished: boolean): Response {
 		const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
 		const subscriber: Subscriber = { writer: writable.getWriter(), lastSeq: after };

@@ -120,7 +120,7 @@ describe("README examples", () => {
 
 	it("runs the quotas and retention examples of docs/API.md", () => {
 		const output = runBlocks(sectionBlocks("Quotas and retention", "docs/API.md"));
-		expect(output).toContain('"runRetentionDays":90');
+		expect(output).toContain('"runRetentionDays":90,"maxWorkflows":200');
 		expect(output).toContain('"pointer":"/runRetentionDays"');
 	});
 

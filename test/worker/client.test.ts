@@ -349,6 +349,9 @@ describe("typed client", { timeout: 60_000 }, () => {
 			errorWorkflow: null,
 			maxRunDepth: 10,
 			runRetentionDays: 30,
+			maxWorkflows: 1000,
+			maxVersionsPerWorkflow: 100,
+			maxStreamsPerRun: 20,
 		});
 		expect(
 			await mark(

@@ -10,6 +10,9 @@ const DEFAULTS = {
 	errorWorkflow: null,
 	maxRunDepth: 10,
 	runRetentionDays: 30,
+	maxWorkflows: 1000,
+	maxVersionsPerWorkflow: 100,
+	maxStreamsPerRun: 20,
 };
 
 describe("GET/PATCH /v1/tenant/settings", () => {

@@ -12,6 +12,9 @@ export interface StoredTenantSettings {
 	defaultSigningSecret?: string | null;
 	/** Quotas and retention (worker/quotas/tenant-limits.ts has their defaults). */
 	runRetentionDays?: number;
+	maxWorkflows?: number;
+	maxVersionsPerWorkflow?: number;
+	maxStreamsPerRun?: number;
 }
 
 export async function storedSettings(

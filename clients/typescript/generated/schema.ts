@@ -791,7 +791,7 @@ export interface components {
             status: number;
             detail: string;
             /** @enum {string} */
-            code: "bad_request" | "malformed_json" | "unauthorized" | "invalid_token" | "invalid_signature" | "invalid_sign_in_code" | "forbidden" | "insufficient_scope" | "not_runnable_via_api" | "not_found" | "route_not_found" | "method_not_allowed" | "conflict" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "rate_limited" | "internal" | "auth_misconfigured" | "secrets_misconfigured";
+            code: "bad_request" | "malformed_json" | "unauthorized" | "invalid_token" | "invalid_signature" | "invalid_sign_in_code" | "forbidden" | "insufficient_scope" | "not_runnable_via_api" | "not_found" | "route_not_found" | "method_not_allowed" | "conflict" | "quota_exceeded" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "rate_limited" | "too_many_streams" | "internal" | "auth_misconfigured" | "secrets_misconfigured";
             requestId: string;
             instance: string;
             errors?: {
@@ -1868,6 +1868,21 @@ export interface components {
              * @example 30
              */
             runRetentionDays: number;
+            /**
+             * @description How many workflows the tenant may have (deleted ones do not count); creating one more is a 409 quota_exceeded (1 to 100000, default 1000).
+             * @example 1000
+             */
+            maxWorkflows: number;
+            /**
+             * @description How many versions of each workflow are kept: a save deletes the oldest past it, except any version a run that has not ended was started on (1 to 10000, default 100).
+             * @example 100
+             */
+            maxVersionsPerWorkflow: number;
+            /**
+             * @description How many event streams (`/stream`) may follow one run at once; one more is a 429 too_many_streams (1 to 1000, default 20).
+             * @example 20
+             */
+            maxStreamsPerRun: number;
         };
         /** @description The settings to change; fields left out keep their value. */
         TenantSettingsPatch: {
@@ -1896,6 +1911,21 @@ export interface components {
              * @example 30
              */
             runRetentionDays?: number;
+            /**
+             * @description How many workflows the tenant may have (deleted ones do not count); creating one more is a 409 quota_exceeded (1 to 100000, default 1000).
+             * @example 1000
+             */
+            maxWorkflows?: number;
+            /**
+             * @description How many versions of each workflow are kept: a save deletes the oldest past it, except any version a run that has not ended was started on (1 to 10000, default 100).
+             * @example 100
+             */
+            maxVersionsPerWorkflow?: number;
+            /**
+             * @description How many event streams (`/stream`) may follow one run at once; one more is a 429 too_many_streams (1 to 1000, default 20).
+             * @example 20
+             */
+            maxStreamsPerRun?: number;
         };
         /** @description The runs you may see, counted by when they were requested (a member: their own and those of workflows that share their runs; an admin: all). Concurrency is the tenant's. */
         Overview: {

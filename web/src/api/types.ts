@@ -279,6 +279,9 @@ export interface TenantSettings {
 	maxConcurrentRuns: number;
 	defaultSigningSecret: string | null;
 	runRetentionDays: number;
+	maxWorkflows: number;
+	maxVersionsPerWorkflow: number;
+	maxStreamsPerRun: number;
 }
 
 export interface OverviewBucket {

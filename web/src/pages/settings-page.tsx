@@ -1,6 +1,7 @@
 // The tenant's settings: how many runs may be in progress at once, the secret that signs
 // outgoing calls by default, and how long ended runs are kept. Every role reads them; admins change them (PATCH, merge patch),
 // with the API's errors beside the field they name.
+import { Fragment } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { ApiProblem, api } from "../api/client";
 import type { Session } from "../api/session";
@@ -27,8 +28,12 @@ export function SettingsPage({ session }: { session: Session }) {
 							<dd>{current.maxConcurrentRuns}</dd>
 							<dt>Default signing secret</dt>
 							<dd class="mono">{current.defaultSigningSecret ?? "none"}</dd>
-							<dt>Keep ended runs (days)</dt>
-							<dd>{current.runRetentionDays}</dd>
+							{NUMBERS.map((n) => (
+								<Fragment key={n.field}>
+									<dt>{n.label}</dt>
+									<dd>{current[n.field]}</dd>
+								</Fragment>
+							))}
 						</dl>
 					)
 				}
@@ -40,7 +45,7 @@ export function SettingsPage({ session }: { session: Session }) {
 function SettingsForm({ current, onSaved }: { current: TenantSettings; onSaved: () => void }) {
 	const [limit, setLimit] = useState(String(current.maxConcurrentRuns));
 	const [signing, setSigning] = useState(current.defaultSigningSecret ?? "");
-	const [retention, setRetention] = useState(String(current.runRetentionDays));
+	const [numbers, setNumbers] = useState(numbersOf(current));
 	const [busy, setBusy] = useState(false);
 	const [problem, setProblem] = useState<unknown>(null);
 	const [notice, setNotice] = useState("");
@@ -51,7 +56,7 @@ function SettingsForm({ current, onSaved }: { current: TenantSettings; onSaved: 
 	useEffect(() => {
 		setLimit(String(current.maxConcurrentRuns));
 		setSigning(current.defaultSigningSecret ?? "");
-		setRetention(String(current.runRetentionDays));
+		setNumbers(numbersOf(current));
 	}, [current]);
 	const fieldError = (pointer: string) =>
 		problem instanceof ApiProblem
@@ -69,8 +74,9 @@ function SettingsForm({ current, onSaved }: { current: TenantSettings; onSaved: 
 			patch.maxConcurrentRuns = limit === "" ? null : Number(limit);
 		if (signing !== (current.defaultSigningSecret ?? ""))
 			patch.defaultSigningSecret = signing === "" ? null : signing;
-		if (retention !== String(current.runRetentionDays))
-			patch.runRetentionDays = retention === "" ? null : Number(retention);
+		for (const { field } of NUMBERS)
+			if (numbers[field] !== String(current[field]))
+				patch[field] = numbers[field] === "" ? null : Number(numbers[field]);
 		try {
 			await api(SETTINGS, {
 				method: "PATCH",
@@ -88,7 +94,7 @@ function SettingsForm({ current, onSaved }: { current: TenantSettings; onSaved: 
 
 	const limitError = fieldError("/maxConcurrentRuns");
 	const signingError = fieldError("/defaultSigningSecret");
-	const retentionError = fieldError("/runRetentionDays");
+	const numberErrors = NUMBERS.map((n) => fieldError(`/${n.field}`));
 	const names = secrets.data?.data.map((s) => s.name) ?? [];
 	if (signing && !names.includes(signing)) names.unshift(signing);
 	return (
@@ -132,24 +138,16 @@ function SettingsForm({ current, onSaved }: { current: TenantSettings; onSaved: 
 				</p>
 				{signingError && <p class="field-error">{signingError}</p>}
 			</div>
-			<div class={`field ${retentionError ? "has-error" : ""}`}>
-				<label for="retention">Keep ended runs (days)</label>
-				<input
-					id="retention"
-					type="number"
-					inputMode="numeric"
-					value={retention}
-					aria-describedby="retention-help"
-					aria-invalid={retentionError ? true : undefined}
-					onInput={(e) => setRetention(e.currentTarget.value)}
+			{NUMBERS.map((n, i) => (
+				<NumberSetting
+					key={n.field}
+					setting={n}
+					value={numbers[n.field]}
+					error={numberErrors[i]}
+					onInput={(value) => setNumbers({ ...numbers, [n.field]: value })}
 				/>
-				<p id="retention-help" class="help">
-					1 to 365. A run is deleted this many days after it ended, with everything it stored; runs
-					that have not ended are kept.
-				</p>
-				{retentionError && <p class="field-error">{retentionError}</p>}
-			</div>
-			{problem !== null && !limitError && !signingError && !retentionError && (
+			))}
+			{problem !== null && !limitError && !signingError && numberErrors.every((e) => !e) && (
 				<ErrorNotice error={problem} />
 			)}
 			<div class="actions">
@@ -161,5 +159,79 @@ function SettingsForm({ current, onSaved }: { current: TenantSettings; onSaved: 
 				</span>
 			</div>
 		</form>
+	);
+}
+
+/** The settings that are a plain number: retention and quotas. */
+type NumberField =
+	| "runRetentionDays"
+	| "maxWorkflows"
+	| "maxVersionsPerWorkflow"
+	| "maxStreamsPerRun";
+
+interface NumberSettingSpec {
+	field: NumberField;
+	label: string;
+	help: string;
+}
+
+const NUMBERS: NumberSettingSpec[] = [
+	{
+		field: "runRetentionDays",
+		label: "Keep ended runs (days)",
+		help: "1 to 365. A run is deleted this many days after it ended, with everything it stored; runs that have not ended are kept.",
+	},
+	{
+		field: "maxWorkflows",
+		label: "Workflows at most",
+		help: "Creating one more is refused; deleted workflows do not count.",
+	},
+	{
+		field: "maxVersionsPerWorkflow",
+		label: "Versions kept per workflow",
+		help: "A save deletes the oldest versions past this, except one a run that has not ended was started on.",
+	},
+	{
+		field: "maxStreamsPerRun",
+		label: "Event streams per run",
+		help: "How many live views may follow one run at once.",
+	},
+];
+
+const numbersOf = (settings: TenantSettings) =>
+	Object.fromEntries(NUMBERS.map((n) => [n.field, String(settings[n.field])])) as Record<
+		NumberField,
+		string
+	>;
+
+function NumberSetting({
+	setting,
+	value,
+	error,
+	onInput,
+}: {
+	setting: NumberSettingSpec;
+	value: string;
+	error: string | undefined;
+	onInput: (value: string) => void;
+}) {
+	const id = `setting-${setting.field}`;
+	return (
+		<div class={`field ${error ? "has-error" : ""}`}>
+			<label for={id}>{setting.label}</label>
+			<input
+				id={id}
+				type="number"
+				inputMode="numeric"
+				value={value}
+				aria-describedby={`${id}-help`}
+				aria-invalid={error ? true : undefined}
+				onInput={(e) => onInput(e.currentTarget.value)}
+			/>
+			<p id={`${id}-help`} class="help">
+				{setting.help}
+			</p>
+			{error && <p class="field-error">{error}</p>}
+		</div>
 	);
 }

@@ -6,9 +6,11 @@ import { database } from "../../db/client";
 import { listFailedStarts as listFailedStartRows } from "../../db/failed-starts.repo";
 import { listRuns as listIndexedRuns, listRunsPage, type RunCursor } from "../../db/runs.repo";
 import type { RunIndexRow } from "../../db/schema";
+import { storedSettings } from "../../db/tenants.repo";
 import type { AppEnv } from "../../env";
 import { ApiError, validationFailed } from "../../errors/api-error";
 import { decodeCursor, encodeCursor } from "../../lib/cursor";
+import { tenantLimits } from "../../quotas/tenant-limits";
 import * as starts from "../../runs/start-run";
 import { assertCanAct, visibleRun } from "./access";
 import { idempotent } from "./idempotent";
@@ -173,9 +175,17 @@ export const streamEvents: Handler<typeof routes.streamEvents> = async (c) => {
 		]);
 	}
 	const after = lastEventId?.trim() ?? String(c.req.valid("query").after ?? 0);
-	const stream = await runObject(c.env, principal.tenantId, runId).fetch(
-		`https://run.internal/stream?after=${encodeURIComponent(after)}`,
+	const { maxStreamsPerRun } = tenantLimits(
+		await storedSettings(database(c.env.DB), principal.tenantId),
 	);
+	const stream = await runObject(c.env, principal.tenantId, runId).fetch(
+		`https://run.internal/stream?after=${encodeURIComponent(after)}&max=${maxStreamsPerRun}`,
+	);
+	if (stream.status === 429)
+		throw new ApiError(
+			"too_many_streams",
+			`${maxStreamsPerRun} event streams already follow this run (maxStreamsPerRun in the tenant settings); close one, or read GET …/events.`,
+		);
 	// A copy: the object's response has immutable headers, and middleware adds its own.
 	return new Response(stream.body, stream) as never;
 };

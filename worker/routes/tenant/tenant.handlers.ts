@@ -39,7 +39,21 @@ export const patchSettings: Handler<typeof routes.patchSettings> = async (c) => 
 	const principal = c.get("principal");
 	assertRole(principal, "admin", "change tenant settings");
 	const { tenantId } = principal;
-	const { defaultSigningSecret, runRetentionDays, ...admission } = c.req.valid("json");
+	const {
+		defaultSigningSecret,
+		runRetentionDays,
+		maxWorkflows,
+		maxVersionsPerWorkflow,
+		maxStreamsPerRun,
+		...admission
+	} = c.req.valid("json");
+	const stored = {
+		defaultSigningSecret,
+		runRetentionDays,
+		maxWorkflows,
+		maxVersionsPerWorkflow,
+		maxStreamsPerRun,
+	};
 	const db = database(c.env.DB);
 	if (defaultSigningSecret && !(await findSecret(db, tenantId, defaultSigningSecret))) {
 		throw validationFailed([
@@ -56,13 +70,8 @@ export const patchSettings: Handler<typeof routes.patchSettings> = async (c) => 
 		await tenantObject(c.env, tenantId).updateSettings(tenantId, admission);
 	}
 	// Fields left out stay out of the merge patch (JSON drops undefined).
-	if (defaultSigningSecret !== undefined || runRetentionDays !== undefined) {
-		await updateStoredSettings(
-			db,
-			tenantId,
-			{ defaultSigningSecret, runRetentionDays },
-			Date.now(),
-		);
+	if (Object.values(stored).some((v) => v !== undefined)) {
+		await updateStoredSettings(db, tenantId, stored, Date.now());
 	}
 	return c.json(await settingsOf(c.env, tenantId), 200);
 };

@@ -7,7 +7,16 @@ import {
 	MIN_CONCURRENT_RUNS,
 } from "../../../durable-objects/tenant";
 import { IDENTIFIER_PATTERN, identifierSchema } from "../../../engine/definition";
-import { DEFAULT_RUN_RETENTION_DAYS, MAX_RUN_RETENTION_DAYS } from "../../quotas/tenant-limits";
+import {
+	DEFAULT_MAX_STREAMS_PER_RUN,
+	DEFAULT_MAX_VERSIONS_PER_WORKFLOW,
+	DEFAULT_MAX_WORKFLOWS,
+	DEFAULT_RUN_RETENTION_DAYS,
+	MAX_RUN_RETENTION_DAYS,
+	MAX_STREAMS_PER_RUN,
+	MAX_VERSIONS_PER_WORKFLOW,
+	MAX_WORKFLOWS,
+} from "../../quotas/tenant-limits";
 
 const maxConcurrentRuns = z
 	.number()
@@ -58,6 +67,34 @@ const runRetentionDays = z
 		example: DEFAULT_RUN_RETENTION_DAYS,
 	});
 
+/** A quota: a whole number from 1 to `max`. */
+const quota = (max: number, fallback: number, description: string) =>
+	z
+		.number()
+		.int()
+		.min(1)
+		.max(max)
+		.openapi({
+			description: `${description} (1 to ${max}, default ${fallback}).`,
+			example: fallback,
+		});
+
+const maxWorkflows = quota(
+	MAX_WORKFLOWS,
+	DEFAULT_MAX_WORKFLOWS,
+	"How many workflows the tenant may have (deleted ones do not count); creating one more is a 409 quota_exceeded",
+);
+const maxVersionsPerWorkflow = quota(
+	MAX_VERSIONS_PER_WORKFLOW,
+	DEFAULT_MAX_VERSIONS_PER_WORKFLOW,
+	"How many versions of each workflow are kept: a save deletes the oldest past it, except any version a run that has not ended was started on",
+);
+const maxStreamsPerRun = quota(
+	MAX_STREAMS_PER_RUN,
+	DEFAULT_MAX_STREAMS_PER_RUN,
+	"How many event streams (`/stream`) may follow one run at once; one more is a 429 too_many_streams",
+);
+
 export const TenantSettings = z
 	.object({
 		maxConcurrentRuns,
@@ -65,6 +102,9 @@ export const TenantSettings = z
 		errorWorkflow,
 		maxRunDepth,
 		runRetentionDays,
+		maxWorkflows,
+		maxVersionsPerWorkflow,
+		maxStreamsPerRun,
 	})
 	.openapi("TenantSettings", {
 		description: "The caller's tenant settings; a tenant never configured has the defaults.",
@@ -78,6 +118,9 @@ export const TenantSettingsPatch = z
 		errorWorkflow: errorWorkflow.optional(),
 		maxRunDepth: maxRunDepth.optional(),
 		runRetentionDays: runRetentionDays.optional(),
+		maxWorkflows: maxWorkflows.optional(),
+		maxVersionsPerWorkflow: maxVersionsPerWorkflow.optional(),
+		maxStreamsPerRun: maxStreamsPerRun.optional(),
 	})
 	.openapi("TenantSettingsPatch", {
 		description: "The settings to change; fields left out keep their value.",

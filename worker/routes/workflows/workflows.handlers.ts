@@ -9,6 +9,7 @@ import {
 import { auditAction, auditTarget } from "../../audit/record-outcome";
 import { assertRole } from "../../auth/middleware";
 import { database } from "../../db/client";
+import { pruneVersions, workflowQuota } from "../../db/quotas.repo";
 import type { WorkflowRow, WorkflowVersionRow } from "../../db/schema";
 import {
 	deleteTriggersStatement,
@@ -17,7 +18,7 @@ import {
 } from "../../db/triggers.repo";
 import * as repo from "../../db/workflows.repo";
 import type { AppEnv } from "../../env";
-import { notFound, validationFailed } from "../../errors/api-error";
+import { ApiError, notFound, validationFailed } from "../../errors/api-error";
 import { contentHash } from "../../lib/canonical-json";
 import { decodeCursor, encodeCursor } from "../../lib/cursor";
 import { applyMergePatch } from "../../lib/merge-patch";
@@ -109,16 +110,21 @@ async function save(
 	const db = database(c.env.DB);
 	const { tenantId, subject } = c.get("principal");
 	const now = Date.now();
+	// A new version prunes the oldest ones past the tenant's quota, in the same transaction.
+	const prune = current ? [pruneVersions(db, tenantId, current.id, current.latestVersion + 1)] : [];
 	const input: repo.VersionInput = {
 		definition,
 		contentHash: await contentHash(definition),
 		actor: subject,
 		now,
 		// The version's trigger rows land in the same transaction (hook ids kept, schedules re-armed).
-		alongside: (workflow) =>
-			syncTriggerStatements(db, tenantId, workflow, wantedTriggers(definition, now), now),
+		alongside: (workflow) => [
+			...syncTriggerStatements(db, tenantId, workflow, wantedTriggers(definition, now), now),
+			...prune,
+		],
 	};
 	if (!current) {
+		await assertWorkflowQuota(c, tenantId);
 		const row = await repo.createWorkflow(db, tenantId, definition.identifier, input);
 		await reconcileSchedules(c.env, tenantId, row.id, scheduleNodes(definition));
 		return { created: true, row, version: toVersionRow(row, input) };
@@ -133,6 +139,20 @@ async function save(
 		...scheduleNodes(definition),
 	]);
 	return { created: false, row, version: toVersionRow(row, input) };
+}
+
+/**
+ * 409 once the tenant has `maxWorkflows` workflows. Checked before the insert, so two creates
+ * racing for the last place may both pass: the quota is a guard against runaway tenants, and
+ * one workflow over it is not worth a lock.
+ */
+async function assertWorkflowQuota(c: Context<AppEnv>, tenantId: string): Promise<void> {
+	const { count, max } = await workflowQuota(database(c.env.DB), tenantId);
+	if (count < max) return;
+	throw new ApiError(
+		"quota_exceeded",
+		`The tenant has ${count} workflows, its quota (maxWorkflows in the tenant settings is ${max}): delete one or raise the quota.`,
+	);
 }
 
 const toVersionRow = (row: WorkflowRow, input: repo.VersionInput): WorkflowVersionRow => ({
