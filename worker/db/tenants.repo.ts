@@ -1,4 +1,5 @@
 import { eq, sql } from "drizzle-orm";
+import type { NotificationEndpoint } from "../../engine/control";
 import type { Database } from "./client";
 import { tenants } from "./schema";
 
@@ -9,6 +10,8 @@ import { tenants } from "./schema";
  */
 export interface StoredTenantSettings {
 	defaultSigningSecret?: string | null;
+	/** Read with the start too: runs pin them (docs/ARCHITECTURE.md#notifications). */
+	notifications?: NotificationEndpoint[] | null;
 }
 
 export async function storedSettings(

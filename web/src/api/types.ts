@@ -278,6 +278,15 @@ export interface AuditEvent {
 export interface TenantSettings {
 	maxConcurrentRuns: number;
 	defaultSigningSecret: string | null;
+	notifications: NotificationEndpoint[];
+}
+
+/** One of the tenant's notification endpoints (settings `notifications`). */
+export interface NotificationEndpoint {
+	url: string;
+	events: string[];
+	format?: "slack";
+	secret?: string;
 }
 
 export interface OverviewBucket {

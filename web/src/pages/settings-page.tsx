@@ -5,6 +5,12 @@ import { useEffect, useState } from "preact/hooks";
 import { ApiProblem, api } from "../api/client";
 import type { Session } from "../api/session";
 import type { Page, SecretEntry, TenantSettings } from "../api/types";
+import {
+	draftsOf,
+	endpointsOf,
+	NotificationEditor,
+	NotificationList,
+} from "../components/notification-endpoints";
 import { ErrorNotice, Resource } from "../components/states";
 import { useResource } from "../lib/use-resource";
 
@@ -27,6 +33,10 @@ export function SettingsPage({ session }: { session: Session }) {
 							<dd>{current.maxConcurrentRuns}</dd>
 							<dt>Default signing secret</dt>
 							<dd class="mono">{current.defaultSigningSecret ?? "none"}</dd>
+							<dt>Notifications</dt>
+							<dd>
+								<NotificationList endpoints={current.notifications ?? []} />
+							</dd>
 						</dl>
 					)
 				}
@@ -38,6 +48,7 @@ export function SettingsPage({ session }: { session: Session }) {
 function SettingsForm({ current, onSaved }: { current: TenantSettings; onSaved: () => void }) {
 	const [limit, setLimit] = useState(String(current.maxConcurrentRuns));
 	const [signing, setSigning] = useState(current.defaultSigningSecret ?? "");
+	const [endpoints, setEndpoints] = useState(draftsOf(current.notifications ?? []));
 	const [busy, setBusy] = useState(false);
 	const [problem, setProblem] = useState<unknown>(null);
 	const [notice, setNotice] = useState("");
@@ -48,6 +59,7 @@ function SettingsForm({ current, onSaved }: { current: TenantSettings; onSaved: 
 	useEffect(() => {
 		setLimit(String(current.maxConcurrentRuns));
 		setSigning(current.defaultSigningSecret ?? "");
+		setEndpoints(draftsOf(current.notifications ?? []));
 	}, [current]);
 	const fieldError = (pointer: string) =>
 		problem instanceof ApiProblem
@@ -65,6 +77,9 @@ function SettingsForm({ current, onSaved }: { current: TenantSettings; onSaved: 
 			patch.maxConcurrentRuns = limit === "" ? null : Number(limit);
 		if (signing !== (current.defaultSigningSecret ?? ""))
 			patch.defaultSigningSecret = signing === "" ? null : signing;
+		const notifications = endpointsOf(endpoints);
+		if (JSON.stringify(notifications) !== JSON.stringify(current.notifications ?? []))
+			patch.notifications = notifications;
 		try {
 			await api(SETTINGS, {
 				method: "PATCH",
@@ -82,6 +97,9 @@ function SettingsForm({ current, onSaved }: { current: TenantSettings; onSaved: 
 
 	const limitError = fieldError("/maxConcurrentRuns");
 	const signingError = fieldError("/defaultSigningSecret");
+	const notificationsError =
+		problem instanceof ApiProblem &&
+		problem.errors.some((e) => /^\/notifications\/\d+\/(url|events|secret)/.test(e.pointer));
 	const names = secrets.data?.data.map((s) => s.name) ?? [];
 	if (signing && !names.includes(signing)) names.unshift(signing);
 	return (
@@ -125,7 +143,22 @@ function SettingsForm({ current, onSaved }: { current: TenantSettings; onSaved: 
 				</p>
 				{signingError && <p class="field-error">{signingError}</p>}
 			</div>
-			{problem !== null && !limitError && !signingError && <ErrorNotice error={problem} />}
+			<NotificationEditor
+				drafts={endpoints}
+				onChange={setEndpoints}
+				secrets={secrets.data?.data.map((s) => s.name) ?? []}
+				errorAt={(pointer) =>
+					problem instanceof ApiProblem
+						? problem.errors
+								.filter((e) => e.pointer === pointer || e.pointer.startsWith(`${pointer}/`))
+								.map((e) => e.message)
+								.join(" ") || undefined
+						: undefined
+				}
+			/>
+			{problem !== null && !limitError && !signingError && !notificationsError && (
+				<ErrorNotice error={problem} />
+			)}
 			<div class="actions">
 				<button type="submit" class="primary" disabled={busy}>
 					{busy ? "Saving…" : "Save settings"}
