@@ -348,6 +348,7 @@ describe("typed client", { timeout: 60_000 }, () => {
 			defaultSigningSecret: null,
 			errorWorkflow: null,
 			maxRunDepth: 10,
+			notifications: [],
 		});
 		expect(
 			await mark(

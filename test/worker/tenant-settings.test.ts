@@ -9,6 +9,7 @@ const DEFAULTS = {
 	defaultSigningSecret: null,
 	errorWorkflow: null,
 	maxRunDepth: 10,
+	notifications: [],
 };
 
 describe("GET/PATCH /v1/tenant/settings", () => {
