@@ -39,7 +39,14 @@ import { sendMessage } from "./run-outbox";
 import { readRunSecrets, runSealer, runSecretNames } from "./run-secrets";
 import { RunStore } from "./run-store";
 import { RunStreams } from "./run-streams";
-import { queuedView, type RunSummaryView, type RunView, runView, summaryView } from "./run-view";
+import {
+	notificationsView,
+	queuedView,
+	type RunSummaryView,
+	type RunView,
+	runView,
+	summaryView,
+} from "./run-view";
 
 /** The object's one source of time. Tests set it instead of waiting (see test/worker/run-helpers.ts). */
 export interface Clock {
@@ -326,7 +333,11 @@ export class RunObject extends DurableObject<Env> {
 				let answer: HostInput;
 				try {
 					// Safe to repeat: what a message creates is named by the message (run-outbox.ts).
-					answer = { kind: "sent", id, answer: await sendMessage(this.env, meta, command.sending) };
+					answer = {
+						kind: "sent",
+						id,
+						answer: await sendMessage(this.env, meta, command.sending, this.clock.now()),
+					};
 				} catch (err) {
 					console.error("outbox message failed; sending again from the alarm", String(err));
 					answer = { kind: "send_failed", id, error: String(err) };
@@ -480,6 +491,7 @@ export class RunObject extends DurableObject<Env> {
 		const links = {
 			retries: this.store.getMeta<string[]>("retries") ?? [],
 			errorRun: controls.links.errorRun,
+			notifications: notificationsView(controls.notifications),
 		};
 		if (!state) return { ...queuedView(meta, controls.admission.cancelledBeforeStart), ...links };
 		return { ...runView(meta, state, this.loadPlan(meta)), ...links };
@@ -522,6 +534,7 @@ const controlsOf = (stored: StoredControls): Controls => ({
 	admission: stored.admission ?? NEW_ADMISSION,
 	outbox: stored.outbox ?? EMPTY_OUTBOX,
 	links: stored.links ?? NO_LINKS,
+	notifications: stored.notifications ?? [],
 });
 
 function setControl<K extends ControlName>(to: StoredControls, name: K, value: Controls[K]): void {

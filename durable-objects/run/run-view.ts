@@ -1,4 +1,11 @@
-import { type ErrorRunLink, type RunMeta, type RunTrigger, triggerOf } from "../../engine/control";
+import {
+	type ErrorRunLink,
+	type NoticeEvent,
+	type NotificationRecord,
+	type RunMeta,
+	type RunTrigger,
+	triggerOf,
+} from "../../engine/control";
 import {
 	type AttemptRecord,
 	type ErrorInfo,
@@ -82,6 +89,8 @@ export interface RunView {
 	errorOf: { runId: string; workflow: string } | null;
 	/** On a failed run: the error workflow's run it started, or why none could start. */
 	errorRun: ErrorRunLink | null;
+	/** The notifications the run sent to the tenant's endpoints, and how each went. */
+	notifications: NotificationView[];
 	inputs: JsonValue;
 	outputs: JsonValue;
 	error: RunState["header"]["error"];
@@ -196,7 +205,32 @@ function fromMeta(meta: RunMeta) {
 }
 
 /** What the host adds to the view from beside the engine state. */
-type HostLinks = "retries" | "errorRun";
+type HostLinks = "retries" | "errorRun" | "notifications";
+
+export interface NotificationView {
+	webhookId: string;
+	event: NoticeEvent;
+	/** The endpoint's origin only: a Slack webhook's path is its credential. */
+	url: string;
+	status: NotificationRecord["status"];
+	failures: number;
+	lastError: string | null;
+	at: string;
+	endedAt: string | null;
+}
+
+/** The run's notification records as the API shows them (docs/ARCHITECTURE.md#notifications). */
+export const notificationsView = (records: readonly NotificationRecord[]): NotificationView[] =>
+	records.map((r) => ({
+		webhookId: r.webhookId,
+		event: r.event,
+		url: r.url,
+		status: r.status,
+		failures: r.failures,
+		lastError: r.lastError,
+		at: new Date(r.at).toISOString(),
+		endedAt: r.endedAt === null ? null : new Date(r.endedAt).toISOString(),
+	}));
 
 /** The API's picture of one run, built from the object's own state (never from D1). */
 export function runView(meta: RunMeta, state: RunState, plan: Plan): Omit<RunView, HostLinks> {

@@ -27,6 +27,15 @@ import { failedRunOf } from "./failed-run";
 import { cancelledBeforeStartHeader, QUEUED_HEADER, type RunHeaderLike } from "./index-entry";
 import { inputRequestsOf } from "./input-requests";
 import {
+	type DecidedNotice,
+	endedNotice,
+	fanOut,
+	inputNotices,
+	NOTIFY_MAX_FAILURES,
+	recordNotification,
+	updateRecord,
+} from "./notices";
+import {
 	enqueue,
 	indexWriteFailed,
 	indexWritten,
@@ -118,11 +127,11 @@ export function decide(run: HostedRun, input: HostInput, env: AdvanceEnv): Decis
 			const sending = (draft.controls.outbox.sending ?? []).find((s) => s.id === input.id);
 			if (!sending) break;
 			draft.write("outbox", sent(draft.controls.outbox, input.id));
-			answered(draft, sending.message, input.answer);
+			answered(draft, input.id, sending.message, input.answer);
 			break;
 		}
 		case "send_failed":
-			draft.write("outbox", sendFailed(draft.controls.outbox, input.id, env.now));
+			sendingFailed(draft, input.id, input.error);
 			break;
 		default: {
 			const unknown: never = input;
@@ -216,11 +225,22 @@ function cancel(draft: Draft, by: string | null, reason: string | null): SignalA
 			cancelledBeforeStart: { by, at },
 		});
 		draft.queueIndex(cancelledBeforeStartHeader(at), null);
-		tellParent(draft, "CANCELLED", null, {
+		const error: ErrorInfo = {
 			code: "cancelled",
 			message: reason ?? `cancelled before it started${by ? ` by ${by}` : ""}`,
-		});
+		};
+		tellParent(draft, "CANCELLED", null, error);
+		notify(
+			draft,
+			endedNotice(
+				draft.run.meta,
+				{ ...cancelledBeforeStartHeader(at), error: { ...error, node: null } },
+				at,
+			),
+		);
 		draft.write("outbox", draft.controls.outbox);
+		if (draft.controls.notifications !== draft.run.controls.notifications)
+			draft.write("notifications", draft.controls.notifications);
 		draft.writeIndex("background");
 		// No transition ends a run that never started: end its open streams here.
 		draft.commands.push({ kind: "close_streams" }, { kind: "withdraw" });
@@ -416,6 +436,10 @@ function commit(
 		else draft.background.push(effect);
 	}
 	if (draft.controls.outbox.pending) draft.writeIndex(index);
+	const opened = transition.history.filter((e) => e.type === "node_waiting");
+	if (opened.length > 0)
+		for (const notice of inputNotices(draft.run.meta, draft.run.plan, transition.state, opened))
+			notify(draft, notice);
 	if (transition.ended) afterEnd(draft, transition);
 }
 
@@ -430,6 +454,7 @@ function afterEnd(draft: Draft, transition: Transition): void {
 	if (header.result !== null) {
 		const error = header.error ? { code: header.error.code, message: header.error.message } : null;
 		tellParent(draft, header.result, header.result === "SUCCESS" ? header.outputs : null, error);
+		notify(draft, endedNotice(meta, header, draft.env.now));
 	}
 	if (header.result !== "FAILED" || meta.errorOf) return;
 	send(draft, ERROR_WORKFLOW_MESSAGE_ID, {
@@ -466,6 +491,48 @@ function send(draft: Draft, id: string, message: OutboxMessage): void {
 	if (queued.send) draft.background.push({ kind: "send", sending: queued.send });
 }
 
+/**
+ * A notification goes to each endpoint that subscribed to its event, one outbox message each, in
+ * the row of the transition it follows from (docs/ARCHITECTURE.md#notifications); its record
+ * rides in the same row.
+ */
+function notify(draft: Draft, decided: DecidedNotice | null): void {
+	if (decided === null) return;
+	for (const { id, message, record } of fanOut(draft.run.meta, decided, draft.env.now)) {
+		send(draft, id, message);
+		draft.controls = {
+			...draft.controls,
+			notifications: recordNotification(draft.controls.notifications, record),
+		};
+	}
+}
+
+/**
+ * A send failed: sent again after a backoff (outbox.ts), except a notification that failed
+ * NOTIFY_MAX_FAILURES times, which is given up and recorded as failed: an endpoint that is gone
+ * must not keep the run's alarm busy for ever.
+ */
+function sendingFailed(draft: Draft, id: string, error: string): void {
+	const { outbox } = draft.controls;
+	const sending = (outbox.sending ?? []).find((s) => s.id === id);
+	if (!sending) return;
+	if (sending.message.kind !== "notify") {
+		draft.write("outbox", sendFailed(outbox, id, draft.env.now));
+		return;
+	}
+	const failures = sending.failures + 1;
+	const givenUp = failures >= NOTIFY_MAX_FAILURES;
+	draft.write("outbox", givenUp ? sent(outbox, id) : sendFailed(outbox, id, draft.env.now));
+	draft.write(
+		"notifications",
+		updateRecord(draft.controls.notifications, id, {
+			failures,
+			lastError: error.slice(0, 300),
+			...(givenUp ? { status: "failed" as const, endedAt: draft.env.now } : {}),
+		}),
+	);
+}
+
 /** Outbox messages whose answer did not come in time go out again. */
 function resend(draft: Draft): void {
 	const { outbox, due } = resendDue(draft.controls.outbox, draft.env.now);
@@ -475,8 +542,19 @@ function resend(draft: Draft): void {
 }
 
 /** What an outbox message's answer changes on the run: the engine's next step, or its links. */
-function answered(draft: Draft, message: OutboxMessage, answer: SendAnswer): void {
+function answered(draft: Draft, id: string, message: OutboxMessage, answer: SendAnswer): void {
 	switch (answer.kind) {
+		case "notified":
+		case "not_notified":
+			draft.write(
+				"notifications",
+				updateRecord(draft.controls.notifications, id, {
+					status: answer.kind === "notified" ? "delivered" : "failed",
+					endedAt: draft.env.now,
+					...(answer.kind === "not_notified" ? { lastError: answer.reason } : {}),
+				}),
+			);
+			return;
 		case "child":
 			if (message.kind !== "start_child") return;
 			advanceAndCommit(

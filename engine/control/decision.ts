@@ -2,6 +2,7 @@ import type { AttemptResultEvent, Effect, HistoryEvent, Plan, RunState, Transiti
 import type { AcquireResult, Admission, WithdrawResult } from "./admission";
 import type { RunIndexEntry } from "./index-entry";
 import type { RunLinks } from "./links";
+import type { NotificationRecord } from "./notices";
 import type { OutboxState } from "./outbox";
 import type { RunMeta } from "./run-meta";
 import type { SendAnswer, Sending } from "./sending";
@@ -12,6 +13,8 @@ export interface Controls {
 	admission: Admission;
 	outbox: OutboxState;
 	links: RunLinks;
+	/** The run's notifications, each to one endpoint, and how they went (docs/ARCHITECTURE.md#notifications). */
+	notifications: NotificationRecord[];
 }
 export type ControlName = keyof Controls;
 /** Controls as storage has them: a run that never changed one has not stored it. */

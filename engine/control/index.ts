@@ -40,6 +40,9 @@ export type {
 export type { RunHeaderLike, RunIndexEntry } from "./index-entry";
 export type { ErrorRunLink, RunLinks } from "./links";
 export { NO_LINKS } from "./links";
+export type { Notice, NotificationRecord, Notify } from "./notices";
+export type { NoticeEvent, NotificationEndpoint } from "./notification-endpoint";
+export { NOTICE_EVENTS } from "./notification-endpoint";
 export type { OutboxState } from "./outbox";
 export { EMPTY_OUTBOX } from "./outbox";
 export type { RetryInput } from "./retry-input";

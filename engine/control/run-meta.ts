@@ -1,5 +1,6 @@
 import type { WorkflowDefinition } from "../definition";
 import type { JsonObject, RunReuse, StartEvent } from "../run";
+import type { NotificationEndpoint } from "./notification-endpoint";
 
 /**
  * How a run started, as its view and listing row say (`trigger`): the trigger node, and what
@@ -42,6 +43,11 @@ export interface RunMeta {
 	 * WEBHOOK call without a `signature` of its own (engine `AdvanceEnv.signingSecret`).
 	 */
 	signingSecret?: string;
+	/**
+	 * The tenant's notification endpoints when the run started (docs/ARCHITECTURE.md#notifications);
+	 * absent: none.
+	 */
+	notifications?: NotificationEndpoint[];
 	/**
 	 * Set on an error run: the failed run that started it (docs/ARCHITECTURE.md#error-workflows).
 	 * An error run's own failure starts no error workflow.

@@ -1,4 +1,5 @@
 import type { ChildAnswer, ErrorInfo, JsonObject, StartChildEffect } from "../run";
+import type { Notify } from "./notices";
 import type { ChildEndedSignal } from "./signals";
 
 /**
@@ -7,7 +8,7 @@ import type { ChildEndedSignal } from "./signals";
  * transition that decided it, sent after the commit, and sent again from the alarm until its
  * answer is in. The receiver makes a repeat harmless (the id names what it creates).
  */
-export type OutboxMessage = StartErrorWorkflow | StartChild | TellParent | CancelChild;
+export type OutboxMessage = StartErrorWorkflow | StartChild | TellParent | CancelChild | Notify;
 
 /**
  * A RUN_WORKFLOW attempt asks for its child run (docs/ARCHITECTURE.md#child-runs). The child's id
@@ -84,7 +85,11 @@ export type SendAnswer =
 	 * The other run took the message (tell_parent, cancel_child), or had nothing to change: it
 	 * had heard it already, had ended, or does not exist. Nothing is left to do either way.
 	 */
-	| { kind: "delivered" };
+	| { kind: "delivered" }
+	/** A notification's endpoint answered 2xx (any other answer is a failed send, retried). */
+	| { kind: "notified"; status: number }
+	/** A notification that cannot be sent at all (a refused URL, a missing secret): not retried. */
+	| { kind: "not_notified"; reason: string };
 
 /** A message on its way: sent, and sent again at `dueAt` unless its answer came first. */
 export interface Sending {

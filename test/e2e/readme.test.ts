@@ -112,6 +112,17 @@ describe("README examples", () => {
 		expect(output).toMatch(/204\s*$/);
 	});
 
+	it("runs the Notifications example of docs/NOTIFICATIONS.md: a completed run notifies a webhook trigger", () => {
+		const output = runBlocks(sectionBlocks("Notifications", "docs/NOTIFICATIONS.md"));
+		expect(output).not.toContain("stepline.dev/problems/");
+		expect(output).toContain('{"events":["run.completed"]}');
+		expect(output).toContain('{"event":"run.completed","status":"delivered","failures":0}');
+		// The notification of the run the example started became the inputs of a run of its own.
+		const runId = /run_[0-9a-f]{32}/.exec(output)?.[0];
+		expect(output).toContain(`{"event":"run.completed","run":"${runId}"}`);
+		expect(output.trim().endsWith("[]")).toBe(true);
+	});
+
 	it("runs the malformed-input examples of docs/API.md: each a 422 naming its key", () => {
 		const output = runBlocks(sectionBlocks("Limits and malformed input", "docs/API.md"));
 		expect(output).toContain('"pointer":"/identifier","code":"duplicate_key"');

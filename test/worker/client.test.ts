@@ -352,6 +352,7 @@ describe("typed client", { timeout: 60_000 }, () => {
 			maxWorkflows: 1000,
 			maxVersionsPerWorkflow: 100,
 			maxStreamsPerRun: 20,
+			notifications: [],
 		});
 		expect(
 			await mark(

@@ -13,6 +13,7 @@ const DEFAULTS = {
 	maxWorkflows: 1000,
 	maxVersionsPerWorkflow: 100,
 	maxStreamsPerRun: 20,
+	notifications: [],
 };
 
 describe("GET/PATCH /v1/tenant/settings", () => {

@@ -1,4 +1,5 @@
 import { eq, sql } from "drizzle-orm";
+import type { NotificationEndpoint } from "../../engine/control";
 import type { Database } from "./client";
 import { tenants } from "./schema";
 
@@ -10,6 +11,8 @@ import { tenants } from "./schema";
  */
 export interface StoredTenantSettings {
 	defaultSigningSecret?: string | null;
+	/** Read with the start too: runs pin them (docs/ARCHITECTURE.md#notifications). */
+	notifications?: NotificationEndpoint[] | null;
 	/** Quotas and retention (worker/quotas/tenant-limits.ts has their defaults). */
 	runRetentionDays?: number;
 	maxWorkflows?: number;

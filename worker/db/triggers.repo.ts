@@ -121,6 +121,8 @@ export interface HookTarget {
 	definition: Record<string, unknown>;
 	/** The tenant's default signing secret (tenant settings), read in the same query. */
 	signingSecret: string | null;
+	/** The tenant's notification endpoints (JSON text, or null), read in the same query. */
+	notifications: string | null;
 	runnableViaApi: boolean;
 	/**
 	 * The sealed value of the secret the trigger's `signature` names, read in the same query;
@@ -152,6 +154,10 @@ export async function findHookTarget(db: Database, hookId: string): Promise<Hook
 			signingSecret: sql<
 				string | null
 			>`(SELECT json_extract(${tenants.settings}, '$.defaultSigningSecret') FROM ${tenants} WHERE ${tenants.id} = ${triggers.tenantId})`,
+			// The tenant's notification endpoints too: runs pin them (docs/ARCHITECTURE.md#notifications).
+			notifications: sql<
+				string | null
+			>`(SELECT json_extract(${tenants.settings}, '$.notifications') FROM ${tenants} WHERE ${tenants.id} = ${triggers.tenantId})`,
 			secretName: secrets.name,
 			secretKeyId: secrets.keyId,
 			secretCiphertext: secrets.ciphertext,
@@ -193,6 +199,7 @@ export async function findHookTarget(db: Database, hookId: string): Promise<Hook
 		},
 		definition: row.definition,
 		signingSecret: row.signingSecret ?? null,
+		notifications: row.notifications ?? null,
 		runnableViaApi: row.runnableViaApi,
 		verificationSecret:
 			row.secretName !== null && row.secretKeyId !== null && row.secretCiphertext !== null

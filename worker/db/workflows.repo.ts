@@ -69,6 +69,10 @@ function prepareStartTarget(db: Database) {
 			signingSecret: sql<
 				string | null
 			>`(SELECT json_extract(${tenants.settings}, '$.defaultSigningSecret') FROM ${tenants} WHERE ${tenants.id} = ${workflows.tenantId})`,
+			// The tenant's notification endpoints too: runs pin them (docs/ARCHITECTURE.md#notifications).
+			notifications: sql<
+				string | null
+			>`(SELECT json_extract(${tenants.settings}, '$.notifications') FROM ${tenants} WHERE ${tenants.id} = ${workflows.tenantId})`,
 		})
 		.from(workflows)
 		.innerJoin(

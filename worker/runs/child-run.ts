@@ -3,7 +3,13 @@ import type { RunMeta, SendAnswer } from "../../engine/control";
 import type { ChildAnswer, StartChildEffect } from "../../engine/run";
 import { ApiError } from "../errors/api-error";
 import { sha256Hex } from "../lib/canonical-json";
-import { assertMayExecute, checkInputs, findTarget, pickTrigger } from "./start-run";
+import {
+	assertMayExecute,
+	checkInputs,
+	findTarget,
+	pickTrigger,
+	pinnedSettings,
+} from "./start-run";
 
 /**
  * Starts the child run a RUN_WORKFLOW attempt asks for (docs/ARCHITECTURE.md#child-runs), on
@@ -51,7 +57,7 @@ export async function startChildRun(
 			tenantId,
 			workflow: target.workflow,
 			definition: target.definition,
-			...(target.signingSecret === null ? {} : { signingSecret: target.signingSecret }),
+			...pinnedSettings(target),
 			initiator: parent.initiator,
 			requestedBy: parent.requestedBy,
 			...(parent.initiatorRole ? { initiatorRole: parent.initiatorRole } : {}),

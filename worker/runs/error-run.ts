@@ -2,7 +2,7 @@ import { runObject, tenantObject } from "../../durable-objects/stubs";
 import type { SendAnswer, StartErrorWorkflow } from "../../engine/control";
 import { ApiError } from "../errors/api-error";
 import { sha256Hex } from "../lib/canonical-json";
-import { checkInputs, findTarget, pickTrigger } from "./start-run";
+import { checkInputs, findTarget, pickTrigger, pinnedSettings } from "./start-run";
 
 /**
  * Starts a failed run's error workflow (docs/ARCHITECTURE.md#error-workflows), on behalf of the
@@ -39,7 +39,7 @@ export async function startErrorRun(
 			tenantId,
 			workflow: target.workflow,
 			definition: target.definition,
-			...(target.signingSecret === null ? {} : { signingSecret: target.signingSecret }),
+			...pinnedSettings(target),
 			initiator: failedRun.initiator,
 			requestedBy: failedRun.initiator,
 			inputs,

@@ -3,7 +3,7 @@
 
 import type { RunSummaryView, RunView } from "../../durable-objects/run/run-view";
 import { runObject } from "../../durable-objects/stubs";
-import type { RunTrigger, StartRunInput } from "../../engine/control";
+import type { NotificationEndpoint, RunTrigger, StartRunInput } from "../../engine/control";
 import type { WorkflowDefinition, WorkflowNode } from "../../engine/definition";
 import type { Principal } from "../auth/principal";
 import { database } from "../db/client";
@@ -59,6 +59,8 @@ export interface StartTarget {
 	definition: WorkflowDefinition;
 	/** The tenant's default signing secret (tenant settings), read in the same query. */
 	signingSecret: string | null;
+	/** The tenant's notification endpoints, read in the same query; runs pin them. */
+	notifications: NotificationEndpoint[];
 	/** From the workflow as it is now (its latest version), whichever version starts. */
 	runnableViaApi: boolean;
 }
@@ -96,6 +98,7 @@ export async function findTarget(
 		runnableViaApi: target.runnableViaApi,
 		definition: target.definition as unknown as WorkflowDefinition,
 		signingSecret: target.signingSecret ?? null,
+		notifications: parseNotifications(target.notifications),
 	};
 }
 
@@ -137,7 +140,7 @@ export function checkStart(
 		tenantId: tenantOf(starter),
 		workflow: target.workflow,
 		definition: target.definition,
-		...(target.signingSecret === null ? {} : { signingSecret: target.signingSecret }),
+		...pinnedSettings(target),
 		initiator: body.runAs ?? actor,
 		requestedBy: actor,
 		// What the initiator may run as a child (RUN_WORKFLOW): the caller's role, a member's
@@ -390,4 +393,20 @@ export function assertMayExecute(
 			`You may not execute this workflow's trigger "${trigger.identifier}".`,
 		);
 	}
+}
+
+/**
+ * The tenant settings a run keeps from its start: the default signing secret and the
+ * notification endpoints (docs/ARCHITECTURE.md#notifications).
+ */
+export const pinnedSettings = (target: Pick<StartTarget, "signingSecret" | "notifications">) => ({
+	...(target.signingSecret === null ? {} : { signingSecret: target.signingSecret }),
+	...(target.notifications.length === 0 ? {} : { notifications: target.notifications }),
+});
+
+/** The stored `notifications` setting as read by json_extract (JSON text; null when unset). */
+export function parseNotifications(text: string | null): NotificationEndpoint[] {
+	if (text === null) return [];
+	const parsed = JSON.parse(text) as unknown;
+	return Array.isArray(parsed) ? (parsed as NotificationEndpoint[]) : [];
 }

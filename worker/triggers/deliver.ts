@@ -13,7 +13,7 @@ import {
 import { LAST_USED_RESOLUTION_MS, touchSecrets } from "../db/secrets.repo";
 import { findHookTarget, type HookTarget } from "../db/triggers.repo";
 import { ApiError } from "../errors/api-error";
-import { startRun } from "../runs/start-run";
+import { parseNotifications, startRun } from "../runs/start-run";
 import { openSealedSecrets } from "../secrets/secret-values";
 import { parsePayload } from "./webhook-payload";
 import { decideDelivery } from "./webhook-rules";
@@ -229,6 +229,7 @@ async function startFor(
 				workflow: target.workflow,
 				definition: target.definition as unknown as WorkflowDefinition,
 				signingSecret: target.signingSecret,
+				notifications: parseNotifications(target.notifications),
 				runnableViaApi: target.runnableViaApi,
 			},
 		);

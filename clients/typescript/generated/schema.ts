@@ -993,6 +993,8 @@ export interface components {
                 workflow: string;
                 reason: string;
             } | null;
+            /** @description What the run told the tenant's notification endpoints (tenant settings `notifications`), one entry per endpoint and event: `sending` until the endpoint answers 2xx (retried with backoff under the same `webhook-id`), then `delivered`, or `failed` once given up. */
+            notifications: components["schemas"]["NotificationDelivery"][];
             inputs?: unknown;
             outputs?: unknown;
             error: {
@@ -1168,6 +1170,22 @@ export interface components {
             /** @enum {string} */
             type: "ENTITY";
             entityId: string;
+        };
+        NotificationDelivery: {
+            /** @description The `webhook-id` it is sent under, on every retry. */
+            webhookId: string;
+            /** @enum {string} */
+            event: "run.waiting_for_input" | "run.failed" | "run.completed" | "run.cancelled";
+            /** @description The endpoint's origin (its path may be a credential). */
+            url: string;
+            /** @enum {string} */
+            status: "sending" | "delivered" | "failed";
+            failures: number;
+            lastError: string | null;
+            /** Format: date-time */
+            at: string;
+            /** Format: date-time */
+            endedAt: string | null;
         };
         /** @description The start of the answer, masked like the request: null when no answer came. */
         ResponseExcerpt: {
@@ -1863,6 +1881,8 @@ export interface components {
              * @example 10
              */
             maxRunDepth: number;
+            /** @description Up to 10 endpoints told about run events (docs/NOTIFICATIONS.md): a signed POST per event, retried with backoff under the same `webhook-id`. Runs notify the endpoints set when they started. */
+            notifications: components["schemas"]["NotificationEndpoint"][];
             /**
              * @description Days an ended run is kept after it ended (1 to 365, default 30); a scheduled job then deletes it, its listing row and everything its run object stored. A deleted run answers 404.
              * @example 30
@@ -1883,6 +1903,25 @@ export interface components {
              * @example 20
              */
             maxStreamsPerRun: number;
+        };
+        NotificationEndpoint: {
+            /**
+             * @description Where the POST goes: http or https, to a public address (the outgoing-call rules apply).
+             * @example https://hooks.example.com/stepline
+             */
+            url: string;
+            /** @description The run events sent to this endpoint. */
+            events: ("run.waiting_for_input" | "run.failed" | "run.completed" | "run.cancelled")[];
+            /**
+             * @description `slack`: a Slack incoming-webhook message (text + blocks) instead of the JSON event.
+             * @enum {string}
+             */
+            format?: "slack";
+            /**
+             * @description A tenant secret's name: each delivery is signed with it (Standard Webhooks `webhook-signature`).
+             * @example NOTIFY_SIGNING
+             */
+            secret?: string;
         };
         /** @description The settings to change; fields left out keep their value. */
         TenantSettingsPatch: {
@@ -1906,6 +1945,8 @@ export interface components {
              * @example 10
              */
             maxRunDepth?: number;
+            /** @description Up to 10 endpoints told about run events (docs/NOTIFICATIONS.md): a signed POST per event, retried with backoff under the same `webhook-id`. Runs notify the endpoints set when they started. */
+            notifications?: components["schemas"]["NotificationEndpoint"][];
             /**
              * @description Days an ended run is kept after it ended (1 to 365, default 30); a scheduled job then deletes it, its listing row and everything its run object stored. A deleted run answers 404.
              * @example 30

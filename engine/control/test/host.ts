@@ -62,7 +62,12 @@ export class TestHost {
 			meta,
 			plan: prepare(parsed),
 			state: null,
-			controls: { admission: NEW_ADMISSION, outbox: EMPTY_OUTBOX, links: NO_LINKS },
+			controls: {
+				admission: NEW_ADMISSION,
+				outbox: EMPTY_OUTBOX,
+				links: NO_LINKS,
+				notifications: [],
+			},
 			alarmAt: null,
 			callsInFlight: [],
 		};

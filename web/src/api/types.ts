@@ -282,6 +282,15 @@ export interface TenantSettings {
 	maxWorkflows: number;
 	maxVersionsPerWorkflow: number;
 	maxStreamsPerRun: number;
+	notifications: NotificationEndpoint[];
+}
+
+/** One of the tenant's notification endpoints (settings `notifications`). */
+export interface NotificationEndpoint {
+	url: string;
+	events: string[];
+	format?: "slack";
+	secret?: string;
 }
 
 export interface OverviewBucket {

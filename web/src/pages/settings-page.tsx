@@ -1,11 +1,17 @@
 // The tenant's settings: how many runs may be in progress at once, the secret that signs
-// outgoing calls by default, and how long ended runs are kept. Every role reads them; admins change them (PATCH, merge patch),
-// with the API's errors beside the field they name.
+// outgoing calls by default, notifications, run retention and quotas. Every role reads them;
+// admins change them (PATCH, merge patch), with the API's errors beside the field they name.
 import { Fragment } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { ApiProblem, api } from "../api/client";
 import type { Session } from "../api/session";
 import type { Page, SecretEntry, TenantSettings } from "../api/types";
+import {
+	draftsOf,
+	endpointsOf,
+	NotificationEditor,
+	NotificationList,
+} from "../components/notification-endpoints";
 import { ErrorNotice, Resource } from "../components/states";
 import { useResource } from "../lib/use-resource";
 
@@ -34,6 +40,10 @@ export function SettingsPage({ session }: { session: Session }) {
 									<dd>{current[n.field]}</dd>
 								</Fragment>
 							))}
+							<dt>Notifications</dt>
+							<dd>
+								<NotificationList endpoints={current.notifications ?? []} />
+							</dd>
 						</dl>
 					)
 				}
@@ -46,6 +56,7 @@ function SettingsForm({ current, onSaved }: { current: TenantSettings; onSaved: 
 	const [limit, setLimit] = useState(String(current.maxConcurrentRuns));
 	const [signing, setSigning] = useState(current.defaultSigningSecret ?? "");
 	const [numbers, setNumbers] = useState(numbersOf(current));
+	const [endpoints, setEndpoints] = useState(draftsOf(current.notifications ?? []));
 	const [busy, setBusy] = useState(false);
 	const [problem, setProblem] = useState<unknown>(null);
 	const [notice, setNotice] = useState("");
@@ -57,6 +68,7 @@ function SettingsForm({ current, onSaved }: { current: TenantSettings; onSaved: 
 		setLimit(String(current.maxConcurrentRuns));
 		setSigning(current.defaultSigningSecret ?? "");
 		setNumbers(numbersOf(current));
+		setEndpoints(draftsOf(current.notifications ?? []));
 	}, [current]);
 	const fieldError = (pointer: string) =>
 		problem instanceof ApiProblem
@@ -77,6 +89,9 @@ function SettingsForm({ current, onSaved }: { current: TenantSettings; onSaved: 
 		for (const { field } of NUMBERS)
 			if (numbers[field] !== String(current[field]))
 				patch[field] = numbers[field] === "" ? null : Number(numbers[field]);
+		const notifications = endpointsOf(endpoints);
+		if (JSON.stringify(notifications) !== JSON.stringify(current.notifications ?? []))
+			patch.notifications = notifications;
 		try {
 			await api(SETTINGS, {
 				method: "PATCH",
@@ -95,6 +110,9 @@ function SettingsForm({ current, onSaved }: { current: TenantSettings; onSaved: 
 	const limitError = fieldError("/maxConcurrentRuns");
 	const signingError = fieldError("/defaultSigningSecret");
 	const numberErrors = NUMBERS.map((n) => fieldError(`/${n.field}`));
+	const notificationsError =
+		problem instanceof ApiProblem &&
+		problem.errors.some((e) => /^\/notifications\/\d+\/(url|events|secret)/.test(e.pointer));
 	const names = secrets.data?.data.map((s) => s.name) ?? [];
 	if (signing && !names.includes(signing)) names.unshift(signing);
 	return (
@@ -147,9 +165,24 @@ function SettingsForm({ current, onSaved }: { current: TenantSettings; onSaved: 
 					onInput={(value) => setNumbers({ ...numbers, [n.field]: value })}
 				/>
 			))}
-			{problem !== null && !limitError && !signingError && numberErrors.every((e) => !e) && (
-				<ErrorNotice error={problem} />
-			)}
+			<NotificationEditor
+				drafts={endpoints}
+				onChange={setEndpoints}
+				secrets={secrets.data?.data.map((s) => s.name) ?? []}
+				errorAt={(pointer) =>
+					problem instanceof ApiProblem
+						? problem.errors
+								.filter((e) => e.pointer === pointer || e.pointer.startsWith(`${pointer}/`))
+								.map((e) => e.message)
+								.join(" ") || undefined
+						: undefined
+				}
+			/>
+			{problem !== null &&
+				!limitError &&
+				!signingError &&
+				numberErrors.every((e) => !e) &&
+				!notificationsError && <ErrorNotice error={problem} />}
 			<div class="actions">
 				<button type="submit" class="primary" disabled={busy}>
 					{busy ? "Saving…" : "Save settings"}

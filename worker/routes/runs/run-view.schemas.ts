@@ -1,5 +1,6 @@
 // A run as the API shows it: the run, its node runs, its history events and its summary row.
 import { z } from "@hono/zod-openapi";
+import { NOTICE_EVENTS } from "../../../engine/control";
 import { RESPONSE_EXCERPT_BYTES } from "../../../engine/run";
 
 export const RUN_STATUSES = ["QUEUED", "IN_PROGRESS", "WAITING", "COMPLETED"] as const;
@@ -13,6 +14,23 @@ export const Scope = z
 	.openapi("RunScope");
 
 const Time = z.string().openapi({ format: "date-time" });
+
+const NotificationDelivery = z
+	.object({
+		webhookId: z
+			.string()
+			.openapi({ description: "The `webhook-id` it is sent under, on every retry." }),
+		event: z.enum(NOTICE_EVENTS),
+		url: z
+			.string()
+			.openapi({ description: "The endpoint's origin (its path may be a credential)." }),
+		status: z.enum(["sending", "delivered", "failed"]),
+		failures: z.number().int(),
+		lastError: z.string().nullable(),
+		at: Time,
+		endedAt: Time.nullable(),
+	})
+	.openapi("NotificationDelivery");
 const ErrorInfo = z.object({ code: z.string(), message: z.string() }).nullable();
 
 const ResponseExcerpt = z
@@ -217,6 +235,10 @@ export const Run = z
 				description:
 					"On a run that ended FAILED: the error workflow's run it started, or why that workflow could not start. Null while it is being started, and when no error workflow is named.",
 			}),
+		notifications: z.array(NotificationDelivery).openapi({
+			description:
+				"What the run told the tenant's notification endpoints (tenant settings `notifications`), one entry per endpoint and event: `sending` until the endpoint answers 2xx (retried with backoff under the same `webhook-id`), then `delivered`, or `failed` once given up.",
+		}),
 		inputs: z.unknown(),
 		outputs: z.unknown(),
 		error: z

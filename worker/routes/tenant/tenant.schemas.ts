@@ -6,6 +6,7 @@ import {
 	MAX_RUN_DEPTH,
 	MIN_CONCURRENT_RUNS,
 } from "../../../durable-objects/tenant";
+import { NOTICE_EVENTS } from "../../../engine/control";
 import { IDENTIFIER_PATTERN, identifierSchema } from "../../../engine/definition";
 import {
 	DEFAULT_MAX_STREAMS_PER_RUN,
@@ -57,6 +58,48 @@ const maxRunDepth = z
 		example: DEFAULT_MAX_RUN_DEPTH,
 	});
 
+/** How many notification endpoints a tenant may set. */
+export const MAX_NOTIFICATION_ENDPOINTS = 10;
+
+const secretName = z
+	.string()
+	.regex(
+		IDENTIFIER_PATTERN,
+		"A secret's name: letters, digits, _ and -, starting with a letter or _.",
+	);
+
+export const NotificationEndpoint = z
+	.strictObject({
+		url: z.string().min(1).max(2048).openapi({
+			description:
+				"Where the POST goes: http or https, to a public address (the outgoing-call rules apply).",
+			example: "https://hooks.example.com/stepline",
+		}),
+		events: z
+			.array(z.enum(NOTICE_EVENTS))
+			.min(1)
+			.max(NOTICE_EVENTS.length)
+			.refine((events) => new Set(events).size === events.length, "Each event at most once.")
+			.openapi({ description: "The run events sent to this endpoint." }),
+		format: z.enum(["slack"]).optional().openapi({
+			description:
+				"`slack`: a Slack incoming-webhook message (text + blocks) instead of the JSON event.",
+		}),
+		secret: secretName.optional().openapi({
+			description:
+				"A tenant secret's name: each delivery is signed with it (Standard Webhooks `webhook-signature`).",
+			example: "NOTIFY_SIGNING",
+		}),
+	})
+	.openapi("NotificationEndpoint");
+
+const notifications = z
+	.array(NotificationEndpoint)
+	.max(MAX_NOTIFICATION_ENDPOINTS)
+	.openapi({
+		description: `Up to ${MAX_NOTIFICATION_ENDPOINTS} endpoints told about run events (docs/NOTIFICATIONS.md): a signed POST per event, retried with backoff under the same \`webhook-id\`. Runs notify the endpoints set when they started.`,
+	});
+
 const runRetentionDays = z
 	.number()
 	.int()
@@ -101,6 +144,7 @@ export const TenantSettings = z
 		defaultSigningSecret,
 		errorWorkflow,
 		maxRunDepth,
+		notifications,
 		runRetentionDays,
 		maxWorkflows,
 		maxVersionsPerWorkflow,
@@ -117,6 +161,7 @@ export const TenantSettingsPatch = z
 		defaultSigningSecret: defaultSigningSecret.optional(),
 		errorWorkflow: errorWorkflow.optional(),
 		maxRunDepth: maxRunDepth.optional(),
+		notifications: notifications.optional(),
 		runRetentionDays: runRetentionDays.optional(),
 		maxWorkflows: maxWorkflows.optional(),
 		maxVersionsPerWorkflow: maxVersionsPerWorkflow.optional(),
