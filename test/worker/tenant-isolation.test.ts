@@ -46,7 +46,10 @@ const BODIES: Record<string, unknown> = {
 };
 
 describe("tenant isolation", () => {
-	it("walks every route in the OpenAPI document with another tenant's token: 404, no data", async () => {
+	// One request per documented operation: room for a machine shared with other test runs.
+	it("walks every route in the OpenAPI document with another tenant's token: 404, no data", {
+		timeout: 60_000,
+	}, async () => {
 		const tenantA = await as({ tenant: uniqueTenant("a") });
 		const created = await tenantA.call("/v1/workflows", {
 			method: "POST",

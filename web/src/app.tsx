@@ -4,6 +4,7 @@ import { getSession, type Session, signOut, subscribe } from "./api/session";
 import { useRoute } from "./lib/router";
 import { AuditLogPage } from "./pages/audit-log-page";
 import { ComparePage, EditorPage } from "./pages/editor-pages";
+import { InboxPage } from "./pages/inbox-page";
 import { NotFoundPage } from "./pages/not-found";
 import { OverviewPage } from "./pages/overview-page";
 import { RunPage } from "./pages/run-page";
@@ -37,6 +38,7 @@ function Page({ session }: { session: Session }) {
 	if (first === "runs" && !second) return <RunsPage query={query} session={session} />;
 	if (first === "runs" && second && segments.length === 2)
 		return <RunPage runId={second} session={session} />;
+	if (first === "inbox" && !second) return <InboxPage query={query} session={session} />;
 	if (first === "secrets" && !second) return <SecretsPage session={session} />;
 	if (first === "audit" && !second) return <AuditLogPage query={query} />;
 	if (first === "settings" && !second) return <SettingsPage session={session} />;
@@ -62,6 +64,9 @@ function Header({ session }: { session: Session }) {
 				</a>
 				<a href="#/runs" aria-current={section === "runs" ? "page" : undefined}>
 					Runs
+				</a>
+				<a href="#/inbox" aria-current={section === "inbox" ? "page" : undefined}>
+					Inbox
 				</a>
 				<a href="#/secrets" aria-current={section === "secrets" ? "page" : undefined}>
 					Secrets

@@ -138,6 +138,41 @@ export interface NodeRunFields {
 	logs: { level: string; message: string; time: string }[];
 	/** What the node (or item) waits for and when: `delay`, `start_delay`, `retry`, `attempt_timeout`. */
 	due?: { kind: string; at: string; attempt: number | null }[];
+	/** What a WAITING node waits on from outside the run. */
+	waiting?: Waiting | null;
+}
+
+/** What an INPUT's request asks and has so far (the run view's `waiting`, and GET /v1/inputs). */
+export interface InputRequestFields {
+	title: string | null;
+	description: string | null;
+	dueAt: string | null;
+	form: JsonSchema | null;
+	outlets: { identifier: string; title: string | null; decisive: boolean }[];
+	buttons: { title: string; outlet: string }[];
+	responders: { roles: string[] | null; users: string[] | null };
+	numOfResponders: number;
+	allowInitiator: boolean;
+	responses: { by: string; at: string; outlet: string; inputs: unknown; comment: string | null }[];
+	decided: { outlet: string; by: string; at: string } | null;
+}
+
+export type Waiting =
+	| ({ kind: "input"; since: string } & InputRequestFields)
+	| { kind: "callback"; since: string; attempt: number; receivedAt: string | null }
+	| { kind: "child"; since: string; attempt: number; runId: string };
+
+/** One entry of GET /v1/inputs. */
+export interface InputRequest extends InputRequestFields {
+	id: string;
+	runId: string;
+	node: string;
+	item: number | null;
+	workflow: { id: string; identifier: string; title: string; version: number };
+	initiatedBy: string;
+	status: "pending" | "answered" | "closed";
+	openedAt: string;
+	closedAt: string | null;
 }
 
 export interface NodeRun extends NodeRunFields {

@@ -7,10 +7,12 @@ interface Props {
 	value: string;
 	error?: string;
 	onChange: (value: string) => void;
+	/** Makes the control's id unique where several forms share a page (the Inbox). */
+	idPrefix?: string;
 }
 
-export function InputControl({ field, value, error, onChange }: Props) {
-	const id = `input-${field.name}`;
+export function InputControl({ field, value, error, onChange, idPrefix = "input" }: Props) {
+	const id = `${idPrefix}-${field.name}`;
 	const hasHelp =
 		Boolean(field.description) || field.kind === "string-list" || field.kind === "json";
 	const describedBy = [hasHelp && `${id}-help`, error && `${id}-error`].filter(Boolean).join(" ");

@@ -9,6 +9,7 @@ import { StateBadge } from "./badges";
 import { withHidden } from "./hidden-badge";
 import { JsonBlock } from "./json-block";
 import { TimeText } from "./time-text";
+import { WaitingOn } from "./waiting-on";
 
 export function Attempts({ attempts, label }: { attempts: Attempt[]; label: string }) {
 	if (attempts.length === 0) return null;
@@ -206,6 +207,9 @@ export function NodeRunBody({
 				{task.startedAt && !task.endedAt && " so far"}
 			</p>
 			<DueTimes due={task.due ?? []} />
+			{run && task.waiting && (
+				<WaitingOn waiting={task.waiting} run={run} node={node?.identifier ?? label} />
+			)}
 			{task.error && (
 				<p class="field-error">
 					{task.error.code}: {withHidden(task.error.message)}

@@ -1,4 +1,5 @@
-// The run's node runs, in the order they started; the one selected in the graph is open.
+// The run's node runs, in the order they started; the one selected in the graph is open (with
+// none selected, the INPUT nodes waiting for an answer).
 // A finished run offers "Retry from this node" on each (members and admins).
 import type { Definition, Run } from "../api/types";
 import { StateBadge } from "./badges";
@@ -28,7 +29,8 @@ export function NodeRunList({
 						<details
 							id={`node-${n.node}`}
 							class={`node-run ${selected === n.node ? "selected" : ""}`}
-							open={selected === n.node}
+							// A request waiting for people is open unless another node is chosen.
+							open={selected === n.node || (selected === null && n.waiting?.kind === "input")}
 							data-node-run={n.node}
 						>
 							<summary>

@@ -3,7 +3,7 @@
 import { useMemo, useState } from "preact/hooks";
 import { ApiProblem, api } from "../api/client";
 import type { Run, WorkflowNode } from "../api/types";
-import { fieldOfPointer, fieldsOf, inputsOf, newIdempotencyKey } from "../lib/input-fields";
+import { fieldsOf, inputsOf, newIdempotencyKey, problemsByField } from "../lib/input-fields";
 import { navigate } from "../lib/router";
 import { InputControl } from "./input-control";
 import { ErrorNotice } from "./states";
@@ -21,18 +21,10 @@ export function StartRunForm({ workflow, trigger, version, latest }: Props) {
 	const [busy, setBusy] = useState(false);
 	const [problem, setProblem] = useState<unknown>(null);
 
-	const fieldErrors: Record<string, string> = {};
-	const formErrors: string[] = [];
-	if (problem instanceof ApiProblem) {
-		for (const error of problem.errors) {
-			const name = fieldOfPointer(error.pointer);
-			if (name && fields.some((f) => f.name === name)) {
-				fieldErrors[name] = fieldErrors[name]
-					? `${fieldErrors[name]}; ${error.message}`
-					: error.message;
-			} else formErrors.push(`${error.pointer || "inputs"}: ${error.message}`);
-		}
-	}
+	const { byField: fieldErrors, rest: formErrors } = problemsByField(
+		problem instanceof ApiProblem ? problem.errors : [],
+		fields,
+	);
 
 	const submit = async (event: Event) => {
 		event.preventDefault();

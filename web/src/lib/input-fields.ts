@@ -105,6 +105,25 @@ export function inputsOf(
 	return inputs;
 }
 
+/**
+ * A 422's errors split between the fields they point at (joined per field) and the rest, which
+ * belong to the whole form.
+ */
+export function problemsByField(
+	errors: { pointer: string; message: string }[],
+	fields: InputField[],
+): { byField: Record<string, string>; rest: string[] } {
+	const byField: Record<string, string> = {};
+	const rest: string[] = [];
+	for (const error of errors) {
+		const name = fieldOfPointer(error.pointer);
+		if (name && fields.some((f) => f.name === name)) {
+			byField[name] = byField[name] ? `${byField[name]}; ${error.message}` : error.message;
+		} else rest.push(`${error.pointer || "inputs"}: ${error.message}`);
+	}
+	return { byField, rest };
+}
+
 /** "/inputs/a~1b/0" → "a/b": the field a 422 error belongs to (undefined: the whole form). */
 export function fieldOfPointer(pointer: string): string | undefined {
 	const match = /^\/(?:inputs|initialContext)\/([^/]+)/.exec(pointer);
