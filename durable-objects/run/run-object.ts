@@ -5,9 +5,11 @@ import {
 	type Controls,
 	type Decision,
 	decide,
+	decideKeyedStart,
 	EMPTY_OUTBOX,
 	type HostedRun,
 	type HostInput,
+	type KeyedStartAnswer,
 	NEW_ADMISSION,
 	NO_LINKS,
 	type RetryInput,
@@ -98,6 +100,38 @@ export class RunObject extends DurableObject<Env> {
 	async start(input: StartRunInput): Promise<RunView> {
 		await this.admit(input);
 		return this.view();
+	}
+
+	/**
+	 * `start` under an Idempotency-Key: this object is named by the key, so it answers the key's
+	 * repeats itself (engine/control/keyed-start.ts, docs/ARCHITECTURE.md#a-start). `input` null
+	 * only asks: a request that failed its checks before a run could be created still gets the
+	 * key's answer if the key has one (`absent` if not).
+	 */
+	async startKeyed(
+		fingerprint: string,
+		input: StartRunInput | null,
+	): Promise<KeyedStartAnswer<RunView>> {
+		const now = this.clock.now();
+		const decided = decideKeyedStart(this.loadMeta(), this.admitting !== null, fingerprint, now);
+		switch (decided.kind) {
+			case "create":
+				if (!input) return { kind: "absent" };
+				await this.admit({ ...input, idempotencyFingerprint: fingerprint });
+				return { kind: "started", run: this.view() };
+			case "replay":
+				// Repeating the start is safe: a run whose admission was never answered asks again.
+				if (input) await this.admit(input);
+				return { kind: "replay", run: this.view() };
+			case "in_flight":
+			case "mismatch":
+			case "expired":
+				return decided;
+			default: {
+				const unknown: never = decided;
+				throw new Error(`unknown keyed start ${JSON.stringify(unknown)}`);
+			}
+		}
 	}
 
 	/** `start`, answering the run's listing row (a batch start needs no more). */
