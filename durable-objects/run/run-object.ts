@@ -76,6 +76,8 @@ export class RunObject extends DurableObject<Env> {
 	private readonly calls = new Map<string, AbortController>();
 	/** A start's admission in flight: a concurrent start of the same run waits for it. */
 	private admitting: Promise<void> | null = null;
+	/** A keyed start is creating this run: a repeat meanwhile is told it is in flight. */
+	private creatingKeyed = false;
 	/** The index write in flight: a second write joins it, and its answer writes anything newer. */
 	private indexWrite: Promise<void> | null = null;
 	private sealer: ValueSealer | undefined;
@@ -113,11 +115,16 @@ export class RunObject extends DurableObject<Env> {
 		input: StartRunInput | null,
 	): Promise<KeyedStartAnswer<RunView>> {
 		const now = this.clock.now();
-		const decided = decideKeyedStart(this.loadMeta(), this.admitting !== null, fingerprint, now);
+		const decided = decideKeyedStart(this.loadMeta(), this.creatingKeyed, fingerprint, now);
 		switch (decided.kind) {
 			case "create":
 				if (!input) return { kind: "absent" };
-				await this.admit({ ...input, idempotencyFingerprint: fingerprint });
+				this.creatingKeyed = true;
+				try {
+					await this.admit({ ...input, idempotencyFingerprint: fingerprint });
+				} finally {
+					this.creatingKeyed = false;
+				}
 				return { kind: "started", run: this.view() };
 			case "replay":
 				// Repeating the start is safe: a run whose admission was never answered asks again.

@@ -26,14 +26,14 @@ export type KeyedStartDecision =
 
 /**
  * What a request with `fingerprint` gets from the object named by its key. `meta` is the run
- * there (null: none), `admitting` whether its first start is still waiting for the tenant's
- * answer. A different request under a live key is a mismatch even while the first is in flight:
+ * there (null: none), `creating` whether the key's first request is still creating it (waiting
+ * for the tenant's answer). A different request under a live key is a mismatch even while the first is in flight:
  * that is the client's bug to fix, and waiting would not change the answer. A run created under
  * the key's name without a fingerprint (a start that carried none) is the key's run.
  */
 export function decideKeyedStart(
 	meta: Pick<RunMeta, "createdAt" | "idempotencyFingerprint"> | null,
-	admitting: boolean,
+	creating: boolean,
 	fingerprint: string,
 	now: number,
 ): KeyedStartDecision {
@@ -41,7 +41,7 @@ export function decideKeyedStart(
 	if (meta.createdAt + IDEMPOTENCY_TTL_MS <= now) return { kind: "expired" };
 	const stored = meta.idempotencyFingerprint;
 	if (stored !== undefined && stored !== fingerprint) return { kind: "mismatch" };
-	return admitting ? { kind: "in_flight" } : { kind: "replay" };
+	return creating ? { kind: "in_flight" } : { kind: "replay" };
 }
 
 /**
