@@ -44,6 +44,7 @@ export class TenantObject extends ProductTenantObject {
 // The public methods the Worker and the other object call (durable-objects/*/…-object.ts).
 countRequests(RunObject, ProductRunObject, "RunObject", [
 	"start",
+	"startKeyed",
 	"startSummary",
 	"signal",
 	"getRun",

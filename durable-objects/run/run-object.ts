@@ -5,9 +5,11 @@ import {
 	type Controls,
 	type Decision,
 	decide,
+	decideKeyedStart,
 	EMPTY_OUTBOX,
 	type HostedRun,
 	type HostInput,
+	type KeyedStartAnswer,
 	NEW_ADMISSION,
 	NO_LINKS,
 	type RetryInput,
@@ -75,6 +77,8 @@ export class RunObject extends DurableObject<Env> {
 	private readonly calls = new Map<string, AbortController>();
 	/** A start's admission in flight: a concurrent start of the same run waits for it. */
 	private admitting: Promise<void> | null = null;
+	/** A keyed start is creating this run: a repeat meanwhile is told it is in flight. */
+	private creatingKeyed = false;
 	/** The index write in flight: a second write joins it, and its answer writes anything newer. */
 	private indexWrite: Promise<void> | null = null;
 	private sealer: ValueSealer | undefined;
@@ -99,6 +103,43 @@ export class RunObject extends DurableObject<Env> {
 	async start(input: StartRunInput): Promise<RunView> {
 		await this.admit(input);
 		return this.view();
+	}
+
+	/**
+	 * `start` under an Idempotency-Key: this object is named by the key, so it answers the key's
+	 * repeats itself (engine/control/keyed-start.ts, docs/ARCHITECTURE.md#a-start). `input` null
+	 * only asks: a request that failed its checks before a run could be created still gets the
+	 * key's answer if the key has one (`absent` if not).
+	 */
+	async startKeyed(
+		fingerprint: string,
+		input: StartRunInput | null,
+	): Promise<KeyedStartAnswer<RunView>> {
+		const now = this.clock.now();
+		const decided = decideKeyedStart(this.loadMeta(), this.creatingKeyed, fingerprint, now);
+		switch (decided.kind) {
+			case "create":
+				if (!input) return { kind: "absent" };
+				this.creatingKeyed = true;
+				try {
+					await this.admit({ ...input, idempotencyFingerprint: fingerprint });
+				} finally {
+					this.creatingKeyed = false;
+				}
+				return { kind: "started", run: this.view() };
+			case "replay":
+				// Repeating the start is safe: a run whose admission was never answered asks again.
+				if (input) await this.admit(input);
+				return { kind: "replay", run: this.view() };
+			case "in_flight":
+			case "mismatch":
+			case "expired":
+				return decided;
+			default: {
+				const unknown: never = decided;
+				throw new Error(`unknown keyed start ${JSON.stringify(unknown)}`);
+			}
+		}
 	}
 
 	/** `start`, answering the run's listing row (a batch start needs no more). */

@@ -1,4 +1,4 @@
-import type { AcquireResult, WithdrawResult } from "../../engine/control";
+import { type AcquireResult, IDEMPOTENCY_TTL_MS, type WithdrawResult } from "../../engine/control";
 import type { JsonValue } from "../../engine/run";
 
 /**
@@ -7,8 +7,11 @@ import type { JsonValue } from "../../engine/run";
  * to, when a failed notification is retried. The object reads rows, asks here, writes the answer.
  */
 
-/** Keys are kept a day after their response is stored (IETF httpapi draft: "at least 24 hours"). */
-export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+/**
+ * Keys are kept a day after their response is stored, as a keyed single start's run keeps its
+ * key (engine/control/keyed-start.ts).
+ */
+export { IDEMPOTENCY_TTL_MS };
 /**
  * How long a key stays "in flight" without an answer. A request that died between
  * `beginIdempotent` and `completeIdempotent` would otherwise block its key (409) for a day;

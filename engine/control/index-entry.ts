@@ -91,13 +91,17 @@ export function indexEntry(
 	};
 }
 
-/** Which header changes are worth an index write: what list filters and the sweeper read. */
+/**
+ * Which header changes are worth an index write: what the listing shows and filters by (status,
+ * result). A new wake-up time alone is not: only the sweeper reads it, and a stale one costs at
+ * most one poke, after which the run rewrites its entry (docs/ARCHITECTURE.md#the-runs-index),
+ * where writing it would cost a row every time a waiting run's next timer moves.
+ */
 export function indexChanged(previous: RunIndexEntry | null, next: RunIndexEntry): boolean {
 	if (!previous) return true;
 	return (
 		previous.status !== next.status ||
 		previous.result !== next.result ||
-		(next.status === "WAITING" && previous.wakeAt !== next.wakeAt) ||
 		inputRequestsChanged(previous.inputRequests, next.inputRequests)
 	);
 }

@@ -38,6 +38,8 @@ export type {
 	StoredControls,
 } from "./decision";
 export type { RunHeaderLike, RunIndexEntry } from "./index-entry";
+export type { KeyedStartAnswer, KeyedStartDecision } from "./keyed-start";
+export { decideKeyedStart, IDEMPOTENCY_TTL_MS } from "./keyed-start";
 export type { ErrorRunLink, RunLinks } from "./links";
 export { NO_LINKS } from "./links";
 export type { Notice, NotificationRecord, Notify } from "./notices";

@@ -79,8 +79,8 @@ export const nextSendAt = (outbox: OutboxState): number | null =>
 const MAX_RETRY_DELAY_MS = 60_000;
 
 /**
- * Queues an index write only when something the index serves changed (status, result, the
- * wake-up of a waiting run), or when `force`d. A run that goes start → finish without waiting
+ * Queues an index write only when something the listing shows changed (status, result), or
+ * when `force`d. A run that goes start → finish without waiting
  * writes D1 once.
  */
 export function queueIndexWrite(

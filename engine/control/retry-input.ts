@@ -37,6 +37,7 @@ export function retryInput(
 		parent: _parent,
 		errorOf: _errorOf,
 		initiatorRole: _role,
+		idempotencyFingerprint: _fingerprint,
 		...rest
 	} = meta;
 	return {

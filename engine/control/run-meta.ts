@@ -63,6 +63,11 @@ export interface RunMeta {
 	 * A run started `runAs` another user has the member role (its admin's say-so ends there).
 	 */
 	initiatorRole?: "admin" | "member" | "viewer";
+	/**
+	 * Set on a run started under an Idempotency-Key: the request's fingerprint, which a repeat
+	 * under the same key must match (keyed-start.ts, docs/ARCHITECTURE.md#a-start).
+	 */
+	idempotencyFingerprint?: string;
 	createdAt: number;
 }
 

@@ -433,13 +433,16 @@ export async function writeRunIndexEntry(d1: D1Database, entry: RunIndexEntry): 
 
 /**
  * Unfinished runs past their wake-up time, across tenants (the one query that reads no single
- * tenant: the sweeper serves them all), most overdue first. The condition repeats the partial
- * index's own (`status <> 'COMPLETED'`, as a literal) so SQLite may read runs_unfinished_due:
- * finished runs, the vast majority, are not in it.
+ * tenant: the sweeper serves them all), most overdue first. It reads every unfinished run
+ * through the status listings' partial index (finished runs, the vast majority, are not in it):
+ * rows read cost a thousandth of rows written, and an index by wake-up time would cost every
+ * run listed while it works one more row written (docs/ARCHITECTURE.md#the-runs-index). The
+ * condition repeats the partial index's own (`status <> 'COMPLETED'`, as a literal) so SQLite
+ * may read it.
  */
 const dueRuns = (before: unknown, limit: unknown) =>
 	dialect.sqlToQuery(
-		sql`SELECT ${runs.id}, ${runs.tenantId} FROM ${runs} WHERE ${runs.status} <> 'COMPLETED' AND ${runs.wakeAt} < ${before} ORDER BY ${runs.wakeAt} LIMIT ${limit}`,
+		sql`SELECT ${runs.id}, ${runs.tenantId} FROM ${runs} INDEXED BY ${sql.identifier("runs_unfinished_tenant_status_created")} WHERE ${runs.status} <> 'COMPLETED' AND ${runs.wakeAt} < ${before} ORDER BY ${runs.wakeAt} LIMIT ${limit}`,
 	);
 
 /** The sweeper's query as SQL (for query-plan checks); it binds (before, limit). */

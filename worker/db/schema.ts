@@ -83,11 +83,13 @@ export type WorkflowVersionRow = typeof workflowVersions.$inferSelect;
  * (a guarded upsert: `index_version` only grows). The object is the source of truth; this
  * table serves listing, filtering and the sweeper.
  *
- * D1 bills every index entry an insert or update touches as a row written, so the layout is
- * sized for the common run, written once when it has already finished: a WITHOUT ROWID table
- * keyed (tenant_id, created_at, id), which is itself the newest-first listing order, plus one
- * index by workflow, so that run costs two rows. The two other indexes are partial over
- * unfinished runs only: a run that waits pays for them while it waits, a finished one never.
+ * D1 bills every index entry an insert or update adds as a row written, so the layout is sized
+ * for the common run, written once when it has already finished: a WITHOUT ROWID table keyed
+ * (tenant_id, created_at, id), which is itself the newest-first listing order, plus one index
+ * by workflow, so that run costs two rows. One more index is partial over unfinished runs only
+ * (a run listed while it works pays one entry more, a finished one never), and serves both the
+ * status listings and the sweeper, which reads all unfinished runs rather than have every run
+ * pay a third entry for an index by wake-up time (docs/ARCHITECTURE.md#the-runs-index).
  * created_at never changes for a run, so the key is stable across upserts. The migration adds
  * WITHOUT ROWID by hand (drizzle-kit cannot express it); runs.repo.ts names the index each
  * listing reads.
@@ -125,7 +127,8 @@ export const runs = sqliteTable(
 	(t) => [
 		primaryKey({ columns: [t.tenantId, t.createdAt, t.id] }),
 		index("runs_tenant_workflow_created").on(t.tenantId, t.workflowIdentifier, t.createdAt, t.id),
-		// Listing by an unfinished status (and bulk cancel); finished runs never get an entry.
+		// Listing by an unfinished status (and bulk cancel), and the sweeper; finished runs never
+		// get an entry.
 		index("runs_unfinished_tenant_status_created")
 			.on(t.tenantId, t.status, t.createdAt, t.id)
 			.where(sql`${t.status} <> 'COMPLETED'`),
@@ -133,8 +136,6 @@ export const runs = sqliteTable(
 		index("runs_children_tenant_parent_created")
 			.on(t.tenantId, t.parentRunId, t.createdAt, t.id)
 			.where(sql`${t.parentRunId} IS NOT NULL`),
-		// The sweeper scans only unfinished runs, across tenants, by due time.
-		index("runs_unfinished_due").on(t.wakeAt).where(sql`${t.status} <> 'COMPLETED'`),
 	],
 );
 

@@ -3,7 +3,12 @@
 
 import type { RunSummaryView, RunView } from "../../durable-objects/run/run-view";
 import { runObject } from "../../durable-objects/stubs";
-import type { NotificationEndpoint, RunTrigger, StartRunInput } from "../../engine/control";
+import type {
+	KeyedStartAnswer,
+	NotificationEndpoint,
+	RunTrigger,
+	StartRunInput,
+} from "../../engine/control";
 import type { WorkflowDefinition, WorkflowNode } from "../../engine/definition";
 import type { Principal } from "../auth/principal";
 import { database } from "../db/client";
@@ -186,11 +191,38 @@ export async function startRun(
 	/** The version already read (a webhook's lookup reads it with the hook); else looked up. */
 	known?: StartTarget,
 ): Promise<RunView> {
+	const input = await prepareStart(env, starter, request, runId, known);
+	return runObject(env, input.tenantId, input.runId).start(input);
+}
+
+/**
+ * `startRun` under an Idempotency-Key: `runId` names the key's object (see runIdFor), which
+ * answers repeats of the request itself (docs/ARCHITECTURE.md#a-start). A request that fails its
+ * checks throws as `startRun` does: nothing was asked of the object.
+ */
+export async function startKeyedRun(
+	env: Env,
+	starter: Starter,
+	request: StartRequest,
+	runId: string,
+	fingerprint: string,
+): Promise<KeyedStartAnswer<RunView>> {
+	const input = await prepareStart(env, starter, request, runId);
+	return runObject(env, input.tenantId, input.runId).startKeyed(fingerprint, input);
+}
+
+/** The version lookup and the checks: what a run's object is handed to start it. */
+async function prepareStart(
+	env: Env,
+	starter: Starter,
+	request: StartRequest,
+	runId: string,
+	known?: StartTarget,
+): Promise<StartRunInput> {
 	if (starter.kind === "principal") assertMayRunAs(starter.principal, request.body);
 	const version = request.body.version ?? null;
 	const target = known ?? (await findTarget(env, tenantOf(starter), request.identifier, version));
-	const input = checkStart(env, starter, target, request, runId);
-	return runObject(env, input.tenantId, input.runId).start(input);
+	return checkStart(env, starter, target, request, runId);
 }
 
 /**

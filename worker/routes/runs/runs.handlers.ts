@@ -13,9 +13,9 @@ import { decodeCursor, encodeCursor } from "../../lib/cursor";
 import { tenantLimits } from "../../quotas/tenant-limits";
 import * as starts from "../../runs/start-run";
 import { assertCanAct, visibleRun } from "./access";
-import { idempotent } from "./idempotent";
+import { idempotent, keyedStart } from "./idempotent";
 import { runFilterFor } from "./run-filters";
-import { batchRunIds, runIdFor } from "./run-ids";
+import { batchRunIds, requestRunId } from "./run-ids";
 import type * as routes from "./runs.routes";
 
 type Handler<R extends RouteConfig> = RouteHandler<R, AppEnv>;
@@ -28,17 +28,20 @@ export const startRun: Handler<typeof routes.startRun> = async (c) => {
 	assertRole(principal, "member", "start runs");
 	const { identifier } = c.req.valid("param");
 	const body = c.req.valid("json") ?? {};
-	return idempotent(c, body, async (replay) => {
-		const runId = await runIdFor(principal.tenantId, replay);
-		const run = await starts.startRun(
-			c.env,
-			{ kind: "principal", principal },
-			{ identifier, body },
-			runId,
-		);
-		auditTarget(c, { type: "run", id: run.id });
-		return { status: 202, body: run, headers: { Location: runLocation(run.id) } };
-	}) as never;
+	const starter = { kind: "principal", principal } as const;
+	const request = { identifier, body };
+	return keyedStart(
+		c,
+		body,
+		async (runId, fingerprint) =>
+			fingerprint === null
+				? { kind: "started", run: await starts.startRun(c.env, starter, request, runId) }
+				: starts.startKeyedRun(c.env, starter, request, runId, fingerprint),
+		(run) => {
+			auditTarget(c, { type: "run", id: run.id });
+			return { status: 202, body: run, headers: { Location: runLocation(run.id) } };
+		},
+	) as never;
 };
 
 export const startRunBatch: Handler<typeof routes.startRunBatch> = async (c) => {
@@ -248,9 +251,9 @@ export const retryRun: Handler<typeof routes.retryRun> = async (c) => {
 			]);
 		}
 	}
-	// With an Idempotency-Key, a resent retry answers the run the first one started (runIdFor).
+	// With an Idempotency-Key, a resent retry answers the run the first one started (requestRunId).
 	return idempotent(c, body, async (replay) => {
-		const retryId = await runIdFor(principal.tenantId, replay);
+		const retryId = await requestRunId(principal.tenantId, replay);
 		const run = await starts.retryRun(c.env, principal, runId, fromNode, retryId);
 		return { status: 202, body: run, headers: { Location: runLocation(retryId) } };
 	}) as never;
