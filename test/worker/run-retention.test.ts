@@ -4,7 +4,7 @@ import { runObject } from "../../durable-objects";
 import { DAY_MS } from "../../worker/quotas/tenant-limits";
 import { PURGE_BUDGET, type PurgeBudget, purgeExpiredRuns } from "../../worker/run-retention";
 import { expectProblem } from "./helpers";
-import { waitForIndex } from "./run-helpers";
+import { definition, link, trigger, waitForIndex } from "./run-helpers";
 import { tenantWithWorkflow } from "./runs-helpers";
 
 type Caller = Awaited<ReturnType<typeof tenantWithWorkflow>>["alice"];
@@ -138,6 +138,33 @@ describe("run retention (runRetentionDays)", { timeout: 60_000 }, () => {
 		// Two per tick, each tick starting where the last one stopped.
 		expect(seen).toEqual([5, 3, 1, 0].filter((n) => n <= (seen[0] ?? 5)));
 		expect(seen.at(-1)).toBe(0);
+	});
+
+	it("deletes a purged run's input requests with its index row", async () => {
+		const asks = definition({
+			identifier: "asks",
+			nodes: [
+				trigger(),
+				{ identifier: "approve", config: { type: "INPUT", outlets: [{ identifier: "ok" }] } },
+			],
+			connections: [link("c1", "trigger", "approve")],
+		});
+		const { tenant, admin, alice } = await tenantWithWorkflow(asks as never);
+		await setRetention(admin, 1);
+		const started = await alice.call("/v1/workflows/asks/runs", { method: "POST", body: {} });
+		const runId = started.body.id as string;
+		await waitForIndex(runId, "WAITING");
+		const requests = () =>
+			env.DB.prepare("SELECT id FROM input_requests WHERE tenant_id = ? AND run_id = ?")
+				.bind(tenant, runId)
+				.all<{ id: string }>()
+				.then((r) => r.results.map((row) => row.id));
+		expect(await requests()).toEqual([`${runId}/approve`]);
+		await alice.call(`/v1/workflows/runs/${runId}/cancel`, { method: "POST", body: {} });
+		await waitForIndex(runId, "COMPLETED");
+		await purgeAll(Date.now() + 2 * DAY_MS);
+		expect(await indexRows(tenant)).toEqual([]);
+		expect(await requests()).toEqual([]);
 	});
 
 	it("refuses to purge a run that has not ended", async () => {

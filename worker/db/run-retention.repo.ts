@@ -1,6 +1,6 @@
-import { and, asc, eq, gt, lt, sql } from "drizzle-orm";
+import { and, asc, eq, gt, gte, lt, sql } from "drizzle-orm";
 import type { Database } from "./client";
-import { jobCursors, runs, tenants } from "./schema";
+import { inputRequests, jobCursors, runs, tenants } from "./schema";
 
 /**
  * The D1 side of run retention (docs/ARCHITECTURE.md#quotas-and-retention). Like the sweeper,
@@ -61,15 +61,28 @@ export async function expiredRuns(
 		.all();
 }
 
-/** Deletes the index rows of purged runs, one key seek each, in one batch. */
+/**
+ * Deletes the D1 rows of purged runs in one batch: each run's index row (one key seek) and its
+ * input requests (ids `<runId>/<node…>`: a range of the table's key (tenant_id, id), '0' being
+ * the character after '/').
+ */
 export async function deleteRunRows(db: Database, tenantId: string, keys: RunKey[]): Promise<void> {
-	const [first, ...rest] = keys.map((key) =>
+	const [first, ...rest] = keys.flatMap((key) => [
 		db
 			.delete(runs)
 			.where(
 				and(eq(runs.tenantId, tenantId), eq(runs.createdAt, key.createdAt), eq(runs.id, key.id)),
 			),
-	);
+		db
+			.delete(inputRequests)
+			.where(
+				and(
+					eq(inputRequests.tenantId, tenantId),
+					gte(inputRequests.id, `${key.id}/`),
+					lt(inputRequests.id, `${key.id}0`),
+				),
+			),
+	]);
 	if (first) await db.batch([first, ...rest]);
 }
 
