@@ -1,4 +1,10 @@
-export type { RunTrigger, SignalAnswer, StartRunInput } from "../engine/control";
+export type {
+	LinkRequest,
+	LinkView,
+	RunTrigger,
+	SignalAnswer,
+	StartRunInput,
+} from "../engine/control";
 export type { OutsideAddress } from "./run/outside-address";
 export { outsideToken, parseOutsideToken } from "./run/outside-address";
 export { RunObject } from "./run/run-object";

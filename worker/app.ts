@@ -15,6 +15,7 @@ import { eventsRouter } from "./routes/events";
 import { hooksRouter } from "./routes/hooks";
 import { inputsRouter } from "./routes/inputs";
 import { createRouter } from "./routes/openapi";
+import { respondRouter } from "./routes/respond";
 import { runsRouter } from "./routes/runs";
 import { secretsRouter } from "./routes/secrets";
 import { signInRouter } from "./routes/sign-in";
@@ -43,12 +44,14 @@ export function createApp(options: { requestRates?: RequestRates } = {}) {
 	});
 	app.use("/v1/*", limitBodies);
 	app.use("/callbacks/*", limitBodies);
+	app.use("/respond/*", limitBodies);
 	app.use("/v1/*", requireAuth);
 	app.use("/v1/*", limitRequestRate(options.requestRates ?? REQUEST_RATES));
 
 	app.route("/", systemRouter);
 	app.route("/", hooksRouter);
 	app.route("/", callbacksRouter);
+	app.route("/respond", respondRouter);
 	app.route("/", signInRouter);
 	app.route("/v1/workflows", runsRouter);
 	app.route("/v1/workflows", triggersRouter);

@@ -1,4 +1,4 @@
-import type { Notify, RunMeta, SendAnswer } from "../../engine/control";
+import { linkPlace, type Notify, type RunMeta, type SendAnswer } from "../../engine/control";
 import { noticeBody } from "../../engine/control/notice-body";
 import {
 	HEADER_ID,
@@ -8,6 +8,8 @@ import {
 } from "../../engine/crypto/standard-webhooks";
 import { checkOutgoingUrl } from "../../engine/run";
 import { readSecrets } from "../../worker/secrets/secret-values";
+import { outsideToken } from "./outside-address";
+import { runSealer } from "./run-secrets";
 
 /** How long an endpoint has to answer before the send counts as failed (and is retried). */
 const NOTIFY_TIMEOUT_MS = 10_000;
@@ -31,7 +33,12 @@ export async function sendNotification(
 	});
 	if (checked.kind === "refused") return { kind: "not_notified", reason: checked.reason };
 	const base = env.PUBLIC_URL?.replace(/\/+$/, "") ?? "";
-	const body = noticeBody(notice, base, endpoint.format);
+	const sealer = runSealer(env, meta.tenantId);
+	// The answer links' tokens are opened here only, into the body sent (never stored in clear).
+	const body = noticeBody(notice, base, endpoint.format, (token) => {
+		const opened = String(sealer.open(token, linkPlace(meta.runId)));
+		return `${base}/respond/${outsideToken(meta.tenantId, meta.runId, opened)}`;
+	});
 	const timestamp = Math.floor(now / 1000);
 	const headers: Record<string, string> = {
 		"content-type": "application/json",

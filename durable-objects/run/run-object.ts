@@ -10,6 +10,9 @@ import {
 	type HostedRun,
 	type HostInput,
 	type KeyedStartAnswer,
+	type LinkEnv,
+	type LinkView,
+	linkView,
 	NEW_ADMISSION,
 	NO_LINKS,
 	type RetryInput,
@@ -20,8 +23,8 @@ import {
 	type StartRunInput,
 	type StoredControls,
 } from "../../engine/control";
+import { newToken } from "../../engine/crypto/token";
 import {
-	type AdvanceEnv,
 	callKey,
 	type HistoryEvent,
 	type Plan,
@@ -214,6 +217,17 @@ export class RunObject extends DurableObject<Env> {
 			after,
 			this.view().status === "COMPLETED",
 		);
+	}
+
+	/**
+	 * What an answer link (its token's hash) opens: the request, its form and its buttons, or why
+	 * it does not answer (docs/ARCHITECTURE.md#response-tokens). A read: it changes nothing.
+	 */
+	async answerLink(tokenHash: string): Promise<LinkView> {
+		const meta = this.loadMeta();
+		if (!meta) return { kind: "refused", reason: "unknown", message: "no such run" };
+		const { state, controls } = this.load();
+		return linkView(meta, this.loadPlan(meta), controls.answerLinks, state, tokenHash);
 	}
 
 	/** What a retry of this run would start (engine/control/retry-input.ts). */
@@ -457,12 +471,14 @@ export class RunObject extends DurableObject<Env> {
 	 * attempt carries the value stored at this moment (docs/ARCHITECTURE.md#secrets). They stay
 	 * in this call only: nothing stores them.
 	 */
-	private async engineEnv(input: HostInput): Promise<AdvanceEnv> {
+	private async engineEnv(input: HostInput): Promise<LinkEnv> {
 		const meta = this.loadMeta();
 		if (meta) this.sealer ??= runSealer(this.env, meta.tenantId);
 		const callbacks = meta ? callbackMint(this.env, meta) : undefined;
-		const env: AdvanceEnv = {
+		const env: LinkEnv = {
 			now: this.clock.now(),
+			// Answer links' tokens: 256 bits from the CSPRNG; the run keeps their hashes only.
+			newToken,
 			random: Math.random,
 			allowLoopbackTargets: this.env.ALLOW_LOOPBACK_TARGETS === "true",
 			// Seals and opens the values the run keeps sealed (secret inputs, maskOutput outputs).
@@ -576,6 +592,7 @@ const controlsOf = (stored: StoredControls): Controls => ({
 	outbox: stored.outbox ?? EMPTY_OUTBOX,
 	links: stored.links ?? NO_LINKS,
 	notifications: stored.notifications ?? [],
+	answerLinks: stored.answerLinks ?? [],
 });
 
 function setControl<K extends ControlName>(to: StoredControls, name: K, value: Controls[K]): void {

@@ -1,5 +1,5 @@
+import type { InputConfig } from "../definition";
 import {
-	type AdvanceEnv,
 	advance,
 	type CallbackEvent,
 	checkCallback,
@@ -22,6 +22,7 @@ import {
 	released,
 	stopsWorking,
 } from "./admission";
+import { checkLink, type LinkEnv, mintLinks, openLinks } from "./answer-links";
 import type { Command, ControlName, Controls, Decision, HostedRun, HostInput } from "./decision";
 import { failedRunOf } from "./failed-run";
 import { cancelledBeforeStartHeader, QUEUED_HEADER, type RunHeaderLike } from "./index-entry";
@@ -69,7 +70,7 @@ import type {
  * it updates `run.state` in place when it advances the engine; if the decision cannot be
  * stored, the host drops its loaded state and reloads.
  */
-export function decide(run: HostedRun, input: HostInput, env: AdvanceEnv): Decision {
+export function decide(run: HostedRun, input: HostInput, env: LinkEnv): Decision {
 	const draft = new Draft(run, env);
 	switch (input.kind) {
 		case "start":
@@ -289,7 +290,19 @@ function callback(draft: Draft, signal: CallbackSignal): SignalAnswer {
 function inputResponse(draft: Draft, signal: InputResponseSignal): SignalAnswer {
 	const { state } = draft;
 	if (!state) return { kind: "refused", reason: "closed", message: "the run has not started yet" };
-	const { kind: _, ...response } = signal;
+	const { kind: _, link, ...response } = signal;
+	if (link !== undefined) {
+		// An answer link answers only as its own responder, for its own node, while it is open.
+		const check = checkLink(draft.controls.answerLinks, state, link);
+		if (check.kind !== "open")
+			return {
+				kind: "refused",
+				reason: check.reason === "used" ? "forbidden" : check.reason,
+				message: check.message,
+			};
+		if (check.link.node !== signal.node || check.link.by !== signal.by)
+			return { kind: "refused", reason: "unknown", message: "this link is not for this request" };
+	}
 	const event: InputResponseEvent = { type: "input_response", ...response };
 	const check = checkInputResponse(draft.run.plan, state, event);
 	switch (check.kind) {
@@ -438,7 +451,13 @@ function commit(
 	if (draft.controls.outbox.pending) draft.writeIndex(index);
 	const opened = transition.history.filter((e) => e.type === "node_waiting");
 	if (opened.length > 0)
-		for (const notice of inputNotices(draft.run.meta, draft.run.plan, transition.state, opened))
+		for (const notice of inputNotices(
+			draft.run.meta,
+			draft.run.plan,
+			transition.state,
+			opened,
+			(node, config, since) => answerLinks(draft, node, config, since),
+		))
 			notify(draft, notice);
 	if (transition.ended) afterEnd(draft, transition);
 }
@@ -489,6 +508,22 @@ function send(draft: Draft, id: string, message: OutboxMessage): void {
 	const queued = enqueue(draft.controls.outbox, id, message, draft.env.now);
 	draft.controls = { ...draft.controls, outbox: queued.outbox };
 	if (queued.send) draft.background.push({ kind: "send", sending: queued.send });
+}
+
+/**
+ * Answer links for the people a request that just opened names, for its notification: their
+ * hashes join the run's links (docs/ARCHITECTURE.md#response-tokens), in the row of the
+ * transition that opened it, and the links of requests that are over are dropped.
+ */
+function answerLinks(draft: Draft, node: string, config: InputConfig, since: number) {
+	const { state } = draft;
+	const { links, sealed } = mintLinks(draft.run.meta, config, node, since, draft.env);
+	if (!state || links.length === 0) return sealed;
+	draft.controls = {
+		...draft.controls,
+		answerLinks: [...openLinks(draft.controls.answerLinks, state), ...links],
+	};
+	return sealed;
 }
 
 /**
@@ -612,7 +647,7 @@ class Draft {
 
 	constructor(
 		readonly run: HostedRun,
-		readonly env: AdvanceEnv,
+		readonly env: LinkEnv,
 	) {
 		this.controls = run.controls;
 	}

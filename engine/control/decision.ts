@@ -1,5 +1,6 @@
 import type { AttemptResultEvent, Effect, HistoryEvent, Plan, RunState, Transition } from "../run";
 import type { AcquireResult, Admission, WithdrawResult } from "./admission";
+import type { AnswerLink } from "./answer-links";
 import type { RunIndexEntry } from "./index-entry";
 import type { RunLinks } from "./links";
 import type { NotificationRecord } from "./notices";
@@ -15,6 +16,8 @@ export interface Controls {
 	links: RunLinks;
 	/** The run's notifications, each to one endpoint, and how they went (docs/ARCHITECTURE.md#notifications). */
 	notifications: NotificationRecord[];
+	/** Hashes of the answer links of open input requests (docs/ARCHITECTURE.md#response-tokens). */
+	answerLinks: AnswerLink[];
 }
 export type ControlName = keyof Controls;
 /** Controls as storage has them: a run that never changed one has not stored it. */

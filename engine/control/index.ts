@@ -27,6 +27,8 @@
  */
 export type { AcquireResult, Admission, WithdrawResult } from "./admission";
 export { NEW_ADMISSION, RELEASE_RETRY_MS, RESUME_ASK_AGAIN_MS } from "./admission";
+export type { AnswerLink, LinkEnv, LinkRequest, LinkView, SealedLink } from "./answer-links";
+export { linkPlace, linkView } from "./answer-links";
 export { decide } from "./decide";
 export type {
 	Command,

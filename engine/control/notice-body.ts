@@ -1,4 +1,8 @@
+import type { SealedValue } from "../run";
 import type { Notice } from "./notices";
+
+/** Opens a sealed answer-link token into its URL (the host's: it holds the key and the address). */
+export type LinkUrl = (token: SealedValue) => string;
 
 /**
  * What a notification endpoint receives (docs/ARCHITECTURE.md#notifications): the event as JSON
@@ -6,11 +10,23 @@ import type { Notice } from "./notices";
  * incoming-webhook message (`text` for the notification itself, `blocks` for the channel). Pure:
  * the same notice and base give the same bytes, so a retry sends exactly what was signed before.
  */
-export function noticeBody(notice: Notice, base: string, format: "slack" | undefined): string {
-	return JSON.stringify(format === "slack" ? slackMessage(notice, base) : jsonEvent(notice, base));
+export function noticeBody(
+	notice: Notice,
+	base: string,
+	format: "slack" | undefined,
+	linkUrl: LinkUrl,
+): string {
+	return JSON.stringify(
+		format === "slack" ? slackMessage(notice, base) : jsonEvent(notice, base, linkUrl),
+	);
 }
 
-function jsonEvent(notice: Notice, base: string) {
+/**
+ * The JSON event. Each person the node names gets their own answer links (a form, and one per
+ * button); a receiver sends each person only their own. A Slack message, posted to a channel
+ * everyone reads, carries none: it links the run's page instead.
+ */
+function jsonEvent(notice: Notice, base: string, linkUrl: LinkUrl) {
 	const { run, input, ...rest } = notice.data;
 	const { path, ...runFields } = run;
 	return {
@@ -29,6 +45,17 @@ function jsonEvent(notice: Notice, base: string) {
 							form: input.form,
 							buttons: input.buttons,
 							answerUrl: `${base}${input.answerPath}`,
+							responders: input.responders.map(({ by, token }) => {
+								const formUrl = linkUrl(token);
+								return {
+									user: by,
+									formUrl,
+									buttons: input.buttons.map((b) => ({
+										...b,
+										url: `${formUrl}?outlet=${encodeURIComponent(b.outlet)}`,
+									})),
+								};
+							}),
 						},
 					}
 				: {}),

@@ -1,5 +1,13 @@
 import type { InputConfig } from "../definition";
-import { inputConfigOf, type JsonValue, type Plan, type RunHeader, type RunState } from "../run";
+import {
+	buttonsOf,
+	inputConfigOf,
+	type JsonValue,
+	type Plan,
+	type RunHeader,
+	type RunState,
+} from "../run";
+import type { SealedLink } from "./answer-links";
 import type { NoticeEvent, NotificationEndpoint } from "./notification-endpoint";
 import type { RunMeta } from "./run-meta";
 
@@ -46,6 +54,11 @@ export interface InputNotice {
 	buttons: Array<{ title: string; outlet: string }>;
 	/** Where a signed-in responder answers (`POST`), relative to the Stepline it runs on. */
 	answerPath: string;
+	/**
+	 * Answer links for each person the node names (docs/ARCHITECTURE.md#response-tokens), their
+	 * tokens sealed: the host opens them into URLs when it sends.
+	 */
+	responders: SealedLink[];
 }
 
 /**
@@ -167,6 +180,7 @@ export function inputNotices(
 	plan: Plan,
 	state: RunState,
 	opened: ReadonlyArray<{ node: string | null; item: number | null }>,
+	linksFor: (node: string, config: InputConfig, since: number) => SealedLink[],
 ): DecidedNotice[] {
 	if (subscribers(meta, "run.waiting_for_input").length === 0) return [];
 	return opened.flatMap(({ node, item }) => {
@@ -183,6 +197,7 @@ export function inputNotices(
 			form: (config.userInputs ?? null) as JsonValue,
 			buttons: buttonsOf(config),
 			answerPath: `/v1/runs/${meta.runId}/inputs/${node}`,
+			responders: linksFor(node, config, wait.since),
 		};
 		return [
 			{
@@ -195,12 +210,6 @@ export function inputNotices(
 			},
 		];
 	});
-}
-
-/** The node's buttons: as declared, else one per outlet. */
-export function buttonsOf(config: InputConfig): Array<{ title: string; outlet: string }> {
-	if (config.buttons) return config.buttons.map((b) => ({ title: b.title, outlet: b.outlet }));
-	return config.outlets.map((o) => ({ title: o.title ?? o.identifier, outlet: o.identifier }));
 }
 
 /** A new record, newest last, keeping at most MAX_NOTIFICATION_RECORDS (the oldest ended go first). */

@@ -32,6 +32,11 @@ export interface InputResponseSignal {
 	comment: string | null;
 	/** The request's Idempotency-Key: sent again with it, the response is a repeat. */
 	key: string | null;
+	/**
+	 * Sent through an answer link (docs/ARCHITECTURE.md#response-tokens): the SHA-256 of its token.
+	 * The run takes it only while the link is open, and only for the node and person it names.
+	 */
+	link?: string;
 }
 
 /**

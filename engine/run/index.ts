@@ -194,6 +194,7 @@ export {
 } from "./http-response";
 export type { InputCheck, InputRefusal } from "./input";
 export {
+	buttonsOf,
 	checkInputResponse,
 	inputConfigOf,
 	mayRespond,

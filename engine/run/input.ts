@@ -66,6 +66,12 @@ export function respondingRoles(config: InputConfig): readonly string[] {
 	return responders?.roles ?? (responders?.users ? [] : ["admin", "member"]);
 }
 
+/** The node's buttons: as declared, else one per outlet. */
+export function buttonsOf(config: InputConfig): Array<{ title: string; outlet: string }> {
+	if (config.buttons) return config.buttons.map((b) => ({ title: b.title, outlet: b.outlet }));
+	return config.outlets.map((o) => ({ title: o.title ?? o.identifier, outlet: o.identifier }));
+}
+
 /** Who may answer: the node's `responders` (roles or named users), else members and admins. */
 export function mayRespond(
 	config: InputConfig,

@@ -123,6 +123,16 @@ describe("README examples", () => {
 		expect(output.trim().endsWith("[]")).toBe(true);
 	});
 
+	it("runs the Answer links example of docs/NOTIFICATIONS.md: a one-click link from a notification answers once", () => {
+		const output = runBlocks(sectionBlocks("Answer links", "docs/NOTIFICATIONS.md"));
+		expect(output).not.toContain("stepline.dev/problems/");
+		expect(output).toContain("Answer <strong>Approve</strong>");
+		expect(output).toContain("is recorded");
+		expect(output).toContain('{"result":"SUCCESS","by":["bob@demo.local"]}');
+		// The same link again: the request is closed.
+		expect(output).toMatch(/\n410\n\[\]\s*$/);
+	});
+
 	it("runs the malformed-input examples of docs/API.md: each a 422 naming its key", () => {
 		const output = runBlocks(sectionBlocks("Limits and malformed input", "docs/API.md"));
 		expect(output).toContain('"pointer":"/identifier","code":"duplicate_key"');

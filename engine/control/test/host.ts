@@ -15,6 +15,7 @@ import {
 	EMPTY_OUTBOX,
 	type HostedRun,
 	type HostInput,
+	type LinkEnv,
 	NEW_ADMISSION,
 	NO_LINKS,
 	type RunMeta,
@@ -32,6 +33,8 @@ export class TestHost {
 	readonly decisions: Decision[] = [];
 	/** Callback tokens minted so far (`token<n>xxx…`). */
 	minted = 0;
+	/** Answer-link tokens and their sealer, when a scenario wants links made. */
+	links: Pick<LinkEnv, "newToken" | "sealer"> = {};
 
 	/**
 	 * `confirmIndexWrites`: D1 answers every index write at once (fed back as index_written, as
@@ -67,6 +70,7 @@ export class TestHost {
 				outbox: EMPTY_OUTBOX,
 				links: NO_LINKS,
 				notifications: [],
+				answerLinks: [],
 			},
 			alarmAt: null,
 			callsInFlight: [],
@@ -77,6 +81,7 @@ export class TestHost {
 		const decision = decide(this.run, input, {
 			now: this.now,
 			random: () => 0.5,
+			...this.links,
 			callbacks: {
 				mint: () => {
 					this.minted += 1;

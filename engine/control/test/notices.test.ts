@@ -4,7 +4,10 @@
  * every retry, recorded on the run, and given up after NOTIFY_MAX_FAILURES.
  */
 import { describe, expect, it } from "vitest";
+import { hashToken } from "../../crypto/token";
+import { memorySealer } from "../../run";
 import { chain } from "../../run/test/defs";
+import { linkPlace } from "../answer-links";
 import type { NotificationEndpoint, Sending } from "../index";
 import { NOTIFY_MAX_FAILURES } from "../notices";
 import { HOOK, oneCall, TestHost } from "./host";
@@ -174,5 +177,69 @@ describe("decide: notifications", () => {
 		quiet.admit("granted");
 		expect(sends(quiet.wait(10).answerCall())).toEqual([]);
 		expect(quiet.run.controls.notifications).toEqual([]);
+	});
+});
+
+describe("decide: answer links", () => {
+	const linked = () => {
+		const host = new TestHost(approval(), undefined, { notifications: endpoints });
+		let n = 0;
+		const sealer = memorySealer();
+		host.links = { newToken: () => `link-token-${++n}`, sealer };
+		const [send] = sends(host.admit("granted"));
+		return { host, sealer, send };
+	};
+	const respond = (link: string, by = "bob", node = "approve") =>
+		({
+			kind: "signal",
+			signal: {
+				kind: "input_response",
+				node,
+				by,
+				role: "viewer",
+				outlet: "yes",
+				inputs: {},
+				comment: null,
+				key: null,
+				link,
+			},
+		}) as const;
+
+	it("mints one link per named responder, keeps only its hash, and seals the token for the notice", () => {
+		const { host, sealer, send } = linked();
+		expect(host.stored.answerLinks).toEqual([
+			{ hash: hashToken("link-token-1"), node: "approve", by: "bob", since: host.now },
+		]);
+		const message = send?.message;
+		if (message?.kind !== "notify") throw new Error("no notification");
+		const [responder] = message.notice.data.input?.responders ?? [];
+		expect(responder?.by).toBe("bob");
+		expect(JSON.stringify(host.stored)).not.toContain("link-token-1");
+		expect(sealer.open(responder?.token ?? { $sealed: "" }, linkPlace("run_1"))).toBe(
+			"link-token-1",
+		);
+	});
+
+	it("takes a link only for its own node and person, once, and not after the request closed", () => {
+		const { host } = linked();
+		const hash = hashToken("link-token-1");
+		expect(host.feed(respond(hash, "carol")).answer).toMatchObject({
+			kind: "refused",
+			reason: "unknown",
+		});
+		expect(host.feed(respond(hashToken("forged"))).answer).toMatchObject({
+			kind: "refused",
+			reason: "unknown",
+		});
+		expect(host.feed(respond(hash)).answer).toEqual({ kind: "accepted" });
+		expect(host.feed(respond(hash)).answer).toMatchObject({ kind: "refused" });
+		const cancelled = new TestHost(approval(), undefined, { notifications: endpoints });
+		cancelled.links = { newToken: () => "link-token-1", sealer: memorySealer() };
+		cancelled.admit("granted");
+		cancelled.feed({ kind: "signal", signal: { kind: "cancel", by: "alice", reason: null } });
+		expect(cancelled.feed(respond(hash)).answer).toMatchObject({
+			kind: "refused",
+			reason: "closed",
+		});
 	});
 });
