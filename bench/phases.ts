@@ -39,14 +39,27 @@ export interface CostDelta {
 	tenantObjectRows: number;
 	/** RunObject + TenantObject requests (RPC calls, fetches, alarms). */
 	doRequests: number;
+	/** TenantObject requests alone: the one object every start of a tenant goes through. */
+	tenantObjectRequests?: number;
 	/** setAlarm and deleteAlarm calls, RunObject + TenantObject. */
 	alarmWrites: number;
 	fetches: number;
+	/** Wall-clock ms the objects were active (billed duration), by class. */
+	runObjectActiveMs?: number;
+	tenantObjectActiveMs?: number;
+	/** SQLite bytes the round's run objects keep, summed over them. */
+	runObjectStoredBytes?: number;
+	/** How much D1's database grew over the round. */
+	d1BytesAdded?: number;
 }
 
 /** A per-class count summed over the product's two Durable Object classes. */
 const bothClasses = (byClass: Record<string, number> | undefined) =>
 	(byClass?.RunObject ?? 0) + (byClass?.TenantObject ?? 0);
+
+/** b − a, or NaN where the counters predate the figure. */
+const since = (a: number | undefined, b: number | undefined) =>
+	a === undefined || b === undefined ? Number.NaN : b - a;
 
 function delta(a: Counters, b: Counters): CostDelta {
 	return {
@@ -55,11 +68,17 @@ function delta(a: Counters, b: Counters): CostDelta {
 		runObjectRows: (b.doRowsWritten.RunObject ?? 0) - (a.doRowsWritten.RunObject ?? 0),
 		tenantObjectRows: (b.doRowsWritten.TenantObject ?? 0) - (a.doRowsWritten.TenantObject ?? 0),
 		doRequests: bothClasses(b.doRequests) - bothClasses(a.doRequests),
+		tenantObjectRequests: (b.doRequests.TenantObject ?? 0) - (a.doRequests.TenantObject ?? 0),
 		// Older counters have no alarm field: NaN, not a made-up 0.
 		alarmWrites: b.doAlarmWrites
 			? bothClasses(b.doAlarmWrites) - bothClasses(a.doAlarmWrites)
 			: Number.NaN,
 		fetches: b.fetches - a.fetches,
+		runObjectActiveMs: since(a.doActiveMs?.RunObject, b.doActiveMs?.RunObject),
+		tenantObjectActiveMs: since(a.doActiveMs?.TenantObject, b.doActiveMs?.TenantObject),
+		// Reset when counting turns on: what the round's objects hold at its end.
+		runObjectStoredBytes: b.doStoredBytes?.RunObject ?? Number.NaN,
+		d1BytesAdded: since(a.d1SizeAfter, b.d1SizeAfter),
 	};
 }
 
@@ -272,4 +291,29 @@ export async function throughput(
 		);
 	}
 	return { starts, empty, newObject, newObjectWrite, d1Read };
+}
+
+/**
+ * The objects' billed duration without this machine's contention: `runs` 10-node runs of each
+ * kind, one after another, each polled to its end, counting the wall-clock ms the run and
+ * tenant objects had a call or waitUntil outstanding (bench/worker/counters.ts). In the
+ * per-node rounds 20 runs share workerd's one thread, so each object waits its turn while
+ * "active"; on Cloudflare each object has its own. A floor: workerd's clock moves only at I/O.
+ */
+export async function soloDuration(client: BenchClient, url: string, runs: number) {
+	const out = {} as Record<Kind, { activeMsPerRun: number }>;
+	await client.setCounting(true);
+	for (const kind of ["condition", "webhook"] as const) {
+		const workflow = `solo_${kind}_${randomUUID().slice(0, 8)}`;
+		await client.json("PUT", `/v1/workflows/${workflow}`, chainDefinition(workflow, kind, 10, url));
+		const before = await client.counters();
+		for (let i = 0; i < runs; i++) await client.steplineOne(workflow);
+		const after = await client.counters();
+		const d = delta(before, after);
+		out[kind] = {
+			activeMsPerRun:
+				((d.runObjectActiveMs ?? Number.NaN) + (d.tenantObjectActiveMs ?? Number.NaN)) / runs,
+		};
+	}
+	return out;
 }

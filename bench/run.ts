@@ -10,10 +10,14 @@ import { parseArgs } from "node:util";
 import { createDevProcess, type DevProcess } from "../test/support/dev-process";
 import { hookThroughput } from "./hooks";
 import { BenchClient } from "./lib/client";
+import { compareTable } from "./lib/compare";
 import { costPerRun } from "./lib/cost";
 import { startBenchReceiver } from "./lib/receiver";
-import { perNodeTable, summarize } from "./lib/report";
-import { latency, type NodeRound, perNode, throughput } from "./phases";
+import { summarize } from "./lib/report";
+import { loadRows, type Throughput } from "./lib/report-loads";
+import { storedPerRun } from "./lib/storage";
+import { tableHead } from "./lib/table";
+import { latency, type NodeRound, perNode, soloDuration, throughput } from "./phases";
 import { historyScale, indexScale } from "./scale";
 
 const { values } = parseArgs({
@@ -64,6 +68,14 @@ const plan = quick
 			indexRows: 1_000_000,
 			historyNodes: 5,
 		};
+/** The committed result of the previous full run: the "before" column (bench/lib/compare.ts). */
+const previous = (() => {
+	try {
+		return JSON.parse(readFileSync(new URL("./results/latest.json", import.meta.url), "utf8"));
+	} catch {
+		return null;
+	}
+})();
 const t0 = Date.now();
 const log = (m: string) => console.log(`[${((Date.now() - t0) / 1000).toFixed(0)}s] ${m}`);
 
@@ -122,7 +134,19 @@ try {
 			const perKind = { ...warmUp, kind, runs: plan.runs, rounds: plan.rounds };
 			rounds[kind] = await perNode(server, client, perKind);
 		}
-		return rounds;
+		log("duration: 10 runs of each kind one after another");
+		const duration = await soloDuration(client, receiver.url, 10);
+		// Bytes kept per run on each side, once the objects closed (bench/lib/storage.ts).
+		log("storage: waiting 15 s for the objects to close, then reading their files");
+		await new Promise((resolve) => setTimeout(resolve, 15_000));
+		return { ...rounds, duration, storage: storedPerRun(server.persistDir) };
+	};
+	/** The table, the cost, and before (the committed latest.json) beside now. */
+	const report = (results: Record<string, unknown>) => {
+		const summary = summarize(results, plan.runs, plan.chainRuns);
+		const cost = costPerRun(summary);
+		const comparison = compareTable(previous, { summary, cost });
+		return { summary, cost, comparison };
 	};
 	if (values.only === "index") {
 		log("index only: D1 rows written per run, 10 runs × 10 condition nodes, Stepline only");
@@ -156,11 +180,81 @@ try {
 		);
 		await stop(0);
 	} else if (values.only === "per-node") {
-		// For trying a change: the (a) and (b) rows alone, about 100 s.
-		console.log(perNodeTable(await perNodeRounds(), plan.runs));
+		// For trying a change: the (a) and (b) rows alone with their counts, storage and cost,
+		// beside the committed latest.json; 2–4 minutes on a quiet machine.
+		const raw = await perNodeRounds();
+		const { summary, cost, comparison } = report(raw);
+		console.log(`${summary.table}\n\n${cost.table}\n\n${comparison}`);
+		// Kept beside latest.json (never replacing it): the record of a partial run.
+		const file = new URL(`./results/per-node${quick ? "-quick" : ""}.json`, import.meta.url);
+		const loadavgAfter = loadavg().map((l) => Number(l.toFixed(2)));
+		writeFileSync(
+			file,
+			`${JSON.stringify({ date: new Date().toISOString(), quick, loadavgBefore: loadBefore, loadavgAfter, plan, summary, cost, comparison, raw }, null, 2)}\n`,
+		);
+		log(`wrote bench/results/per-node${quick ? "-quick" : ""}.json`);
+		await stop(0);
+	} else if (values.only === "ceilings") {
+		// The throughput model's local proxies (bench/README.md#production-throughput).
+		const tenant: number[] = [];
+		const index: number[] = [];
+		for (let r = 0; r < plan.rounds; r++) {
+			const t = await client.json<{ calls: number; ms: number }>(
+				"POST",
+				"/__bench/ceiling/tenant",
+				{
+					calls: 2_000,
+					parallel: 50,
+				},
+			);
+			tenant.push((t.calls / t.ms) * 1000);
+			const d = await client.json<{ writes: number; ms: number }>(
+				"POST",
+				"/__bench/ceiling/index",
+				{
+					writes: 2_000,
+					parallel: 50,
+				},
+			);
+			index.push((d.writes / d.ms) * 1000);
+		}
+		console.log(
+			JSON.stringify(
+				{
+					tenantAdmissionsPerSecond: tenant.map((v) => Math.round(v)),
+					indexWritesPerSecond: index.map((v) => Math.round(v)),
+					loadavg: loadavg(),
+				},
+				null,
+				2,
+			),
+		);
+		await stop(0);
+	} else if (values.only === "starts") {
+		// Start throughput against its ceilings alone (the load rows), on a fresh server.
+		const loads: Record<string, unknown> = {};
+		for (const connections of [10, 50]) {
+			log(
+				`start throughput: ${connections} connections, ${plan.loadSeconds} s × ${plan.rounds} rounds`,
+			);
+			loads[connections] = await throughput(
+				server,
+				client,
+				connections,
+				plan.loadSeconds,
+				plan.rounds,
+				connections === 50,
+			);
+		}
+		const { lines, row } = tableHead();
+		const figures = loadRows(loads as Throughput, row);
+		console.log(`${lines.join("\n")}\n\n${JSON.stringify(figures, null, 2)}`);
 		await stop(0);
 	} else if (values.only)
-		await stop(1, `--only knows "index", "hooks" and "per-node", not "${values.only}"`);
+		await stop(
+			1,
+			`--only knows "index", "hooks", "per-node", "starts" and "ceilings", not "${values.only}"`,
+		);
 	const opts = { runs: 10, nodes: 10, rounds: 1, url: receiver.url, peers: true };
 	const results: Record<string, unknown> = await perNodeRounds();
 	if (!skip.has("chain")) {
@@ -212,8 +306,8 @@ try {
 		log(`scale: seeding ${plan.indexRows} index rows`);
 		results.index = await indexScale(client, "bench", plan.indexRows, member);
 	}
-	const summary = summarize(results, plan.runs, plan.chainRuns);
-	const report = {
+	const { summary, cost, comparison } = report(results);
+	const saved = {
 		date: new Date().toISOString(),
 		quick,
 		machine: { cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, node: process.version },
@@ -232,17 +326,17 @@ try {
 		// reads, and starts with an Idempotency-Key. Before 2026-12-03 15:00 only status reads.
 		restartedRequests: client.restartedRequests,
 		summary,
-		cost: costPerRun(summary),
+		cost,
 		raw: results,
 	};
 	mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
 	writeFileSync(
 		new URL(`./results/${resultFile}`, import.meta.url),
-		`${JSON.stringify(report, null, 2)}\n`,
+		`${JSON.stringify(saved, null, 2)}\n`,
 	);
-	console.log(`\n${summary.table}\n\n${report.cost.table}`);
+	console.log(`\n${summary.table}\n\n${cost.table}\n\n${comparison}`);
 	console.log(
-		`\nload average before ${report.loadavgBefore.join(" ")}, after ${report.loadavgAfter.join(" ")}`,
+		`\nload average before ${saved.loadavgBefore.join(" ")}, after ${saved.loadavgAfter.join(" ")}`,
 	);
 	log(`wrote bench/results/${resultFile}`);
 	await stop(0);

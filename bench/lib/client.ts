@@ -193,5 +193,9 @@ export interface Counters {
 	doRequests: Record<string, number>;
 	/** Absent from counters read before 2026-12-07. */
 	doAlarmWrites?: Record<string, number>;
+	/** Absent from counters read before 2026-12-08 (these three). */
+	doActiveMs?: Record<string, number>;
+	doStoredBytes?: Record<string, number>;
+	d1SizeAfter?: number;
 	fetches: number;
 }

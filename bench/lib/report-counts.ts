@@ -30,6 +30,24 @@ export function countRows(cond: NodeRound[], hook: NodeRound[], runs: number, ro
 		webhookD1QueriesPerRun: perRun(hook, (c) => c.d1WriteStatements),
 		alarmWritesPerRun: perRun(cond, (c) => c.alarmWrites),
 		webhookAlarmWritesPerRun: perRun(hook, (c) => c.alarmWrites),
+		// Counted since 2026-12-08 (NaN in older files).
+		tenantCallsPerRun: perRun(cond, (c) => c.tenantObjectRequests),
+		webhookTenantCallsPerRun: perRun(hook, (c) => c.tenantObjectRequests),
+		webhookTenantObjectRowsPerRun: perRun(hook, (c) => c.tenantObjectRows),
+		doActiveMsPerRun: perRun(cond, (c) =>
+			c.runObjectActiveMs === undefined
+				? undefined
+				: c.runObjectActiveMs + (c.tenantObjectActiveMs ?? Number.NaN),
+		),
+		webhookDoActiveMsPerRun: perRun(hook, (c) =>
+			c.runObjectActiveMs === undefined
+				? undefined
+				: c.runObjectActiveMs + (c.tenantObjectActiveMs ?? Number.NaN),
+		),
+		runObjectBytesPerRun: perRun(cond, (c) => c.runObjectStoredBytes),
+		webhookRunObjectBytesPerRun: perRun(hook, (c) => c.runObjectStoredBytes),
+		d1BytesPerRun: perRun(cond, (c) => c.d1BytesAdded),
+		webhookD1BytesPerRun: perRun(hook, (c) => c.d1BytesAdded),
 	};
 	row(
 		"D1 rows written / run (condition; incl. index entries)",
@@ -55,7 +73,38 @@ export function countRows(cond: NodeRound[], hook: NodeRound[], runs: number, ro
 		"",
 		"",
 	);
-	row("TenantObject rows written / run", cost.tenantObjectRowsPerRun, "", "", "", "");
+	row(
+		"TenantObject calls / keyed start + its run (one POST each; condition | webhook)",
+		`${cost.tenantCallsPerRun} \\| ${cost.webhookTenantCallsPerRun}`,
+		"",
+		"",
+		"",
+		"admission, and a slot given back at the end",
+	);
+	row(
+		"TenantObject rows written / run (condition | webhook)",
+		`${cost.tenantObjectRowsPerRun} \\| ${cost.webhookTenantObjectRowsPerRun}`,
+		"",
+		"",
+		"",
+		"",
+	);
+	row(
+		"DO active ms / run, RunObject + TenantObject (billed duration; condition | webhook)",
+		`${cost.doActiveMsPerRun} \\| ${cost.webhookDoActiveMsPerRun}`,
+		"",
+		"",
+		"",
+		"local wall-clock while a call or waitUntil is outstanding",
+	);
+	row(
+		"bytes kept / run: RunObject SQLite, D1 growth (condition | webhook)",
+		`${cost.runObjectBytesPerRun}, ${cost.d1BytesPerRun} \\| ${cost.webhookRunObjectBytesPerRun}, ${cost.webhookD1BytesPerRun}`,
+		"",
+		"",
+		"",
+		"databaseSize of each run object; D1 size_after",
+	);
 	row(
 		"DO rows written / node, RunObject + TenantObject (condition)",
 		round(cost.runObjectRowsPerNode + cost.tenantObjectRowsPerRun / NODES, 2),

@@ -5,7 +5,10 @@ import type { NodeRound, Sample } from "../phases";
 import { type CostCounts, countRows } from "./report-counts";
 import { loadRows, type Throughput } from "./report-loads";
 import { median, percentile, round } from "./stats";
+import type { storedPerRun } from "./storage";
 import { NODES, type Row, tableHead } from "./table";
+
+type StoredPerRun = ReturnType<typeof storedPerRun>;
 
 interface PerNode {
 	wallMs: number;
@@ -33,6 +36,12 @@ export interface Summary {
 	cost: CostCounts;
 	steplineCpuMsPerRun: number;
 	workflowsCpuMsPerRun: number;
+	steplineWebhookCpuMsPerRun: number;
+	workflowsWebhookCpuMsPerRun: number;
+	/** Bytes per database file on each side, once closed (bench/lib/storage.ts). */
+	storage?: StoredPerRun;
+	/** Billed duration of runs started one at a time (bench/phases.ts soloDuration). */
+	duration?: Record<string, { activeMsPerRun: number }>;
 	[key: string]: unknown;
 }
 
@@ -75,14 +84,6 @@ function perNodeRows(results: Record<string, unknown>, runs: number, row: Row) {
 	return perNode;
 }
 
-/** The per-node rows and their row and request counts (`npm run bench -- --only per-node`). */
-export function perNodeTable(results: Record<string, unknown>, runs: number): string {
-	const { lines, row } = tableHead();
-	perNodeRows(results, runs, row);
-	countRows(results.condition as NodeRound[], results.webhook as NodeRound[], runs, row);
-	return lines.join("\n");
-}
-
 export function summarize(
 	results: Record<string, unknown>,
 	runs: number,
@@ -114,17 +115,20 @@ export function summarize(
 			);
 		}
 	}
-	const lat = results.latency as { stepline: number[]; peer: number[] };
-	for (const p of [50, 99]) {
-		const s = round(percentile(lat.stepline, p), 1);
-		const w = round(percentile(lat.peer, p), 1);
-		row(`single 10-node run, p${p} ms`, s, w, "", round(s / w, 2), "");
+	// Phases a partial run (`--only per-node`) leaves out are left out here too.
+	const lat = results.latency as { stepline: number[]; peer: number[] } | undefined;
+	if (lat) {
+		for (const p of [50, 99]) {
+			const s = round(percentile(lat.stepline, p), 1);
+			const w = round(percentile(lat.peer, p), 1);
+			row(`single 10-node run, p${p} ms`, s, w, "", round(s / w, 2), "");
+		}
+		summary.latency = {
+			stepline: { p50: percentile(lat.stepline, 50), p99: percentile(lat.stepline, 99) },
+			workflows: { p50: percentile(lat.peer, 50), p99: percentile(lat.peer, 99) },
+		};
 	}
-	summary.latency = {
-		stepline: { p50: percentile(lat.stepline, 50), p99: percentile(lat.stepline, 99) },
-		workflows: { p50: percentile(lat.peer, 50), p99: percentile(lat.peer, 99) },
-	};
-	summary.throughput = loadRows(results.throughput as Throughput, row);
+	if (results.throughput) summary.throughput = loadRows(results.throughput as Throughput, row);
 	const hooks = results.hooks as
 		| { connections: number; startsPerSecond: number; deliveriesPerSecond: number; ratio: number }
 		| undefined;
@@ -170,6 +174,30 @@ export function summarize(
 		runs,
 		row,
 	);
+	const duration = results.duration as Record<string, { activeMsPerRun: number }> | undefined;
+	if (duration) {
+		summary.duration = duration;
+		row(
+			"DO active ms / run, runs one at a time (billed duration; condition | webhook)",
+			`${round(duration.condition?.activeMsPerRun ?? Number.NaN, 1)} \\| ${round(duration.webhook?.activeMsPerRun ?? Number.NaN, 1)}`,
+			"",
+			"",
+			"",
+			"RunObject + TenantObject, no other run on the machine's workerd",
+		);
+	}
+	const storage = results.storage as StoredPerRun | undefined;
+	if (storage) {
+		summary.storage = storage;
+		row(
+			"bytes on disk / run, once closed: RunObject vs Workflows instance (local SQLite files)",
+			storage.runObject.bytesPerObject,
+			storage.workflowInstance.bytesPerObject,
+			"",
+			round(storage.runObject.bytesPerObject / storage.workflowInstance.bytesPerObject, 2),
+			`${storage.runObject.objects} run objects, ${storage.workflowInstance.objects} instances; WAL bytes ${storage.runObject.walBytes} \\| ${storage.workflowInstance.walBytes}`,
+		);
+	}
 	return {
 		...summary,
 		table: lines.join("\n"),
@@ -179,5 +207,8 @@ export function summarize(
 		steplineCpuMsPerRun:
 			(perNode.condition?.steplineEach?.cpuMs ?? perNode.condition?.stepline.cpuMs ?? 0) * NODES,
 		workflowsCpuMsPerRun: (perNode.condition?.workflows.cpuMs ?? 0) * NODES,
+		steplineWebhookCpuMsPerRun:
+			(perNode.webhook?.steplineEach?.cpuMs ?? perNode.webhook?.stepline.cpuMs ?? 0) * NODES,
+		workflowsWebhookCpuMsPerRun: (perNode.webhook?.workflows.cpuMs ?? 0) * NODES,
 	};
 }

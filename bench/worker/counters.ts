@@ -17,7 +17,60 @@ export const counters = {
 	fetches: 0,
 	/** setAlarm and deleteAlarm calls, per class: each is a storage write of its own locally. */
 	doAlarmWrites: { RunObject: 0, TenantObject: 0 } as Record<string, number>,
+	/**
+	 * Billed duration, per class: wall-clock ms while an object had a call or a waitUntil
+	 * promise outstanding (summed per object, overlaps counted once). workerd's clock moves only
+	 * at I/O, so work after an object's last I/O in a call is not seen: a floor.
+	 */
+	doActiveMs: { RunObject: 0, TenantObject: 0 } as Record<string, number>,
+	/**
+	 * Each object's SQLite size (`ctx.storage.sql.databaseSize`, what its storage is billed
+	 * on) after its last counted call, summed per class over the objects counted since counting
+	 * was last turned on.
+	 */
+	doStoredBytes: { RunObject: 0, TenantObject: 0 } as Record<string, number>,
+	/** D1's database size after the last counted statement (`meta.size_after`). */
+	d1SizeAfter: 0,
 };
+
+/** The objects whose size doStoredBytes holds: their last size, by class and object id. */
+const storedBytes = new Map<string, Map<string, number>>();
+
+/** Forgets the sizes counted so far (counting turned on for a new round). */
+export function resetStoredBytes(): void {
+	storedBytes.clear();
+	for (const name of Object.keys(counters.doStoredBytes)) counters.doStoredBytes[name] = 0;
+}
+
+function recordSize(ctx: DurableObjectState, name: string): void {
+	let sizes = storedBytes.get(name);
+	if (!sizes) {
+		sizes = new Map();
+		storedBytes.set(name, sizes);
+	}
+	const id = ctx.id.toString();
+	const size = ctx.storage.sql.databaseSize;
+	counters.doStoredBytes[name] = (counters.doStoredBytes[name] ?? 0) - (sizes.get(id) ?? 0) + size;
+	sizes.set(id, size);
+}
+
+/** Calls and waitUntil promises outstanding per object, and since when it has been active. */
+const activity = new WeakMap<DurableObjectState, { outstanding: number; since: number }>();
+
+function enter(ctx: DurableObjectState): void {
+	const a = activity.get(ctx) ?? { outstanding: 0, since: 0 };
+	if (a.outstanding === 0) a.since = Date.now();
+	a.outstanding++;
+	activity.set(ctx, a);
+}
+
+function leave(ctx: DurableObjectState, name: string): void {
+	const a = activity.get(ctx);
+	if (!a) return;
+	a.outstanding--;
+	if (a.outstanding === 0 && counting.on)
+		counters.doActiveMs[name] = (counters.doActiveMs[name] ?? 0) + (Date.now() - a.since);
+}
 
 /**
  * Whether the wrappers count. The per-node phase turns counting off for its timed runs and on
@@ -26,7 +79,7 @@ export const counters = {
  */
 export const counting = { on: true };
 
-type D1Result = { meta?: { rows_written?: number; rows_read?: number } };
+type D1Result = { meta?: { rows_written?: number; rows_read?: number; size_after?: number } };
 
 const bindTo = <T extends object>(target: T, prop: PropertyKey) => {
 	const value = Reflect.get(target, prop);
@@ -37,6 +90,8 @@ function countResult(result: unknown): void {
 	if (!counting.on) return;
 	counters.d1Queries++;
 	const written = (result as D1Result)?.meta?.rows_written ?? 0;
+	const size = (result as D1Result)?.meta?.size_after;
+	if (typeof size === "number") counters.d1SizeAfter = size;
 	if (written > 0) counters.d1WriteStatements++;
 	counters.d1RowsWritten += written;
 	counters.d1RowsRead += (result as D1Result)?.meta?.rows_read ?? 0;
@@ -105,6 +160,14 @@ export function countingCtx(ctx: DurableObjectState, name: string): DurableObjec
 			configurable: true,
 		});
 	}
+	const waitUntil = ctx.waitUntil.bind(ctx);
+	Object.defineProperty(ctx, "waitUntil", {
+		value: (promise: Promise<unknown>) => {
+			enter(ctx);
+			return waitUntil(promise.finally(() => leave(ctx, name)));
+		},
+		configurable: true,
+	});
 	// Read when used: an object built while counting is off gets the runtime's own `sql` (a
 	// store that keeps the reference keeps that one; a run's object lives for one run).
 	Object.defineProperty(ctx.storage, "sql", {
@@ -151,9 +214,15 @@ export function countRequests(
 		const original = Reflect.get(product.prototype, method);
 		if (typeof original !== "function") throw new Error(`${name} has no method ${method}`);
 		Object.defineProperty(subclass.prototype, method, {
-			value(this: unknown, ...args: unknown[]) {
+			async value(this: { ctx: DurableObjectState }, ...args: unknown[]) {
 				if (counting.on) counters.doRequests[name] = (counters.doRequests[name] ?? 0) + 1;
-				return original.apply(this, args);
+				enter(this.ctx);
+				try {
+					return await original.apply(this, args);
+				} finally {
+					leave(this.ctx, name);
+					if (counting.on) recordSize(this.ctx, name);
+				}
 			},
 			configurable: true,
 			writable: true,

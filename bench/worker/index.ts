@@ -6,6 +6,10 @@ import {
 	RunObject as ProductRunObject,
 	TenantObject as ProductTenantObject,
 } from "../../durable-objects";
+import { tenantObject } from "../../durable-objects/stubs";
+import type { RunHeaderLike, RunMeta } from "../../engine/control";
+import { indexEntry } from "../../engine/control/index-entry";
+import { writeRunIndexEntry } from "../../worker/db/runs.repo";
 import product from "../../worker/index";
 import {
 	counters,
@@ -14,6 +18,7 @@ import {
 	countingCtx,
 	countingEnv,
 	countRequests,
+	resetStoredBytes,
 } from "./counters";
 import type { PeerParams } from "./peer-workflow";
 import type { RawSteps } from "./raw-steps";
@@ -96,11 +101,74 @@ bench.get("/d1-read", async (c) => {
 	return c.text("ok");
 });
 
+/** `count` calls of `call(i)`, at most `parallel` at a time; the wall-clock ms they took. */
+async function timed(count: number, parallel: number, call: (i: number) => Promise<unknown>) {
+	const t0 = Date.now();
+	let next = 0;
+	await Promise.all(
+		Array.from({ length: Math.min(parallel, count) }, async () => {
+			while (next < count) await call(next++);
+		}),
+	);
+	return Date.now() - t0;
+}
+
+// The throughput model's local proxies (bench/README.md#production-throughput): how many
+// admission calls one tenant's object answers per second (a keyed start's one tenant call, for
+// a run that needs no slot), and how many run index entries one D1 database takes per second
+// (a run listed while it works: inserted in progress). Both are one-thread resources in
+// production too: one object, one database. From inside the Worker, so no HTTP is counted.
+bench.post("/ceiling/tenant", async (c) => {
+	const { calls, parallel } = await c.req.json<{ calls: number; parallel: number }>();
+	const tenant = `ceiling_${crypto.randomUUID().slice(0, 8)}`;
+	const stub = tenantObject(c.env, tenant);
+	await stub.updateSettings(tenant, { maxConcurrentRuns: 100 });
+	const ms = await timed(calls, parallel, (i) =>
+		stub.admitAndRelease(tenant, `run_ceiling_${i}`, Date.now()),
+	);
+	return c.json({ calls, ms });
+});
+
+bench.post("/ceiling/index", async (c) => {
+	const { writes, parallel } = await c.req.json<{ writes: number; parallel: number }>();
+	const tenant = `ceiling_${crypto.randomUUID().slice(0, 8)}`;
+	const now = Date.now();
+	let rows = 0;
+	const ms = await timed(writes, parallel, async (i) => {
+		const meta: RunMeta = {
+			runId: `run_ceiling_${i}`,
+			tenantId: tenant,
+			workflow: { id: "wf_ceiling", identifier: "ceiling", title: "Ceiling", version: 1 },
+			// The index reads no definition.
+			definition: {} as RunMeta["definition"],
+			initiator: "bench",
+			requestedBy: "bench",
+			inputs: {},
+			scope: { type: "GLOBAL" as const },
+			notificationRecipients: [],
+			retryOf: null,
+			createdAt: now + i,
+		};
+		const header: RunHeaderLike = {
+			status: "IN_PROGRESS",
+			result: null,
+			startedAt: now,
+			endedAt: null,
+			version: 1,
+		};
+		rows += await writeRunIndexEntry(c.env.DB, indexEntry(meta, header, now + 60_000, now));
+	});
+	return c.json({ writes, rows, ms });
+});
+
 bench.get("/counters", (c) => c.json(counters));
 
 // The per-node phase's timed runs are measured with the counting wrappers off.
 bench.put("/counting", async (c) => {
-	counting.on = (await c.req.json<{ on: boolean }>()).on === true;
+	const on = (await c.req.json<{ on: boolean }>()).on === true;
+	// A new counted round: its objects' sizes, not the last round's.
+	if (on && !counting.on) resetStoredBytes();
+	counting.on = on;
 	return c.json(counting);
 });
 

@@ -97,6 +97,8 @@ export interface DevProcess {
 	token(tenant: string, role?: string): Promise<string>;
 	output(): string;
 	starts: number;
+	/** wrangler's local state (D1, the objects, Workflows), for the bench's storage figures. */
+	persistDir: string;
 }
 
 export async function createDevProcess(opts: DevProcessOptions = {}): Promise<DevProcess> {
@@ -133,6 +135,7 @@ export async function createDevProcess(opts: DevProcessOptions = {}): Promise<De
 	const self: DevProcess = {
 		baseUrl,
 		inspectorPort,
+		persistDir,
 		starts: 0,
 		async start(timeoutMs = 90_000) {
 			const config = configArgs[1] as string;
