@@ -78,7 +78,7 @@ function workflowsLines(s: Summary, kind: Kind): Lines {
 		cpu: perMillion(cpuMsPerRun * PRICE.cpuMs),
 		// Billed on CPU, not wall-clock: no duration line.
 		storage: perMillion(
-			((s.storage?.workflowInstance.bytesPerObject ?? Number.NaN) / 1e9) *
+			((s.storage?.workflowInstance.logicalBytesPerObject ?? Number.NaN) / 1e9) *
 				MONTHS_KEPT *
 				PRICE.workflowsGbMonth,
 		),

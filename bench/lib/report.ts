@@ -190,7 +190,18 @@ export function summarize(
 	if (storage) {
 		summary.storage = storage;
 		row(
-			"bytes on disk / run, once closed: RunObject vs Workflows instance (local SQLite files)",
+			"database bytes / run (page_count × page_size, WAL applied): RunObject vs Workflows instance",
+			storage.runObject.logicalBytesPerObject,
+			storage.workflowInstance.logicalBytesPerObject,
+			"",
+			round(
+				storage.runObject.logicalBytesPerObject / storage.workflowInstance.logicalBytesPerObject,
+				2,
+			),
+			"up to 100 databases of each, read with the sqlite3 command",
+		);
+		row(
+			"bytes on disk / run, 15 s after the last run: RunObject vs Workflows instance (files)",
 			storage.runObject.bytesPerObject,
 			storage.workflowInstance.bytesPerObject,
 			"",

@@ -4,7 +4,9 @@
 // their last call), so each file holds its checkpointed database. A local proxy for what the
 // platform bills as stored GB-months; the run objects' own `databaseSize` (bench/worker/
 // counters.ts) is the product-side figure the cost table uses, this one the like-for-like.
-import { readdirSync, statSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 export interface StoredFiles {
@@ -15,6 +17,35 @@ export interface StoredFiles {
 	/** Of those, in WAL files (a database still open, or closed without a checkpoint). */
 	walBytes: number;
 	bytesPerObject: number;
+	/**
+	 * The databases' own size (page_count × page_size, the WAL applied), averaged over up to
+	 * SAMPLE of them: what `databaseSize` reports for a Durable Object. NaN without the sqlite3
+	 * command on PATH.
+	 */
+	logicalBytesPerObject: number;
+}
+
+const SAMPLE = 100;
+
+/** A database's size with its WAL applied, read from a copy (the original may still be open). */
+function logicalSize(dir: string, file: string): number {
+	const scratch = mkdtempSync(join(tmpdir(), "stepline-size-"));
+	try {
+		copyFileSync(join(dir, file), join(scratch, "db.sqlite"));
+		if (existsSync(join(dir, `${file}-wal`)))
+			copyFileSync(join(dir, `${file}-wal`), join(scratch, "db.sqlite-wal"));
+		const out = spawnSync(
+			"sqlite3",
+			[
+				join(scratch, "db.sqlite"),
+				"SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size();",
+			],
+			{ encoding: "utf8" },
+		);
+		return out.status === 0 ? Number(out.stdout.trim()) : Number.NaN;
+	} finally {
+		rmSync(scratch, { recursive: true, force: true });
+	}
 }
 
 /** The SQLite files of every folder under `parent` whose name ends with `suffix`. */
@@ -22,6 +53,7 @@ export function storedFiles(parent: string, suffix: string): StoredFiles {
 	let objects = 0;
 	let bytes = 0;
 	let walBytes = 0;
+	const sampled: number[] = [];
 	let folders: string[] = [];
 	try {
 		folders = readdirSync(parent).filter((name) => name.endsWith(suffix));
@@ -32,8 +64,10 @@ export function storedFiles(parent: string, suffix: string): StoredFiles {
 		for (const file of readdirSync(join(parent, folder))) {
 			if (!/\.sqlite(-wal)?$/.test(file)) continue;
 			const size = statSync(join(parent, folder, file)).size;
-			if (file.endsWith(".sqlite")) objects++;
-			else walBytes += size;
+			if (file.endsWith(".sqlite")) {
+				objects++;
+				if (sampled.length < SAMPLE) sampled.push(logicalSize(join(parent, folder), file));
+			} else walBytes += size;
 			bytes += size;
 		}
 	}
@@ -42,6 +76,9 @@ export function storedFiles(parent: string, suffix: string): StoredFiles {
 		bytes,
 		walBytes,
 		bytesPerObject: objects ? Math.round(bytes / objects) : Number.NaN,
+		logicalBytesPerObject: sampled.length
+			? Math.round(sampled.reduce((a, b) => a + b, 0) / sampled.length)
+			: Number.NaN,
 	};
 }
 
