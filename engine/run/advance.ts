@@ -3,6 +3,7 @@
  * Handles the event, then drains the work queue so every step that is ready runs now; only
  * real waits (timers) and outgoing calls (effects) are left for later.
  */
+import { MAX_RUN_STORED_BYTES } from "./bounds";
 import { onDelayDue } from "./decisions";
 import { beginWork, startNode } from "./dispatch";
 import type { AdvanceEnv, RunEvent, Transition } from "./events";
@@ -12,6 +13,7 @@ import {
 	cancelRun,
 	failRun,
 	newRunState,
+	runTooLarge,
 	startRun,
 	succeedRun,
 	workflowTimedOut,
@@ -47,6 +49,11 @@ export function advance(
 	// late response) is a no-op that writes nothing, not even history.
 	if (isTerminal(state)) return ignored(state, `the run already ended (${state.header.result})`);
 	const step = new Step(plan, state, env);
+	// A cancel still ends it as cancelled; anything else that would grow it ends it instead.
+	if (event.type !== "cancel" && (env.storedBytes ?? 0) > MAX_RUN_STORED_BYTES) {
+		runTooLarge(step, env.storedBytes ?? 0);
+		return finish(step);
+	}
 	switch (event.type) {
 		case "attempt_result":
 			onAttemptResult(step, event);

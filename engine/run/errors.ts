@@ -36,6 +36,10 @@ export const RUN_ERROR_CODES = [
 	"interrupted",
 	"workflow_timeout",
 	"output_error",
+	/** A node's (or item's) output is larger than MAX_OUTPUT_BYTES (map a smaller one with `variables`). */
+	"output_too_large",
+	/** The run's storage grew past MAX_RUN_STORED_BYTES: it fails at its next step. */
+	"run_too_large",
 	"no_trigger",
 	"unknown_trigger",
 	/** Nothing left to run or wait for, yet the run had not ended. */

@@ -317,6 +317,11 @@ export interface AdvanceEnv {
 	 * `callback_unavailable`. `token` is random: the run keeps only its hash (engine/crypto/token.ts).
 	 */
 	callbacks?: CallbackMint;
+	/**
+	 * What the run has stored so far, as the host counts it (characters of JSON); past
+	 * MAX_RUN_STORED_BYTES the next event fails the run with `run_too_large` instead.
+	 */
+	storedBytes?: number;
 }
 
 export interface CallbackMint {

@@ -184,6 +184,7 @@ export type {
 export { callKey } from "./events";
 export type { Evaluated } from "./expressions";
 export { evaluateExpression } from "./expressions";
+export { MAX_OUTPUT_BYTES, MAX_RUN_STORED_BYTES } from "./bounds";
 export type { HttpResponse, RawHttpResponse, ResponseExcerpt } from "./http-response";
 export {
 	isJsonContentType,

@@ -4,6 +4,7 @@
  * advance() ignores every event once the run is COMPLETED.
  */
 import { abandonOpenWork } from "./abandon";
+import { MAX_RUN_STORED_BYTES } from "./bounds";
 import { contextFor } from "./context";
 import type { RunErrorCode } from "./errors";
 import type { AdvanceEnv, CancelEvent, StartEvent } from "./events";
@@ -166,6 +167,14 @@ export function workflowTimedOut(step: Step): void {
 	failRun(step, {
 		code: "workflow_timeout",
 		message: `the run did not finish within its timeout of ${formatMs(ms)}`,
+		node: null,
+	});
+}
+
+export function runTooLarge(step: Step, storedBytes: number): void {
+	failRun(step, {
+		code: "run_too_large",
+		message: `the run has stored ${storedBytes} bytes, over the ${MAX_RUN_STORED_BYTES} a run may keep (16 MiB)`,
 		node: null,
 	});
 }

@@ -3,6 +3,7 @@
  * is stored sealed, reads as REDACTED everywhere, and still reaches later templates opened
  * (context.ts). Sealing happens here, when the output is made, so the state never holds it.
  */
+import { outputTooLarge } from "./bounds";
 import type { ResponseExcerpt } from "./http-response";
 import type { JsonValue } from "./json";
 import { maskHeaders, REDACTED } from "./masking";
@@ -19,8 +20,16 @@ const masks = (step: Step, node: string) => {
 	return planned.node.maskOutput === true && planned.kind.kind !== "trigger";
 };
 
-/** The output as the node keeps it: sealed when the node masks its output. */
+/**
+ * The output as the node keeps it: refused past MAX_OUTPUT_BYTES (a trigger's is the run's
+ * inputs, bounded by the request body limit), sealed when the node masks its output.
+ */
 export function keptOutput(step: Step, node: string, output: JsonValue): Kept {
+	const tooLarge =
+		plannedNode(step.plan, node).kind.kind === "trigger" || isSealed(output)
+			? null
+			: outputTooLarge(node, output);
+	if (tooLarge !== null) return { ok: false, error: { code: "output_too_large", message: tooLarge } };
 	if (!masks(step, node) || isSealed(output)) return { ok: true, value: output };
 	const sealer = step.env.sealer;
 	if (sealer === undefined) return failed("no key to seal it with was given");

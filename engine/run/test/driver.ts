@@ -64,6 +64,8 @@ export interface DriverOptions {
 	persist?: boolean;
 	random?: () => number;
 	allowLoopbackTargets?: boolean;
+	/** What the shell reports the run has stored before each event (AdvanceEnv.storedBytes). */
+	storedBytes?: number;
 	trigger?: string;
 	/** Defaults to "run_1". */
 	runId?: string;
@@ -201,6 +203,7 @@ export class Driver {
 			now: this.now,
 			random: this.options.random ?? (() => 0.5),
 			allowLoopbackTargets: this.options.allowLoopbackTargets,
+			...(this.options.storedBytes === undefined ? {} : { storedBytes: this.options.storedBytes }),
 			...(secrets ? { secrets: typeof secrets === "function" ? secrets() : secrets } : {}),
 			sealer: this.options.sealer ?? TEST_SEALER,
 			...(this.options.signingSecret ? { signingSecret: this.options.signingSecret } : {}),

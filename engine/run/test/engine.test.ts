@@ -16,6 +16,7 @@ function play(s: Scenario, persist: boolean): Driver {
 		script: s.script,
 		persist,
 		allowLoopbackTargets: s.allowLoopbackTargets,
+		storedBytes: s.storedBytes,
 		children: s.children,
 		childEnds: s.childEnds,
 		...(s.secrets ? { secrets: { values: new Map(Object.entries(s.secrets)) } } : {}),

@@ -13,6 +13,8 @@ export interface Scenario {
 	inputs?: JsonObject;
 	script?: Record<string, Scripted[]>;
 	allowLoopbackTargets?: boolean;
+	/** What the shell reports the run has stored (DriverOptions.storedBytes). */
+	storedBytes?: number;
 	/** Tenant secrets handed to every step (see DriverOptions.secrets). */
 	secrets?: Record<string, string>;
 	/** How the host answers each task's child starts, by attempt (DriverOptions.children). */

@@ -270,6 +270,52 @@ export const httpScenarios: Scenario[] = [
 		expect: { result: "FAILED", errorCode: "response_too_large", requests: 1 },
 	},
 	{
+		name: "an output over 256 KiB fails the node with output_too_large and is not retried",
+		definition: chain(webhook("a", { retry: retry3 })),
+		script: { a: [ok({ blob: "x".repeat(300 * 1024) })] },
+		expect: {
+			result: "FAILED",
+			nodes: { a: "FAILED" },
+			errorCode: "output_too_large",
+			requests: 1,
+			history: [/over the 262144 a node keeps .*variables/],
+		},
+	},
+	{
+		name: "the same answer mapped to a small output by variables succeeds",
+		definition: chain(webhook("a", { variables: { size: "{{ .response.data.blob | length }}" } })),
+		script: { a: [ok({ blob: "x".repeat(300 * 1024) })] },
+		expect: { result: "SUCCESS", nodes: { a: "SUCCESS" } },
+		check: (d) => expect(d.state?.nodes.a?.output).toEqual({ size: 300 * 1024 }),
+	},
+	{
+		name: "forEach items under the cap whose list is over it fail the node with output_too_large",
+		definition: chain(webhook("each", { forEach: "[range(3)]" })),
+		script: {
+			"each#0": [ok({ blob: "x".repeat(100 * 1024) })],
+			"each#1": [ok({ blob: "y".repeat(100 * 1024) })],
+			"each#2": [ok({ blob: "z".repeat(100 * 1024) })],
+		},
+		expect: { result: "FAILED", nodes: { each: "FAILED" }, errorCode: "output_too_large" },
+		check: (d) =>
+			expect(Object.values(d.state?.items ?? {}).map((i) => i.result)).toEqual([
+				"SUCCESS",
+				"SUCCESS",
+				"SUCCESS",
+			]),
+	},
+	{
+		name: "a run that has stored more than 16 MiB fails with run_too_large at its next step",
+		definition: chain(webhook("a"), webhook("b")),
+		storedBytes: 16 * 1024 * 1024 + 1,
+		expect: {
+			result: "FAILED",
+			nodes: { a: "CANCELLED", b: "CANCELLED" },
+			errorCode: "run_too_large",
+			requests: 1,
+		},
+	},
+	{
 		name: "a refused URL fails the node before any call",
 		definition: chain(webhook("a", {}, { url: "http://0x7f.1/admin" })),
 		expect: {
