@@ -8,6 +8,13 @@ export type {
 export type { OutsideAddress } from "./run/outside-address";
 export { outsideToken, parseOutsideToken } from "./run/outside-address";
 export { RunObject } from "./run/run-object";
-export type { RunSummaryView, RunView } from "./run/run-view";
+export type {
+	AttemptView,
+	ItemRunView,
+	RunHead,
+	RunSummaryView,
+	RunView,
+} from "./run/run-view";
+export { ATTEMPTS_IN_RUN_VIEW, ITEMS_IN_RUN_VIEW } from "./run/run-view";
 export { newRunId, runObject, runObjectName, tenantObject } from "./stubs";
 export { TenantObject } from "./tenant/tenant-object";

@@ -14,6 +14,7 @@ import { dryRunRouter } from "./routes/dry-run";
 import { eventsRouter } from "./routes/events";
 import { hooksRouter } from "./routes/hooks";
 import { inputsRouter } from "./routes/inputs";
+import { nodeRunsRouter } from "./routes/node-runs";
 import { createRouter } from "./routes/openapi";
 import { respondRouter } from "./routes/respond";
 import { runsRouter } from "./routes/runs";
@@ -54,6 +55,7 @@ export function createApp(options: { requestRates?: RequestRates } = {}) {
 	app.route("/respond", respondRouter);
 	app.route("/", signInRouter);
 	app.route("/v1/workflows", runsRouter);
+	app.route("/v1/workflows", nodeRunsRouter);
 	app.route("/v1/workflows", triggersRouter);
 	app.route("/v1/workflows", workflowsRouter);
 	app.route("/v1/workflows", dryRunRouter);

@@ -45,8 +45,11 @@ import { readRunSecrets, runSealer, runSecretNames } from "./run-secrets";
 import { RunStore } from "./run-store";
 import { RunStreams } from "./run-streams";
 import {
+	attemptPage,
+	itemPage,
 	notificationsView,
 	queuedView,
+	type RunHead,
 	type RunSummaryView,
 	type RunView,
 	runView,
@@ -192,6 +195,25 @@ export class RunObject extends DurableObject<Env> {
 		return this.loadMeta() ? this.view() : null;
 	}
 
+	/** Who may see the run and how it stands, without building its view. */
+	async getHead(): Promise<RunHead | null> {
+		const meta = this.loadMeta();
+		return meta ? { ...this.summary(), requestedBy: meta.requestedBy } : null;
+	}
+
+	/** A forEach node's items with index > after (see itemPage); null: no such node or run. */
+	async getItems(node: string, after: number, limit: number) {
+		const meta = this.loadMeta();
+		const state = meta ? this.load().state : null;
+		return meta && state ? itemPage(state, this.loadPlan(meta), node, after, limit) : null;
+	}
+
+	/** A node's or item's attempts with number > after (see attemptPage); null: no such task. */
+	async getAttempts(node: string, item: number | null, after: number, limit: number) {
+		const state = this.loadMeta() ? this.load().state : null;
+		return state ? attemptPage(state, node, item, after, limit) : null;
+	}
+
 	async getEvents(
 		after: number,
 		limit: number,
@@ -310,7 +332,8 @@ export class RunObject extends DurableObject<Env> {
 		const run = this.hosted();
 		let decision: Decision;
 		try {
-			decision = decide(run, input, env);
+			// What the run has stored bounds what it may still do (docs/ARCHITECTURE.md#how-a-run-is-stored).
+			decision = decide(run, input, { ...env, storedBytes: this.store.storedChars() });
 			this.persist(decision);
 		} catch (err) {
 			// decide advances the loaded state in place: after a failure it may be half-changed.

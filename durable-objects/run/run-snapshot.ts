@@ -17,8 +17,10 @@ export interface SnapshotPolicy {
 	chunkChars: number;
 	/**
 	 * A transition whose changed rows serialise longer than this is not logged row by row (its
-	 * log row would risk the 2 MB row limit, e.g. two nodes each holding a 1 MB response):
-	 * a snapshot at that transition is written instead, in chunks.
+	 * log row would risk the 2 MB row limit: a character is up to 3 bytes of UTF-8, and the
+	 * row holds the events too): a snapshot at that transition is written instead, in chunks.
+	 * Set well above one node's largest output (MAX_OUTPUT_BYTES), so a step that keeps one
+	 * such output is logged like any other, and only a step keeping several is snapshotted.
 	 */
 	maxLoggedChangeChars: number;
 }
@@ -27,13 +29,15 @@ export const DEFAULT_SNAPSHOT_POLICY: SnapshotPolicy = {
 	minReplayBytes: 256 * 1024,
 	maxReplayRows: 500,
 	chunkChars: 256 * 1024,
-	maxLoggedChangeChars: 256 * 1024,
+	maxLoggedChangeChars: 512 * 1024,
 };
 const REPLAY_TO_SNAPSHOT_RATIO = 2;
 
 export interface Snapshot<C extends object> {
 	version: number;
 	lastSeq: number;
+	/** Characters in the log up to and including this version (absent on older snapshots). */
+	logChars?: number;
 	state: RunState;
 	controls: C;
 }
@@ -45,6 +49,8 @@ export interface LogPosition {
 	rowsSinceSnapshot: number;
 	bytesSinceSnapshot: number;
 	snapshotBytes: number;
+	/** Characters in every log row so far, events and changes: the log is never shortened. */
+	logChars: number;
 }
 
 /** Snapshot chunk keys sort in chunk order and below SNAPSHOT_END ('/' follows '.'). */

@@ -62,6 +62,8 @@ interface LoggedChanges<C extends object> {
 	controls: C;
 	/** Too large to log: the snapshot at this transition holds its changes (never replayed). */
 	inSnapshot?: true;
+	/** Characters in the log before this row, plus this row's events (its changes are added on load). */
+	logChars?: number;
 }
 
 const IN_SNAPSHOT = JSON.stringify({
@@ -181,7 +183,13 @@ export class RunStore<C extends object = Values> {
 	 */
 	load(): LoadedRun<C> {
 		if (this.schemaPending) {
-			this.position = { version: 0, rowsSinceSnapshot: 0, bytesSinceSnapshot: 0, snapshotBytes: 0 };
+			this.position = {
+				version: 0,
+				rowsSinceSnapshot: 0,
+				bytesSinceSnapshot: 0,
+				snapshotBytes: 0,
+				logChars: 0,
+			};
 			return { state: null, controls: {} as C };
 		}
 		const { snapshot, bytes } = readSnapshotChunks<C>(this.sql);
@@ -195,6 +203,7 @@ export class RunStore<C extends object = Values> {
 			rowsSinceSnapshot: 0,
 			bytesSinceSnapshot: 0,
 			snapshotBytes: bytes,
+			logChars: snapshot?.logChars ?? 0,
 		};
 		const rows = this.sql.exec<{ version: number; changes: string }>(
 			`SELECT version, changes FROM run_log
@@ -211,6 +220,7 @@ export class RunStore<C extends object = Values> {
 			position.version = row.version;
 			position.rowsSinceSnapshot++;
 			position.bytesSinceSnapshot += row.changes.length;
+			position.logChars = (changes.logChars ?? position.logChars) + row.changes.length;
 		}
 		for (const row of this.sql.exec<{ key: string; value: string }>(
 			"SELECT key, value FROM run_meta WHERE key >= 'control.' AND key < 'control/'",
@@ -242,25 +252,28 @@ export class RunStore<C extends object = Values> {
 		this.beforeWrite();
 		const writes = transitionWrites(transition);
 		const { header } = transition.state;
+		const events = JSON.stringify(writes.history);
 		const changes: LoggedChanges<C> = {
 			header: writes.header,
 			rows: writes.rows,
 			controls: changedControls,
+			logChars: position.logChars + events.length,
 		};
-		const events = JSON.stringify(writes.history);
 		const changesJson = JSON.stringify(changes);
 		const tooLarge = changesJson.length > this.policy.maxLoggedChangeChars;
+		const logged = tooLarge ? IN_SNAPSHOT : changesJson;
 		this.sql.exec(
 			"INSERT INTO run_log (first_seq, version, last_seq, events, changes) VALUES (?, ?, ?, ?, ?)",
 			writes.history[0]?.seq ?? header.lastSeq + 1,
 			header.version,
 			header.lastSeq,
 			events,
-			tooLarge ? IN_SNAPSHOT : changesJson,
+			logged,
 		);
 		position.version = header.version;
 		position.rowsSinceSnapshot++;
 		position.bytesSinceSnapshot += changesJson.length;
+		position.logChars += events.length + logged.length;
 		if (tooLarge || snapshotDue(position, this.policy))
 			this.writeSnapshot(transition.state, allControls);
 	}
@@ -271,6 +284,7 @@ export class RunStore<C extends object = Values> {
 		const snapshot: Snapshot<C> = {
 			version: state.header.version,
 			lastSeq: state.header.lastSeq,
+			logChars: position.logChars,
 			state,
 			controls,
 		};
@@ -281,6 +295,15 @@ export class RunStore<C extends object = Values> {
 		position.rowsSinceSnapshot = 0;
 		position.bytesSinceSnapshot = 0;
 		position.snapshotBytes = json.length;
+	}
+
+	/**
+	 * What the run keeps on disk, in characters of JSON: every log row (never shortened) and the
+	 * snapshot. The engine fails a run past MAX_RUN_STORED_BYTES (docs/ARCHITECTURE.md#how-a-run-is-stored).
+	 */
+	storedChars(): number {
+		const position = this.logPosition();
+		return position.logChars + position.snapshotBytes;
 	}
 
 	private logPosition(): LogPosition {

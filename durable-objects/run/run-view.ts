@@ -10,6 +10,7 @@ import {
 	type AttemptRecord,
 	type ErrorInfo,
 	type ItemRun,
+	itemKey,
 	type JsonValue,
 	type NodeRun,
 	type Plan,
@@ -22,6 +23,17 @@ import { type WaitingView, waitingView } from "./waiting-view";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
+/**
+ * A run is read in pages (docs/ARCHITECTURE.md#how-a-run-is-stored): its view holds each
+ * forEach node's first ITEMS_IN_RUN_VIEW items and each task's newest ATTEMPTS_IN_RUN_VIEW
+ * attempts; the rest are read with `itemPage` and `attemptPage`.
+ */
+export const ITEMS_IN_RUN_VIEW = 20;
+export const ATTEMPTS_IN_RUN_VIEW = 10;
+
+export type AttemptView = NodeRunView["attempts"][number];
+export type ItemRunView = NonNullable<NodeRunView["items"]>[number];
+
 export interface NodeRunView {
 	node: string;
 	title: string | null;
@@ -30,6 +42,8 @@ export interface NodeRunView {
 	result: NodeRun["result"];
 	startedAt: string | null;
 	endedAt: string | null;
+	/** How many attempts the task made; `attempts` holds the newest ATTEMPTS_IN_RUN_VIEW. */
+	attemptCount: number;
 	attempts: {
 		number: number;
 		startedAt: string;
@@ -57,13 +71,23 @@ export interface NodeRunView {
 	children: { runId: string; item: number | null; attempt: number }[];
 	/** What it waits on from outside the run: an INPUT's request, an async call's callback. */
 	waiting: WaitingView | null;
-	/** A forEach node's items, in list order: each with its place and its value. */
+	/**
+	 * A forEach node's first ITEMS_IN_RUN_VIEW items, in list order: each with its place and its
+	 * value (null: not a forEach node, or its list was empty or never computed).
+	 */
 	items:
-		| (Omit<NodeRunView, "title" | "type" | "items" | "node" | "children"> & {
+		| (Omit<
+				NodeRunView,
+				"title" | "type" | "items" | "node" | "children" | "itemCount" | "itemsNextAfter"
+		  > & {
 				index: number;
 				item: JsonValue;
 		  })[]
 		| null;
+	/** How many items the forEach node has (null when `items` is). */
+	itemCount: number | null;
+	/** Read the items after this index with the items page; null: `items` holds them all. */
+	itemsNextAfter: number | null;
 }
 
 export interface RunView {
@@ -132,6 +156,17 @@ function dueByTask(state: RunState): Map<string, DueView[]> {
 	return byTask;
 }
 
+/** One attempt as the API shows it. */
+export function attemptView({ child, ...a }: AttemptRecord): AttemptView {
+	return {
+		...a,
+		startedAt: iso(a.startedAt) ?? "",
+		endedAt: iso(a.endedAt),
+		response: a.response ?? null,
+		...(child ? { child: childView(child) } : {}),
+	};
+}
+
 function taskView(
 	task: NodeRun | ItemRun,
 	due: DueView[] = [],
@@ -142,13 +177,8 @@ function taskView(
 		result: task.result,
 		startedAt: iso(task.startedAt),
 		endedAt: iso(task.endedAt),
-		attempts: task.attempts.map(({ child, ...a }) => ({
-			...a,
-			startedAt: iso(a.startedAt) ?? "",
-			endedAt: iso(a.endedAt),
-			response: a.response ?? null,
-			...(child ? { child: childView(child) } : {}),
-		})),
+		attemptCount: task.attempts.length,
+		attempts: task.attempts.slice(-ATTEMPTS_IN_RUN_VIEW).map(attemptView),
 		// Sealed values (secret inputs, maskOutput outputs) are never shown: docs/ARCHITECTURE.md#secrets.
 		output: redactSealed(task.output),
 		error: task.error,
@@ -171,16 +201,71 @@ function childView(
 	};
 }
 
-function childrenOf(run: NodeRun, items: ItemRun[]): NodeRunView["children"] {
-	const tasks: { item: number | null; task: NodeRun | ItemRun }[] = [
+function childrenOf(state: RunState, run: NodeRun): NodeRunView["children"] {
+	const tasks: { item: number | null; task: NodeRun | ItemRun | undefined }[] = [
 		{ item: null, task: run },
-		...items.map((i) => ({ item: i.index, task: i })),
 	];
+	// Only RUN_WORKFLOW items start children: other forEach nodes are not walked item by item.
+	if (run.type === "RUN_WORKFLOW")
+		for (let i = 0; i < (run.forEach?.total ?? 0); i++)
+			tasks.push({ item: i, task: state.items[itemKey(run.node, i)] });
 	return tasks.flatMap(({ item, task }) =>
-		task.attempts.flatMap((a) =>
+		(task?.attempts ?? []).flatMap((a) =>
 			a.child?.runId ? [{ runId: a.child.runId, item, attempt: a.number }] : [],
 		),
 	);
+}
+
+/** How many items a forEach node has in the state (0: none, or not a forEach node). */
+const itemTotal = (run: NodeRun) => run.forEach?.total ?? 0;
+
+/**
+ * Items of a forEach node with index > after, at most `limit`, read by key (never by walking
+ * the run's other items); null when the node has no such items.
+ */
+export function itemPage(
+	state: RunState,
+	plan: Plan,
+	node: string,
+	after: number,
+	limit: number,
+): { items: ItemRunView[]; nextAfter: number | null; total: number } | null {
+	const run = state.nodes[node];
+	if (!run) return null;
+	const total = itemTotal(run);
+	const due = dueByTask(state);
+	const items: ItemRunView[] = [];
+	for (let index = Math.max(0, after + 1); index < total && items.length < limit; index++) {
+		const item = state.items[itemKey(node, index)];
+		if (!item) continue;
+		items.push({
+			index,
+			item: item.item,
+			...taskView(item, due.get(itemKey(node, index)), waitingView(plan, node, item.waitingOn)),
+		});
+	}
+	const last = items.at(-1)?.index ?? after;
+	return { items, nextAfter: last < total - 1 ? last : null, total };
+}
+
+/** A task's attempts with number > after, at most `limit`; null when there is no such task. */
+export function attemptPage(
+	state: RunState,
+	node: string,
+	item: number | null,
+	after: number,
+	limit: number,
+): { attempts: AttemptView[]; nextAfter: number | null; total: number } | null {
+	const task = item === null ? state.nodes[node] : state.items[itemKey(node, item)];
+	if (!task) return null;
+	const rest = task.attempts.filter((a) => a.number > after);
+	const attempts = rest.slice(0, limit).map(attemptView);
+	const last = attempts.at(-1)?.number;
+	return {
+		attempts,
+		nextAfter: last !== undefined && rest.length > limit ? last : null,
+		total: task.attempts.length,
+	};
 }
 
 /** What the view takes from the run's creation record, whether or not the engine has started. */
@@ -236,33 +321,23 @@ export const notificationsView = (records: readonly NotificationRecord[]): Notif
 export function runView(meta: RunMeta, state: RunState, plan: Plan): Omit<RunView, HostLinks> {
 	const { header } = state;
 	const outputs: Record<string, JsonValue> = {};
-	const itemsByNode = new Map<string, ItemRun[]>();
-	for (const item of Object.values(state.items)) {
-		const list = itemsByNode.get(item.node) ?? [];
-		list.push(item);
-		itemsByNode.set(item.node, list);
-	}
 	const due = dueByTask(state);
 	const nodeRuns = plan.order.flatMap((id): NodeRunView[] => {
 		const run = state.nodes[id];
 		if (!run) return [];
 		if (run.status === "COMPLETED" && run.result === "SUCCESS")
 			outputs[id] = redactSealed(run.output);
-		const items = itemsByNode.get(id)?.sort((a, b) => a.index - b.index);
+		const page = itemTotal(run) > 0 ? itemPage(state, plan, id, -1, ITEMS_IN_RUN_VIEW) : null;
 		return [
 			{
 				node: id,
 				title: plan.nodes.get(id)?.node.title ?? null,
 				type: run.type,
 				...taskView(run, due.get(id), waitingView(plan, id, run.waitingOn)),
-				children: childrenOf(run, items ?? []),
-				items: items
-					? items.map((i) => ({
-							index: i.index,
-							item: i.item,
-							...taskView(i, due.get(`${id}#${i.index}`), waitingView(plan, id, i.waitingOn)),
-						}))
-					: null,
+				children: childrenOf(state, run),
+				items: page?.items ?? null,
+				itemCount: page?.total ?? null,
+				itemsNextAfter: page?.nextAfter ?? null,
 			},
 		];
 	});
@@ -322,6 +397,12 @@ export function summaryView(
 		endedAt: header ? iso(header.endedAt) : cancelled ? iso(cancelled.at) : null,
 	};
 }
+
+/**
+ * What deciding who may see a run, and acting on it, needs: the summary and who asked for it.
+ * Small whatever the run's size, so a read of its events or a cancel never loads the whole view.
+ */
+export type RunHead = RunSummaryView & { requestedBy: string };
 
 /** A run the engine has not started: queued behind the tenant's limit, or cancelled while queued. */
 export function queuedView(

@@ -183,7 +183,7 @@ export class ScheduleObject extends DurableObject<Env> {
 
 	private async previousRunning(ref: ScheduleRef, state: ScheduleState): Promise<boolean> {
 		if (state.lastRunId === null) return false;
-		const run = await runObject(this.env, ref.tenantId, state.lastRunId).getRun();
+		const run = await runObject(this.env, ref.tenantId, state.lastRunId).getHead();
 		return run !== null && run.status !== "COMPLETED";
 	}
 }

@@ -147,6 +147,7 @@
  * Error codes: `RunErrorCode`, every one listed with its meaning in errors.ts.
  */
 export { advance } from "./advance";
+export { MAX_OUTPUT_BYTES, MAX_RUN_STORED_BYTES } from "./bounds";
 export type { CallbackCheck } from "./callback";
 export { CALLBACK_URL_HEADER, callbackSecretFor, checkCallback } from "./callback";
 // For tools that explain a run without running it (dry runs): the context templates see.
@@ -184,7 +185,6 @@ export type {
 export { callKey } from "./events";
 export type { Evaluated } from "./expressions";
 export { evaluateExpression } from "./expressions";
-export { MAX_OUTPUT_BYTES, MAX_RUN_STORED_BYTES } from "./bounds";
 export type { HttpResponse, RawHttpResponse, ResponseExcerpt } from "./http-response";
 export {
 	isJsonContentType,

@@ -29,7 +29,8 @@ export function keptOutput(step: Step, node: string, output: JsonValue): Kept {
 		plannedNode(step.plan, node).kind.kind === "trigger" || isSealed(output)
 			? null
 			: outputTooLarge(node, output);
-	if (tooLarge !== null) return { ok: false, error: { code: "output_too_large", message: tooLarge } };
+	if (tooLarge !== null)
+		return { ok: false, error: { code: "output_too_large", message: tooLarge } };
 	if (!masks(step, node) || isSealed(output)) return { ok: true, value: output };
 	const sealer = step.env.sealer;
 	if (sealer === undefined) return failed("no key to seal it with was given");

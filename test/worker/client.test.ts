@@ -233,6 +233,22 @@ describe("typed client", { timeout: 60_000 }, () => {
 			client.listRunEvents({ params: { path: { runId: started.id }, query: { limit: 3 } } }),
 		);
 		expect(events.data.map((e) => e.seq)).toEqual([1, 2, 3]);
+		const call = failed.nodeRuns.find((n) => n.type === "WEBHOOK");
+		if (!call) throw new Error("the sample workflow has a WEBHOOK node");
+		const attempts = await mark(
+			"listRunNodeAttempts",
+			client.listRunNodeAttempts({
+				params: { path: { runId: started.id, node: call.node }, query: { limit: 1 } },
+			}),
+		);
+		expect(attempts.total).toBe(call.attemptCount);
+		expect(attempts.data.map((a) => a.number)).toEqual([1]);
+		// Not a forEach node: it has no items to page.
+		const items = await mark(
+			"listRunNodeItems",
+			client.listRunNodeItems({ params: { path: { runId: started.id, node: call.node } } }),
+		);
+		expect(items).toEqual({ data: [], nextAfter: null, total: 0 });
 		// The generated method hands over the raw event stream; followRun parses and resumes it.
 		const raw = await mark(
 			"streamRunEvents",

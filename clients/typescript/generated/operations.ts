@@ -59,6 +59,12 @@ export function operationMethods(client: Client<paths>, call: Unwrap) {
 		/** GET /v1/workflows/{identifier}/runs/{runId}: Get a run of this workflow */
 		getWorkflowRun: (...init: Args<Init<"/v1/workflows/{identifier}/runs/{runId}", "get">>) =>
 			call(client.GET("/v1/workflows/{identifier}/runs/{runId}", ...init)),
+		/** GET /v1/workflows/runs/{runId}/nodes/{node}/items: Page a forEach node's items */
+		listRunNodeItems: (...init: Args<Init<"/v1/workflows/runs/{runId}/nodes/{node}/items", "get">>) =>
+			call(client.GET("/v1/workflows/runs/{runId}/nodes/{node}/items", ...init)),
+		/** GET /v1/workflows/runs/{runId}/nodes/{node}/attempts: Page a node's (or a forEach item's) attempts */
+		listRunNodeAttempts: (...init: Args<Init<"/v1/workflows/runs/{runId}/nodes/{node}/attempts", "get">>) =>
+			call(client.GET("/v1/workflows/runs/{runId}/nodes/{node}/attempts", ...init)),
 		/** GET /v1/workflows/{identifier}/triggers: The latest version's webhook URLs, schedules and event triggers */
 		listTriggers: (...init: Args<Init<"/v1/workflows/{identifier}/triggers", "get">>) =>
 			call(client.GET("/v1/workflows/{identifier}/triggers", ...init)),

@@ -314,6 +314,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/workflows/runs/{runId}/nodes/{node}/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Page a forEach node's items
+         * @description The run itself holds each forEach node's first items (`itemCount` says how many there are); this pages through all of them, each with its status, attempts and output. 404: no such run, or no such node in it.
+         *
+         *     Needs the `runs:read` scope.
+         */
+        get: operations["listRunNodeItems"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/workflows/runs/{runId}/nodes/{node}/attempts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Page a node's (or a forEach item's) attempts
+         * @description The run itself holds each node's and item's newest attempts (`attemptCount` says how many there were); this pages through all of them, oldest first. 404: no such run, node or item.
+         *
+         *     Needs the `runs:read` scope.
+         */
+        get: operations["listRunNodeAttempts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/workflows/{identifier}/triggers": {
         parameters: {
             query?: never;
@@ -1029,42 +1073,9 @@ export interface components {
                 startedAt: string | null;
                 /** Format: date-time */
                 endedAt: string | null;
-                attempts: {
-                    number: number;
-                    /** Format: date-time */
-                    startedAt: string;
-                    /** Format: date-time */
-                    endedAt: string | null;
-                    request: {
-                        method: string;
-                        url: string;
-                        headers: {
-                            [key: string]: string;
-                        };
-                        body?: unknown;
-                    };
-                    responseStatus: number | null;
-                    response: components["schemas"]["ResponseExcerpt"];
-                    error: {
-                        code: string;
-                        message: string;
-                    } | null;
-                    /** @description RUN_WORKFLOW: the child run this attempt started (null while it is being started). */
-                    child?: {
-                        runId: string | null;
-                        /** @description With `wait: true`: how the child ended, once it did. */
-                        ended?: {
-                            /** Format: date-time */
-                            at: string;
-                            /** @enum {string} */
-                            result: "SUCCESS" | "FAILED" | "CANCELLED";
-                            error: {
-                                code: string;
-                                message: string;
-                            } | null;
-                        };
-                    };
-                }[];
+                /** @description How many attempts were made; `attempts` holds the newest 10 (page the rest with GET …/runs/{runId}/nodes/{node}/attempts). */
+                attemptCount: number;
+                attempts: components["schemas"]["Attempt"][];
                 output?: unknown;
                 error: {
                     code: string;
@@ -1091,75 +1102,12 @@ export interface components {
                     item: number | null;
                     attempt: number;
                 }[];
-                /** @description A forEach node's items, in list order. */
-                items: {
-                    index: number;
-                    item?: unknown;
-                    /** @enum {string} */
-                    status: "PENDING" | "IN_PROGRESS" | "WAITING" | "COMPLETED";
-                    /** @enum {string|null} */
-                    result: "SUCCESS" | "FAILED" | "CANCELLED" | "SKIPPED" | null;
-                    /** Format: date-time */
-                    startedAt: string | null;
-                    /** Format: date-time */
-                    endedAt: string | null;
-                    attempts: {
-                        number: number;
-                        /** Format: date-time */
-                        startedAt: string;
-                        /** Format: date-time */
-                        endedAt: string | null;
-                        request: {
-                            method: string;
-                            url: string;
-                            headers: {
-                                [key: string]: string;
-                            };
-                            body?: unknown;
-                        };
-                        responseStatus: number | null;
-                        response: components["schemas"]["ResponseExcerpt"];
-                        error: {
-                            code: string;
-                            message: string;
-                        } | null;
-                        /** @description RUN_WORKFLOW: the child run this attempt started (null while it is being started). */
-                        child?: {
-                            runId: string | null;
-                            /** @description With `wait: true`: how the child ended, once it did. */
-                            ended?: {
-                                /** Format: date-time */
-                                at: string;
-                                /** @enum {string} */
-                                result: "SUCCESS" | "FAILED" | "CANCELLED";
-                                error: {
-                                    code: string;
-                                    message: string;
-                                } | null;
-                            };
-                        };
-                    }[];
-                    output?: unknown;
-                    error: {
-                        code: string;
-                        message: string;
-                    } | null;
-                    logs: {
-                        level: string;
-                        message: string;
-                        /** Format: date-time */
-                        time: string;
-                    }[];
-                    /** @description What the node (or item) waits for and when it is due: a delay ending, the next attempt, an attempt's timeout. */
-                    due: {
-                        /** @description `delay`, `start_delay`, `retry` or `attempt_timeout`. */
-                        kind: string;
-                        /** Format: date-time */
-                        at: string;
-                        attempt: number | null;
-                    }[];
-                    waiting: components["schemas"]["Waiting"];
-                }[] | null;
+                /** @description A forEach node's first 20 items, in list order (page the rest with GET …/runs/{runId}/nodes/{node}/items). */
+                items: components["schemas"]["ItemRun"][] | null;
+                /** @description How many items the forEach node has (null when `items` is). */
+                itemCount: number | null;
+                /** @description Pass as `after` to the items page for the items after `items`; null: `items` holds them all. */
+                itemsNextAfter: number | null;
             }[];
             lastEventSeq: number;
         };
@@ -1186,6 +1134,42 @@ export interface components {
             at: string;
             /** Format: date-time */
             endedAt: string | null;
+        };
+        Attempt: {
+            number: number;
+            /** Format: date-time */
+            startedAt: string;
+            /** Format: date-time */
+            endedAt: string | null;
+            request: {
+                method: string;
+                url: string;
+                headers: {
+                    [key: string]: string;
+                };
+                body?: unknown;
+            };
+            responseStatus: number | null;
+            response: components["schemas"]["ResponseExcerpt"];
+            error: {
+                code: string;
+                message: string;
+            } | null;
+            /** @description RUN_WORKFLOW: the child run this attempt started (null while it is being started). */
+            child?: {
+                runId: string | null;
+                /** @description With `wait: true`: how the child ended, once it did. */
+                ended?: {
+                    /** Format: date-time */
+                    at: string;
+                    /** @enum {string} */
+                    result: "SUCCESS" | "FAILED" | "CANCELLED";
+                    error: {
+                        code: string;
+                        message: string;
+                    } | null;
+                };
+            };
         };
         /** @description The start of the answer, masked like the request: null when no answer came. */
         ResponseExcerpt: {
@@ -1264,6 +1248,42 @@ export interface components {
             /** @description The child run this attempt waits for. */
             runId: string;
         } | null;
+        /** @description One item of a forEach node: its place, its value, its task. */
+        ItemRun: {
+            index: number;
+            item?: unknown;
+            /** @enum {string} */
+            status: "PENDING" | "IN_PROGRESS" | "WAITING" | "COMPLETED";
+            /** @enum {string|null} */
+            result: "SUCCESS" | "FAILED" | "CANCELLED" | "SKIPPED" | null;
+            /** Format: date-time */
+            startedAt: string | null;
+            /** Format: date-time */
+            endedAt: string | null;
+            /** @description How many attempts were made; `attempts` holds the newest 10 (page the rest with GET …/runs/{runId}/nodes/{node}/attempts). */
+            attemptCount: number;
+            attempts: components["schemas"]["Attempt"][];
+            output?: unknown;
+            error: {
+                code: string;
+                message: string;
+            } | null;
+            logs: {
+                level: string;
+                message: string;
+                /** Format: date-time */
+                time: string;
+            }[];
+            /** @description What the node (or item) waits for and when it is due: a delay ending, the next attempt, an attempt's timeout. */
+            due: {
+                /** @description `delay`, `start_delay`, `retry` or `attempt_timeout`. */
+                kind: string;
+                /** Format: date-time */
+                at: string;
+                attempt: number | null;
+            }[];
+            waiting: components["schemas"]["Waiting"];
+        };
         RunEventPage: {
             data: components["schemas"]["RunEvent"][];
             nextAfter: number | null;
@@ -1307,6 +1327,20 @@ export interface components {
         StartRunBatch: {
             /** @description 1 to 100 runs, each what `POST …/runs` takes. */
             runs: components["schemas"]["StartRun"][];
+        };
+        /** @description A forEach node's items, in list order. */
+        ItemPage: {
+            data: components["schemas"]["ItemRun"][];
+            /** @description Pass as `after` for the next page; null: this is the last. */
+            nextAfter: number | null;
+            total: number;
+        };
+        /** @description A node's (or item's) attempts, oldest first. */
+        AttemptPage: {
+            data: components["schemas"]["Attempt"][];
+            /** @description Pass as `after` for the next page; null: this is the last. */
+            nextAfter: number | null;
+            total: number;
         };
         TriggerList: {
             data: components["schemas"]["Trigger"][];
@@ -3568,6 +3602,152 @@ export interface operations {
             };
             /** @description Too many requests */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listRunNodeItems: {
+        parameters: {
+            query?: {
+                /** @description Return items with an index after this one (the page's `nextAfter`); absent: from the first. */
+                after?: number | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                runId: string;
+                node: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Items in list order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemPage"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listRunNodeAttempts: {
+        parameters: {
+            query?: {
+                /** @description A forEach item's index: its attempts instead of the node's own. */
+                item?: number | null;
+                /** @description Return attempts with a number after this one (the page's `nextAfter`); absent: from the first. */
+                after?: number | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                runId: string;
+                node: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Attempts by number. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttemptPage"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

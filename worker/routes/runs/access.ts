@@ -1,4 +1,4 @@
-import type { RunView } from "../../../durable-objects";
+import type { RunHead, RunView } from "../../../durable-objects";
 import { runObject } from "../../../durable-objects";
 import { hasRole, type Principal } from "../../auth/principal";
 import { database } from "../../db/client";
@@ -38,6 +38,20 @@ export async function visibleRun(
 	const run = await runObject(env, principal.tenantId, runId).getRun();
 	if (!run || !(await canView(env, principal, run))) throw missing(runId);
 	if (workflow !== undefined && run.workflow.identifier !== workflow) throw missing(runId);
+	return run;
+}
+
+/**
+ * The same rule, from the run's head only: for the reads and actions that do not answer the
+ * whole run (its events, its stream, its item and attempt pages), whatever the run's size.
+ */
+export async function visibleRunHead(
+	env: Env,
+	principal: Principal,
+	runId: string,
+): Promise<RunHead> {
+	const run = await runObject(env, principal.tenantId, runId).getHead();
+	if (!run || !(await canView(env, principal, run))) throw missing(runId);
 	return run;
 }
 

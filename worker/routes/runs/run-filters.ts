@@ -29,7 +29,7 @@ export async function runFilterFor(
 	const runId = search !== undefined && RUN_ID.test(search) ? search : undefined;
 	const textSearch = runId === undefined ? search : undefined;
 	const [run, workflows] = await Promise.all([
-		runId === undefined ? undefined : runObject(env, principal.tenantId, runId).getRun(),
+		runId === undefined ? undefined : runObject(env, principal.tenantId, runId).getHead(),
 		workflowsForRunListing(database(env.DB), principal.tenantId, {
 			sharing: visibleTo !== null,
 			search: textSearch,

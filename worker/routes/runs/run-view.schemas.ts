@@ -1,5 +1,6 @@
 // A run as the API shows it: the run, its node runs, its history events and its summary row.
 import { z } from "@hono/zod-openapi";
+import { ATTEMPTS_IN_RUN_VIEW, ITEMS_IN_RUN_VIEW } from "../../../durable-objects/run/run-view";
 import { NOTICE_EVENTS } from "../../../engine/control";
 import { RESPONSE_EXCERPT_BYTES } from "../../../engine/run";
 
@@ -106,46 +107,54 @@ const Waiting = z
 			"What a WAITING node waits on from outside the run: an INPUT's open request (answer it with POST /v1/runs/{runId}/inputs/{node}), an async WEBHOOK's callback, or a RUN_WORKFLOW's child run.",
 	});
 
+export const Attempt = z
+	.object({
+		number: z.number().int(),
+		startedAt: Time,
+		endedAt: Time.nullable(),
+		request: z.object({
+			method: z.string(),
+			url: z.string(),
+			headers: z.record(z.string(), z.string()),
+			body: z.unknown(),
+		}),
+		responseStatus: z.number().int().nullable(),
+		response: ResponseExcerpt.nullable().openapi({
+			description: `The start of the answer, masked like the request: null when no answer came.`,
+		}),
+		error: ErrorInfo,
+		child: z
+			.object({
+				runId: z.string().nullable(),
+				ended: z
+					.object({
+						at: Time,
+						result: z.enum(["SUCCESS", "FAILED", "CANCELLED"]),
+						error: ErrorInfo,
+					})
+					.optional()
+					.openapi({ description: "With `wait: true`: how the child ended, once it did." }),
+			})
+			.optional()
+			.openapi({
+				description:
+					"RUN_WORKFLOW: the child run this attempt started (null while it is being started).",
+			}),
+	})
+	.openapi("Attempt");
+
 const NodeRunFields = {
 	status: z.enum(["PENDING", "IN_PROGRESS", "WAITING", "COMPLETED"]),
 	result: z.enum(["SUCCESS", "FAILED", "CANCELLED", "SKIPPED"]).nullable(),
 	startedAt: Time.nullable(),
 	endedAt: Time.nullable(),
-	attempts: z.array(
-		z.object({
-			number: z.number().int(),
-			startedAt: Time,
-			endedAt: Time.nullable(),
-			request: z.object({
-				method: z.string(),
-				url: z.string(),
-				headers: z.record(z.string(), z.string()),
-				body: z.unknown(),
-			}),
-			responseStatus: z.number().int().nullable(),
-			response: ResponseExcerpt.nullable().openapi({
-				description: `The start of the answer, masked like the request: null when no answer came.`,
-			}),
-			error: ErrorInfo,
-			child: z
-				.object({
-					runId: z.string().nullable(),
-					ended: z
-						.object({
-							at: Time,
-							result: z.enum(["SUCCESS", "FAILED", "CANCELLED"]),
-							error: ErrorInfo,
-						})
-						.optional()
-						.openapi({ description: "With `wait: true`: how the child ended, once it did." }),
-				})
-				.optional()
-				.openapi({
-					description:
-						"RUN_WORKFLOW: the child run this attempt started (null while it is being started).",
-				}),
+	attemptCount: z
+		.number()
+		.int()
+		.openapi({
+			description: `How many attempts were made; \`attempts\` holds the newest ${ATTEMPTS_IN_RUN_VIEW} (page the rest with GET …/runs/{runId}/nodes/{node}/attempts).`,
 		}),
-	),
+	attempts: z.array(Attempt),
 	output: z.unknown(),
 	error: ErrorInfo,
 	logs: z.array(z.object({ level: z.string(), message: z.string(), time: Time })),
@@ -165,6 +174,12 @@ const NodeRunFields = {
 		}),
 	waiting: Waiting.nullable(),
 };
+
+export const ItemRun = z
+	.object({ index: z.number().int(), item: z.unknown(), ...NodeRunFields })
+	.openapi("ItemRun", {
+		description: "One item of a forEach node: its place, its value, its task.",
+	});
 
 export const TRIGGER_TYPES = [
 	"SELF_SERVE_TRIGGER",
@@ -268,9 +283,18 @@ export const Run = z
 							"RUN_WORKFLOW: the child runs this node started, by item and attempt (list them with `GET /v1/workflows/runs?parentRunId=…`).",
 					}),
 				items: z
-					.array(z.object({ index: z.number().int(), item: z.unknown(), ...NodeRunFields }))
+					.array(ItemRun)
 					.nullable()
-					.openapi({ description: "A forEach node's items, in list order." }),
+					.openapi({
+						description: `A forEach node's first ${ITEMS_IN_RUN_VIEW} items, in list order (page the rest with GET …/runs/{runId}/nodes/{node}/items).`,
+					}),
+				itemCount: z.number().int().nullable().openapi({
+					description: "How many items the forEach node has (null when `items` is).",
+				}),
+				itemsNextAfter: z.number().int().nullable().openapi({
+					description:
+						"Pass as `after` to the items page for the items after `items`; null: `items` holds them all.",
+				}),
 			}),
 		),
 		lastEventSeq: z.number().int(),

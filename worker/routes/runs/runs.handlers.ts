@@ -12,7 +12,7 @@ import { ApiError, validationFailed } from "../../errors/api-error";
 import { decodeCursor, encodeCursor } from "../../lib/cursor";
 import { tenantLimits } from "../../quotas/tenant-limits";
 import * as starts from "../../runs/start-run";
-import { assertCanAct, visibleRun } from "./access";
+import { assertCanAct, visibleRun, visibleRunHead } from "./access";
 import { idempotent, keyedStart } from "./idempotent";
 import { runFilterFor } from "./run-filters";
 import { batchRunIds, requestRunId } from "./run-ids";
@@ -69,7 +69,7 @@ export const listEvents: Handler<typeof routes.listEvents> = async (c) => {
 	const principal = c.get("principal");
 	const { runId } = c.req.valid("param");
 	const { after, limit } = c.req.valid("query");
-	await visibleRun(c.env, principal, runId);
+	await visibleRunHead(c.env, principal, runId);
 	const page = await runObject(c.env, principal.tenantId, runId).getEvents(after, limit);
 	const last = page.events.at(-1);
 	return c.json(
@@ -85,7 +85,7 @@ export const listEvents: Handler<typeof routes.listEvents> = async (c) => {
 export const cancelRun: Handler<typeof routes.cancelRun> = async (c) => {
 	const principal = c.get("principal");
 	const { runId } = c.req.valid("param");
-	await visibleRun(c.env, principal, runId);
+	await visibleRunHead(c.env, principal, runId);
 	assertCanAct(principal, "cancel runs");
 	const run = runObject(c.env, principal.tenantId, runId);
 	const answer = await run.signal({ kind: "cancel", by: principal.subject, reason: null });
@@ -164,7 +164,7 @@ export const listRuns: Handler<typeof routes.listRuns> = async (c) => {
 export const streamEvents: Handler<typeof routes.streamEvents> = async (c) => {
 	const principal = c.get("principal");
 	const { runId } = c.req.valid("param");
-	await visibleRun(c.env, principal, runId);
+	await visibleRunHead(c.env, principal, runId);
 	// EventSource sends Last-Event-ID when it reconnects; `?after=` does the same for other clients.
 	const lastEventId = c.req.header("last-event-id");
 	if (lastEventId !== undefined && !/^\d{1,15}$/.test(lastEventId.trim())) {
