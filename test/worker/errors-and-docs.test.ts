@@ -186,6 +186,8 @@ describe("OpenAPI", () => {
 			"/v1/workflows/runs/{runId}",
 			"/v1/workflows/runs/{runId}/cancel",
 			"/v1/workflows/runs/{runId}/events",
+			"/v1/workflows/runs/{runId}/nodes/{node}/attempts",
+			"/v1/workflows/runs/{runId}/nodes/{node}/items",
 			"/v1/workflows/runs/{runId}/retry",
 			"/v1/workflows/runs/{runId}/stream",
 			"/v1/workflows/{identifier}",

@@ -170,6 +170,18 @@ const CASES: Record<string, Case> = {
 		status: 200,
 		foreign: 404,
 	},
+	listRunNodeItems: {
+		role: "viewer",
+		request: (f) => ({ path: `/v1/workflows/runs/${f.run}/nodes/trigger/items` }),
+		status: 200,
+		foreign: 404,
+	},
+	listRunNodeAttempts: {
+		role: "viewer",
+		request: (f) => ({ path: `/v1/workflows/runs/${f.run}/nodes/trigger/attempts` }),
+		status: 200,
+		foreign: 404,
+	},
 	streamRunEvents: {
 		role: "viewer",
 		request: (f) => ({ path: `/v1/workflows/runs/${f.run}/stream` }),

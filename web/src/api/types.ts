@@ -132,6 +132,8 @@ export interface NodeRunFields {
 	result: "SUCCESS" | "FAILED" | "CANCELLED" | "SKIPPED" | null;
 	startedAt: string | null;
 	endedAt: string | null;
+	/** How many attempts were made; `attempts` holds the newest 10. */
+	attemptCount: number;
 	attempts: Attempt[];
 	output: unknown;
 	error: Problem | null;
@@ -181,8 +183,10 @@ export interface NodeRun extends NodeRunFields {
 	type: string;
 	/** RUN_WORKFLOW: the child runs it started, by item and attempt. */
 	children?: { runId: string; item: number | null; attempt: number }[];
-	/** A forEach node's items, in list order, each with its place and its value. */
+	/** A forEach node's first 20 items, in list order, each with its place and its value. */
 	items: (NodeRunFields & { index: number; item: unknown })[] | null;
+	/** How many items the forEach node has. */
+	itemCount: number | null;
 }
 
 export interface Run extends Omit<RunSummary, "entityId"> {

@@ -280,9 +280,7 @@ export function NodeRunItems({
 									{withHidden(String(JSON.stringify(item.item)).slice(0, 80))}
 								</span>{" "}
 								<StateBadge status={item.status} result={item.result} />
-								{item.attempts.length > 1 && (
-									<span class="muted"> {item.attempts.length} attempts</span>
-								)}
+								{item.attemptCount > 1 && <span class="muted"> {item.attemptCount} attempts</span>}
 								{item.startedAt && (
 									<span class="muted"> {durationBetween(item.startedAt, item.endedAt)}</span>
 								)}

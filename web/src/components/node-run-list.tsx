@@ -38,7 +38,7 @@ export function NodeRunList({
 								<span class="mono muted">{n.node}</span>
 								<span class="muted">{n.type}</span>
 								<StateBadge status={n.status} result={n.result} />
-								{n.attempts.length > 1 && <span class="muted">{n.attempts.length} attempts</span>}
+								{n.attemptCount > 1 && <span class="muted">{n.attemptCount} attempts</span>}
 							</summary>
 							<div>
 								{onRetryFrom && (
@@ -49,6 +49,11 @@ export function NodeRunList({
 								<NodeRunBody task={n} label={label} node={node} run={run} items={n.items} />
 								<ChildRuns runId={run.id} node={n} />
 								{n.items && <NodeRunItems items={n.items} label={label} node={node} run={run} />}
+								{n.items && (n.itemCount ?? 0) > n.items.length && (
+									<p class="muted">
+										The first {n.items.length} of {n.itemCount} items (the API pages the rest).
+									</p>
+								)}
 							</div>
 						</details>
 					</li>
