@@ -7,6 +7,7 @@ import { crashTest } from "./crash";
 import { type FaultReceiver, startFaultReceiver } from "./fault-receiver";
 import { loadTest } from "./load";
 import { startTriggerFaults } from "./triggers";
+import { startWaitFaults } from "./waits";
 
 const { values } = parseArgs({
 	options: {
@@ -55,11 +56,15 @@ async function main(): Promise<number> {
 	if (values.only !== "load") {
 		const receiver = await startFaultReceiver();
 		receivers.push(receiver);
-		// A minute schedule and a webhook sender live through the same kills.
+		// A minute schedule, a webhook sender, people answering INPUT nodes and jobs calling back
+		// async calls live through the same kills.
 		const triggers = await startTriggerFaults(dev);
+		const waits = await startWaitFaults(dev);
 		const problems = await crashTest(dev, receiver, log);
+		const waitsChecked = waits.finish(log);
 		failed += report("crash test", problems);
 		failed += report("crash test: schedules and webhook deliveries", await triggers.finish(log));
+		failed += report("crash test: inputs answered and calls called back", await waitsChecked);
 	}
 	if (values.only !== "crash") {
 		const receiver = await startFaultReceiver();

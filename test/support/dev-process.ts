@@ -94,7 +94,8 @@ export interface DevProcess {
 	workerdPids(): number[];
 	/** The DevTools inspector port of the Worker (bench/profile.ts takes CPU profiles there). */
 	inspectorPort: number;
-	token(tenant: string, role?: string): Promise<string>;
+	/** A token for `sub` (default `bot@<tenant>`) in `tenant`, with `role` (default admin). */
+	token(tenant: string, role?: string, sub?: string): Promise<string>;
 	output(): string;
 	starts: number;
 	/** wrangler's local state (D1, the objects, Workflows), for the bench's storage figures. */
@@ -203,8 +204,8 @@ export async function createDevProcess(opts: DevProcessOptions = {}): Promise<De
 				.filter((p) => p.command.includes("workerd"))
 				.map((p) => p.pid);
 		},
-		async token(tenant, role = "admin") {
-			const args = ["run", "-s", "token", "--", "--tenant", tenant, "--sub", `bot@${tenant}`];
+		async token(tenant, role = "admin", sub = `bot@${tenant}`) {
+			const args = ["run", "-s", "token", "--", "--tenant", tenant, "--sub", sub];
 			const { stdout } = await execFileAsync("npm", [...args, "--role", role, "--ttl", "2h"], {
 				cwd: repoRoot,
 				env: { ...childEnv, STEPLINE_DEV_VARS: devVars },
