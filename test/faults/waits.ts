@@ -69,6 +69,9 @@ function asyncWorkflow(base: string) {
 				identifier: "job",
 				// Long enough that only a lost callback could time it out.
 				timeout: "10m",
+				// A request cut off on the way (a kill, a dropped connection) is sent again; each
+				// attempt has its own callback URL, and only the live attempt's may count.
+				retry: { maxAttempts: 5, backoff: "constant", initialDelay: "300ms" },
 				config: {
 					type: "WEBHOOK",
 					url: `${base}/job/{{ .inputs.n }}`,
@@ -97,7 +100,8 @@ async function startJobRunner() {
 		callbacks.set(n, urls);
 		res.writeHead(202, { "content-type": "application/json" }).end('{"queued":true}');
 	});
-	server.keepAliveTimeout = 1_000;
+	// Idle connections stay open (all are closed at the end), so none closes under a reuse.
+	server.keepAliveTimeout = 65_000;
 	await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
 	return {
 		base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
