@@ -1,8 +1,11 @@
 import type { HistoryEvent } from "../../engine/run";
 
+/** The key of the `run` table's log rows (run-store.ts); named rows never use it. */
+export const LOG = "log";
+
 /**
- * History pages from a run's `run_log` (see run-store.ts): events with seq > after, at most
- * `limit`, in order.
+ * History pages from a run's log rows (see run-store.ts): events with seq > after, at most
+ * `limit`, in order. One row holds all the events of one commit.
  */
 export function historyAfter(sql: SqlStorage, after: number, limit: number): HistoryEvent[] {
 	const events: HistoryEvent[] = [];
@@ -10,9 +13,10 @@ export function historyAfter(sql: SqlStorage, after: number, limit: number): His
 	// history costs the same as reading its first page.
 	let rows = sql
 		.exec<{ first_seq: number; version: number; events: string }>(
-			`SELECT first_seq, version, events FROM run_log
-			 WHERE first_seq >= (SELECT coalesce(max(first_seq), 0) FROM run_log WHERE first_seq <= ?)
-			 ORDER BY first_seq, version LIMIT ?`,
+			`SELECT seq AS first_seq, version, events FROM run
+			 WHERE key = ?1 AND seq >= (SELECT coalesce(max(seq), 0) FROM run WHERE key = ?1 AND seq <= ?2)
+			 ORDER BY seq, version LIMIT ?3`,
+			LOG,
 			after + 1,
 			limit,
 		)
@@ -32,8 +36,9 @@ export function historyAfter(sql: SqlStorage, after: number, limit: number): His
 				? []
 				: sql
 						.exec<{ first_seq: number; version: number; events: string }>(
-							`SELECT first_seq, version, events FROM run_log
-				 WHERE (first_seq, version) > (?, ?) ORDER BY first_seq, version LIMIT ?`,
+							`SELECT seq AS first_seq, version, events FROM run
+				 WHERE key = ? AND (seq, version) > (?, ?) ORDER BY seq, version LIMIT ?`,
+							LOG,
 							last.first_seq,
 							last.version,
 							limit,

@@ -2,7 +2,8 @@ import type { RunState } from "../../engine/run";
 
 /**
  * The snapshot half of a run's storage (see run-store.ts): when the whole state is rewritten,
- * and how it is split into `run_meta` rows and read back. The log half stays in RunStore.
+ * and how it is split into named rows of the `run` table and read back. The log half stays in
+ * RunStore.
  */
 
 /**
@@ -71,13 +72,13 @@ export function writeSnapshotChunks(sql: SqlStorage, json: string, chunkChars: n
 	let chunks = 0;
 	for (let at = 0; at < json.length; at += chunkChars) {
 		sql.exec(
-			"INSERT OR REPLACE INTO run_meta (key, value) VALUES (?, ?)",
+			"INSERT OR REPLACE INTO run (key, seq, version, events, value) VALUES (?, 0, 0, '', ?)",
 			snapshotKey(chunks++),
 			json.slice(at, at + chunkChars),
 		);
 	}
 	// A smaller snapshot than the last one leaves its tail chunks behind: drop them.
-	sql.exec("DELETE FROM run_meta WHERE key >= ? AND key < ?", snapshotKey(chunks), SNAPSHOT_END);
+	sql.exec("DELETE FROM run WHERE key >= ? AND key < ?", snapshotKey(chunks), SNAPSHOT_END);
 }
 
 export function readSnapshotChunks<C extends object>(
@@ -85,7 +86,7 @@ export function readSnapshotChunks<C extends object>(
 ): { snapshot: Snapshot<C> | null; bytes: number } {
 	const chunks = sql
 		.exec<{ value: string }>(
-			"SELECT value FROM run_meta WHERE key >= ? AND key < ? ORDER BY key",
+			"SELECT value FROM run WHERE key >= ? AND key < ? ORDER BY key",
 			snapshotKey(0),
 			SNAPSHOT_END,
 		)

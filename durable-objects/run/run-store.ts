@@ -8,7 +8,7 @@ import {
 	type Transition,
 	transitionWrites,
 } from "../../engine/run";
-import { historyAfter } from "./run-history";
+import { historyAfter, LOG } from "./run-history";
 import {
 	DEFAULT_SNAPSHOT_POLICY,
 	type LogPosition,
@@ -20,34 +20,32 @@ import {
 } from "./run-snapshot";
 
 /**
- * The run's own SQLite storage, laid out so one transition costs one row write (Durable
- * Objects bill rows written, index entries included):
+ * The run's own SQLite storage: ONE `WITHOUT ROWID` table, `run`, laid out so one transition
+ * costs one row write (Durable Objects bill rows written; creating a table costs two more):
  *
- * - `run_log`: one row per transition, holding its history batch and the state rows it changed
- *   (plus any control value — admission, outbox — that changed with it). History pages seek
- *   on `first_seq`; the state is the last snapshot plus a replay of the log rows after it.
- * - `run_meta`: the creation record, retries, control values written outside a transition
- *   (each stamped with the transition it follows, so replay never lets an older log row
- *   override a newer direct write), and the snapshot: the whole state at one transition, in
- *   chunks (a row holds at most 2 MB). The snapshot is rewritten only once the log after it
- *   outweighs it, so a long run loads in time proportional to its state and a snapshot costs
- *   a small fraction of a row per transition.
+ * - log rows (`key` = 'log', `seq` = the transition's first history seq, `version`): one per
+ *   transition, holding its history batch (`events`) and the state rows it changed, plus any
+ *   control value (admission, outbox) that changed with it (`value`). The first one also holds
+ *   the run's creation record. History pages seek on `seq`; the state is the last snapshot plus a
+ *   replay of the log rows after it.
+ * - named rows (`seq` = `version` = 0): the creation record when the run's first write was not a
+ *   transition (a queued run), the retries, control values written outside a transition (each
+ *   stamped with the transition it follows, so replay never lets an older log row override a
+ *   newer direct write), and the snapshot: the whole state at one transition, in chunks (a row
+ *   holds at most 2 MB). The snapshot is rewritten only once the log after it outweighs it, so a
+ *   long run loads in time proportional to its state and a snapshot costs a small fraction of a
+ *   row per transition.
  *
- * Both tables are WITHOUT ROWID: one row per write, not a row plus an index entry (and two
- * tables, not more: creating each one is a row write too). The tables of the earlier layout
- * (`meta`, `header`, `nodes`, …) are refused, not misread.
- *
- * A new run's tables and creation record are written with its first write, in that write's
- * transaction: creating a run is one storage commit (each commit is a WAL sync on local disk),
- * and an object that is only ever read (a lookup of an unknown run id) writes nothing.
+ * The table and creation record are written with the run's first write, in that write's
+ * transaction: creating a run and running its first steps is one storage commit of three rows
+ * (each commit is a WAL sync on local disk), and an object that is only ever read (a lookup of
+ * an unknown run id) writes nothing. The tables of earlier layouts (`meta`, then `run_meta` and
+ * `run_log`) are refused, not misread.
  */
-const SCHEMA = [
-	"CREATE TABLE IF NOT EXISTS run_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
-	`CREATE TABLE IF NOT EXISTS run_log (
-		first_seq INTEGER NOT NULL, version INTEGER NOT NULL, last_seq INTEGER NOT NULL,
-		events TEXT NOT NULL, changes TEXT NOT NULL, PRIMARY KEY (first_seq, version)
-	) WITHOUT ROWID`,
-];
+const SCHEMA = `CREATE TABLE IF NOT EXISTS run (
+	key TEXT NOT NULL, seq INTEGER NOT NULL, version INTEGER NOT NULL,
+	events TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (key, seq, version)
+) WITHOUT ROWID`;
 
 /**
  * Small values the host keeps beside the engine state (its controls: admission, outbox), by
@@ -64,6 +62,8 @@ interface LoggedChanges<C extends object> {
 	inSnapshot?: true;
 	/** Characters in the log before this row, plus this row's events (its changes are added on load). */
 	logChars?: number;
+	/** On the run's first log row: its creation record, stored with it. */
+	creation?: RunMeta;
 }
 
 const IN_SNAPSHOT = JSON.stringify({
@@ -100,36 +100,34 @@ export class RunStore<C extends object = Values> {
 	) {
 		this.policy = { ...DEFAULT_SNAPSHOT_POLICY, ...policy };
 		const tables = this.storedTables();
-		if (tables.includes("meta")) {
+		if (tables.some((t) => t !== "run")) {
 			throw new Error(
-				"this run was stored in the earlier row-per-node layout, which this version does not read",
+				`this run was stored in an earlier layout (${tables.join(", ")}), which this version does not read`,
 			);
 		}
 		this.fresh = tables.length === 0;
 		this.schemaPending = this.fresh;
-		// A store left with some of the tables (none is known today) gets the rest at once.
-		if (!this.fresh && tables.length < SCHEMA.length) this.createSchema();
 	}
 
-	/** Which of this layout's tables, and the earlier layout's `meta`, the object has. */
+	/** Which of this layout's table and the earlier layouts' tables the object has. */
 	private storedTables(): string[] {
 		return this.storage.sql
 			.exec<{ name: string }>(
-				"SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('meta', 'run_meta', 'run_log')",
+				"SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('meta', 'run_meta', 'run_log', 'run')",
 			)
 			.toArray()
 			.map((t) => t.name);
 	}
 
 	private createSchema(): void {
-		// One statement per exec: a cursor reports only its last statement's rows written.
-		for (const statement of SCHEMA) this.storage.sql.exec(statement);
+		this.storage.sql.exec(SCHEMA);
 		this.schemaPending = false;
 	}
 
 	/**
-	 * Every write calls this first, inside its own transaction: the tables, then a staged
-	 * creation record, land with it or not at all.
+	 * Every write calls this first, inside its own transaction: the table, then a staged creation
+	 * record, land with it or not at all. A transition's log row carries the record itself
+	 * (`creationToLog`); any other first write stores it as a named row.
 	 */
 	private beforeWrite(): void {
 		if (this.schemaPending) this.createSchema();
@@ -137,6 +135,13 @@ export class RunStore<C extends object = Values> {
 			this.writeMeta("run", this.creation.meta);
 			this.creation.stored = true;
 		}
+	}
+
+	/** The staged creation record, taken to ride in the log row being written (then stored). */
+	private creationToLog(): RunMeta | undefined {
+		if (!this.creation || this.creation.stored) return undefined;
+		this.creation.stored = true;
+		return this.creation.meta;
 	}
 
 	/**
@@ -154,7 +159,10 @@ export class RunStore<C extends object = Values> {
 	getMeta<T>(key: string): T | null {
 		if (this.schemaPending) return null;
 		const row = this.sql
-			.exec<{ value: string }>("SELECT value FROM run_meta WHERE key = ?", key)
+			.exec<{ value: string }>(
+				"SELECT value FROM run WHERE key = ? AND seq = 0 AND version = 0",
+				key,
+			)
 			.toArray()[0];
 		return row ? (JSON.parse(row.value) as T) : null;
 	}
@@ -166,14 +174,27 @@ export class RunStore<C extends object = Values> {
 
 	private writeMeta(key: string, value: unknown): void {
 		this.sql.exec(
-			"INSERT OR REPLACE INTO run_meta (key, value) VALUES (?, ?)",
+			"INSERT OR REPLACE INTO run (key, seq, version, events, value) VALUES (?, 0, 0, '', ?)",
 			key,
 			JSON.stringify(value),
 		);
 	}
 
 	runMeta(): RunMeta | null {
-		return this.creation?.meta ?? this.getMeta<RunMeta>("run");
+		return this.creation?.meta ?? this.storedCreation();
+	}
+
+	/** The creation record as stored: a named row, or on the first log row. */
+	private storedCreation(): RunMeta | null {
+		const named = this.getMeta<RunMeta>("run");
+		if (named || this.schemaPending) return named;
+		const first = this.sql
+			.exec<{ value: string }>(
+				"SELECT value FROM run WHERE key = ? ORDER BY seq, version LIMIT 1",
+				LOG,
+			)
+			.toArray()[0];
+		return first ? ((JSON.parse(first.value) as LoggedChanges<C>).creation ?? null) : null;
 	}
 
 	/**
@@ -206,8 +227,9 @@ export class RunStore<C extends object = Values> {
 			logChars: snapshot?.logChars ?? 0,
 		};
 		const rows = this.sql.exec<{ version: number; changes: string }>(
-			`SELECT version, changes FROM run_log
-			 WHERE first_seq >= ? AND version > ? ORDER BY first_seq, version`,
+			`SELECT version, value AS changes FROM run
+			 WHERE key = ? AND seq >= ? AND version > ? ORDER BY seq, version`,
+			LOG,
 			(snapshot?.lastSeq ?? 0) + 1,
 			position.version,
 		);
@@ -223,7 +245,7 @@ export class RunStore<C extends object = Values> {
 			position.logChars = (changes.logChars ?? position.logChars) + row.changes.length;
 		}
 		for (const row of this.sql.exec<{ key: string; value: string }>(
-			"SELECT key, value FROM run_meta WHERE key >= 'control.' AND key < 'control/'",
+			"SELECT key, value FROM run WHERE key >= 'control.' AND key < 'control/'",
 		)) {
 			const name = row.key.slice("control.".length);
 			const stored = JSON.parse(row.value) as { stamp: number; value: unknown };
@@ -249,7 +271,8 @@ export class RunStore<C extends object = Values> {
 	persist(transition: Transition, changedControls: C, allControls: C): void {
 		// Read where the log stands first: a first load must not see this transition's row.
 		const position = this.logPosition();
-		this.beforeWrite();
+		if (this.schemaPending) this.createSchema();
+		const creation = this.creationToLog();
 		const writes = transitionWrites(transition);
 		const { header } = transition.state;
 		const events = JSON.stringify(writes.history);
@@ -258,15 +281,18 @@ export class RunStore<C extends object = Values> {
 			rows: writes.rows,
 			controls: changedControls,
 			logChars: position.logChars + events.length,
+			...(creation ? { creation } : {}),
 		};
 		const changesJson = JSON.stringify(changes);
 		const tooLarge = changesJson.length > this.policy.maxLoggedChangeChars;
+		// Too large to log: the creation record then needs a row of its own.
+		if (tooLarge && creation) this.writeMeta("run", creation);
 		const logged = tooLarge ? IN_SNAPSHOT : changesJson;
 		this.sql.exec(
-			"INSERT INTO run_log (first_seq, version, last_seq, events, changes) VALUES (?, ?, ?, ?, ?)",
+			"INSERT INTO run (key, seq, version, events, value) VALUES (?, ?, ?, ?, ?)",
+			LOG,
 			writes.history[0]?.seq ?? header.lastSeq + 1,
 			header.version,
-			header.lastSeq,
 			events,
 			logged,
 		);
@@ -319,7 +345,7 @@ export class RunStore<C extends object = Values> {
 		this.position = undefined;
 		if (!this.fresh) return;
 		this.schemaPending = this.storedTables().length === 0;
-		if (this.creation) this.creation.stored = this.getMeta("run") !== null;
+		if (this.creation) this.creation.stored = this.storedCreation() !== null;
 	}
 
 	/** History events with seq > after, at most `limit`, in order (see run-history.ts). */

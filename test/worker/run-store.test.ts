@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { newRunId, type RunObject, runObjectName } from "../../durable-objects";
 import { RunStore } from "../../durable-objects/run/run-store";
 import type { RunMeta } from "../../engine/control";
+import { chain, condition, webhook } from "../../engine/run/test/defs";
 import { Driver } from "../../engine/run/test/driver";
 
 /** trigger → each (forEach over 30 items, 4 at a time, the 3rd item fails once) → done. */
@@ -37,10 +38,28 @@ const freshStorage = <T>(use: (storage: DurableObjectStorage) => T) =>
 
 const runTables = (storage: DurableObjectStorage) =>
 	storage.sql
-		.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE name IN ('run_meta', 'run_log')")
+		.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE name = 'run'")
 		.toArray()
-		.map((t) => t.name)
-		.sort();
+		.map((t) => t.name);
+
+/** The storage, with its SQL adding up the rows each statement wrote (as Durable Objects bill them). */
+function countingRows(storage: DurableObjectStorage) {
+	const cursors: SqlStorageCursor<Record<string, SqlStorageValue>>[] = [];
+	const sql = new Proxy(storage.sql, {
+		get(target, prop) {
+			if (prop !== "exec") return Reflect.get(target, prop);
+			return (query: string, ...bindings: SqlStorageValue[]) => {
+				const cursor = target.exec(query, ...bindings);
+				cursors.push(cursor);
+				return cursor;
+			};
+		},
+	});
+	return {
+		storage: { sql } as unknown as DurableObjectStorage,
+		rowsWritten: () => cursors.reduce((sum, c) => sum + c.rowsWritten, 0),
+	};
+}
 
 const creationRecord = { runId: "run_created", tenantId: "acme" } as unknown as RunMeta;
 
@@ -58,6 +77,47 @@ describe("RunStore", () => {
 			const reopened = new RunStore(storage);
 			expect(reopened.runMeta()).toEqual(creationRecord);
 			expect(reopened.load().state).toEqual(started.state);
+		});
+	});
+
+	it("writes a 10-node condition run as three rows (its table and one log row holding the creation record), and a WEBHOOK run one more per call", async () => {
+		const conditions = chain(
+			...Array.from({ length: 10 }, (_, i) => condition(`c${i}`, [["yes", ".inputs.n >= 0"]])),
+		);
+		const webhooks = chain(...Array.from({ length: 10 }, (_, i) => webhook(`w${i}`)));
+		for (const [definition, rows] of [
+			[conditions, 3],
+			[webhooks, 2 + 11],
+		] as const) {
+			await freshStorage((storage) => {
+				const counting = countingRows(storage);
+				const store = new RunStore(counting.storage);
+				store.stageCreation(creationRecord);
+				const driver = new Driver(definition, { inputs: { n: 1 } }).start().runToEnd();
+				expect(driver.state?.header.result).toBe("SUCCESS");
+				for (const t of driver.transitions)
+					storage.transactionSync(() =>
+						store.persist(t, { admission: "changed" }, { admission: "changed" }),
+					);
+				expect(counting.rowsWritten()).toBe(rows);
+				const reopened = new RunStore(storage);
+				expect(reopened.runMeta()).toEqual(creationRecord);
+				expect(reopened.load().state).toEqual(JSON.parse(JSON.stringify(driver.state)));
+				expect(reopened.historyAfter(0, 10_000)).toEqual(
+					JSON.parse(JSON.stringify(driver.history)),
+				);
+			});
+		}
+	});
+
+	it("stores the creation record in a row of its own when the first write is not a transition (a queued run)", async () => {
+		await freshStorage((storage) => {
+			const store = new RunStore(storage);
+			store.stageCreation(creationRecord);
+			storage.transactionSync(() => store.putControl("outbox", "queued entry"));
+			const reopened = new RunStore(storage);
+			expect(reopened.runMeta()).toEqual(creationRecord);
+			expect(reopened.load().controls).toEqual({ outbox: "queued entry" });
 		});
 	});
 
@@ -111,7 +171,7 @@ describe("RunStore", () => {
 				expect(loaded.controls.admission).toBe(`after v${driver.state?.header.version}`);
 				snapshotRows.add(
 					storage.sql
-						.exec<{ n: number }>("SELECT count(*) AS n FROM run_meta WHERE key LIKE 'snapshot.%'")
+						.exec<{ n: number }>("SELECT count(*) AS n FROM run WHERE key LIKE 'snapshot.%'")
 						.one().n,
 				);
 			};
@@ -121,7 +181,9 @@ describe("RunStore", () => {
 			// The run really went through several multi-row snapshots.
 			expect(Math.max(...snapshotRows)).toBeGreaterThan(1);
 			const unlogged = storage.sql
-				.exec<{ n: number }>("SELECT count(*) AS n FROM run_log WHERE changes LIKE '%inSnapshot%'")
+				.exec<{ n: number }>(
+					"SELECT count(*) AS n FROM run WHERE key = 'log' AND value LIKE '%inSnapshot%'",
+				)
 				.one().n;
 			expect(unlogged).toBeGreaterThan(0);
 
@@ -153,13 +215,12 @@ describe("RunStore", () => {
 	it("pages past transitions that wrote no events", async () => {
 		await freshStorage((storage) => {
 			const store = new RunStore(storage);
-			store.putMeta("any", true); // any write creates the tables
+			store.putMeta("any", true); // any write creates the table
 			const log = (firstSeq: number, version: number, seqs: number[]) =>
 				storage.sql.exec(
-					"INSERT INTO run_log (first_seq, version, last_seq, events, changes) VALUES (?, ?, ?, ?, '{}')",
+					"INSERT INTO run (key, seq, version, events, value) VALUES ('log', ?, ?, ?, '{}')",
 					firstSeq,
 					version,
-					seqs.at(-1) ?? firstSeq - 1,
 					JSON.stringify(seqs.map((seq) => ({ seq }))),
 				);
 			log(1, 1, [1]);
@@ -175,10 +236,11 @@ describe("RunStore", () => {
 		});
 	});
 
-	it("refuses storage in the earlier layout instead of misreading it", async () => {
-		await freshStorage((storage) => {
-			storage.sql.exec("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-			expect(() => new RunStore(storage)).toThrow(/earlier row-per-node layout/);
-		});
+	it("refuses storage in an earlier layout instead of misreading it", async () => {
+		for (const table of ["meta", "run_log"])
+			await freshStorage((storage) => {
+				storage.sql.exec(`CREATE TABLE ${table} (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
+				expect(() => new RunStore(storage)).toThrow(new RegExp(`earlier layout \\(${table}\\)`));
+			});
 	});
 });
