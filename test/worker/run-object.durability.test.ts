@@ -196,7 +196,9 @@ describe("RunObject: durable execution", () => {
 		expect(await stub.signal({ kind: "slot_granted" })).toEqual({ kind: "no_such_run" });
 		const tables = await runInDurableObject(stub, (_: RunObject, state) =>
 			state.storage.sql
-				.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE name LIKE 'run_%'")
+				.exec<{ name: string }>(
+					"SELECT name FROM sqlite_master WHERE type = 'table' AND substr(name, 1, 4) != '_cf_'",
+				)
 				.toArray(),
 		);
 		expect(tables).toEqual([]);
