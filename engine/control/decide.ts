@@ -59,6 +59,7 @@ import type {
 	CallbackSignal,
 	ChildEndedSignal,
 	InputResponseSignal,
+	RefusalReason,
 	RunSignal,
 	SignalAnswer,
 } from "./signals";
@@ -265,21 +266,7 @@ function callback(draft: Draft, signal: CallbackSignal): SignalAnswer {
 		body: signal.body,
 		signature: signal.signature ?? null,
 	};
-	const check = checkCallback(draft.run.plan, state, event);
-	switch (check.kind) {
-		case "repeat":
-			return { kind: "repeat" };
-		case "refuse":
-			return { kind: "refused", reason: check.reason, message: check.message };
-		case "take":
-			advanceAndCommit(draft, event, "background");
-			resumeWhenDue(draft);
-			return { kind: "accepted" };
-		default: {
-			const unknown: never = check;
-			throw new Error(`unknown callback check ${JSON.stringify(unknown)}`);
-		}
-	}
+	return takeChecked(draft, checkCallback(draft.run.plan, state, event), event);
 }
 
 /**
@@ -304,7 +291,22 @@ function inputResponse(draft: Draft, signal: InputResponseSignal): SignalAnswer 
 			return { kind: "refused", reason: "unknown", message: "this link is not for this request" };
 	}
 	const event: InputResponseEvent = { type: "input_response", ...response };
-	const check = checkInputResponse(draft.run.plan, state, event);
+	return takeChecked(draft, checkInputResponse(draft.run.plan, state, event), event);
+}
+
+/**
+ * An answer from outside, as the engine checked it: taken, it is recorded in one transition
+ * (committed before the sender is answered) and acted on from a timer due now, once the run
+ * holds a slot; a repeat or a refusal changes nothing.
+ */
+function takeChecked(
+	draft: Draft,
+	check:
+		| { kind: "take" }
+		| { kind: "repeat" }
+		| { kind: "refuse"; reason: RefusalReason; message: string },
+	event: RunEvent,
+): SignalAnswer {
 	switch (check.kind) {
 		case "repeat":
 			return { kind: "repeat" };
@@ -316,7 +318,7 @@ function inputResponse(draft: Draft, signal: InputResponseSignal): SignalAnswer 
 			return { kind: "accepted" };
 		default: {
 			const unknown: never = check;
-			throw new Error(`unknown input check ${JSON.stringify(unknown)}`);
+			throw new Error(`unknown check of an answer from outside ${JSON.stringify(unknown)}`);
 		}
 	}
 }
